@@ -9,15 +9,25 @@
 //! );
 //! ```
 
+mod detect;
+mod encoding;
 mod error;
+mod known;
 mod model;
 mod parse;
+mod provider;
 mod render;
+pub mod settings;
 
+pub use detect::{classify, probe_plan, Detection, HubKind, Probe, ProbePlan, ProbeResponse};
 pub use error::Error;
+pub use settings::{Hub, Mode, Settings};
 pub use model::{Launch, LaunchKind, Open, Provider, Pull, Repo, Ui};
 pub use parse::{parse, Parsed};
-pub use render::{render, rewrite, Interface, LinkKinds, Rewrite, RewriteStatus, Target, TargetKind};
+pub use render::{
+    normalize_hub_url, parse_env_repo, render, rewrite, Interface, LinkKinds, Rendered, Rewrite,
+    RewriteStatus, Target, TargetKind,
+};
 
 #[cfg(target_arch = "wasm32")]
 mod wasm;

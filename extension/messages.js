@@ -1,0 +1,142 @@
+// @ts-check
+/**
+ * Messages between the extension's contexts, named by direction, and the guards the
+ * background applies to every message before acting on it (sender first, then shape).
+ *
+ *   content:rewrite   content script -> background   {hrefs: string[]}
+ *   content:open      content script -> background   {href: string, newTab: boolean}  (private mode click)
+ *   page:detect       options/popup  -> background   {input: string}
+ *   page:sync-access  options/popup  -> background   {}
+ *   background:refresh background    -> content      {}   (settings changed: rescan)
+ *
+ * This module is pure (no browser APIs) so `node --test` checks it directly.
+ */
+
+/** Most hrefs one `content:rewrite` message may carry; the content script splits larger batches. */
+export const MAX_BATCH = 1000;
+/** Longest href accepted; real launch links are far shorter, and a page could send megabytes. */
+export const MAX_HREF = 8192;
+/** Longest hub input the options page may send. */
+export const MAX_INPUT = 2048;
+
+export const CONTENT_REWRITE = 'content:rewrite';
+export const CONTENT_OPEN = 'content:open';
+export const PAGE_DETECT = 'page:detect';
+export const PAGE_SYNC_ACCESS = 'page:sync-access';
+export const BACKGROUND_REFRESH = 'background:refresh';
+
+/**
+ * @typedef {{id?: string, url?: string, origin?: string, tab?: {id?: number, url?: string}, frameId?: number}} Sender
+ * @typedef {{ok: true, kind: 'content' | 'page', message: any} | {ok: false, error: string}} Checked
+ */
+
+/**
+ * Check a message received by the background.
+ * @param {unknown} message what `runtime.onMessage` delivered
+ * @param {Sender} sender who sent it
+ * @param {{id: string, origin: string}} self this extension's id and its page origin
+ *   (`runtime.getURL('')` without the trailing slash)
+ * @returns {Checked}
+ */
+export function checkMessage(message, sender, self) {
+  if (!sender || sender.id !== self.id) return fail('sender is not this extension');
+  if (!isPlainObject(message)) return fail('message is not an object');
+  const type = /** @type {any} */ (message).type;
+  if (typeof type !== 'string') return fail('message has no type');
+  const from = senderKind(sender, self.origin);
+  if (type.startsWith('content:')) {
+    if (from !== 'content') return fail(`${type} must come from a content script in a web page`);
+    return checkContent(/** @type {Record<string, unknown>} */ (message));
+  }
+  if (type.startsWith('page:')) {
+    if (from !== 'page') return fail(`${type} must come from an extension page`);
+    return checkPage(/** @type {Record<string, unknown>} */ (message));
+  }
+  return fail(`unknown message type ${JSON.stringify(type.slice(0, 40))}`);
+}
+
+/**
+ * Where a message came from: one of this extension's own pages, a content script in a web
+ * page (http, https or file), or something else.
+ * @param {Sender} sender
+ * @param {string} extensionOrigin
+ * @returns {'page' | 'content' | 'other'}
+ */
+export function senderKind(sender, extensionOrigin) {
+  const url = typeof sender.url === 'string' ? sender.url : '';
+  let origin;
+  try {
+    origin = new URL(url).origin;
+  } catch {
+    return 'other';
+  }
+  // Firefox reports the origin of moz-extension:// URLs as "null"; compare the prefix instead.
+  if (url.startsWith(extensionOrigin + '/') || origin === extensionOrigin) return 'page';
+  if (!sender.tab || typeof sender.tab.id !== 'number') return 'other';
+  return /^(https?|file):/.test(url) ? 'content' : 'other';
+}
+
+/** @param {Record<string, unknown>} m @returns {Checked} */
+function checkContent(m) {
+  switch (m.type) {
+    case CONTENT_REWRITE: {
+      const hrefs = m.hrefs;
+      if (!Array.isArray(hrefs)) return fail('content:rewrite needs hrefs: string[]');
+      if (hrefs.length === 0 || hrefs.length > MAX_BATCH) return fail(`content:rewrite needs 1 to ${MAX_BATCH} hrefs, got ${hrefs.length}`);
+      for (const h of hrefs) {
+        if (typeof h !== 'string' || h.length > MAX_HREF) return fail('content:rewrite hrefs must be strings of at most ' + MAX_HREF + ' characters');
+      }
+      return ok('content', {type: m.type, hrefs});
+    }
+    case CONTENT_OPEN: {
+      if (typeof m.href !== 'string' || m.href.length > MAX_HREF || !/^https?:\/\//i.test(m.href)) return fail('content:open needs an http(s) href');
+      if (m.newTab !== undefined && typeof m.newTab !== 'boolean') return fail('content:open newTab must be a boolean');
+      return ok('content', {type: m.type, href: m.href, newTab: m.newTab === true});
+    }
+    default:
+      return fail(`unknown message type ${JSON.stringify(String(m.type).slice(0, 40))}`);
+  }
+}
+
+/** @param {Record<string, unknown>} m @returns {Checked} */
+function checkPage(m) {
+  switch (m.type) {
+    case PAGE_DETECT:
+      if (typeof m.input !== 'string' || m.input.trim() === '' || m.input.length > MAX_INPUT) return fail('page:detect needs a non-empty input string');
+      return ok('page', {type: m.type, input: m.input.trim()});
+    case PAGE_SYNC_ACCESS:
+      return ok('page', {type: m.type});
+    default:
+      return fail(`unknown message type ${JSON.stringify(String(m.type).slice(0, 40))}`);
+  }
+}
+
+/**
+ * Is `host` (a page's host name) one of the sites the user turned off? An entry matches the
+ * host itself and its subdomains: "example.org" turns off example.org and www.example.org.
+ * @param {string} host
+ * @param {readonly string[]} disabledSites
+ */
+export function isSiteDisabled(host, disabledSites) {
+  const h = host.toLowerCase().replace(/\.$/, '');
+  if (!h) return false;
+  return disabledSites.some((site) => {
+    const s = site.toLowerCase().trim().replace(/^\*\./, '').replace(/\.$/, '');
+    return s !== '' && (h === s || h.endsWith('.' + s));
+  });
+}
+
+/** @param {unknown} v @returns {v is Record<string, unknown>} */
+function isPlainObject(v) {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** @param {'content' | 'page'} kind @param {any} message @returns {Checked} */
+function ok(kind, message) {
+  return {ok: true, kind, message};
+}
+
+/** @param {string} error @returns {Checked} */
+function fail(error) {
+  return {ok: false, error};
+}

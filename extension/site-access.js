@@ -1,0 +1,55 @@
+// @ts-check
+/**
+ * Site access, least first. At install the extension can read no site. "Allow on all sites"
+ * (options page) asks once for http and https; while that grant stands, the content script is
+ * registered for every page ("automatic mode"). When the user revokes it (here, in the
+ * options page, or in the browser's own extension settings) the registration goes away.
+ * Without the grant, the toolbar button injects the same scripts into the current tab
+ * (activeTab), and the link context menu works everywhere.
+ */
+import {ext} from './api.js';
+
+export const ALL_SITES = {origins: ['http://*/*', 'https://*/*']};
+export const CONTENT_SCRIPT_ID = 'byob-content';
+/** The content script files, in order: the link finder, then the runtime that uses it. */
+export const CONTENT_SCRIPT_FILES = ['content/launch-links.js', 'content/content.js'];
+
+/** @returns {Promise<boolean>} */
+export function hasAllSites() {
+  return ext.permissions.contains(ALL_SITES);
+}
+
+/**
+ * Make the content script registration match the permission: registered for every http(s)
+ * page exactly while all-sites access is granted.
+ * @returns {Promise<boolean>} whether automatic mode is now on
+ */
+export async function syncContentScripts() {
+  const granted = await hasAllSites();
+  const existing = await ext.scripting.getRegisteredContentScripts({ids: [CONTENT_SCRIPT_ID]});
+  if (granted && existing.length === 0) {
+    await ext.scripting.registerContentScripts([
+      {
+        id: CONTENT_SCRIPT_ID,
+        matches: ALL_SITES.origins,
+        js: CONTENT_SCRIPT_FILES,
+        runAt: 'document_idle',
+        allFrames: true,
+        persistAcrossSessions: true,
+      },
+    ]);
+  } else if (!granted && existing.length > 0) {
+    await ext.scripting.unregisterContentScripts({ids: [CONTENT_SCRIPT_ID]});
+  }
+  return granted;
+}
+
+/**
+ * Run the content script in one tab now (toolbar button without all-sites access, or right
+ * after the grant for tabs that were already open). Safe to repeat: the script notices an
+ * earlier copy and only rescans.
+ * @param {number} tabId
+ */
+export async function injectInto(tabId) {
+  await ext.scripting.executeScript({target: {tabId, allFrames: true}, files: CONTENT_SCRIPT_FILES});
+}

@@ -1,0 +1,62 @@
+//! BinderHub: `versions` answers JSON with the key `binderhub` (public even on authenticated
+//! BinderHubs). A full BinderHub also serves UI pages (`window.pageConfig`, and a 200 HTML
+//! catch-all for `hub/api/`); the API-only binderhub-service serves none.
+//!
+//! Examples (SPEC.md section 1): `{"builder_info": {"build_image": "quay.io/jupyterhub/repo2docker:…"},
+//! "binderhub": "0.2.0+1763.gfaafab2", "builder": "quay.io/…"}` and the 2019–2023 shape
+//! `{"builder": …, "binderhub": …}`.
+
+use super::{json_object, Answers, Finding, HubKind};
+
+fn version_of(answers: &Answers<'_>, probe: &str) -> Option<String> {
+    let m = json_object(answers.get(probe)?)?;
+    match m.get("binderhub")? {
+        serde_json::Value::String(s) => Some(s.clone()),
+        other => Some(other.to_string()),
+    }
+}
+
+fn serves_ui(answers: &Answers<'_>) -> bool {
+    let html = |name: &str| {
+        answers.get(name).is_some_and(|r| {
+            r.status == 200 && r.body.as_deref().is_some_and(|b| b.contains("pageConfig") || b.contains("<html"))
+        })
+    };
+    answers
+        .get("root")
+        .is_some_and(|r| r.body.as_deref().is_some_and(|b| b.contains("window.pageConfig")))
+        || html("hub-api")
+}
+
+/// A full BinderHub at this base.
+pub(super) fn classify(answers: &Answers<'_>) -> Option<Finding> {
+    let version = version_of(answers, "versions")?;
+    if !serves_ui(answers) {
+        return Some(Finding {
+            kind: HubKind::BinderHubService,
+            message: format!("BinderHub {version} in API-only mode (no launch pages)"),
+            version: Some(version),
+            cors: None,
+            notes: vec!["an API-only BinderHub is not a launch target; use the JupyterHub in front of it".into()],
+        });
+    }
+    Some(Finding {
+        kind: HubKind::BinderHub,
+        message: format!("BinderHub {version}"),
+        version: Some(version),
+        cors: None,
+        notes: Vec::new(),
+    })
+}
+
+/// A BinderHub service under `services/<name>/` of this base.
+pub(super) fn classify_service(answers: &Answers<'_>) -> Option<Finding> {
+    let version = version_of(answers, "service")?;
+    Some(Finding {
+        kind: HubKind::BinderHubService,
+        message: format!("BinderHub {version} API-only service"),
+        version: Some(version),
+        cors: None,
+        notes: Vec::new(),
+    })
+}

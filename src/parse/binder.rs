@@ -1,0 +1,262 @@
+//! BinderHub launch links: `<base>v2/<provider>/<spec>[?urlpath=…|labpath=…|filepath=…]`,
+//! including Binder + nbgitpuller (a urlpath that is itself a `git-pull?…` link), and the
+//! legacy `<base>repo/<owner>/<repo>[/<path>]` form.
+
+use super::{base_url, nbgitpuller, split_urlpath, Claim, Form};
+use crate::encoding::{decode, decode_form, pairs, Pair};
+use crate::known::is_known_binderhub_host;
+use crate::provider::read_spec;
+use crate::{Error, Launch, LaunchKind, Open, Provider, Repo, Ui};
+use url::Url;
+
+pub(crate) const FORM: Form = Form {
+    name: "binder",
+    parse: parse_v2,
+    examples: &[
+        "https://mybinder.org/v2/gh/binder-examples/requirements/HEAD",
+        "https://mybinder.org/v2/gh/executablebooks/quantecon-mini-example/master?urlpath=tree/mini_book/docs/about_py.ipynb",
+        "https://notebooks.gesis.org/binder/v2/gh/gesiscss/orc/master?labpath=README.ipynb",
+        "https://mybinder.org/v2/gl/gitlab-org%2Fgitlab-foss/v10.0.6",
+        "https://mybinder.org/v2/git/https%3A%2F%2Fframagit.org%2Fatooms%2Fpostprocessing/HEAD",
+        "https://mybinder.org/v2/gist/parente/41a13f4c8fa6165d345cc7703be291a3/master",
+        "https://mybinder.org/v2/zenodo/10.5281/zenodo.3242074/",
+        "https://mybinder.org/v2/figshare/10.6084/m9.figshare.9782777.v1/",
+        "https://mybinder.org/v2/hydroshare/https%3A%2F%2Fwww.hydroshare.org%2Fresource%2F4cac25933f6448409cab97b293129b4f/",
+        "https://mybinder.org/v2/dataverse/10.7910/DVN/TJCLKP/",
+        "https://mybinder.org/v2/ckan/https%3A%2F%2Fdemo.ckan.org%2Fdataset%2Fmy-sample-dataset-001/",
+        "https://mybinder.org/v2/gh/jupyterhub/zero-to-jupyterhub-k8s/HEAD?urlpath=git-pull%3Frepo%3Dhttps%253A%252F%252Fgithub.com%252Fo%252Fc%26urlpath%3Dlab%252Ftree%252Fc%252Fx.ipynb%26branch%3Dmain",
+    ],
+};
+
+pub(crate) const LEGACY_FORM: Form = Form {
+    name: "binder-legacy-repo",
+    parse: parse_legacy,
+    examples: &[
+        "https://mybinder.org/repo/binder-examples/requirements",
+        "http://mybinder.org/repo/jupyter/notebook/notebooks/index.ipynb",
+    ],
+};
+
+fn parse_v2(url: &Url) -> Result<Claim, Error> {
+    let path = url.path();
+    let file = path.rsplit('/').next().unwrap_or_default();
+    if (file == "badge_logo.svg" || file == "badge.svg") && !path.contains("/v2/") {
+        return Ok(Claim::NotLaunch(
+            "not a launch link: a binder badge image".into(),
+        ));
+    }
+    // Find `/v2/<provider>/`; a doubled `v2/gh/…/v2/gh/…` path is read from its last copy.
+    let mut found: Option<(usize, Provider)> = None;
+    let mut doubled = false;
+    let mut search = 0;
+    while let Some(i) = path[search..].find("/v2/") {
+        let at = search + i;
+        let after = &path[at + 4..];
+        let id = after.split('/').next().unwrap_or_default();
+        if let Some(p) = Provider::from_id(id) {
+            if after.len() > id.len() {
+                doubled |= found.is_some();
+                found = Some((at, p));
+            }
+        }
+        search = at + 1;
+    }
+    let Some((at, provider)) = found else {
+        let host = url.host_str().unwrap_or_default();
+        if is_known_binderhub_host(host) && path.contains("/v2/") {
+            return Err(Error::InvalidLink(format!(
+                "binder link has no known provider after v2/ in '{path}'"
+            )));
+        }
+        return Ok(Claim::Pass);
+    };
+    let mut warnings = Vec::new();
+    let first = path.find("/v2/").unwrap_or(at);
+    if doubled {
+        warnings.push("doubled v2/ path; read the last one".into());
+    }
+    let hub = base_url(url, first + 1);
+    let raw_spec = &path[at + 4 + provider.id().len() + 1..];
+    let read = read_spec(provider, raw_spec)
+        .map_err(|m| Error::InvalidLink(format!("binder link: {m}")))?;
+    warnings.extend(read.warnings);
+    let repo = Repo {
+        provider,
+        spec: read.spec,
+        git_ref: read.git_ref,
+    };
+    let query = super::repaired_query(url, &mut warnings);
+    finish(hub, repo, &query, warnings).map(Claim::Launch)
+}
+
+/// Builds the launch from a Binder query: `labpath`, then `filepath`, override `urlpath`
+/// (the current BinderHub client); a urlpath that is a `git-pull?` link adds a [`Pull`](crate::Pull).
+fn finish(hub: String, repo: Repo, query: &str, mut warnings: Vec<String>) -> Result<Launch, Error> {
+    let ps = pairs(query);
+    let first = |k: &str| ps.iter().find(|p| p.key == k);
+    let urlpath = if let Some(p) = first("labpath").filter(|p| !p.value.is_empty()) {
+        Some(format!("doc/tree/{}", p.value.trim_start_matches('/')))
+    } else if let Some(p) = first("filepath").filter(|p| !p.value.is_empty()) {
+        Some(format!("tree/{}", p.value.trim_start_matches('/')))
+    } else {
+        first("urlpath")
+            .map(|p| p.value.trim_start_matches('/').to_string())
+            .filter(|v| !v.is_empty())
+    };
+    if let Some(p) = first("urlpath") {
+        if let Some(inner) = git_pull_query(p, query, &mut warnings) {
+            let read = nbgitpuller::read_query(&inner, &mut warnings)?;
+            return Ok(Launch {
+                kind: LaunchKind::Binder,
+                hub,
+                repo: Some(repo),
+                pull: Some(read.pull),
+                open: read.open,
+                warnings,
+            });
+        }
+    }
+    let split = split_urlpath(urlpath.as_deref());
+    Ok(Launch {
+        kind: LaunchKind::Binder,
+        hub,
+        repo: Some(repo),
+        pull: None,
+        open: Open {
+            path: split.rest.filter(|_| split.ui != Ui::Other),
+            urlpath,
+            ui: split.ui,
+        },
+        warnings,
+    })
+}
+
+/// The inner nbgitpuller query when a Binder urlpath is a `git-pull?…` link.
+///
+/// Double- and single-encoded values decode once into the inner query. A hand-written
+/// unencoded inner link (`urlpath=git-pull?repo=https://…&branch=main&urlpath=lab/…`) is cut
+/// into outer parameters by the query syntax; its parts run to the end of the query.
+fn git_pull_query(p: &Pair<'_>, query: &str, warnings: &mut Vec<String>) -> Option<String> {
+    let raw = p.raw.trim_start_matches('/');
+    let raw = raw.strip_prefix("%2F").unwrap_or(raw);
+    if let Some(rest) = raw.strip_prefix("git-pull?") {
+        let start = p.offset + (p.raw.len() - rest.len());
+        let inner = &query[start..];
+        if inner.len() > rest.len() {
+            warnings.push(
+                "inner nbgitpuller link was not url-encoded; read the rest of the query as its parameters"
+                    .into(),
+            );
+        }
+        return Some(inner.to_string());
+    }
+    let decoded = decode_form(p.raw);
+    let decoded = decoded.trim_start_matches('/');
+    decoded
+        .strip_prefix("git-pull?")
+        .or_else(|| decoded.strip_prefix("git-pull/?"))
+        .map(str::to_string)
+}
+
+fn parse_legacy(url: &Url) -> Result<Claim, Error> {
+    let host = url.host_str().unwrap_or_default();
+    let path = url.path();
+    if !is_known_binderhub_host(host) {
+        return Ok(Claim::Pass);
+    }
+    let Some(i) = path.find("/repo/") else {
+        return Ok(Claim::Pass);
+    };
+    let rest = path[i + 6..].trim_end_matches('/');
+    let mut parts = rest.splitn(3, '/');
+    let (Some(owner), Some(name)) = (parts.next(), parts.next()) else {
+        return Err(Error::InvalidLink(format!(
+            "legacy binder link '{path}' has no owner/repo"
+        )));
+    };
+    let repo = Repo {
+        provider: Provider::Gh,
+        spec: format!("{}/{}", decode(owner), decode(name)),
+        git_ref: Some("master".into()),
+    };
+    let warnings = vec!["legacy binder /repo/ link: read as v2/gh/<owner>/<repo>/master".into()];
+    let query = match parts.next() {
+        Some(file) => format!("urlpath={file}"),
+        None => String::new(),
+    };
+    finish(base_url(url, i + 1), repo, &query, warnings).map(Claim::Launch)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{parse, Parsed, Provider, Ui};
+
+    fn launch(u: &str) -> crate::Launch {
+        match parse(u) {
+            Ok(Parsed::Launch(l)) => l,
+            other => panic!("{u}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_hub_prefix_provider_spec_ref_and_urlpath() {
+        let l = launch("https://notebooks.gesis.org/binder/v2/gh/o/r.git/a/b/?urlpath=%2Flab%2Ftree%2Fx.ipynb");
+        assert_eq!(l.hub, "https://notebooks.gesis.org/binder/");
+        let repo = l.repo.unwrap();
+        assert_eq!((repo.provider, repo.spec.as_str(), repo.git_ref.as_deref()), (Provider::Gh, "o/r", Some("a/b")));
+        assert_eq!(l.open.urlpath.as_deref(), Some("lab/tree/x.ipynb"));
+        assert_eq!((l.open.ui, l.open.path.as_deref()), (Ui::Lab, Some("x.ipynb")));
+        assert!(l.warnings.is_empty());
+    }
+
+    #[test]
+    fn labpath_then_filepath_override_urlpath() {
+        let l = launch("https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab&labpath=a.ipynb&filepath=b");
+        assert_eq!(l.open.urlpath.as_deref(), Some("doc/tree/a.ipynb"));
+        let l = launch("https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab&filepath=b");
+        assert_eq!((l.open.ui, l.open.path.as_deref()), (Ui::Notebook, Some("b")));
+    }
+
+    #[test]
+    fn reads_binder_plus_nbgitpuller_in_every_encoding() {
+        for u in [
+            "https://mybinder.org/v2/gh/e/env/main?urlpath=git-pull%3Frepo%3Dhttps%253A%252F%252Fgithub.com%252Fo%252Fc%26urlpath%3Dlab%252Ftree%252Fc%252Fx.ipynb%26branch%3Ddev",
+            "https://mybinder.org/v2/gh/e/env/main?urlpath=git-pull%3Frepo%3Dhttps%3A%2F%2Fgithub.com%2Fo%2Fc%26urlpath%3Dlab%2Ftree%2Fc%2Fx.ipynb%26branch%3Ddev",
+            "https://mybinder.org/v2/gh/e/env/main?urlpath=git-pull?repo=https://github.com/o/c&urlpath=lab/tree/c/x.ipynb&branch=dev",
+        ] {
+            let l = launch(u);
+            let pull = l.pull.unwrap();
+            assert_eq!(pull.repo, "https://github.com/o/c", "{u}");
+            assert_eq!(pull.branch.as_deref(), Some("dev"), "{u}");
+            assert_eq!(l.open.path.as_deref(), Some("x.ipynb"), "{u}");
+            assert_eq!(l.repo.unwrap().spec, "e/env");
+        }
+    }
+
+    #[test]
+    fn repairs_malformed_links_from_the_wild() {
+        let l = launch("https://mybinder.org/v2/gh/o/r/main/v2/gh/o/r/main?urlpath=lab");
+        assert_eq!(l.repo.unwrap().git_ref.as_deref(), Some("main"));
+        assert_eq!(l.warnings.len(), 1);
+        let l = launch("https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab/tree/x.ipynb?foo=1");
+        assert_eq!(l.open.path.as_deref(), Some("x.ipynb"));
+        let l = launch("https://mybinder.org/v2/gh/o/r/HEAD#lab/tree/x");
+        assert_eq!(l.repo.unwrap().git_ref.as_deref(), Some("HEAD"));
+    }
+
+    #[test]
+    fn badges_and_unknown_paths_are_not_launch_links() {
+        for u in ["https://mybinder.org/badge_logo.svg", "https://mybinder.org/", "https://example.org/v2/docs/page"] {
+            assert!(matches!(parse(u), Ok(Parsed::NotLaunch(_))), "{u}");
+        }
+        assert!(parse("https://mybinder.org/v2/gh/onlyowner").is_err());
+        assert!(parse("https://mybinder.org/v2/nosuch/x/y").is_err());
+    }
+
+    #[test]
+    fn reads_the_legacy_repo_form() {
+        let l = launch("https://mybinder.org/repo/o/r/notebooks/index.ipynb");
+        assert_eq!(l.open.urlpath.as_deref(), Some("notebooks/index.ipynb"));
+        assert_eq!(l.repo.unwrap().git_ref.as_deref(), Some("master"));
+    }
+}

@@ -1,0 +1,215 @@
+//! nbgitpuller links: `<hub>hub/user-redirect/git-pull?repo=…&branch=…&urlpath=…`, the older
+//! `<hub>user-redirect/git-pull`, and a plain server's `<server>git-pull` (SPEC.md section 3).
+
+use super::{base_url, split_urlpath, Claim, Form};
+use crate::encoding::{get, pairs};
+use crate::{Error, Launch, LaunchKind, Open, Pull, Ui};
+use url::Url;
+
+pub(crate) const FORM: Form = Form {
+    name: "nbgitpuller",
+    parse: parse_git_pull,
+    examples: &[
+        "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fbook&urlpath=lab%2Ftree%2Fbook%2Fintro.ipynb&branch=main",
+        "https://hub.callysto.ca/jupyter/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fcallysto%2Fcurriculum-notebooks&branch=master&subPath=Mathematics&app=notebook",
+        "https://datahub.berkeley.edu/user-redirect/git-pull?repo=https://github.com/data-8/materials-sp22&urlpath=tree/materials-sp22/lec/lec01.ipynb",
+        "http://localhost:8888/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fbook&urlpath=lab%2Ftree%2Fbook%2Fx.ipynb",
+        "https://openos.2i2c.cloud/hub/user-redirect/git-pull?repo=https%3A//github.com/OpenOSOrg/openos&urlpath=lab/tree/openos/textbook/contributing/examples.ipynb&branch=main",
+    ],
+};
+
+/// A pull and where it opens, read from an nbgitpuller query.
+pub(crate) struct Read {
+    pub pull: Pull,
+    pub open: Open,
+}
+
+fn parse_git_pull(url: &Url) -> Result<Claim, Error> {
+    let path = url.path();
+    let trimmed = path.trim_end_matches('/');
+    let Some(before) = trimmed.strip_suffix("/git-pull") else {
+        return Ok(Claim::Pass);
+    };
+    let mut warnings = Vec::new();
+    let query = super::repaired_query(url, &mut warnings);
+    let read = read_query(&query, &mut warnings)?;
+    let hub_end = hub_end(before, &mut warnings);
+    Ok(Claim::Launch(Launch {
+        kind: LaunchKind::Nbgitpuller,
+        hub: base_url(url, hub_end),
+        repo: None,
+        pull: Some(read.pull),
+        open: read.open,
+        warnings,
+    }))
+}
+
+/// Where the hub's base ends in the path before `/git-pull` (or `/interact`):
+/// before `hub/user-redirect/`, `user-redirect/`, `user/<name>/`, or right there (a plain server).
+pub(crate) fn hub_end(before: &str, warnings: &mut Vec<String>) -> usize {
+    let segs: Vec<&str> = before.split('/').collect();
+    let n = segs.len();
+    let len_of = |k: usize| segs[..k].iter().map(|s| s.len() + 1).sum::<usize>();
+    if n >= 2 && segs[n - 2] == "hub" && segs[n - 1] == "user-redirect" {
+        return len_of(n - 2);
+    }
+    if n >= 1 && segs[n - 1] == "user-redirect" {
+        return len_of(n - 1);
+    }
+    if n >= 3 && segs[n - 3] == "hub" && segs[n - 2] == "user-redirect" {
+        warnings.push(format!(
+            "link names the server '{}'; launches go to the default server",
+            segs[n - 1]
+        ));
+        return len_of(n - 3);
+    }
+    if n >= 2 && segs[n - 2] == "user" {
+        warnings.push(format!(
+            "link points into user '{}''s server; launches go to the reader's own server",
+            segs[n - 1]
+        ));
+        return len_of(n - 2);
+    }
+    before.len() + 1
+}
+
+/// Reads an nbgitpuller query (`repo`, `branch`, `urlpath`/`urlPath`, `targetPath`/`targetpath`,
+/// and the deprecated `subPath`/`app`) the way nbgitpuller's handler does.
+pub(crate) fn read_query(query: &str, warnings: &mut Vec<String>) -> Result<Read, Error> {
+    let query = if query.contains("&amp;") {
+        warnings.push("repaired html-escaped '&amp;' in the query".into());
+        query.replace("&amp;", "&")
+    } else {
+        query.to_string()
+    };
+    let ps = pairs(&query);
+    let value = |keys: &[&str]| {
+        keys.iter()
+            .find_map(|k| get(&ps, k))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let repo = value(&["repo"])
+        .ok_or_else(|| Error::InvalidLink("nbgitpuller link has no repo parameter".into()))?;
+    let branch = value(&["branch"]);
+    let target_path = value(&["targetPath", "targetpath"]);
+    let dir = clone_dir(&repo, target_path.as_deref());
+    let urlpath = match value(&["urlpath", "urlPath"]) {
+        Some(u) => Some(u.trim_start_matches('/').to_string()),
+        None => {
+            let sub = value(&["subPath", "subpath"]);
+            let app = value(&["app"]);
+            if sub.is_some() || app.is_some() {
+                warnings.push("deprecated subPath/app parameters: read as a urlpath".into());
+            }
+            legacy_urlpath(&dir, sub.as_deref(), app.as_deref())
+        }
+    };
+    let split = split_urlpath(urlpath.as_deref());
+    let path = match (&split.ui, split.rest) {
+        (Ui::Other | Ui::Default | Ui::Rstudio | Ui::Vscode, _) => None,
+        (_, None) => None,
+        (_, Some(rest)) => match rest.split_once('/') {
+            Some((first, after)) if first == dir => Some(after.to_string()),
+            None if rest == dir => None,
+            _ => {
+                warnings.push(format!(
+                    "urlpath does not open inside the clone directory '{dir}'"
+                ));
+                None
+            }
+        },
+    };
+    Ok(Read {
+        pull: Pull {
+            repo,
+            branch,
+            target_path,
+        },
+        open: Open {
+            urlpath,
+            path,
+            ui: split.ui,
+        },
+    })
+}
+
+/// nbgitpuller's urlpath for the deprecated `subPath`/`app` parameters.
+fn legacy_urlpath(dir: &str, sub: Option<&str>, app: Option<&str>) -> Option<String> {
+    if sub.is_none() && app.is_none() {
+        return None;
+    }
+    let sub = sub.unwrap_or(".").trim_matches('/');
+    let path = if sub == "." || sub.is_empty() {
+        dir.to_string()
+    } else {
+        format!("{dir}/{sub}")
+    };
+    Some(if app.is_some_and(|a| a.eq_ignore_ascii_case("lab")) {
+        format!("lab/tree/{path}")
+    } else if path.to_ascii_lowercase().ends_with(".ipynb") {
+        format!("notebooks/{path}")
+    } else {
+        format!("tree/{path}")
+    })
+}
+
+/// The directory nbgitpuller clones into: `targetPath`, else the last path segment of the
+/// repository URL, verbatim (a `.git` suffix stays).
+pub(crate) fn clone_dir(repo: &str, target_path: Option<&str>) -> String {
+    if let Some(t) = target_path {
+        return t.trim_matches('/').to_string();
+    }
+    repo.trim_end_matches('/')
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{parse, Parsed, Ui};
+
+    fn launch(u: &str) -> crate::Launch {
+        match parse(u) {
+            Ok(Parsed::Launch(l)) => l,
+            other => panic!("{u}: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn reads_hub_prefix_and_fields() {
+        let l = launch("https://hub.callysto.ca/jupyter/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr.git&branch=main&urlpath=lab%2Ftree%2Fr.git%2Fa%2Fb.ipynb%3Fautodecode");
+        assert_eq!(l.hub, "https://hub.callysto.ca/jupyter/");
+        let pull = l.pull.unwrap();
+        assert_eq!(pull.repo, "https://github.com/o/r.git");
+        assert_eq!(l.open.path.as_deref(), Some("a/b.ipynb"));
+        assert_eq!(l.open.ui, Ui::Lab);
+    }
+
+    #[test]
+    fn repairs_amp_damage_and_reads_unencoded_values() {
+        let l = launch("https://h.org/hub/user-redirect/git-pull?repo=https://github.com/o/r&amp;branch=dev&amp;urlpath=tree/r/x.ipynb");
+        assert_eq!(l.pull.unwrap().branch.as_deref(), Some("dev"));
+        assert_eq!(l.open.path.as_deref(), Some("x.ipynb"));
+        assert_eq!(l.warnings.len(), 1);
+    }
+
+    #[test]
+    fn reads_deprecated_subpath_and_app() {
+        let l = launch("https://h.org/hub/user-redirect/git-pull?repo=https://github.com/o/r&subPath=a/x.ipynb");
+        assert_eq!(l.open.urlpath.as_deref(), Some("notebooks/r/a/x.ipynb"));
+        let l = launch("https://h.org/hub/user-redirect/git-pull?repo=https://github.com/o/r&subPath=a&app=lab");
+        assert_eq!((l.open.ui, l.open.path.as_deref()), (Ui::Lab, Some("a")));
+    }
+
+    #[test]
+    fn plain_server_and_user_server_links() {
+        assert_eq!(launch("http://localhost:8888/git-pull?repo=x/r").hub, "http://localhost:8888/");
+        let l = launch("https://h.org/user/alice/git-pull?repo=https://github.com/o/r");
+        assert_eq!(l.hub, "https://h.org/");
+        assert!(parse("https://h.org/hub/user-redirect/git-pull?branch=x").is_err());
+    }
+}

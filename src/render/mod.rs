@@ -1,0 +1,192 @@
+//! Rendering a [`Launch`] for a target hub, and rewriting a link (DESIGN.md section 3).
+//! One file per target kind: [`binderhub`] renders `v2/…` links, [`nbgitpuller`] renders
+//! `git-pull` links for a JupyterHub or a Jupyter Server.
+
+mod binderhub;
+mod nbgitpuller;
+mod target;
+
+use crate::parse::{parse, Parsed};
+use crate::{Launch, LaunchKind, Ui};
+use serde::{Deserialize, Serialize};
+
+pub use target::{normalize_hub_url, parse_env_repo, Interface, LinkKinds, Target, TargetKind};
+
+/// What happened to one link.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum RewriteStatus {
+    /// Converted: `output` is the link on the target hub.
+    Rewritten,
+    /// Already on the target hub: left as it is.
+    Unchanged,
+    /// A launch link the target cannot launch (a data provider on a JupyterHub, …); `reason` says why.
+    Refused,
+    /// A launch link of a kind the user turned off.
+    Skipped,
+    /// Not a launch link.
+    None,
+    /// Claims to be a launch link and cannot be read.
+    Invalid,
+}
+
+/// The result of [`rewrite`]: serialised as the `Rewrite` JSON of docs/contracts.md.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Rewrite {
+    /// The link as given.
+    pub input: String,
+    /// What happened.
+    pub status: RewriteStatus,
+    /// The converted link, when rewritten.
+    pub output: Option<String>,
+    /// Why the link was not rewritten.
+    pub reason: Option<String>,
+    /// What the reader should know about the conversion (and what parsing repaired).
+    pub warnings: Vec<String>,
+    /// The parsed link, unless it was not a launch link.
+    pub launch: Option<Launch>,
+}
+
+/// A rendered link and the warnings the conversion adds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rendered {
+    /// The URL on the target hub.
+    pub url: String,
+    /// What changed compared with the author's link.
+    pub warnings: Vec<String>,
+}
+
+/// Renders `launch` for `target`, or says why the target cannot launch it.
+///
+/// The result always starts with the target's URL: a rewrite never points anywhere else.
+pub fn render(launch: &Launch, target: &Target) -> Result<Rendered, String> {
+    let mut warnings = Vec::new();
+    let url = match target.kind {
+        TargetKind::BinderHub => binderhub::render(launch, target, &mut warnings)?,
+        TargetKind::JupyterHub | TargetKind::JupyterServer => {
+            nbgitpuller::render(launch, target, &mut warnings)?
+        }
+    };
+    debug_assert!(url.starts_with(target.url()));
+    Ok(Rendered { url, warnings })
+}
+
+/// Parses `input` and renders it for `target`: the whole conversion of one link.
+pub fn rewrite(input: &str, target: &Target) -> Rewrite {
+    let mut out = Rewrite {
+        input: input.to_string(),
+        status: RewriteStatus::None,
+        output: None,
+        reason: None,
+        warnings: Vec::new(),
+        launch: None,
+    };
+    let launch = match parse(input) {
+        Ok(Parsed::Launch(l)) => l,
+        Ok(Parsed::NotLaunch(reason)) => {
+            out.reason = Some(reason);
+            return out;
+        }
+        Err(e) => {
+            out.status = RewriteStatus::Invalid;
+            out.reason = Some(e.to_string());
+            return out;
+        }
+    };
+    out.warnings = launch.warnings.clone();
+    if !target.link_kinds.allows(launch.kind) {
+        out.status = RewriteStatus::Skipped;
+        out.reason = Some(format!("{} links are turned off in settings", kind_name(launch.kind)));
+    } else if launch.hub == target.url() {
+        out.status = RewriteStatus::Unchanged;
+        out.reason = Some("already on this hub".into());
+    } else {
+        let verbatim = verbatim_tail(input, &launch, target);
+        match verbatim.map(|u| Ok(Rendered { url: u, warnings: Vec::new() })).unwrap_or_else(|| render(&launch, target)) {
+            Ok(r) => {
+                out.status = RewriteStatus::Rewritten;
+                out.output = Some(r.url);
+                out.warnings.extend(r.warnings);
+            }
+            Err(reason) => {
+                out.status = RewriteStatus::Refused;
+                out.reason = Some(reason);
+            }
+        }
+    }
+    out.launch = Some(launch);
+    out
+}
+
+/// The byte-for-byte conversion of DESIGN.md section 3: a binder link on a BinderHub and an
+/// nbgitpuller link on a JupyterHub keep their path and query exactly, unless parsing had to
+/// repair the link or the reader's interface preference changes where it opens.
+fn verbatim_tail(input: &str, launch: &Launch, target: &Target) -> Option<String> {
+    if !launch.warnings.is_empty() || target.interface.apply(launch.open.ui).1 {
+        return None;
+    }
+    let url = url::Url::parse(input.trim()).ok()?;
+    let hub_path = url::Url::parse(&launch.hub).ok()?.path().len();
+    let tail = &url[url::Position::BeforePath..];
+    let tail = tail.get(hub_path..)?;
+    match (launch.kind, target.kind) {
+        (LaunchKind::Binder, TargetKind::BinderHub) if tail.starts_with("v2/") => {
+            Some(format!("{}{tail}", target.url()))
+        }
+        (LaunchKind::Nbgitpuller, TargetKind::JupyterHub | TargetKind::JupyterServer) => {
+            let query = url.query()?;
+            Some(format!("{}?{query}", nbgitpuller::endpoint(target)))
+        }
+        _ => None,
+    }
+}
+
+fn kind_name(kind: LaunchKind) -> &'static str {
+    match kind {
+        LaunchKind::Binder => "binder",
+        LaunchKind::Nbgitpuller => "nbgitpuller",
+        LaunchKind::Colab => "colab",
+    }
+}
+
+/// The urlpath that opens `path` (inside clone directory `dir`, if any) in interface `ui`;
+/// `None` for the server's default page.
+pub(crate) fn compose_urlpath(ui: Ui, dir: Option<&str>, path: Option<&str>) -> Option<String> {
+    let prefix = match ui {
+        Ui::Lab => "lab/tree",
+        Ui::Doc => "doc/tree",
+        Ui::Notebook => "tree",
+        Ui::Classic if path.is_some() => "notebooks",
+        Ui::Classic => "tree",
+        Ui::Voila => "voila/render",
+        Ui::Shiny => "shiny",
+        Ui::Rstudio => return Some("rstudio/".into()),
+        Ui::Vscode => return Some("vscode/".into()),
+        Ui::Default | Ui::Other => return None,
+    };
+    let mut out = prefix.to_string();
+    for part in [dir, path].into_iter().flatten() {
+        let part = part.trim_matches('/');
+        if !part.is_empty() && part != "." {
+            out.push('/');
+            out.push_str(part);
+        }
+    }
+    Some(out)
+}
+
+/// A human name for an interface, for warnings.
+pub(crate) fn ui_name(ui: Ui) -> &'static str {
+    match ui {
+        Ui::Lab => "JupyterLab",
+        Ui::Notebook => "Jupyter Notebook",
+        Ui::Classic => "the classic notebook",
+        Ui::Doc => "JupyterLab's single-document mode",
+        Ui::Voila => "Voilà",
+        Ui::Rstudio => "RStudio",
+        Ui::Shiny => "Shiny",
+        Ui::Vscode => "VS Code",
+        Ui::Default => "the server's default interface",
+        Ui::Other => "a custom page",
+    }
+}

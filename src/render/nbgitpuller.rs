@@ -1,0 +1,112 @@
+//! Rendering for a JupyterHub (`<H>hub/user-redirect/git-pull?…`) or a Jupyter Server
+//! (`<S>git-pull?…`) target: nbgitpuller clones the content, the hub's image is the environment.
+
+use super::{compose_urlpath, ui_name, Target, TargetKind};
+use crate::encoding::build_query;
+use crate::parse::clone_dir;
+use crate::provider::clone_url;
+use crate::{Launch, Provider, Pull, Ui};
+
+/// The `git-pull` endpoint of a target.
+pub(super) fn endpoint(target: &Target) -> String {
+    match target.kind {
+        TargetKind::JupyterServer | TargetKind::BinderHub => format!("{}git-pull", target.url()),
+        TargetKind::JupyterHub => format!("{}hub/user-redirect/git-pull", target.url()),
+    }
+}
+
+/// An nbgitpuller query: `repo`, `branch`, `urlpath`, `targetPath`, values encoded like
+/// `encodeURIComponent` (as nbgitpuller's link generator writes them).
+pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> String {
+    let mut items = vec![("repo", pull.repo.as_str())];
+    if let Some(b) = &pull.branch {
+        items.push(("branch", b));
+    }
+    if let Some(u) = urlpath {
+        items.push(("urlpath", u));
+    }
+    if let Some(t) = &pull.target_path {
+        items.push(("targetPath", t));
+    }
+    build_query(items)
+}
+
+pub(super) fn render(launch: &Launch, target: &Target, warnings: &mut Vec<String>) -> Result<String, String> {
+    let pull = match (&launch.pull, &launch.repo) {
+        (Some(pull), repo) => {
+            if let Some(env) = repo {
+                warnings.push(format!(
+                    "runs in the hub's environment, not the author's environment repository {}/{}",
+                    env.provider.id(),
+                    env.spec
+                ));
+            }
+            pull.clone()
+        }
+        (None, Some(repo)) => {
+            let Some(clone) = clone_url(repo) else {
+                return Err(format!(
+                    "{} content cannot be pulled with nbgitpuller: only a BinderHub can launch it",
+                    repo.provider.id()
+                ));
+            };
+            warnings.push("runs in the hub's environment, not the one the repository specifies".into());
+            Pull {
+                repo: clone,
+                branch: branch_for(repo.provider, repo.git_ref.as_deref(), warnings),
+                target_path: None,
+            }
+        }
+        (None, None) => return Err("link has neither a repository nor a pull".into()),
+    };
+    let (ui, changed) = target.interface.apply(launch.open.ui);
+    if changed {
+        warnings.push(format!(
+            "opens in {} (your preference) instead of {}",
+            ui_name(ui),
+            ui_name(launch.open.ui)
+        ));
+    }
+    let dir = clone_dir(&pull.repo, pull.target_path.as_deref());
+    let urlpath = if launch.pull.is_some() {
+        // An nbgitpuller urlpath already names the clone directory: keep it unless the
+        // reader's preference changes the interface.
+        if changed {
+            compose_urlpath(ui, Some(&dir), launch.open.path.as_deref())
+        } else {
+            launch.open.urlpath.clone()
+        }
+    } else if ui == Ui::Other {
+        warnings.push("the link's urlpath is kept as written: it may not open inside the clone".into());
+        launch.open.urlpath.clone()
+    } else {
+        // A Binder or Colab path is relative to the repository root, which is now the clone.
+        let ui = if ui == Ui::Default { Ui::Lab } else { ui };
+        compose_urlpath(ui, Some(&dir), launch.open.path.as_deref())
+    };
+    Ok(format!("{}?{}", endpoint(target), pull_query(&pull, urlpath.as_deref())))
+}
+
+/// The nbgitpuller `branch` for a Binder ref: none for `HEAD` or a gist's latest; a pinned
+/// commit cannot be checked out by nbgitpuller, so it becomes the default branch, with a warning.
+fn branch_for(provider: Provider, git_ref: Option<&str>, warnings: &mut Vec<String>) -> Option<String> {
+    let r = git_ref?.trim();
+    if r.is_empty() || r == "HEAD" {
+        return None;
+    }
+    if provider == Provider::Gist && matches!(r, "master" | "main") {
+        return None;
+    }
+    if is_commit(r) {
+        warnings.push(format!(
+            "pinned commit {r} dropped: nbgitpuller cannot check out a commit, so the default branch is used"
+        ));
+        return None;
+    }
+    Some(r.to_string())
+}
+
+/// Whether a ref looks like a commit SHA (7 to 40 hex digits).
+pub(crate) fn is_commit(r: &str) -> bool {
+    (7..=40).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_hexdigit())
+}

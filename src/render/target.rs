@@ -1,0 +1,249 @@
+//! The hub a link is rewritten for, and the reader's preferences that shape the rewrite.
+
+use crate::parse::{base_url, parse, Parsed};
+use crate::provider::{read_spec, repo_for_clone_url};
+use crate::{Error, LaunchKind, Provider, Repo, Ui};
+use serde::{Deserialize, Serialize};
+
+/// What kind of server a target is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum TargetKind {
+    /// A full BinderHub: launches `v2/<provider>/<spec>`.
+    #[serde(rename = "binderhub")]
+    BinderHub,
+    /// A JupyterHub with nbgitpuller in its image: launches `hub/user-redirect/git-pull`.
+    #[serde(rename = "jupyterhub")]
+    JupyterHub,
+    /// A single Jupyter Server with nbgitpuller: launches `git-pull`.
+    #[serde(rename = "jupyter-server")]
+    JupyterServer,
+}
+
+impl TargetKind {
+    /// The name used in JSON and on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TargetKind::BinderHub => "binderhub",
+            TargetKind::JupyterHub => "jupyterhub",
+            TargetKind::JupyterServer => "jupyter-server",
+        }
+    }
+}
+
+/// The reader's interface preference.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Interface {
+    /// Open what the link opens.
+    #[default]
+    Follow,
+    /// Always JupyterLab.
+    Lab,
+    /// Always Jupyter Notebook.
+    Notebook,
+}
+
+impl Interface {
+    /// The interface to open instead of `ui`, and whether that changes what the author chose.
+    pub fn apply(self, ui: Ui) -> (Ui, bool) {
+        match (self, ui) {
+            (Interface::Lab, Ui::Notebook | Ui::Classic | Ui::Doc) => (Ui::Lab, true),
+            (Interface::Lab, Ui::Default) => (Ui::Lab, false),
+            (Interface::Notebook, Ui::Lab | Ui::Doc) => (Ui::Notebook, true),
+            (Interface::Notebook, Ui::Default) => (Ui::Notebook, false),
+            _ => (ui, false),
+        }
+    }
+}
+
+/// Which kinds of launch link to relaunch.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct LinkKinds {
+    /// Binder links.
+    pub binder: bool,
+    /// nbgitpuller links.
+    pub nbgitpuller: bool,
+    /// Colab links.
+    pub colab: bool,
+}
+
+impl Default for LinkKinds {
+    fn default() -> Self {
+        LinkKinds {
+            binder: true,
+            nbgitpuller: true,
+            colab: true,
+        }
+    }
+}
+
+impl LinkKinds {
+    /// Whether links of `kind` are relaunched.
+    pub fn allows(self, kind: LaunchKind) -> bool {
+        match kind {
+            LaunchKind::Binder => self.binder,
+            LaunchKind::Nbgitpuller => self.nbgitpuller,
+            LaunchKind::Colab => self.colab,
+        }
+    }
+}
+
+/// A hub to rewrite links for. Serialised as the `Target` JSON of docs/contracts.md.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Target {
+    /// What kind of server it is.
+    pub kind: TargetKind,
+    url: String,
+    /// The reader's interface preference.
+    #[serde(default)]
+    pub interface: Interface,
+    /// The environment repository for nbgitpuller content on a BinderHub.
+    #[serde(default)]
+    pub env_repo: Option<String>,
+    /// Which link kinds to relaunch.
+    #[serde(default)]
+    pub link_kinds: LinkKinds,
+    #[serde(skip)]
+    env: Option<Repo>,
+}
+
+impl Target {
+    /// A target of `kind` at `url` (normalised to a base URL ending in `/`), with default
+    /// preferences.
+    pub fn new(kind: TargetKind, url: &str) -> Result<Target, Error> {
+        Ok(Target {
+            kind,
+            url: normalize_hub_url(url)?,
+            interface: Interface::Follow,
+            env_repo: None,
+            link_kinds: LinkKinds::default(),
+            env: None,
+        })
+    }
+
+    /// Sets the environment repository (a Binder URL, `gh/org/repo/ref`, or a repository URL).
+    pub fn with_env_repo(mut self, env: Option<&str>) -> Result<Target, Error> {
+        self.env = env.map(parse_env_repo).transpose()?;
+        self.env_repo = env.map(str::to_string);
+        Ok(self)
+    }
+
+    /// Checks and normalises a target that was deserialised.
+    pub fn validated(self) -> Result<Target, Error> {
+        let env = self.env_repo.clone();
+        Target {
+            url: normalize_hub_url(&self.url)?,
+            ..self
+        }
+        .with_env_repo(env.as_deref())
+    }
+
+    /// The hub's base URL, ending in `/`.
+    pub fn url(&self) -> &str {
+        &self.url
+    }
+
+    /// The parsed environment repository.
+    pub fn env(&self) -> Option<&Repo> {
+        self.env.as_ref()
+    }
+}
+
+/// Normalises a hub URL to its base: http(s), no query or fragment, ending in `/`.
+/// A bare host (`hub.example.edu`) gets `https://`; `localhost` and `127.0.0.1` get `http://`.
+pub fn normalize_hub_url(input: &str) -> Result<String, Error> {
+    let s = input.trim();
+    if s.is_empty() {
+        return Err(Error::InvalidHub("empty".into()));
+    }
+    let with_scheme = if s.contains("://") {
+        s.to_string()
+    } else if is_local(s) {
+        format!("http://{s}")
+    } else {
+        format!("https://{s}")
+    };
+    let url = url::Url::parse(&with_scheme).map_err(|e| Error::InvalidHub(format!("'{s}': {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(Error::InvalidHub(format!(
+            "'{s}': only http and https hubs are supported"
+        )));
+    }
+    if url.host_str().is_none_or(str::is_empty) {
+        return Err(Error::InvalidHub(format!("'{s}' has no host")));
+    }
+    let path = url.path();
+    let end = if path.ends_with('/') {
+        path.len()
+    } else {
+        path.len() + 1
+    };
+    Ok(base_url(&url, end.min(path.len())).trim_end_matches('/').to_string() + "/")
+}
+
+fn is_local(s: &str) -> bool {
+    let host = s.split(['/', ':']).next().unwrap_or_default();
+    host == "localhost" || host.starts_with("127.") || host == "[::1]"
+}
+
+/// Reads an environment repository: a Binder link, a spec (`gh/org/repo/ref`), or a repository URL.
+pub fn parse_env_repo(s: &str) -> Result<Repo, Error> {
+    let s = s.trim();
+    if let Ok(Parsed::Launch(l)) = parse(s) {
+        if let (LaunchKind::Binder, Some(repo)) = (l.kind, l.repo) {
+            return Ok(repo);
+        }
+    }
+    if let Some((id, rest)) = s.split_once('/') {
+        if let Some(provider) = Provider::from_id(id) {
+            let read = read_spec(provider, rest)
+                .map_err(|m| Error::InvalidSettings(format!("envRepo: {m}")))?;
+            return Ok(Repo {
+                provider,
+                spec: read.spec,
+                git_ref: read.git_ref,
+            });
+        }
+    }
+    if s.starts_with("https://") || s.starts_with("http://") {
+        // `https://github.com/o/r/tree/<ref>` names a branch.
+        if let Some((repo, r)) = s.split_once("/tree/") {
+            return Ok(repo_for_clone_url(repo, Some(r.trim_end_matches('/').to_string())));
+        }
+        return Ok(repo_for_clone_url(s, None));
+    }
+    Err(Error::InvalidSettings(format!(
+        "envRepo: '{s}' is not a binder link, a spec like gh/org/repo/ref, or a repository url"
+    )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn normalizes_hub_urls() {
+        assert_eq!(normalize_hub_url("hub.example.edu").unwrap(), "https://hub.example.edu/");
+        assert_eq!(normalize_hub_url("localhost:8888").unwrap(), "http://localhost:8888/");
+        assert_eq!(normalize_hub_url("https://h.org/binder?x=1#y").unwrap(), "https://h.org/binder/");
+        assert_eq!(normalize_hub_url("HTTPS://H.ORG").unwrap(), "https://h.org/");
+        assert_eq!(
+            normalize_hub_url("ftp://h.org").unwrap_err().to_string(),
+            "invalid hub url: 'ftp://h.org': only http and https hubs are supported"
+        );
+        assert!(normalize_hub_url("").is_err());
+        assert!(normalize_hub_url("http://").is_err());
+    }
+
+    #[test]
+    fn reads_environment_repositories() {
+        let r = parse_env_repo("https://mybinder.org/v2/gh/o/env/main").unwrap();
+        assert_eq!((r.provider, r.spec.as_str(), r.git_ref.as_deref()), (Provider::Gh, "o/env", Some("main")));
+        assert_eq!(parse_env_repo("gh/o/env/v1").unwrap().git_ref.as_deref(), Some("v1"));
+        assert_eq!(parse_env_repo("https://github.com/o/env/tree/dev").unwrap().git_ref.as_deref(), Some("dev"));
+        assert_eq!(parse_env_repo("https://github.com/o/env").unwrap().git_ref.as_deref(), Some("HEAD"));
+        assert!(parse_env_repo("not a repo").is_err());
+    }
+}

@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# Smoke test of the running test servers: each answers the discovery probes of SPEC.md
+# section 1 with the shape its real counterpart has, so tests built on them test something real.
+#   tests/servers/check-servers.sh        (servers must be up: tests/servers/start.sh, or
+#                                          `make test-servers`, which starts and stops them)
+# Prints one line per assertion and "N passed, N failed"; exits 1 on any failure.
+set -uo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+passed=0
+failed=0
+tmp="$(mktemp -d)"
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { passed=$((passed + 1)); echo "ok   $1"; }
+ko() { failed=$((failed + 1)); echo "FAIL $1${2:+ — $2}"; }
+check() {  # check DESCRIPTION COMMAND...
+  local what="$1"; shift
+  if "$@"; then ok "$what"; else ko "$what" "$(last_response)"; fi
+}
+
+# probe URL [curl options]: never follows redirects unless told; sets $status, $location and
+# leaves the headers (lowercase names) in $tmp/h and the body in $tmp/b.
+probe() {
+  local url="$1"; shift
+  local out
+  out="$(curl -s --max-time 10 -D "$tmp/h.raw" -o "$tmp/b" -w '%{http_code} %{redirect_url}' "$@" "$url")" || out="000 "
+  status="${out%% *}"
+  location="${out#* }"
+  last_url="$url"
+  tr -d '\r' <"$tmp/h.raw" 2>/dev/null | sed -E 's/^([^:]+):/\L\1:/' >"$tmp/h" || : >"$tmp/h"
+}
+last_response() { echo "GET $last_url → $status${location:+ → $location}: $(head -c 160 "$tmp/b" 2>/dev/null | tr '\n' ' ')"; }
+status_is() { [ "$status" = "$1" ]; }
+header() { sed -n "s/^$1: *//p" "$tmp/h" | tail -n 1; }
+header_is() { [ "$(header "$1")" = "$2" ]; }
+no_header() { ! grep -q "^$1:" "$tmp/h"; }
+redirects_to() { [ "$status" = 302 ] && [[ "$location" == *"$1" ]]; }
+# json_is EXPR: a Python expression over the parsed body `j` must be true
+json_is() { python3 -c 'import json, sys; j = json.load(open(sys.argv[1])); sys.exit(0 if eval(sys.argv[2]) else 1)' "$tmp/b" "$1" 2>/dev/null; }
+# page_config_is EXPR: the same over `c`, the window.pageConfig of an HTML body
+page_config_is() {
+  python3 - "$tmp/b" "$1" <<'EOF' 2>/dev/null
+import json, re, sys
+html = open(sys.argv[1]).read()
+m = re.search(r"window\.pageConfig\s*=\s*(\{.*?\});\s*</script>", html, re.S)
+c = json.loads(m.group(1))
+sys.exit(0 if eval(sys.argv[2]) else 1)
+EOF
+}
+html_with_page_config() { [[ "$(header content-type)" == text/html* ]] && page_config_is "c['binderVersion'] and c['repoProviders']"; }
+
+# Log in on a hub with the DummyAuthenticator, start the user's server, wait for its /api.
+spawn_user() {  # spawn_user HUB_URL USER → 0 when /user/USER/api answers the server's JSON
+  local hub="$1" user="$2" jar="$tmp/jar-$2" xsrf i
+  rm -f "$jar"
+  curl -s -c "$jar" -b "$jar" -o /dev/null "${hub}hub/login"
+  xsrf="$(awk '$6 == "_xsrf" { print $7 }' "$jar")"
+  curl -s -c "$jar" -b "$jar" -L --max-time 60 -o /dev/null \
+    --data-urlencode "username=$user" --data-urlencode "password=$HUB_PASSWORD" --data-urlencode "_xsrf=$xsrf" \
+    "${hub}hub/login?next=%2Fhub%2Fuser-redirect%2Fapi"
+  for i in $(seq 1 120); do
+    probe "${hub}user/$user/api" -L -c "$jar" -b "$jar"
+    if status_is 200 && json_is "'version' in j"; then return 0; fi
+    sleep 0.5
+  done
+  return 1
+}
+stop_user() {  # best effort: the user stops their own server through the REST API
+  local hub="$1" user="$2" jar="$tmp/jar-$2"
+  curl -s -o /dev/null -X DELETE -b "$jar" -H "X-XSRFToken: $(awk '$6 == "_xsrf" { print $7 }' "$jar")" \
+    -H "Referer: ${hub}hub/home" "${hub}hub/api/users/$user/server" || true
+}
+
+check_hub() {  # check_hub NAME URL VERSION CORS(yes|no)
+  local name="$1" hub="$2" version="$3" cors="$4"
+  echo "--- $name: JupyterHub $version at $hub"
+  probe "${hub}hub/api/"
+  check "$name hub/api/ → 200 {\"version\": \"$version\"}" eval 'status_is 200 && json_is "j == {\"version\": \"$version\"}"'
+  check "$name hub/api/ sends X-JupyterHub-Version: $version" header_is x-jupyterhub-version "$version"
+  if [ "$cors" = yes ]; then
+    check "$name hub/api/ sends Access-Control-Allow-Origin: *" header_is access-control-allow-origin '*'
+  else
+    check "$name hub/api/ sends no Access-Control-Allow-Origin" no_header access-control-allow-origin
+  fi
+  probe "${hub}hub/api"
+  check "$name hub/api (no slash) → 200 JSON version" eval 'status_is 200 && json_is "j[\"version\"] == \"$version\""'
+  probe "${hub}api"
+  check "$name api → 302 to /hub/api" redirects_to /hub/api
+  probe "${hub}api" -L
+  check "$name api, redirects followed → the hub's JSON" eval 'status_is 200 && json_is "j[\"version\"] == \"$version\""'
+  probe "${hub}versions"
+  check "$name versions → 302 to hub/versions" redirects_to /hub/versions
+  probe "${hub}versions" -L
+  check "$name versions, redirects followed → 404" status_is 404
+  probe "${hub}hub/login"
+  check "$name hub/login → 200 with X-JupyterHub-Version" eval 'status_is 200 && header_is x-jupyterhub-version "$version"'
+  if spawn_user "$hub" check; then ok "$name login (any user, password $HUB_PASSWORD) starts a single-user server: /user/check/api → JSON"
+  else ko "$name login (any user, password $HUB_PASSWORD) starts a single-user server" "$(last_response)"; fi
+  check "$name the user's home is run/$name/home/check" test -d "$run_dir/$name/home/check"
+  stop_user "$hub" check
+}
+
+check_hub hub6 "$HUB6_URL" 6.1.1 yes
+echo "--- hub6: the API-only BinderHub stand-in as the hub's service at $HUB6_SERVICE_URL"
+probe "${HUB6_SERVICE_URL}versions"
+check "hub6 services/binder/versions → 200 JSON with key binderhub" eval 'status_is 200 && json_is "\"binderhub\" in j"'
+check "hub6 services/binder/versions sends Access-Control-Allow-Origin: *" header_is access-control-allow-origin '*'
+probe "${HUB6_SERVICE_URL}v2/gh/binder-examples/requirements/HEAD"
+check "hub6 services/binder/v2/… → 404 (API only)" status_is 404
+check_hub hub52 "$HUB52_URL" 5.2.1 no
+probe "${HUB52_URL}services/binder/versions" -L
+check "hub52 has no binder service: services/binder/versions → 404" status_is 404
+
+echo "--- lab: plain Jupyter Server at $LAB_URL"
+probe "${LAB_URL}api"
+check "lab api → 200 {\"version\": \"2.x\"}" eval 'status_is 200 && json_is "j[\"version\"].startswith(\"2.\")"'
+check "lab api sends no X-JupyterHub-Version" no_header x-jupyterhub-version
+probe "${LAB_URL}api" -H "Origin: chrome-extension://abcdefghijklmnop"
+check "lab api with Origin chrome-extension://… → 200 JSON" eval 'status_is 200 && json_is "\"version\" in j"'
+check "lab api echoes Access-Control-Allow-Origin: chrome-extension://…" header_is access-control-allow-origin chrome-extension://abcdefghijklmnop
+probe "${LAB_URL}api" -H "Origin: moz-extension://0f5e8f3c-1d2b-4c5a-9e6f-7a8b9c0d1e2f"
+check "lab api with Origin moz-extension://… → 200 JSON" eval 'status_is 200 && json_is "\"version\" in j"'
+probe "${LAB_URL}api" -H "Origin: https://evil.example"
+check "lab api with a foreign web Origin → 404" status_is 404
+probe "${LAB_URL}versions"
+check "lab versions → 404" status_is 404
+probe "${LAB_URL}hub/api/"
+check "lab hub/api/ → 302" status_is 302
+probe "${LAB_URL}hub/api/" -L
+check "lab hub/api/, redirects followed → 404" status_is 404
+probe "${LAB_URL}git-pull?repo=https%3A%2F%2Fexample.org%2Frepo&token=$LAB_TOKEN"
+check "lab git-pull (nbgitpuller) → 200 HTML" eval 'status_is 200 && grep -qi "git-pull\|nbgitpuller" "$tmp/b"'
+
+check_binder() {  # check_binder NAME BASE_URL
+  local name="$1" base="$2" path n0 n1
+  path="/${base#http://*/}"
+  echo "--- $name: BinderHub stand-in at $base"
+  probe "${base}versions"
+  check "$name versions → 200 JSON with key binderhub" eval 'status_is 200 && json_is "j[\"binderhub\"] and \"builder_info\" in j"'
+  check "$name versions sends Access-Control-Allow-Origin: *" header_is access-control-allow-origin '*'
+  check "$name versions sends no X-JupyterHub-Version" no_header x-jupyterhub-version
+  probe "${base}health"
+  check "$name health → {\"ok\": true, \"checks\": […]}" eval 'status_is 200 && json_is "j[\"ok\"] is True and isinstance(j[\"checks\"], list)"'
+  probe "${base}api/repoproviders"
+  check "$name api/repoproviders → list with gh" eval 'status_is 200 && json_is "\"gh\" in [p[\"id\"] for p in j]"'
+  probe "${base}"
+  check "$name home page → 200 HTML with pageConfig.baseUrl $path" eval 'status_is 200 && html_with_page_config && page_config_is "c[\"baseUrl\"] == \"$path\""'
+  probe "${base}hub/api/"
+  check "$name hub/api/ → 200 HTML (UI catch-all)" eval 'status_is 200 && html_with_page_config'
+  probe "${base}api"
+  check "$name api → 200 HTML (UI catch-all)" eval 'status_is 200 && html_with_page_config'
+  probe "${base}_standin/launches"
+  n0="$(python3 -c 'import json,sys; print(len(json.load(open(sys.argv[1]))))' "$tmp/b" 2>/dev/null || echo x)"
+  local launch="v2/gl/gitlab-org%2Fgitlab-foss/v10.0.6?urlpath=git-pull%3Frepo%3Dhttps%253A%252F%252Fgithub.com%252Fo%252Fc%26urlpath%3Dlab%252Ftree%252Fc%252Fx.ipynb"
+  probe "${base}${launch}"
+  check "$name v2/gl/… launch page → 200 HTML with pageConfig" eval 'status_is 200 && html_with_page_config'
+  probe "${base}_standin/launches"
+  check "$name _standin/launches recorded the launch raw (%2F and %253A kept)" \
+    json_is "len(j) == $n0 + 1 and j[-1]['raw'] == '${path}${launch}' and j[-1]['provider'] == 'gl'"
+  probe "${base}v2/nosuchprovider/a/b"
+  check "$name v2/<unknown provider>/… → 404" status_is 404
+}
+check_binder binder "$BINDER_URL"
+check_binder binder-prefix "$BINDER_PREFIX_URL"
+probe "http://127.0.0.1:$BINDER_PREFIX_PORT/versions"
+check "binder-prefix versions outside /binder/ → 404" status_is 404
+
+echo "--- binder-service: API-only BinderHub stand-in at $BINDER_SERVICE_URL"
+probe "${BINDER_SERVICE_URL}versions"
+check "binder-service versions → 200 JSON with key binderhub" eval 'status_is 200 && json_is "\"binderhub\" in j"'
+probe "${BINDER_SERVICE_URL}health"
+check "binder-service health → 200 ok" eval 'status_is 200 && json_is "j[\"ok\"] is True"'
+for p in hub/api/ api v2/gh/binder-examples/requirements/HEAD ""; do
+  probe "${BINDER_SERVICE_URL}$p"
+  check "binder-service ${p:-(home page)} → 404" status_is 404
+done
+probe "http://127.0.0.1:$BINDER_SERVICE_PORT/versions"
+check "binder-service versions outside /services/binder/ → 404" status_is 404
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# Create the Python environments of the test servers, once: .venv/hub6 and .venv/hub52 in the
+# repository root (gitignored). Idempotent: a venv whose stamp matches its requirements file and
+# the interpreter is kept as it is; any other is rebuilt from scratch.
+#   tests/servers/setup.sh [hub6|hub52]...     (default: both)
+# Needs only python3 (with venv) and the PyPI registry. About 25 s per venv on 2 cores.
+set -euo pipefail
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+python="${PYTHON:-python3}"
+names=("$@")
+[ ${#names[@]} -gt 0 ] || names=(hub6 hub52)
+
+mkdir -p "$root/.venv"
+# Two setups at once (make -j, two terminals) must not build the same venv twice.
+exec 9>"$root/.venv/.setup.lock"
+flock 9
+
+build() {  # build NAME: one venv, from scratch
+  local name="$1" req="$here/requirements-$1.txt" venv="$root/.venv/$1" want="$2" start=$SECONDS
+  echo "setup.sh: building .venv/$name from $(basename "$req") (about 30 s)"
+  rm -rf "$venv"
+  "$python" -m venv "$venv"
+  "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$req"
+  # Fail here, not in a test: the commands start.sh runs must exist and import.
+  "$venv/bin/jupyterhub" --version >/dev/null
+  "$venv/bin/configurable-http-proxy" --version >/dev/null
+  "$venv/bin/jupyter-lab" --version >/dev/null
+  "$venv/bin/python" -c 'import nbgitpuller'
+  echo "$want" >"$venv/.byob-stamp"
+  echo "setup.sh: .venv/$name ready ($((SECONDS - start)) s, jupyterhub $("$venv/bin/jupyterhub" --version))"
+}
+
+# The venvs build in parallel: pip spends most of its time waiting on downloads.
+pids=()
+for name in "${names[@]}"; do
+  req="$here/requirements-$name.txt"
+  venv="$root/.venv/$name"
+  [ -f "$req" ] || { echo "setup.sh: no $req" >&2; exit 2; }
+  # The stamp records what the venv was built from: the requirement set and the interpreter.
+  want="$(sha256sum "$req" | cut -d' ' -f1) $("$python" -c 'import sys; print(sys.version.split()[0])')"
+  if [ -x "$venv/bin/python" ] && [ "$(cat "$venv/.byob-stamp" 2>/dev/null)" = "$want" ]; then
+    echo "setup.sh: .venv/$name is up to date"
+    continue
+  fi
+  build "$name" "$want" &
+  pids+=($!)
+done
+status=0
+for pid in ${pids[@]+"${pids[@]}"}; do
+  wait "$pid" || status=1
+done
+[ $status -eq 0 ] || echo "setup.sh: FAILED (see above); a venv without its stamp is rebuilt on the next run" >&2
+exit $status
