@@ -3,7 +3,7 @@
 # repository root (gitignored). Idempotent: a venv whose stamp matches its requirements file and
 # the interpreter is kept as it is; any other is rebuilt from scratch.
 #   tests/servers/setup.sh [hub6|hub52]...     (default: both)
-# Needs only python3 (with venv) and the PyPI registry. About 25 s per venv on 2 cores.
+# Needs only python3 (with venv) and the PyPI registry. About 60 s for both from nothing (2 cores).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -18,7 +18,7 @@ flock 9
 
 build() {  # build NAME: one venv, from scratch
   local name="$1" req="$here/requirements-$1.txt" venv="$root/.venv/$1" want="$2" start=$SECONDS
-  echo "setup.sh: building .venv/$name from $(basename "$req") (about 30 s)"
+  echo "setup.sh: building .venv/$name from $(basename "$req") (30-60 s)"
   rm -rf "$venv"
   "$python" -m venv "$venv"
   "$venv/bin/python" -m pip install --quiet --disable-pip-version-check --no-input -r "$req"
