@@ -11,6 +11,9 @@ export const PROBE_TIMEOUT_MS = 5000;
 /** Bytes of each body handed to the core; hub API answers are tiny, UI pages are not needed whole. */
 export const PROBE_MAX_BYTES = 256 * 1024;
 
+/** Value reported for a CORS header the browser checked but hides from extension code. */
+export const CORS_VERIFIED = '(checked by the browser)';
+
 /**
  * @typedef {{id: string, url: string}} Probe
  * @typedef {{id: string, status: number, url: string, redirected: boolean, headers: Record<string, string>, body: string, error: string | null}} ProbeResponse
@@ -48,6 +51,10 @@ export async function performProbe(probe, {fetch: fetchImpl = globalThis.fetch, 
     res.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;
     });
+    // Read without host access, a cross-origin answer is a CORS response: the browser has
+    // already checked its Access-Control-Allow-Origin and then hides that header from us.
+    // Report it as present, since the core judges CORS by that header.
+    if (res.type === 'cors' && !('access-control-allow-origin' in headers)) headers['access-control-allow-origin'] = CORS_VERIFIED;
     const body = await readCapped(res, maxBytes);
     return {id: probe.id, status: res.status, url: res.url || probe.url, redirected: res.redirected, headers, body, error: null};
   } catch (err) {

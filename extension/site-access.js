@@ -19,12 +19,20 @@ export function hasAllSites() {
   return ext.permissions.contains(ALL_SITES);
 }
 
+/** Registration changes run one after another (a grant fires both onAdded and the page's sync). */
+let queue = Promise.resolve(false);
+
 /**
  * Make the content script registration match the permission: registered for every http(s)
  * page exactly while all-sites access is granted.
  * @returns {Promise<boolean>} whether automatic mode is now on
  */
-export async function syncContentScripts() {
+export function syncContentScripts() {
+  queue = queue.then(syncNow, syncNow);
+  return queue;
+}
+
+async function syncNow() {
   const granted = await hasAllSites();
   const existing = await ext.scripting.getRegisteredContentScripts({ids: [CONTENT_SCRIPT_ID]});
   if (granted && existing.length === 0) {

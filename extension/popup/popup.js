@@ -1,0 +1,228 @@
+// @ts-check
+/**
+ * The toolbar popup: the active hub and its status, the launch links on the current tab and
+ * what each becomes (with warnings, or why it cannot be converted), switch hub, turn the
+ * extension off for this site, copy a converted link.
+ *
+ * Opening the popup is the toolbar button's action. It runs the content script in the tab
+ * (activeTab grants that for this tab even without all-sites access), so the tab's launch
+ * links are relaunched on the user's hub right away; with all-sites access the script is
+ * already there and only rescans.
+ */
+import {ext} from '../api.js';
+import * as core from '../core.js';
+import {isSiteDisabled} from '../messages.js';
+import {CONTENT_SCRIPT_FILES} from '../site-access.js';
+import {errorMessage, loadSettings, settingsChanged, updateSettings} from '../settings.js';
+import {localize, t} from '../shared/i18n.js';
+
+/** @param {string} id */
+const $ = (id) => /** @type {any} */ (document.getElementById(id));
+
+const KIND_NAMES = /** @type {Record<string, string>} */ ({binderhub: 'BinderHub', jupyterhub: 'JupyterHub', 'jupyter-server': 'Jupyter Server'});
+/** How long to wait for the page's links to be answered before showing what is known. */
+const SETTLE_TIMEOUT_MS = 4000;
+
+/** @type {any} */
+let settings = null;
+/** @type {{id: number, url: string | undefined} | null} */
+let tab = null;
+
+main().catch((err) => {
+  console.error('byob: the popup failed to start', err);
+  setStatus(t('errorLoad', [errorMessage(err)]), 'bad');
+});
+
+async function main() {
+  localize();
+  $('open-options').addEventListener('click', () => ext.runtime.openOptionsPage().then(() => window.close()));
+  $('set-hub').addEventListener('click', () => ext.runtime.openOptionsPage().then(() => window.close()));
+  $('hub-select').addEventListener('change', onSwitchHub);
+  $('site-off').addEventListener('change', onToggleSite);
+  ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
+    if (settingsChanged(changes, area)) refresh().catch((err) => console.error('byob: popup refresh failed', err));
+  });
+  tab = await targetTab();
+  await refresh();
+  document.body.dataset.ready = 'true';
+}
+
+/**
+ * The tab the popup is about: the active tab of its window. (`?tab=<id>` names one
+ * explicitly, for when the popup page is opened in a tab of its own.)
+ */
+async function targetTab() {
+  const id = Number(new URLSearchParams(location.search).get('tab'));
+  if (Number.isInteger(id) && id > 0) return ext.tabs.get(id);
+  const [active] = await ext.tabs.query({active: true, currentWindow: true});
+  return active ?? null;
+}
+
+async function refresh() {
+  settings = await loadSettings();
+  renderHub();
+  await renderPage();
+}
+
+function renderHub() {
+  const select = $('hub-select');
+  select.replaceChildren();
+  const hubs = settings.hubs ?? [];
+  $('no-hub').hidden = hubs.length > 0;
+  select.hidden = hubs.length === 0;
+  for (const hub of hubs) {
+    const option = document.createElement('option');
+    option.value = hub.url;
+    option.textContent = hub.name;
+    option.selected = hub.url === settings.activeHub;
+    select.append(option);
+  }
+  const active = hubs.find((/** @type {any} */ h) => h.url === settings.activeHub);
+  const status = $('hub-status');
+  status.textContent = active ? [KIND_NAMES[active.kind] ?? active.kind, active.version, active.url].filter(Boolean).join(' · ') : '';
+}
+
+async function renderPage() {
+  const list = $('links');
+  list.replaceChildren();
+  $('site-toggle').hidden = true;
+  const url = tab?.url ?? '';
+  if (!tab || !/^https?:/.test(url)) {
+    setStatus(t('popupNotAPage'), 'muted');
+    return;
+  }
+  const host = new URL(url).hostname;
+  const off = isSiteDisabled(host, settings.disabledSites ?? []);
+  $('site-toggle').hidden = false;
+  $('site-off').checked = off;
+  $('site-off-label').textContent = t('popupSiteOff', [host]);
+
+  let found;
+  try {
+    found = await linksInTab(tab.id);
+  } catch (err) {
+    console.warn('byob: could not read the page', err);
+    setStatus(t('popupCannotRead', [errorMessage(err)]), 'bad');
+    return;
+  }
+  if (found.length === 0) {
+    setStatus(t('popupNoLinks'), 'muted');
+    return;
+  }
+  const target = await core.activeTarget(settings);
+  const rewrites = target ? await core.rewriteBatch(found.map((l) => l.href), target) : [];
+  const converted = rewrites.filter((/** @type {any} */ r) => r.status === 'rewritten').length;
+  document.body.dataset.links = String(found.length);
+  document.body.dataset.converted = String(converted);
+  if (!target) setStatus(t('popupFoundNoHub', [String(found.length)]), 'warn');
+  else if (off) setStatus(t('popupFoundSiteOff', [String(found.length), host]), 'warn');
+  else setStatus(t('popupFound', [String(found.length), String(converted)]), 'ok');
+  found.forEach((link, i) => list.append(linkItem(link, rewrites[i])));
+}
+
+/**
+ * Run the content script in the tab (relaunching its links) and collect what it found, from
+ * every frame.
+ * @param {number} tabId
+ * @returns {Promise<{href: string, source: string, text: string}[]>}
+ */
+async function linksInTab(tabId) {
+  await ext.scripting.executeScript({target: {tabId, allFrames: true}, files: CONTENT_SCRIPT_FILES});
+  const frames = await ext.scripting.executeScript({target: {tabId, allFrames: true}, func: collectInPage, args: [SETTLE_TIMEOUT_MS]});
+  /** @type {Map<string, {href: string, source: string, text: string}>} */
+  const byHref = new Map();
+  for (const frame of frames ?? []) {
+    for (const link of frame?.result?.links ?? []) {
+      if (!byHref.has(link.href) || link.source === 'launch-menu') byHref.set(link.href, link);
+    }
+  }
+  return [...byHref.values()];
+}
+
+/**
+ * Runs in the page (isolated world, next to the content script).
+ * @param {number} timeoutMs
+ */
+function collectInPage(timeoutMs) {
+  /** @type {any} */
+  const g = globalThis;
+  if (!g.byobContent) return {links: []};
+  return Promise.race([g.byobContent.settled(), new Promise((resolve) => setTimeout(() => resolve(g.byobContent.list()), timeoutMs))]);
+}
+
+/**
+ * @param {{href: string, source: string, text: string}} link
+ * @param {any} rewrite
+ */
+function linkItem(link, rewrite) {
+  const li = document.createElement('li');
+  li.dataset.status = rewrite?.status ?? 'unknown';
+  const from = document.createElement('span');
+  from.className = 'from url';
+  from.textContent = link.href;
+  from.title = link.text || link.href;
+  li.append(from);
+  if (!rewrite) return li;
+  if (rewrite.status === 'rewritten') {
+    const to = document.createElement('span');
+    to.className = 'to url';
+    to.textContent = rewrite.output;
+    li.append(to);
+  } else {
+    li.append(note(t(`status_${rewrite.status}`) + (rewrite.reason ? `: ${rewrite.reason}` : ''), rewrite.status === 'unchanged' ? 'muted' : 'warn'));
+  }
+  for (const w of rewrite.warnings ?? []) li.append(note(t('titleWarning', [w]), 'warn'));
+  if (rewrite.status === 'rewritten') {
+    const copy = document.createElement('button');
+    copy.type = 'button';
+    copy.textContent = t('popupCopy');
+    copy.setAttribute('aria-label', t('popupCopyLink', [link.href]));
+    copy.addEventListener('click', () =>
+      navigator.clipboard.writeText(rewrite.output).then(
+        () => ($('copy-status').textContent = t('noticeCopied')),
+        (err) => ($('copy-status').textContent = t('popupCopyFailed', [errorMessage(err)])),
+      ),
+    );
+    li.append(copy);
+  }
+  return li;
+}
+
+/**
+ * @param {string} text
+ * @param {string} cls
+ */
+function note(text, cls) {
+  const s = document.createElement('span');
+  s.className = `note ${cls}`;
+  s.textContent = text;
+  return s;
+}
+
+function onSwitchHub() {
+  const url = $('hub-select').value;
+  updateSettings((s) => {
+    s.activeHub = url;
+    return s;
+  }).catch((err) => setStatus(t('settingsInvalid', [errorMessage(err)]), 'bad'));
+}
+
+function onToggleSite() {
+  const host = new URL(/** @type {string} */ (tab?.url)).hostname;
+  const off = $('site-off').checked;
+  updateSettings((s) => {
+    const rest = (s.disabledSites ?? []).filter((/** @type {string} */ site) => !isSiteDisabled(host, [site]));
+    s.disabledSites = off ? [...rest, host] : rest;
+    return s;
+  }).catch((err) => setStatus(t('settingsInvalid', [errorMessage(err)]), 'bad'));
+}
+
+/**
+ * @param {string} text
+ * @param {string} cls
+ */
+function setStatus(text, cls) {
+  const el = $('page-status');
+  el.textContent = text;
+  el.className = cls;
+}

@@ -1,0 +1,110 @@
+#!/usr/bin/env node
+// Build the unpacked extensions dist/chrome/ and dist/firefox/ and their zips from
+// extension/, the Wasm package build/pkg/ and the one manifest source manifest.json.
+//
+//   node tools/build-extension.mjs            build both
+//   node tools/build-extension.mjs --check    also fail when a zip exceeds the size budget
+//
+// Per-browser manifests: Chrome gets `background.service_worker` (module) and no gecko
+// settings; Firefox gets `background.scripts` (module event page) and keeps
+// `browser_specific_settings.gecko` (id, data_collection_permissions).
+import fs from 'node:fs';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import yazl from 'yazl';
+import {iconPng} from './icons.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const src = path.join(root, 'extension');
+const pkg = path.join(root, 'build', 'pkg');
+const dist = path.join(root, 'dist');
+/** Files of extension/ that are notes for developers, not part of the extension. */
+const SKIP = new Set(['NEEDS-FROM-CORE.md', 'README.md']);
+/** From wasm-bindgen's output, only what the extension loads. */
+const PKG_FILES = ['byob.js', 'byob_bg.wasm'];
+const ICON_SIZES = [16, 32, 48, 128];
+const ZIP_BUDGET = 300 * 1024; // DESIGN.md section 10
+
+export function manifestFor(browser, source) {
+  const m = structuredClone(source);
+  const bg = m.background ?? {};
+  if (browser === 'chrome') {
+    m.background = {service_worker: bg.service_worker, type: 'module'};
+    delete m.browser_specific_settings;
+  } else if (browser === 'firefox') {
+    m.background = {scripts: bg.scripts ?? [bg.service_worker], type: 'module'};
+    delete m.minimum_chrome_version;
+  } else {
+    throw new Error(`unknown browser ${browser}`);
+  }
+  return m;
+}
+
+function copyTree(from, to) {
+  fs.mkdirSync(to, {recursive: true});
+  for (const entry of fs.readdirSync(from, {withFileTypes: true})) {
+    if (SKIP.has(entry.name) || entry.name.startsWith('.')) continue;
+    const a = path.join(from, entry.name);
+    const b = path.join(to, entry.name);
+    if (entry.isDirectory()) copyTree(a, b);
+    else fs.copyFileSync(a, b);
+  }
+}
+
+function listFiles(dir, base = dir) {
+  const out = [];
+  for (const entry of fs.readdirSync(dir, {withFileTypes: true}).sort((x, y) => x.name.localeCompare(y.name))) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) out.push(...listFiles(p, base));
+    else out.push(path.relative(base, p).split(path.sep).join('/'));
+  }
+  return out;
+}
+
+function zipDir(dir, file) {
+  return new Promise((resolve, reject) => {
+    const zip = new yazl.ZipFile();
+    const mtime = new Date('2025-01-01T00:00:00Z'); // reproducible archives
+    for (const rel of listFiles(dir)) zip.addFile(path.join(dir, rel), rel, {mtime, mode: 0o100644});
+    zip.end();
+    zip.outputStream.pipe(fs.createWriteStream(file)).on('close', resolve).on('error', reject);
+  });
+}
+
+async function main() {
+  const check = process.argv.includes('--check');
+  for (const f of PKG_FILES) {
+    if (!fs.existsSync(path.join(pkg, f))) {
+      console.error(`build-extension: ${path.relative(root, path.join(pkg, f))} is missing; run \`make wasm\` first`);
+      process.exit(1);
+    }
+  }
+  const source = JSON.parse(fs.readFileSync(path.join(root, 'manifest.json'), 'utf8'));
+  const version = source.version;
+  let failed = false;
+  for (const browser of ['chrome', 'firefox']) {
+    const out = path.join(dist, browser);
+    fs.rmSync(out, {recursive: true, force: true});
+    copyTree(src, out);
+    fs.mkdirSync(path.join(out, 'pkg'), {recursive: true});
+    for (const f of PKG_FILES) fs.copyFileSync(path.join(pkg, f), path.join(out, 'pkg', f));
+    fs.mkdirSync(path.join(out, 'icons'), {recursive: true});
+    for (const size of ICON_SIZES) fs.writeFileSync(path.join(out, 'icons', `icon-${size}.png`), iconPng(size));
+    fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifestFor(browser, source), null, 2) + '\n');
+    const zip = path.join(dist, `byob-${browser}-${version}.zip`);
+    fs.rmSync(zip, {force: true});
+    await zipDir(out, zip);
+    const size = fs.statSync(zip).size;
+    const over = size > ZIP_BUDGET;
+    console.log(`extension: ${path.relative(root, zip)} ${size} bytes${over ? ` (over the ${ZIP_BUDGET}-byte budget)` : ''}`);
+    if (over && check) failed = true;
+  }
+  if (failed) process.exit(1);
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main().catch((err) => {
+    console.error('build-extension:', err);
+    process.exit(1);
+  });
+}
