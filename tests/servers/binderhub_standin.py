@@ -212,6 +212,7 @@ def main(argv=None):
     parser.add_argument("--base", default="/", help="base path, starting and ending with / (default /)")
     parser.add_argument("--api-only", action="store_true", help="play binderhub-service: versions and health only")
     parser.add_argument("--log", default=None, help="JSON-lines file recording each v2/ launch request")
+    parser.add_argument("--pid-file", default=None, help="write the PID here (for stop.sh, when a hub runs this)")
     args = parser.parse_args(argv)
 
     base = args.base
@@ -223,6 +224,9 @@ def main(argv=None):
         parser.error("--port is required")
 
     handler = make_handler(base, args.api_only, Launches(args.log))
+    if args.pid_file:
+        with open(args.pid_file, "w") as f:
+            f.write(f"{os.getpid()}\n")
     server = ThreadingHTTPServer((args.host, args.port), handler)
     server.daemon_threads = True
     mode = "api-only" if args.api_only else "full"

@@ -77,6 +77,8 @@ if service_port:
                 "--api-only",
                 "--base", "/services/binder/",
                 "--port", service_port,
+                # stop.sh finds it even if the hub died without stopping it
+                "--pid-file", os.path.join(run_dir, "binder-service.pid"),
             ],
         }
     ]

@@ -109,7 +109,10 @@ for name in "${names[@]}"; do
     waiting+=("$name")  # ours and alive: it only has to answer (it may still be starting)
     continue
   fi
-  rm -f "$run_dir/$name.pid" "$run_dir/$name.pidstart"
+  if [ -f "$run_dir/$name.pid" ]; then
+    # it died (or the machine rebooted): stop what it may have left behind, by recorded PIDs
+    "$servers_dir/stop.sh" "$name"
+  fi
   port="$(server_port "$name")"
   if port_busy "$port"; then
     fail "$name" "port $port is taken by a process that start.sh did not record (another checkout, or a server started by hand); stop it first"

@@ -3,8 +3,9 @@
 # (never a search by name).
 #   tests/servers/stop.sh [NAME...]      (default: every server with a PID file)
 # A hub gets SIGTERM and stops its single-user servers, its service and its proxy itself; then
-# whatever is left of the process tree seen before the signal, plus the proxy and single-user
-# PIDs the hub recorded (run/NAME/proxy.pid, the spawners' state in its database), gets SIGTERM
+# whatever is left of the process tree seen before the signal, plus the PIDs the hub's processes
+# recorded (run/NAME/proxy.pid, run/NAME/binder-service.pid, the spawners' state in the hub's
+# database), gets SIGTERM
 # and, 5 s later, SIGKILL. Each PID is checked against its start time before any signal.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
@@ -16,13 +17,15 @@ if [ ${#names[@]} -eq 0 ]; then
   done
 fi
 
-# "PID STARTTIME" of the processes a hub recorded itself, still alive and still ours: the proxy
-# and the single-user servers (they run in sessions of their own, so after a crash of the hub
+# "PID STARTTIME" of the processes a hub recorded itself, still alive and still ours: the proxy,
+# the binder service (hub6) and the single-user servers (they run in sessions of their own, so after a crash of the hub
 # they are no longer its descendants).
 hub_recorded() {
   local name="$1" dir="$run_dir/$1" pid
   {
     cat "$dir/proxy.pid" 2>/dev/null || true
+    echo
+    cat "$dir/binder-service.pid" 2>/dev/null || true
     echo
     if [ -f "$dir/jupyterhub.sqlite" ]; then
       python3 - "$dir/jupyterhub.sqlite" <<'EOF' 2>/dev/null || true

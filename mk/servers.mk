@@ -1,0 +1,25 @@
+# Real servers on 127.0.0.1 for the tests (tests/servers/README.md): JupyterHub 6.1.1 and 5.2.1,
+# a plain jupyter lab, BinderHub stand-ins. Ports in tests/servers/ports.env.
+
+TEST_TARGETS += test-servers test-detect
+
+.PHONY: setup-servers servers-start servers-stop test-servers test-detect
+
+setup: setup-servers
+
+setup-servers: ## Python venvs of the test servers (.venv/hub6, .venv/hub52; ~60 s once)
+	@tests/servers/setup.sh
+
+servers-start: setup-servers ## start every test server on 127.0.0.1 (a no-op for those already up)
+	@tests/servers/start.sh
+
+servers-stop: ## stop the test servers that servers-start started
+	@tests/servers/stop.sh
+
+# Stops only the servers this target started, whatever the outcome of the checks.
+test-servers: setup-servers ## smoke-test the servers against the probe shapes of SPEC.md section 1
+	@started=$$(mktemp); trap '[ -s "$$started" ] && tests/servers/stop.sh $$(cat "$$started"); rm -f "$$started"' EXIT; \
+	tests/servers/start.sh --record "$$started" && tests/servers/check-servers.sh
+
+test-detect: cli setup-servers ## byob detect against the real servers (starts and stops them)
+	@tests/servers/test-detect.sh
