@@ -31,7 +31,7 @@ wasm: $(WASM_OUT)/byob_bg.wasm ## build the Wasm package (build/pkg)
 $(WASM_OUT)/byob_bg.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 	$(CARGO) build --release --lib --target wasm32-unknown-unknown
 	wasm-bindgen --target web --out-dir $(WASM_OUT) --out-name byob $(WASM_RAW)
-	$(WASM_OPT) -Oz --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types $@ -o $@.opt && mv $@.opt $@
+	$(WASM_OPT) -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types $@ -o $@.opt && mv $@.opt $@
 	@ls -l $@ | awk '{print "wasm: " $$5 " bytes"}'
 
 test-rust: ## native unit, corpus and CLI tests

@@ -152,7 +152,7 @@ pub fn migrate(value: Value) -> Result<Settings, Error> {
         None => 0,
         Some(v) => v
             .as_u64()
-            .ok_or_else(|| Error::InvalidSettings(format!("version {v} is not a number")))?,
+            .ok_or_else(|| Error::InvalidSettings("version is not a whole number".into()))?,
     };
     match version {
         0 => {

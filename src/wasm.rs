@@ -1,62 +1,77 @@
 //! The thin `#[wasm_bindgen]` facade: each export deserialises, calls the core, serialises.
-//! Plain data crosses as JSON-compatible objects (docs/contracts.md); errors cross as `JsError`.
+//! Plain JSON-compatible objects cross (docs/contracts.md) through the engine's own
+//! `JSON.stringify`/`JSON.parse` and serde_json; errors cross as `JsError`.
 
 use crate::settings::{self, Settings};
-use crate::{classify as classify_core, parse as parse_core, probe_plan as plan_core, rewrite, Parsed, ProbePlan, ProbeResponse, Target};
+use crate::{Launch, Parsed, ProbePlan, ProbeResponse, Target};
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    value
-        .serialize(&serde_wasm_bindgen::Serializer::json_compatible())
-        .map_err(|e| JsError::new(&e.to_string()))
+    let text = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
+    js_sys::JSON::parse(&text).map_err(|_| JsError::new("could not hand the result to javascript"))
 }
 
-fn from_js<T: DeserializeOwned>(value: JsValue, what: &str) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value).map_err(|e| JsError::new(&format!("{what}: {e}")))
+fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsError> {
+    let text = js_sys::JSON::stringify(value)
+        .map_err(|_| JsError::new(&format!("{what}: not json-serialisable")))?
+        .as_string()
+        .ok_or_else(|| JsError::new(&format!("{what}: missing")))?;
+    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("{what}: {e}")))
+}
+
+fn core_err(e: crate::Error) -> JsError {
+    JsError::new(&e.to_string())
+}
+
+/// The outcome of `parse`, as `{status, launch | reason}`.
+#[derive(Serialize)]
+#[serde(tag = "status", rename_all = "lowercase")]
+enum ParseOutcome {
+    Launch { launch: Launch },
+    None { reason: String },
+    Invalid { reason: String },
 }
 
 /// Reads one link: `{status: "launch", launch}`, `{status: "none", reason}` or `{status: "invalid", reason}`.
 #[wasm_bindgen]
 pub fn parse(url: &str) -> Result<JsValue, JsError> {
-    let outcome = match parse_core(url) {
-        Ok(Parsed::Launch(launch)) => serde_json::json!({"status": "launch", "launch": launch}),
-        Ok(Parsed::NotLaunch(reason)) => serde_json::json!({"status": "none", "reason": reason}),
-        Err(e) => serde_json::json!({"status": "invalid", "reason": e.to_string()}),
-    };
-    to_js(&outcome)
+    to_js(&match crate::parse(url) {
+        Ok(Parsed::Launch(launch)) => ParseOutcome::Launch { launch },
+        Ok(Parsed::NotLaunch(reason)) => ParseOutcome::None { reason },
+        Err(e) => ParseOutcome::Invalid { reason: e.to_string() },
+    })
 }
 
 /// Rewrites a batch of hrefs for a target: one `Rewrite` per href, in order.
 #[wasm_bindgen(js_name = rewriteBatch)]
 pub fn rewrite_batch(hrefs: Vec<String>, target: JsValue) -> Result<JsValue, JsError> {
-    let target: Target = from_js(target, "target")?;
-    let target = target.validated().map_err(|e| JsError::new(&e.to_string()))?;
-    let out: Vec<_> = hrefs.iter().map(|h| rewrite(h, &target)).collect();
+    let target: Target = from_js(&target, "target")?;
+    let target = target.validated().map_err(core_err)?;
+    let out: Vec<_> = hrefs.iter().map(|h| crate::rewrite(h, &target)).collect();
     to_js(&out)
 }
 
 /// The target of the settings' active hub, or `null` when none can launch.
 #[wasm_bindgen(js_name = activeTarget)]
 pub fn active_target(settings: JsValue) -> Result<JsValue, JsError> {
-    let settings: Settings = from_js(settings, "settings")?;
+    let settings: Settings = from_js(&settings, "settings")?;
     to_js(&settings.active_target())
 }
 
 /// The requests that detect what `input` is; throws on a URL that cannot be a hub.
 #[wasm_bindgen(js_name = probePlan)]
 pub fn probe_plan(input: &str) -> Result<JsValue, JsError> {
-    let plan = plan_core(input).map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&plan)
+    to_js(&crate::probe_plan(input).map_err(core_err)?)
 }
 
 /// Classifies the responses to a plan's probes.
 #[wasm_bindgen]
 pub fn classify(plan: JsValue, responses: JsValue) -> Result<JsValue, JsError> {
-    let plan: ProbePlan = from_js(plan, "plan")?;
-    let responses: Vec<ProbeResponse> = from_js(responses, "responses")?;
-    to_js(&classify_core(&plan, &responses))
+    let plan: ProbePlan = from_js(&plan, "plan")?;
+    let responses: Vec<ProbeResponse> = from_js(&responses, "responses")?;
+    to_js(&crate::classify(&plan, &responses))
 }
 
 /// The default settings.
@@ -68,15 +83,13 @@ pub fn settings_defaults() -> Result<JsValue, JsError> {
 /// Validates settings of the current version; throws with a message naming the field.
 #[wasm_bindgen(js_name = settingsValidate)]
 pub fn settings_validate(value: JsValue) -> Result<JsValue, JsError> {
-    let value: serde_json::Value = from_js(value, "settings")?;
-    let settings = settings::validate(value).map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&settings)
+    let value: serde_json::Value = from_js(&value, "settings")?;
+    to_js(&settings::validate(value).map_err(core_err)?)
 }
 
 /// Migrates stored settings of any known version to the current one; throws when it cannot.
 #[wasm_bindgen(js_name = settingsMigrate)]
 pub fn settings_migrate(value: JsValue) -> Result<JsValue, JsError> {
-    let value: serde_json::Value = from_js(value, "settings")?;
-    let settings = settings::migrate(value).map_err(|e| JsError::new(&e.to_string()))?;
-    to_js(&settings)
+    let value: serde_json::Value = from_js(&value, "settings")?;
+    to_js(&settings::migrate(value).map_err(core_err)?)
 }

@@ -123,7 +123,11 @@ fn detect(hub: &str, json: bool) -> ExitCode {
             Err(e) => return fail(1, &e.to_string()),
         }
     } else {
-        println!("{}: {}", d.url, d.message);
+        if d.message.contains(&d.url) {
+            println!("{}", d.message);
+        } else {
+            println!("{}: {}", d.url, d.message);
+        }
         if let Some(launch) = d.launch_url.as_deref().filter(|l| *l != d.url) {
             println!("  launches go to {launch}");
         }

@@ -1,0 +1,37 @@
+# The browser extension: dist/chrome/, dist/firefox/ and their zips; JS unit tests; e2e tests
+# in headless Chromium and Firefox ESR; the content-script and Wasm-in-browser benchmarks.
+
+EXT_VERSION := $(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' manifest.json)
+EXT_SOURCES := manifest.json $(shell find extension tools -type f 2>/dev/null)
+
+BUILD_TARGETS += extension
+TEST_TARGETS += test-js lint-ext
+BENCH_TARGETS += bench-ext
+
+.PHONY: setup-browsers extension test-js lint-ext test-e2e bench-ext
+
+setup: setup-browsers
+
+setup-browsers: ## Chromium, its driver and Firefox ESR from Debian (only those missing)
+	@missing=""; for p in chromium chromium-driver firefox-esr; do \
+	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing$$missing"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+extension: dist/byob-chrome-$(EXT_VERSION).zip ## build dist/chrome, dist/firefox and their zips
+dist/byob-chrome-$(EXT_VERSION).zip: $(EXT_SOURCES) $(WASM_OUT)/byob_bg.wasm node_modules/.package-lock.json
+	node tools/build-extension.mjs
+
+test-js: node_modules/.package-lock.json ## JS unit tests (node --test): link finding, message guards, content script, build
+	node --test tests/js/
+
+lint-ext: extension ## web-ext lint on dist/firefox: no errors, no warnings
+	node tools/lint-extension.mjs
+
+test-e2e: extension setup-browsers ## the built extension in headless Chromium and Firefox ESR
+	node --experimental-websocket tests/e2e/run.mjs
+
+bench-ext: extension setup-browsers ## content-script cost and Wasm batch rewrite in headless Chromium
+	node tests/e2e/bench.mjs
