@@ -1,10 +1,10 @@
 // @ts-check
 /**
  * Fill an extension page's text from `_locales/<lang>/messages.json`:
- *   data-i18n="key"              → textContent
- *   data-i18n-placeholder="key"  → placeholder
- *   data-i18n-title="key"        → title
- *   data-i18n-aria-label="key"   → aria-label
+ *   data-i18n="<key>"            → textContent
+ *   data-i18n-placeholder="<key>" → placeholder
+ *   data-i18n-title="<key>"       → title
+ *   data-i18n-aria-label="<key>"  → aria-label
  */
 import {ext} from '../api.js';
 
