@@ -160,3 +160,10 @@ pub struct Launch {
     /// What was odd or repaired while parsing.
     pub warnings: Vec<String>,
 }
+
+impl Repo {
+    /// The URL `git clone` takes for this repository; `None` for data providers.
+    pub fn clone_url(&self) -> Option<String> {
+        crate::provider::clone_url(self)
+    }
+}

@@ -180,7 +180,10 @@ pub(crate) fn repo_for_clone_url(clone: &str, git_ref: Option<String>) -> Repo {
     let strip_git = |p: &str| p.strip_suffix(".git").unwrap_or(p).to_string();
     if let Some((host, path)) = host_path {
         let host = host.to_ascii_lowercase();
-        let segments = path.split('/').filter(|s| !s.is_empty()).count();
+        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let segments = parts.len();
+        let path = parts.join("/");
+        let path = path.as_str();
         match host.as_str() {
             "github.com" | "www.github.com" if segments == 2 => {
                 return Repo {

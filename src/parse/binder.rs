@@ -77,16 +77,45 @@ fn parse_v2(url: &Url) -> Result<Claim, Error> {
     }
     let hub = base_url(url, first + 1);
     let raw_spec = &path[at + 4 + provider.id().len() + 1..];
-    let read = read_spec(provider, raw_spec)
-        .map_err(|m| Error::InvalidLink(format!("binder link: {m}")))?;
-    warnings.extend(read.warnings);
-    let repo = Repo {
-        provider,
-        spec: read.spec,
-        git_ref: read.git_ref,
+    let repo = match pasted_url(provider, raw_spec, &mut warnings)? {
+        Some(repo) => repo,
+        None => {
+            let read = read_spec(provider, raw_spec)
+                .map_err(|m| Error::InvalidLink(format!("binder link: {m}")))?;
+            warnings.extend(read.warnings);
+            Repo {
+                provider,
+                spec: read.spec,
+                git_ref: read.git_ref,
+            }
+        }
     };
     let query = super::repaired_query(url, &mut warnings);
     finish(hub, repo, &query, warnings).map(Claim::Launch)
+}
+
+/// A whole url-encoded URL pasted where a gh spec's owner goes (`v2/gh/https%3A%2F%2F…/ref`).
+/// BinderHub rejects `%2F` in a gh spec; a pasted Binder link is read for its repository,
+/// anything else is an error that says to use `v2/git/`.
+fn pasted_url(provider: Provider, raw_spec: &str, warnings: &mut Vec<String>) -> Result<Option<Repo>, Error> {
+    let first = raw_spec.split('/').next().unwrap_or_default();
+    if provider != Provider::Gh || !first.to_ascii_lowercase().contains("%3a%2f%2f") {
+        return Ok(None);
+    }
+    let pasted = decode(first);
+    match crate::parse(&pasted) {
+        Ok(crate::Parsed::Launch(Launch {
+            kind: LaunchKind::Binder,
+            repo: Some(repo),
+            ..
+        })) => {
+            warnings.push("a binder link was pasted as the gh repository; read its repository".into());
+            Ok(Some(repo))
+        }
+        _ => Err(Error::InvalidLink(format!(
+            "binder link: gh spec starts with the url-encoded url '{pasted}'; BinderHub rejects it (other git servers use v2/git/)"
+        ))),
+    }
 }
 
 /// Builds the launch from a Binder query: `labpath`, then `filepath`, override `urlpath`
@@ -140,6 +169,12 @@ fn git_pull_query(p: &Pair<'_>, query: &str, warnings: &mut Vec<String>) -> Opti
     let raw = p.raw.trim_start_matches('/');
     let raw = raw.strip_prefix("%2F").unwrap_or(raw);
     if let Some(rest) = raw.strip_prefix("git-pull?") {
+        let decoded = decode_form(rest);
+        if decoded.contains('&') {
+            // Its own separators are encoded (`%26`): BinderHub decodes the urlpath into the
+            // whole inner link, and what follows in the query is Binder's.
+            return Some(decoded);
+        }
         let start = p.offset + (p.raw.len() - rest.len());
         let inner = &query[start..];
         if inner.len() > rest.len() {

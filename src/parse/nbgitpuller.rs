@@ -82,7 +82,18 @@ pub(crate) fn read_query(query: &str, warnings: &mut Vec<String>) -> Result<Read
     } else {
         query.to_string()
     };
-    let ps = pairs(&query);
+    let mut ps = pairs(&query);
+    // `repo=https://…%26branch=main%26urlpath=…`: the separators were url-encoded (older
+    // Python split `&amp;` at `;`, so such links once worked). Read them as separators.
+    let repaired;
+    if let Some(p) = ps.iter().find(|p| p.key == "repo" && p.value.contains('&')) {
+        let value = p.value.replace("&amp;", "&");
+        if value.split('&').skip(1).any(|kv| kv.contains('=')) {
+            warnings.push("nbgitpuller parameters were joined by url-encoded '&'; read them apart".into());
+            repaired = format!("{}{}{}", &query[..p.offset], value, &query[p.offset + p.raw.len()..]);
+            ps = pairs(&repaired);
+        }
+    }
     let value = |keys: &[&str]| {
         keys.iter()
             .find_map(|k| get(&ps, k))

@@ -12,6 +12,10 @@ names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(hub6 hub52)
 
 mkdir -p "$root/.venv"
+# The repository's package.json says "type": "module"; without a nearer package.json, Node takes
+# the JavaScript inside the venvs (JupyterLab's bundled yarn.js, run at every `jupyter lab`
+# start) for ES modules and it crashes ("Dynamic require of "util" is not supported").
+echo '{"private": true, "type": "commonjs"}' >"$root/.venv/package.json"
 # Two setups at once (make -j, two terminals) must not build the same venv twice.
 exec 9>"$root/.venv/.setup.lock"
 flock 9
