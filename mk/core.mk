@@ -40,7 +40,7 @@ test-rust: ## native unit, corpus and CLI tests
 lint: ## rustfmt, clippy (native and wasm32), rustdoc
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
-	$(CARGO) clippy --lib --target wasm32-unknown-unknown -- -D warnings
+	$(CARGO) clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --quiet
 
 test-wasm: ## the Wasm facade with wasm-bindgen-test in Node

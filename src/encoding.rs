@@ -108,8 +108,14 @@ mod tests {
             encode_component("https://github.com/o/r?a=b&c"),
             "https%3A%2F%2Fgithub.com%2Fo%2Fr%3Fa%3Db%26c"
         );
-        assert_eq!(encode_component("a-b_c.d!e~f*g'h(i)j k"), "a-b_c.d!e~f*g'h(i)j%20k");
-        assert_eq!(encode_path_value("lab/tree/a b.ipynb"), "lab/tree/a%20b.ipynb");
+        assert_eq!(
+            encode_component("a-b_c.d!e~f*g'h(i)j k"),
+            "a-b_c.d!e~f*g'h(i)j%20k"
+        );
+        assert_eq!(
+            encode_path_value("lab/tree/a b.ipynb"),
+            "lab/tree/a%20b.ipynb"
+        );
     }
 
     #[test]

@@ -21,13 +21,18 @@ pub mod settings;
 
 pub use detect::{classify, probe_plan, Detection, HubKind, Probe, ProbePlan, ProbeResponse};
 pub use error::Error;
-pub use settings::{Hub, Mode, Settings};
 pub use model::{Launch, LaunchKind, Open, Provider, Pull, Repo, Ui};
 pub use parse::{parse, Parsed};
 pub use render::{
     normalize_hub_url, parse_env_repo, render, rewrite, Interface, LinkKinds, Rendered, Rewrite,
     RewriteStatus, Target, TargetKind,
 };
+pub use settings::{Hub, Mode, Settings};
 
+/// The JavaScript API (wasm32 only): re-exported so the boundary tests can call it.
+#[cfg(target_arch = "wasm32")]
+pub mod wasm_api {
+    pub use crate::wasm::*;
+}
 #[cfg(target_arch = "wasm32")]
 mod wasm;

@@ -60,7 +60,10 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
                     (decode(raw).into_owned(), String::new())
                 } else {
                     let (last, ns) = segments.split_last().unwrap_or((&"", &[]));
-                    (decode(&ns.join("/")).into_owned(), decode(last).into_owned())
+                    (
+                        decode(&ns.join("/")).into_owned(),
+                        decode(last).into_owned(),
+                    )
                 }
             };
             let ns = ns.trim_matches('/').to_string();
@@ -71,7 +74,10 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
             let (url_raw, ref_raw) = raw.split_once('/').unwrap_or((raw, ""));
             let url = decode(url_raw).into_owned();
             if looks_like_clone_url(&url) {
-                (url, Some(ref_or_head(decode(ref_raw).into_owned(), &mut warnings)))
+                (
+                    url,
+                    Some(ref_or_head(decode(ref_raw).into_owned(), &mut warnings)),
+                )
             } else {
                 // sphinx-book-theme writes `v2/git/https%3A//host/path/<ref>`: the clone URL's
                 // slashes are not encoded. Its last segment is the ref.
@@ -126,7 +132,9 @@ fn looks_like_clone_url(s: &str) -> bool {
     match s.split_once("://") {
         Some((scheme, rest)) => {
             !scheme.is_empty()
-                && scheme.chars().all(|c| c.is_ascii_alphanumeric() || c == '+')
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '+')
                 && rest.split('/').next().is_some_and(|h| !h.is_empty())
                 && rest.contains('/')
         }
@@ -227,20 +235,46 @@ mod tests {
 
     #[test]
     fn reads_each_provider_like_binderhub() {
-        assert_eq!(read(Provider::Gh, "o/r.git/feature/x/"), ("o/r".into(), Some("feature/x".into()), 0));
-        assert_eq!(read(Provider::Gh, "o/r"), ("o/r".into(), Some("HEAD".into()), 1));
-        assert_eq!(read(Provider::Gl, "a%2Fb%2Fc/v1"), ("a/b/c".into(), Some("v1".into()), 0));
-        assert_eq!(read(Provider::Gl, "org/repo/main"), ("org/repo".into(), Some("main".into()), 1));
         assert_eq!(
-            read(Provider::Git, "https%3A%2F%2Fframagit.org%2Fatooms%2Fpp/HEAD"),
-            ("https://framagit.org/atooms/pp".into(), Some("HEAD".into()), 0)
+            read(Provider::Gh, "o/r.git/feature/x/"),
+            ("o/r".into(), Some("feature/x".into()), 0)
+        );
+        assert_eq!(
+            read(Provider::Gh, "o/r"),
+            ("o/r".into(), Some("HEAD".into()), 1)
+        );
+        assert_eq!(
+            read(Provider::Gl, "a%2Fb%2Fc/v1"),
+            ("a/b/c".into(), Some("v1".into()), 0)
+        );
+        assert_eq!(
+            read(Provider::Gl, "org/repo/main"),
+            ("org/repo".into(), Some("main".into()), 1)
+        );
+        assert_eq!(
+            read(
+                Provider::Git,
+                "https%3A%2F%2Fframagit.org%2Fatooms%2Fpp/HEAD"
+            ),
+            (
+                "https://framagit.org/atooms/pp".into(),
+                Some("HEAD".into()),
+                0
+            )
         );
         assert_eq!(
             read(Provider::Git, "https%3A//framagit.org/atooms/pp/main"),
-            ("https://framagit.org/atooms/pp".into(), Some("main".into()), 1)
+            (
+                "https://framagit.org/atooms/pp".into(),
+                Some("main".into()),
+                1
+            )
         );
         assert_eq!(read(Provider::Gist, "u/abc"), ("u/abc".into(), None, 0));
-        assert_eq!(read(Provider::Zenodo, "10.5281/zenodo.3242074/"), ("10.5281/zenodo.3242074".into(), None, 0));
+        assert_eq!(
+            read(Provider::Zenodo, "10.5281/zenodo.3242074/"),
+            ("10.5281/zenodo.3242074".into(), None, 0)
+        );
         assert!(read_spec(Provider::Gh, "onlyowner").is_err());
         assert!(read_spec(Provider::Ckan, "https%3A%2F%2Fdemo.ckan.org%2Fx").is_err());
         assert!(read_spec(Provider::Git, "nonsense/HEAD").is_err());
@@ -251,22 +285,46 @@ mod tests {
         for (p, raw) in [
             (Provider::Gh, "o/r/feature/x"),
             (Provider::Gl, "a%2Fb%2Fc/v1"),
-            (Provider::Git, "https%3A%2F%2Fframagit.org%2Fatooms%2Fpp/HEAD"),
+            (
+                Provider::Git,
+                "https%3A%2F%2Fframagit.org%2Fatooms%2Fpp/HEAD",
+            ),
             (Provider::Gist, "u/abc/main"),
             (Provider::Zenodo, "10.5281/zenodo.3242074"),
-            (Provider::Hydroshare, "https%3A%2F%2Fwww.hydroshare.org%2Fresource%2F4cac"),
+            (
+                Provider::Hydroshare,
+                "https%3A%2F%2Fwww.hydroshare.org%2Fresource%2F4cac",
+            ),
         ] {
             let r = read_spec(p, raw).unwrap();
-            let repo = Repo { provider: p, spec: r.spec, git_ref: r.git_ref };
+            let repo = Repo {
+                provider: p,
+                spec: r.spec,
+                git_ref: r.git_ref,
+            };
             assert_eq!(write_spec(&repo), raw);
         }
     }
 
     #[test]
     fn maps_clone_urls_to_providers() {
-        assert_eq!(repo_for_clone_url("https://github.com/o/r.git", None).spec, "o/r");
-        assert_eq!(repo_for_clone_url("https://gitlab.com/a/b/c", None).provider, Provider::Gl);
-        assert_eq!(repo_for_clone_url("https://github.com/o/r/tree/x", None).provider, Provider::Git);
-        assert_eq!(repo_for_clone_url("https://example.org/x.git", Some("v1".into())).git_ref.as_deref(), Some("v1"));
+        assert_eq!(
+            repo_for_clone_url("https://github.com/o/r.git", None).spec,
+            "o/r"
+        );
+        assert_eq!(
+            repo_for_clone_url("https://gitlab.com/a/b/c", None).provider,
+            Provider::Gl
+        );
+        assert_eq!(
+            repo_for_clone_url("https://github.com/o/r/tree/x", None).provider,
+            Provider::Git
+        );
+        assert_eq!(
+            repo_for_clone_url("https://example.org/x.git", Some("v1".into()))
+                .git_ref
+                .as_deref(),
+            Some("v1")
+        );
     }
 }

@@ -27,7 +27,7 @@ pub enum Mode {
 pub struct Hub {
     /// Its base URL, ending in `/`.
     pub url: String,
-    /// The name shown to the reader ("Launch on <name>").
+    /// The name shown to the reader ("Launch on `name`").
     pub name: String,
     /// Its kind, as detected or as the reader set it.
     pub kind: HubKind,
@@ -87,7 +87,10 @@ impl Settings {
             HubKind::JupyterServer => TargetKind::JupyterServer,
             HubKind::BinderHubService | HubKind::Unknown => return None,
         };
-        let mut target = Target::new(kind, &hub.url).ok()?.with_env_repo(self.env_repo.as_deref()).ok()?;
+        let mut target = Target::new(kind, &hub.url)
+            .ok()?
+            .with_env_repo(self.env_repo.as_deref())
+            .ok()?;
         target.interface = self.interface;
         target.link_kinds = self.link_kinds;
         Some(target)
@@ -97,7 +100,8 @@ impl Settings {
 /// Validates a settings value of the current version, normalising URLs and host names.
 /// The message names the offending field; nothing partially valid is returned.
 pub fn validate(value: Value) -> Result<Settings, Error> {
-    let mut s: Settings = serde_json::from_value(value).map_err(|e| Error::InvalidSettings(e.to_string()))?;
+    let mut s: Settings =
+        serde_json::from_value(value).map_err(|e| Error::InvalidSettings(e.to_string()))?;
     if s.version != SETTINGS_VERSION {
         return Err(Error::InvalidSettings(format!(
             "version {} is not {SETTINGS_VERSION}; migrate first",
@@ -112,13 +116,19 @@ pub fn validate(value: Value) -> Result<Settings, Error> {
             return Err(Error::InvalidSettings(format!("hubs[{i}].name is empty")));
         }
         if !seen.insert(hub.url.clone()) {
-            return Err(Error::InvalidSettings(format!("hubs[{i}].url {} is listed twice", hub.url)));
+            return Err(Error::InvalidSettings(format!(
+                "hubs[{i}].url {} is listed twice",
+                hub.url
+            )));
         }
     }
     if let Some(active) = &s.active_hub {
-        let active = normalize_hub_url(active).map_err(|e| Error::InvalidSettings(format!("activeHub: {e}")))?;
+        let active = normalize_hub_url(active)
+            .map_err(|e| Error::InvalidSettings(format!("activeHub: {e}")))?;
         if !seen.contains(&active) {
-            return Err(Error::InvalidSettings(format!("activeHub {active} is not one of hubs")));
+            return Err(Error::InvalidSettings(format!(
+                "activeHub {active} is not one of hubs"
+            )));
         }
         s.active_hub = Some(active);
     }
@@ -131,9 +141,18 @@ pub fn validate(value: Value) -> Result<Settings, Error> {
     }
     for (i, site) in s.disabled_sites.iter_mut().enumerate() {
         let host = site.trim().to_ascii_lowercase();
-        let host = host.split("://").last().unwrap_or_default().split('/').next().unwrap_or_default().to_string();
+        let host = host
+            .split("://")
+            .last()
+            .unwrap_or_default()
+            .split('/')
+            .next()
+            .unwrap_or_default()
+            .to_string();
         if host.is_empty() || host.contains(char::is_whitespace) {
-            return Err(Error::InvalidSettings(format!("disabledSites[{i}] '{site}' is not a host name")));
+            return Err(Error::InvalidSettings(format!(
+                "disabledSites[{i}] '{site}' is not a host name"
+            )));
         }
         *site = host;
     }
@@ -191,7 +210,10 @@ mod tests {
     fn defaults_validate_and_round_trip() {
         let d = serde_json::to_value(Settings::default()).unwrap();
         assert_eq!(d["version"], 1);
-        assert_eq!(d["linkKinds"], json!({"binder": true, "nbgitpuller": true, "colab": true}));
+        assert_eq!(
+            d["linkKinds"],
+            json!({"binder": true, "nbgitpuller": true, "colab": true})
+        );
         assert_eq!(validate(d).unwrap(), Settings::default());
     }
 
@@ -205,7 +227,10 @@ mod tests {
         );
         v["hubs"] = json!([{"url": "hub.example.edu", "name": "Uni", "kind": "jupyterhub"}]);
         v["activeHub"] = json!("https://other.org/");
-        assert_eq!(validate(v.clone()).unwrap_err().to_string(), "invalid settings: activeHub https://other.org/ is not one of hubs");
+        assert_eq!(
+            validate(v.clone()).unwrap_err().to_string(),
+            "invalid settings: activeHub https://other.org/ is not one of hubs"
+        );
         v["activeHub"] = json!("https://hub.example.edu");
         v["disabledSites"] = json!(["https://Example.org/page", "example.org"]);
         let s = validate(v.clone()).unwrap();
@@ -213,10 +238,16 @@ mod tests {
         assert_eq!(s.disabled_sites, ["example.org"]);
         assert_eq!(s.active_target().unwrap().url(), "https://hub.example.edu/");
         v["mode"] = json!("loud");
-        assert!(validate(v.clone()).unwrap_err().to_string().contains("unknown variant `loud`"));
+        assert!(validate(v.clone())
+            .unwrap_err()
+            .to_string()
+            .contains("unknown variant `loud`"));
         v["mode"] = json!("private");
         v["extra"] = json!(1);
-        assert!(validate(v).unwrap_err().to_string().contains("unknown field `extra`"));
+        assert!(validate(v)
+            .unwrap_err()
+            .to_string()
+            .contains("unknown field `extra`"));
     }
 
     #[test]
@@ -225,7 +256,13 @@ mod tests {
         assert_eq!(s.active_hub.as_deref(), Some("https://hub.example.edu/"));
         assert_eq!(s.hubs[0].name, "hub.example.edu");
         assert_eq!(migrate(json!({})).unwrap(), Settings::default());
-        assert!(migrate(json!({"version": 9})).unwrap_err().to_string().contains("newer"));
-        assert_eq!(migrate(json!([1])).unwrap_err().to_string(), "invalid settings: not a json object");
+        assert!(migrate(json!({"version": 9}))
+            .unwrap_err()
+            .to_string()
+            .contains("newer"));
+        assert_eq!(
+            migrate(json!([1])).unwrap_err().to_string(),
+            "invalid settings: not a json object"
+        );
     }
 }

@@ -40,7 +40,9 @@ pub fn parse(url: &str) -> Result<JsValue, JsError> {
     to_js(&match crate::parse(url) {
         Ok(Parsed::Launch(launch)) => ParseOutcome::Launch { launch },
         Ok(Parsed::NotLaunch(reason)) => ParseOutcome::None { reason },
-        Err(e) => ParseOutcome::Invalid { reason: e.to_string() },
+        Err(e) => ParseOutcome::Invalid {
+            reason: e.to_string(),
+        },
     })
 }
 

@@ -20,8 +20,13 @@ fn known_failures() -> BTreeMap<String, String> {
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .map(|l| {
-            let (url, reason) = l.split_once('\t').unwrap_or_else(|| panic!("known-failures line without a tab: {l}"));
-            assert!(!reason.trim().is_empty(), "known failure without a reason: {url}");
+            let (url, reason) = l
+                .split_once('\t')
+                .unwrap_or_else(|| panic!("known-failures line without a tab: {l}"));
+            assert!(
+                !reason.trim().is_empty(),
+                "known failure without a reason: {url}"
+            );
             (url.to_string(), reason.to_string())
         })
         .collect()
@@ -48,9 +53,18 @@ fn observed(url: &str) -> Value {
 fn every_corpus_link_parses_as_expected_or_is_a_reviewed_known_failure() {
     let corpus = corpus();
     let known = known_failures();
-    let launches = corpus.iter().filter(|c| c["expect"]["status"] == "launch").count();
-    let none = corpus.iter().filter(|c| c["expect"]["status"] == "none").count();
-    assert!(launches >= 150, "only {launches} launch links in the corpus");
+    let launches = corpus
+        .iter()
+        .filter(|c| c["expect"]["status"] == "launch")
+        .count();
+    let none = corpus
+        .iter()
+        .filter(|c| c["expect"]["status"] == "none")
+        .count();
+    assert!(
+        launches >= 150,
+        "only {launches} launch links in the corpus"
+    );
     assert!(none >= 25, "only {none} non-launch links in the corpus");
     let mut unexpected = Vec::new();
     let mut stale = Vec::new();
@@ -59,24 +73,50 @@ fn every_corpus_link_parses_as_expected_or_is_a_reviewed_known_failure() {
         let got = observed(url);
         let ok = got == case["expect"];
         match (ok, known.contains_key(url)) {
-            (false, false) => unexpected.push(format!("{url}\n  expected {}\n  got      {got}", case["expect"])),
+            (false, false) => unexpected.push(format!(
+                "{url}\n  expected {}\n  got      {got}",
+                case["expect"]
+            )),
             (true, true) => stale.push(url.to_string()),
             _ => {}
         }
     }
     for url in known.keys() {
-        assert!(corpus.iter().any(|c| c["url"] == url.as_str()), "known failure not in corpus: {url}");
+        assert!(
+            corpus.iter().any(|c| c["url"] == url.as_str()),
+            "known failure not in corpus: {url}"
+        );
     }
-    assert!(unexpected.is_empty(), "{} corpus links parse unexpectedly:\n{}", unexpected.len(), unexpected.join("\n"));
-    assert!(stale.is_empty(), "known failures that now pass (remove them):\n{}", stale.join("\n"));
-    println!("corpus: {} links ({launches} launch, {none} none), {} known failures", corpus.len(), known.len());
+    assert!(
+        unexpected.is_empty(),
+        "{} corpus links parse unexpectedly:\n{}",
+        unexpected.len(),
+        unexpected.join("\n")
+    );
+    assert!(
+        stale.is_empty(),
+        "known failures that now pass (remove them):\n{}",
+        stale.join("\n")
+    );
+    println!(
+        "corpus: {} links ({launches} launch, {none} none), {} known failures",
+        corpus.len(),
+        known.len()
+    );
 }
 
 /// A repository's identity, whatever form names it.
 fn identity(url: &str) -> String {
     let u = url.trim().trim_end_matches('/').to_ascii_lowercase();
-    let u = u.split_once("://").map_or(u.as_str(), |(_, r)| r).to_string();
-    let u = u.split('/').filter(|s| !s.is_empty()).collect::<Vec<_>>().join("/");
+    let u = u
+        .split_once("://")
+        .map_or(u.as_str(), |(_, r)| r)
+        .to_string();
+    let u = u
+        .split('/')
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join("/");
     u.strip_suffix(".git").unwrap_or(&u).to_string()
 }
 
@@ -87,7 +127,12 @@ fn content(l: &Launch) -> Option<(String, Option<String>)> {
     }
     let repo = l.repo.as_ref()?;
     let r = repo.git_ref.clone().filter(|r| r != "HEAD");
-    Some((repo.clone_url().map(|c| identity(&c)).unwrap_or_else(|| repo.spec.clone()), r))
+    Some((
+        repo.clone_url()
+            .map(|c| identity(&c))
+            .unwrap_or_else(|| repo.spec.clone()),
+        r,
+    ))
 }
 
 #[test]
@@ -105,15 +150,26 @@ fn every_corpus_link_round_trips_through_each_target_kind() {
     let mut checked = 0;
     for case in corpus() {
         let url = case["url"].as_str().expect("url");
-        let Ok(Parsed::Launch(before)) = parse(url) else { continue };
+        let Ok(Parsed::Launch(before)) = parse(url) else {
+            continue;
+        };
         for target in &targets {
             let r = rewrite(url, target);
-            let why = |m: &str| format!("{url} → {} {}: {m} ({:?})", target.kind.as_str(), target.url(), r.output);
+            let why = |m: &str| {
+                format!(
+                    "{url} → {} {}: {m} ({:?})",
+                    target.kind.as_str(),
+                    target.url(),
+                    r.output
+                )
+            };
             match r.status {
                 RewriteStatus::Rewritten => {}
                 RewriteStatus::Refused => {
                     let reason = r.reason.clone().unwrap_or_default();
-                    if !(target.kind != TargetKind::BinderHub && reason.contains("only a BinderHub can launch it")) {
+                    if !(target.kind != TargetKind::BinderHub
+                        && reason.contains("only a BinderHub can launch it"))
+                    {
                         failures.push(why(&format!("refused: {reason}")));
                     }
                     continue;
@@ -141,28 +197,53 @@ fn every_corpus_link_round_trips_through_each_target_kind() {
             }
             // The environment: kept on a BinderHub, unless the reader's environment repository
             // replaces the original hub's image (nbgitpuller content).
-            if target.kind == TargetKind::BinderHub && before.pull.is_none() && after.repo.as_ref().map(|r| (&r.provider, &r.spec)) != before.repo.as_ref().map(|r| (&r.provider, &r.spec)) {
+            if target.kind == TargetKind::BinderHub
+                && before.pull.is_none()
+                && after.repo.as_ref().map(|r| (&r.provider, &r.spec))
+                    != before.repo.as_ref().map(|r| (&r.provider, &r.spec))
+            {
                 failures.push(why("repository changed"));
             }
-            if target.kind == TargetKind::BinderHub && before.pull.is_some() && target.env().is_none() && before.repo.is_some() && after.repo != before.repo {
+            if target.kind == TargetKind::BinderHub
+                && before.pull.is_some()
+                && target.env().is_none()
+                && before.repo.is_some()
+                && after.repo != before.repo
+            {
                 failures.push(why("environment repository changed"));
             }
             let (c_before, b_before) = content(&before).unwrap_or_default();
             let (c_after, b_after) = content(&after).unwrap_or_default();
             if c_before != c_after {
-                failures.push(why(&format!("content repository {c_before} became {c_after}")));
+                failures.push(why(&format!(
+                    "content repository {c_before} became {c_after}"
+                )));
             }
             let dropped = r.warnings.iter().any(|w| w.contains("pinned commit"))
-                || before.repo.as_ref().is_some_and(|r| r.provider == byob::Provider::Gist);
+                || before
+                    .repo
+                    .as_ref()
+                    .is_some_and(|r| r.provider == byob::Provider::Gist);
             if b_before != b_after && !dropped {
                 failures.push(why(&format!("branch {b_before:?} became {b_after:?}")));
             }
-            let opens_file = !matches!(before.open.ui, byob::Ui::Other | byob::Ui::Rstudio | byob::Ui::Vscode);
+            let opens_file = !matches!(
+                before.open.ui,
+                byob::Ui::Other | byob::Ui::Rstudio | byob::Ui::Vscode
+            );
             if opens_file && before.open.path != after.open.path {
-                failures.push(why(&format!("path {:?} became {:?}", before.open.path, after.open.path)));
+                failures.push(why(&format!(
+                    "path {:?} became {:?}",
+                    before.open.path, after.open.path
+                )));
             }
         }
     }
     assert!(checked > 600, "only {checked} round trips checked");
-    assert!(failures.is_empty(), "{} round-trip failures:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} round-trip failures:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }

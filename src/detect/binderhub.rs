@@ -20,13 +20,17 @@ fn version_of(answers: &Answers<'_>, probe: &str) -> Option<String> {
 fn serves_ui(answers: &Answers<'_>) -> bool {
     let html = |name: &str| {
         answers.get(name).is_some_and(|r| {
-            r.status == 200 && r.body.as_deref().is_some_and(|b| b.contains("pageConfig") || b.contains("<html"))
+            r.status == 200
+                && r.body
+                    .as_deref()
+                    .is_some_and(|b| b.contains("pageConfig") || b.contains("<html"))
         })
     };
-    answers
-        .get("root")
-        .is_some_and(|r| r.body.as_deref().is_some_and(|b| b.contains("window.pageConfig")))
-        || html("hub-api")
+    answers.get("root").is_some_and(|r| {
+        r.body
+            .as_deref()
+            .is_some_and(|b| b.contains("window.pageConfig"))
+    }) || html("hub-api")
 }
 
 /// A full BinderHub at this base.
@@ -38,7 +42,10 @@ pub(super) fn classify(answers: &Answers<'_>) -> Option<Finding> {
             message: format!("BinderHub {version} in API-only mode (no launch pages)"),
             version: Some(version),
             cors: None,
-            notes: vec!["an API-only BinderHub is not a launch target; use the JupyterHub in front of it".into()],
+            notes: vec![
+                "an API-only BinderHub is not a launch target; use the JupyterHub in front of it"
+                    .into(),
+            ],
         });
     }
     Some(Finding {

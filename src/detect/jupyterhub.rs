@@ -10,16 +10,24 @@ use super::{json_object, lenient_version, Answers, Finding, HubKind};
 /// A JupyterHub at this base.
 pub(super) fn classify(answers: &Answers<'_>) -> Option<Finding> {
     let api = answers.get("hub-api");
-    let from_json = api.and_then(json_object).and_then(|m| match m.get("version") {
-        Some(serde_json::Value::String(v)) => Some(v.clone()),
-        _ => None,
-    });
+    let from_json = api
+        .and_then(json_object)
+        .and_then(|m| match m.get("version") {
+            Some(serde_json::Value::String(v)) => Some(v.clone()),
+            _ => None,
+        });
     // `api` redirected to `hub/api` with the hub's JSON: also a JupyterHub.
-    let from_redirect = answers.get("api").filter(|r| r.url.contains("/hub/api")).and_then(|r| {
-        let mut unredirected = r.clone();
-        unredirected.redirected = false;
-        json_object(&unredirected)?.get("version")?.as_str().map(str::to_string)
-    });
+    let from_redirect = answers
+        .get("api")
+        .filter(|r| r.url.contains("/hub/api"))
+        .and_then(|r| {
+            let mut unredirected = r.clone();
+            unredirected.redirected = false;
+            json_object(&unredirected)?
+                .get("version")?
+                .as_str()
+                .map(str::to_string)
+        });
     let version = from_json
         .or(from_redirect)
         .or_else(|| answers.jupyterhub_header().map(str::to_string))?;

@@ -106,7 +106,18 @@ pub struct Detection {
 
 /// Path segments that start the part of a URL below a hub's base.
 const BELOW_BASE: &[&str] = &[
-    "hub", "user", "v2", "services", "lab", "tree", "notebooks", "doc", "git-pull", "user-redirect", "api", "login",
+    "hub",
+    "user",
+    "v2",
+    "services",
+    "lab",
+    "tree",
+    "notebooks",
+    "doc",
+    "git-pull",
+    "user-redirect",
+    "api",
+    "login",
 ];
 
 /// Plans the probes for what the user typed (`hub.example.edu`, `https://h/hub/home`,
@@ -124,7 +135,13 @@ pub fn probe_plan(input: &str) -> Result<ProbePlan, Error> {
         (Some(&"services"), Some(name)) => Some(format!("services/{name}/")),
         _ => None,
     };
-    let base = format!("{origin}/{}", segments[..cut].iter().map(|s| format!("{s}/")).collect::<String>());
+    let base = format!(
+        "{origin}/{}",
+        segments[..cut]
+            .iter()
+            .map(|s| format!("{s}/"))
+            .collect::<String>()
+    );
     let mut candidates = vec![base.clone()];
     let root = format!("{origin}/");
     if base != root {
@@ -159,7 +176,10 @@ pub fn probe_plan(input: &str) -> Result<ProbePlan, Error> {
             }
             probes.push(Probe {
                 id: format!("{i}:service"),
-                url: format!("{c}{}versions", service.as_deref().unwrap_or("services/binder/")),
+                url: format!(
+                    "{c}{}versions",
+                    service.as_deref().unwrap_or("services/binder/")
+                ),
             });
         }
     }
@@ -246,7 +266,9 @@ pub fn classify(plan: &ProbePlan, responses: &[ProbeResponse]) -> Detection {
             if let Some(h) = hub {
                 notes.extend(h.notes);
             }
-            return detection(plan, base, bh.kind, bh.version, None, launch_url, message, notes);
+            return detection(
+                plan, base, bh.kind, bh.version, None, launch_url, message, notes,
+            );
         }
         let found = binderhub::classify(&answers)
             .or(hub)
@@ -260,12 +282,30 @@ pub fn classify(plan: &ProbePlan, responses: &[ProbeResponse]) -> Detection {
                     ));
                 }
             }
-            return detection(plan, base, f.kind, f.version, f.cors, Some(base.clone()), f.message, f.notes);
+            return detection(
+                plan,
+                base,
+                f.kind,
+                f.version,
+                f.cors,
+                Some(base.clone()),
+                f.message,
+                f.notes,
+            );
         }
     }
     let base = plan.candidates.first().cloned().unwrap_or_default();
     let message = unknown_message(&base, responses);
-    detection(plan, &base, HubKind::Unknown, None, None, None, message, Vec::new())
+    detection(
+        plan,
+        &base,
+        HubKind::Unknown,
+        None,
+        None,
+        None,
+        message,
+        Vec::new(),
+    )
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -301,7 +341,11 @@ fn unknown_message(base: &str, responses: &[ProbeResponse]) -> String {
             .unwrap_or("no response");
         return format!("could not reach {base}: {why}");
     }
-    let statuses: Vec<String> = answered.iter().take(4).map(|r| format!("{} {}", r.status, r.url)).collect();
+    let statuses: Vec<String> = answered
+        .iter()
+        .take(4)
+        .map(|r| format!("{} {}", r.status, r.url))
+        .collect();
     format!(
         "{base} answered, but not as a BinderHub, JupyterHub or Jupyter Server ({}); a Jupyter Server must allow the extension's origin (allow_origin)",
         statuses.join(", ")

@@ -97,7 +97,11 @@ fn parse_v2(url: &Url) -> Result<Claim, Error> {
 /// A whole url-encoded URL pasted where a gh spec's owner goes (`v2/gh/https%3A%2F%2F…/ref`).
 /// BinderHub rejects `%2F` in a gh spec; a pasted Binder link is read for its repository,
 /// anything else is an error that says to use `v2/git/`.
-fn pasted_url(provider: Provider, raw_spec: &str, warnings: &mut Vec<String>) -> Result<Option<Repo>, Error> {
+fn pasted_url(
+    provider: Provider,
+    raw_spec: &str,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Repo>, Error> {
     let first = raw_spec.split('/').next().unwrap_or_default();
     if provider != Provider::Gh || !first.to_ascii_lowercase().contains("%3a%2f%2f") {
         return Ok(None);
@@ -120,7 +124,12 @@ fn pasted_url(provider: Provider, raw_spec: &str, warnings: &mut Vec<String>) ->
 
 /// Builds the launch from a Binder query: `labpath`, then `filepath`, override `urlpath`
 /// (the current BinderHub client); a urlpath that is a `git-pull?` link adds a [`Pull`](crate::Pull).
-fn finish(hub: String, repo: Repo, query: &str, mut warnings: Vec<String>) -> Result<Launch, Error> {
+fn finish(
+    hub: String,
+    repo: Repo,
+    query: &str,
+    mut warnings: Vec<String>,
+) -> Result<Launch, Error> {
     let ps = pairs(query);
     let first = |k: &str| ps.iter().find(|p| p.key == k);
     let urlpath = if let Some(p) = first("labpath").filter(|p| !p.value.is_empty()) {
@@ -235,21 +244,33 @@ mod tests {
 
     #[test]
     fn reads_hub_prefix_provider_spec_ref_and_urlpath() {
-        let l = launch("https://notebooks.gesis.org/binder/v2/gh/o/r.git/a/b/?urlpath=%2Flab%2Ftree%2Fx.ipynb");
+        let l = launch(
+            "https://notebooks.gesis.org/binder/v2/gh/o/r.git/a/b/?urlpath=%2Flab%2Ftree%2Fx.ipynb",
+        );
         assert_eq!(l.hub, "https://notebooks.gesis.org/binder/");
         let repo = l.repo.unwrap();
-        assert_eq!((repo.provider, repo.spec.as_str(), repo.git_ref.as_deref()), (Provider::Gh, "o/r", Some("a/b")));
+        assert_eq!(
+            (repo.provider, repo.spec.as_str(), repo.git_ref.as_deref()),
+            (Provider::Gh, "o/r", Some("a/b"))
+        );
         assert_eq!(l.open.urlpath.as_deref(), Some("lab/tree/x.ipynb"));
-        assert_eq!((l.open.ui, l.open.path.as_deref()), (Ui::Lab, Some("x.ipynb")));
+        assert_eq!(
+            (l.open.ui, l.open.path.as_deref()),
+            (Ui::Lab, Some("x.ipynb"))
+        );
         assert!(l.warnings.is_empty());
     }
 
     #[test]
     fn labpath_then_filepath_override_urlpath() {
-        let l = launch("https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab&labpath=a.ipynb&filepath=b");
+        let l =
+            launch("https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab&labpath=a.ipynb&filepath=b");
         assert_eq!(l.open.urlpath.as_deref(), Some("doc/tree/a.ipynb"));
         let l = launch("https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab&filepath=b");
-        assert_eq!((l.open.ui, l.open.path.as_deref()), (Ui::Notebook, Some("b")));
+        assert_eq!(
+            (l.open.ui, l.open.path.as_deref()),
+            (Ui::Notebook, Some("b"))
+        );
     }
 
     #[test]
@@ -281,7 +302,11 @@ mod tests {
 
     #[test]
     fn badges_and_unknown_paths_are_not_launch_links() {
-        for u in ["https://mybinder.org/badge_logo.svg", "https://mybinder.org/", "https://example.org/v2/docs/page"] {
+        for u in [
+            "https://mybinder.org/badge_logo.svg",
+            "https://mybinder.org/",
+            "https://example.org/v2/docs/page",
+        ] {
             assert!(matches!(parse(u), Ok(Parsed::NotLaunch(_))), "{u}");
         }
         assert!(parse("https://mybinder.org/v2/gh/onlyowner").is_err());

@@ -15,6 +15,8 @@ pub(crate) use nbgitpuller::clone_dir;
 pub(crate) use urlpath::split_urlpath;
 
 /// The outcome of reading a link.
+// A launch is the common outcome: boxing it would add an allocation per link.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Parsed {
     /// A launch link.
@@ -24,6 +26,7 @@ pub enum Parsed {
 }
 
 /// What a link form's parser says about a URL.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Claim {
     /// This form reads the link.
     Launch(Launch),
@@ -123,7 +126,11 @@ mod tests {
     #[test]
     fn every_example_is_read_by_its_own_form_and_no_other() {
         for form in FORMS {
-            assert!(!form.examples.is_empty(), "form {} has no examples", form.name);
+            assert!(
+                !form.examples.is_empty(),
+                "form {} has no examples",
+                form.name
+            );
             for example in form.examples {
                 let url = Url::parse(example).unwrap();
                 for other in FORMS {
@@ -141,7 +148,13 @@ mod tests {
 
     #[test]
     fn non_urls_and_other_schemes_are_not_launch_links() {
-        for input in ["", "hello", "mailto:a@b.c", "javascript:alert(1)", "/v2/gh/o/r/HEAD"] {
+        for input in [
+            "",
+            "hello",
+            "mailto:a@b.c",
+            "javascript:alert(1)",
+            "/v2/gh/o/r/HEAD",
+        ] {
             assert!(matches!(parse(input), Ok(Parsed::NotLaunch(_))), "{input}");
         }
     }

@@ -89,8 +89,15 @@ pub(crate) fn read_query(query: &str, warnings: &mut Vec<String>) -> Result<Read
     if let Some(p) = ps.iter().find(|p| p.key == "repo" && p.value.contains('&')) {
         let value = p.value.replace("&amp;", "&");
         if value.split('&').skip(1).any(|kv| kv.contains('=')) {
-            warnings.push("nbgitpuller parameters were joined by url-encoded '&'; read them apart".into());
-            repaired = format!("{}{}{}", &query[..p.offset], value, &query[p.offset + p.raw.len()..]);
+            warnings.push(
+                "nbgitpuller parameters were joined by url-encoded '&'; read them apart".into(),
+            );
+            repaired = format!(
+                "{}{}{}",
+                &query[..p.offset],
+                value,
+                &query[p.offset + p.raw.len()..]
+            );
             ps = pairs(&repaired);
         }
     }
@@ -218,7 +225,10 @@ mod tests {
 
     #[test]
     fn plain_server_and_user_server_links() {
-        assert_eq!(launch("http://localhost:8888/git-pull?repo=x/r").hub, "http://localhost:8888/");
+        assert_eq!(
+            launch("http://localhost:8888/git-pull?repo=x/r").hub,
+            "http://localhost:8888/"
+        );
         let l = launch("https://h.org/user/alice/git-pull?repo=https://github.com/o/r");
         assert_eq!(l.hub, "https://h.org/");
         assert!(parse("https://h.org/hub/user-redirect/git-pull?branch=x").is_err());

@@ -43,7 +43,10 @@ pub(crate) fn split_urlpath(urlpath: Option<&str>) -> UiPath {
     for (prefix, ui) in FILE_UIS {
         if let Some(after) = p.strip_prefix(prefix) {
             if after.is_empty() || after == "/" {
-                return UiPath { ui: *ui, rest: None };
+                return UiPath {
+                    ui: *ui,
+                    rest: None,
+                };
             }
             if let Some(rest) = after.strip_prefix('/') {
                 let rest = rest.trim_end_matches('/');
@@ -88,16 +91,25 @@ mod tests {
         assert_eq!(s("doc/tree/a/x.ipynb"), (Ui::Doc, Some("a/x.ipynb".into())));
         assert_eq!(s("tree/x"), (Ui::Notebook, Some("x".into())));
         assert_eq!(s("tree"), (Ui::Notebook, None));
-        assert_eq!(s("notebooks/x.ipynb"), (Ui::Classic, Some("x.ipynb".into())));
+        assert_eq!(
+            s("notebooks/x.ipynb"),
+            (Ui::Classic, Some("x.ipynb".into()))
+        );
         assert_eq!(s("rstudio"), (Ui::Rstudio, None));
         assert_eq!(s("shiny/app/"), (Ui::Shiny, Some("app".into())));
-        assert_eq!(s("voila/render/x.ipynb"), (Ui::Voila, Some("x.ipynb".into())));
+        assert_eq!(
+            s("voila/render/x.ipynb"),
+            (Ui::Voila, Some("x.ipynb".into()))
+        );
         assert_eq!(s("proxy/5006/app"), (Ui::Other, None));
         assert_eq!(s("vscode"), (Ui::Vscode, None));
         assert_eq!(s("panel"), (Ui::Other, None));
         assert_eq!(s("lab/workspaces/auto-x"), (Ui::Other, None));
         assert_eq!(s("treeview"), (Ui::Other, None));
-        assert_eq!(s("lab/tree/x.ipynb?autodecode"), (Ui::Lab, Some("x.ipynb".into())));
+        assert_eq!(
+            s("lab/tree/x.ipynb?autodecode"),
+            (Ui::Lab, Some("x.ipynb".into()))
+        );
         assert_eq!(split_urlpath(None).ui, Ui::Default);
     }
 }

@@ -7,7 +7,12 @@ use crate::{Launch, LaunchKind, Repo, Ui};
 
 /// `B v2/<spec>` plus an encoded urlpath.
 fn v2(target: &Target, repo: &Repo, urlpath: Option<&str>) -> String {
-    let mut out = format!("{}v2/{}/{}", target.url(), repo.provider.id(), write_spec(repo));
+    let mut out = format!(
+        "{}v2/{}/{}",
+        target.url(),
+        repo.provider.id(),
+        write_spec(repo)
+    );
     if let Some(u) = urlpath {
         out.push_str("?urlpath=");
         out.push_str(&encode_path_value(u));
@@ -15,7 +20,11 @@ fn v2(target: &Target, repo: &Repo, urlpath: Option<&str>) -> String {
     out
 }
 
-pub(super) fn render(launch: &Launch, target: &Target, warnings: &mut Vec<String>) -> Result<String, String> {
+pub(super) fn render(
+    launch: &Launch,
+    target: &Target,
+    warnings: &mut Vec<String>,
+) -> Result<String, String> {
     let (ui, changed) = target.interface.apply(launch.open.ui);
     if changed {
         warnings.push(format!(
@@ -35,8 +44,15 @@ pub(super) fn render(launch: &Launch, target: &Target, warnings: &mut Vec<String
     match (&launch.repo, &launch.pull) {
         // Binder + nbgitpuller: the same environment, the same pull.
         (Some(repo), Some(pull)) if launch.kind == LaunchKind::Binder => {
-            let inner = format!("git-pull?{}", pull_query(pull, urlpath(Some(&pull_dir(pull))).as_deref()));
-            Ok(format!("{}?urlpath={}", v2(target, repo, None), encode_component(&inner)))
+            let inner = format!(
+                "git-pull?{}",
+                pull_query(pull, urlpath(Some(&pull_dir(pull))).as_deref())
+            );
+            Ok(format!(
+                "{}?urlpath={}",
+                v2(target, repo, None),
+                encode_component(&inner)
+            ))
         }
         // nbgitpuller content: in the reader's environment repository, or in its own.
         (_, Some(pull)) => {
@@ -47,8 +63,15 @@ pub(super) fn render(launch: &Launch, target: &Target, warnings: &mut Vec<String
                     env.provider.id(),
                     env.spec
                 ));
-                let inner = format!("git-pull?{}", pull_query(pull, urlpath(Some(&dir)).as_deref()));
-                Ok(format!("{}?urlpath={}", v2(target, env, None), encode_component(&inner)))
+                let inner = format!(
+                    "git-pull?{}",
+                    pull_query(pull, urlpath(Some(&dir)).as_deref())
+                );
+                Ok(format!(
+                    "{}?urlpath={}",
+                    v2(target, env, None),
+                    encode_component(&inner)
+                ))
             } else {
                 warnings.push(
                     "no environment repository set: BinderHub builds the content repository's own environment"
@@ -56,13 +79,17 @@ pub(super) fn render(launch: &Launch, target: &Target, warnings: &mut Vec<String
                 );
                 let repo = repo_for_clone_url(&pull.repo, pull.branch.clone());
                 // The content repository is now the server root: the clone directory goes.
-                let u = compose_urlpath(or_lab(ui), None, launch.open.path.as_deref());
+                let u = match (ui, launch.open.path.as_deref()) {
+                    (Ui::Default, None) => None,
+                    (ui, path) => compose_urlpath(or_lab(ui), None, path),
+                };
                 Ok(v2(target, &repo, u.as_deref()))
             }
         }
         (Some(repo), None) => {
             if launch.kind == LaunchKind::Colab {
-                warnings.push("BinderHub builds the repository's own environment, not Colab's".into());
+                warnings
+                    .push("BinderHub builds the repository's own environment, not Colab's".into());
                 let u = compose_urlpath(or_lab(ui), None, launch.open.path.as_deref());
                 return Ok(v2(target, repo, u.as_deref()));
             }

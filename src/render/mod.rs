@@ -96,13 +96,24 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
     out.warnings = launch.warnings.clone();
     if !target.link_kinds.allows(launch.kind) {
         out.status = RewriteStatus::Skipped;
-        out.reason = Some(format!("{} links are turned off in settings", kind_name(launch.kind)));
+        out.reason = Some(format!(
+            "{} links are turned off in settings",
+            kind_name(launch.kind)
+        ));
     } else if launch.hub == target.url() {
         out.status = RewriteStatus::Unchanged;
         out.reason = Some("already on this hub".into());
     } else {
         let verbatim = verbatim_tail(input, &launch, target);
-        match verbatim.map(|u| Ok(Rendered { url: u, warnings: Vec::new() })).unwrap_or_else(|| render(&launch, target)) {
+        match verbatim
+            .map(|u| {
+                Ok(Rendered {
+                    url: u,
+                    warnings: Vec::new(),
+                })
+            })
+            .unwrap_or_else(|| render(&launch, target))
+        {
             Ok(r) => {
                 out.status = RewriteStatus::Rewritten;
                 out.output = Some(r.url);
@@ -164,6 +175,13 @@ pub(crate) fn compose_urlpath(ui: Ui, dir: Option<&str>, path: Option<&str>) -> 
         Ui::Vscode => return Some("vscode/".into()),
         Ui::Default | Ui::Other => return None,
     };
+    if dir.is_none() && path.is_none() {
+        // The interface's root: `lab`, not `lab/tree`.
+        return Some(match ui {
+            Ui::Lab | Ui::Doc => "lab".into(),
+            _ => prefix.into(),
+        });
+    }
     let mut out = prefix.to_string();
     for part in [dir, path].into_iter().flatten() {
         let part = part.trim_matches('/');
@@ -190,3 +208,6 @@ pub(crate) fn ui_name(ui: Ui) -> &'static str {
         Ui::Other => "a custom page",
     }
 }
+
+#[cfg(test)]
+mod tests;

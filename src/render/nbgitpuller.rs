@@ -31,7 +31,11 @@ pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> String {
     build_query(items)
 }
 
-pub(super) fn render(launch: &Launch, target: &Target, warnings: &mut Vec<String>) -> Result<String, String> {
+pub(super) fn render(
+    launch: &Launch,
+    target: &Target,
+    warnings: &mut Vec<String>,
+) -> Result<String, String> {
     let pull = match (&launch.pull, &launch.repo) {
         (Some(pull), repo) => {
             if let Some(env) = repo {
@@ -50,7 +54,8 @@ pub(super) fn render(launch: &Launch, target: &Target, warnings: &mut Vec<String
                     repo.provider.id()
                 ));
             };
-            warnings.push("runs in the hub's environment, not the one the repository specifies".into());
+            warnings
+                .push("runs in the hub's environment, not the one the repository specifies".into());
             Pull {
                 repo: clone,
                 branch: branch_for(repo.provider, repo.git_ref.as_deref(), warnings),
@@ -77,19 +82,28 @@ pub(super) fn render(launch: &Launch, target: &Target, warnings: &mut Vec<String
             launch.open.urlpath.clone()
         }
     } else if ui == Ui::Other {
-        warnings.push("the link's urlpath is kept as written: it may not open inside the clone".into());
+        warnings
+            .push("the link's urlpath is kept as written: it may not open inside the clone".into());
         launch.open.urlpath.clone()
     } else {
         // A Binder or Colab path is relative to the repository root, which is now the clone.
         let ui = if ui == Ui::Default { Ui::Lab } else { ui };
         compose_urlpath(ui, Some(&dir), launch.open.path.as_deref())
     };
-    Ok(format!("{}?{}", endpoint(target), pull_query(&pull, urlpath.as_deref())))
+    Ok(format!(
+        "{}?{}",
+        endpoint(target),
+        pull_query(&pull, urlpath.as_deref())
+    ))
 }
 
 /// The nbgitpuller `branch` for a Binder ref: none for `HEAD` or a gist's latest; a pinned
 /// commit cannot be checked out by nbgitpuller, so it becomes the default branch, with a warning.
-fn branch_for(provider: Provider, git_ref: Option<&str>, warnings: &mut Vec<String>) -> Option<String> {
+fn branch_for(
+    provider: Provider,
+    git_ref: Option<&str>,
+    warnings: &mut Vec<String>,
+) -> Option<String> {
     let r = git_ref?.trim();
     if r.is_empty() || r == "HEAD" {
         return None;

@@ -165,7 +165,8 @@ pub fn normalize_hub_url(input: &str) -> Result<String, Error> {
     } else {
         format!("https://{s}")
     };
-    let url = url::Url::parse(&with_scheme).map_err(|e| Error::InvalidHub(format!("'{s}': {e}")))?;
+    let url =
+        url::Url::parse(&with_scheme).map_err(|e| Error::InvalidHub(format!("'{s}': {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::InvalidHub(format!(
             "'{s}': only http and https hubs are supported"
@@ -180,7 +181,10 @@ pub fn normalize_hub_url(input: &str) -> Result<String, Error> {
     } else {
         path.len() + 1
     };
-    Ok(base_url(&url, end.min(path.len())).trim_end_matches('/').to_string() + "/")
+    Ok(base_url(&url, end.min(path.len()))
+        .trim_end_matches('/')
+        .to_string()
+        + "/")
 }
 
 fn is_local(s: &str) -> bool {
@@ -210,7 +214,10 @@ pub fn parse_env_repo(s: &str) -> Result<Repo, Error> {
     if s.starts_with("https://") || s.starts_with("http://") {
         // `https://github.com/o/r/tree/<ref>` names a branch.
         if let Some((repo, r)) = s.split_once("/tree/") {
-            return Ok(repo_for_clone_url(repo, Some(r.trim_end_matches('/').to_string())));
+            return Ok(repo_for_clone_url(
+                repo,
+                Some(r.trim_end_matches('/').to_string()),
+            ));
         }
         return Ok(repo_for_clone_url(s, None));
     }
@@ -225,10 +232,22 @@ mod tests {
 
     #[test]
     fn normalizes_hub_urls() {
-        assert_eq!(normalize_hub_url("hub.example.edu").unwrap(), "https://hub.example.edu/");
-        assert_eq!(normalize_hub_url("localhost:8888").unwrap(), "http://localhost:8888/");
-        assert_eq!(normalize_hub_url("https://h.org/binder?x=1#y").unwrap(), "https://h.org/binder/");
-        assert_eq!(normalize_hub_url("HTTPS://H.ORG").unwrap(), "https://h.org/");
+        assert_eq!(
+            normalize_hub_url("hub.example.edu").unwrap(),
+            "https://hub.example.edu/"
+        );
+        assert_eq!(
+            normalize_hub_url("localhost:8888").unwrap(),
+            "http://localhost:8888/"
+        );
+        assert_eq!(
+            normalize_hub_url("https://h.org/binder?x=1#y").unwrap(),
+            "https://h.org/binder/"
+        );
+        assert_eq!(
+            normalize_hub_url("HTTPS://H.ORG").unwrap(),
+            "https://h.org/"
+        );
         assert_eq!(
             normalize_hub_url("ftp://h.org").unwrap_err().to_string(),
             "invalid hub url: 'ftp://h.org': only http and https hubs are supported"
@@ -240,10 +259,28 @@ mod tests {
     #[test]
     fn reads_environment_repositories() {
         let r = parse_env_repo("https://mybinder.org/v2/gh/o/env/main").unwrap();
-        assert_eq!((r.provider, r.spec.as_str(), r.git_ref.as_deref()), (Provider::Gh, "o/env", Some("main")));
-        assert_eq!(parse_env_repo("gh/o/env/v1").unwrap().git_ref.as_deref(), Some("v1"));
-        assert_eq!(parse_env_repo("https://github.com/o/env/tree/dev").unwrap().git_ref.as_deref(), Some("dev"));
-        assert_eq!(parse_env_repo("https://github.com/o/env").unwrap().git_ref.as_deref(), Some("HEAD"));
+        assert_eq!(
+            (r.provider, r.spec.as_str(), r.git_ref.as_deref()),
+            (Provider::Gh, "o/env", Some("main"))
+        );
+        assert_eq!(
+            parse_env_repo("gh/o/env/v1").unwrap().git_ref.as_deref(),
+            Some("v1")
+        );
+        assert_eq!(
+            parse_env_repo("https://github.com/o/env/tree/dev")
+                .unwrap()
+                .git_ref
+                .as_deref(),
+            Some("dev")
+        );
+        assert_eq!(
+            parse_env_repo("https://github.com/o/env")
+                .unwrap()
+                .git_ref
+                .as_deref(),
+            Some("HEAD")
+        );
         assert!(parse_env_repo("not a repo").is_err());
     }
 }

@@ -55,7 +55,10 @@ fn fetch(agent: &ureq::Agent, probe: &Probe, max_body: usize) -> ProbeResponse {
         };
         let status = response.status();
         if (300..400).contains(&status) && hop < MAX_REDIRECTS {
-            if let Some(next) = response.header("location").and_then(|l| url::Url::parse(&url).ok()?.join(l).ok()) {
+            if let Some(next) = response
+                .header("location")
+                .and_then(|l| url::Url::parse(&url).ok()?.join(l).ok())
+            {
                 url = next.to_string();
                 out.redirected = true;
                 continue;
@@ -69,7 +72,11 @@ fn fetch(agent: &ureq::Agent, probe: &Probe, max_body: usize) -> ProbeResponse {
             }
         }
         let mut body = Vec::new();
-        match response.into_reader().take(max_body as u64).read_to_end(&mut body) {
+        match response
+            .into_reader()
+            .take(max_body as u64)
+            .read_to_end(&mut body)
+        {
             Ok(_) => out.body = Some(String::from_utf8_lossy(&body).into_owned()),
             Err(e) => out.error = Some(format!("reading the body: {e}")),
         }

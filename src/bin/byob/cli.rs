@@ -1,0 +1,239 @@
+//! The command line: argument parsing and the three commands.
+
+use crate::http;
+use byob::{Detection, HubKind, Interface, Parsed, RewriteStatus, Target, TargetKind};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::{BufRead, Write};
+use std::process::ExitCode;
+
+/// Bring Your Own Binder: relaunch Jupyter launch links (Binder, nbgitpuller, Colab) on your own hub.
+///
+/// Exit status: 0 success; 1 a link was not a launch link, could not be read or converted, or
+/// the hub is unknown; 2 usage error or a hub URL that cannot be used.
+#[derive(Parser)]
+#[command(name = "byob", version, about, long_about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Print a launch link as the Launch JSON of DESIGN.md (exit 1 with the reason if it is not one).
+    Parse {
+        /// The link to read.
+        url: String,
+    },
+    /// Print each link converted for your hub, one per line (links that cannot be converted are
+    /// printed unchanged, with the reason on stderr). Reads links from stdin when none are given.
+    Rewrite {
+        /// Your hub's URL.
+        #[arg(long)]
+        hub: String,
+        /// What your hub is; detected over the network when omitted.
+        #[arg(long, value_enum)]
+        kind: Option<KindArg>,
+        /// Which interface to open.
+        #[arg(long, value_enum, default_value = "follow")]
+        interface: InterfaceArg,
+        /// Environment repository for nbgitpuller content on a BinderHub
+        /// (a Binder link, gh/org/repo/ref, or a repository URL).
+        #[arg(long)]
+        env_repo: Option<String>,
+        /// Print warnings on stderr.
+        #[arg(long, short)]
+        verbose: bool,
+        /// The links to convert.
+        urls: Vec<String>,
+    },
+    /// Say what a hub is (BinderHub, JupyterHub, Jupyter Server), its version and CORS status.
+    Detect {
+        /// What you would type: hub.example.edu, https://hub/hub/home, localhost:8888, a Binder link.
+        hub: String,
+        /// Print the Detection JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum KindArg {
+    Binderhub,
+    Jupyterhub,
+    JupyterServer,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum InterfaceArg {
+    Follow,
+    Lab,
+    Notebook,
+}
+
+/// Runs the command the arguments name.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Parse { url } => parse(&url),
+        Command::Rewrite {
+            hub,
+            kind,
+            interface,
+            env_repo,
+            verbose,
+            urls,
+        } => rewrite(&hub, kind, interface, env_repo.as_deref(), verbose, urls),
+        Command::Detect { hub, json } => detect(&hub, json),
+    }
+}
+
+fn parse(url: &str) -> ExitCode {
+    match byob::parse(url) {
+        Ok(Parsed::Launch(launch)) => match serde_json::to_string_pretty(&launch) {
+            Ok(json) => {
+                println!("{json}");
+                ExitCode::SUCCESS
+            }
+            Err(e) => fail(1, &e.to_string()),
+        },
+        Ok(Parsed::NotLaunch(reason)) => fail(1, &reason),
+        Err(e) => fail(1, &e.to_string()),
+    }
+}
+
+fn fail(code: u8, message: &str) -> ExitCode {
+    eprintln!("byob: {message}");
+    ExitCode::from(code)
+}
+
+fn run_detection(hub: &str) -> Result<Detection, byob::Error> {
+    let plan = byob::probe_plan(hub)?;
+    let responses = if plan.known.is_some() {
+        Vec::new()
+    } else {
+        http::perform(&plan)
+    };
+    Ok(byob::classify(&plan, &responses))
+}
+
+fn detect(hub: &str, json: bool) -> ExitCode {
+    let d = match run_detection(hub) {
+        Ok(d) => d,
+        Err(e) => return fail(2, &e.to_string()),
+    };
+    if json {
+        match serde_json::to_string_pretty(&d) {
+            Ok(s) => println!("{s}"),
+            Err(e) => return fail(1, &e.to_string()),
+        }
+    } else {
+        if d.message.contains(&d.url) {
+            println!("{}", d.message);
+        } else {
+            println!("{}: {}", d.url, d.message);
+        }
+        if let Some(launch) = d.launch_url.as_deref().filter(|l| *l != d.url) {
+            println!("  launches go to {launch}");
+        }
+        for note in &d.notes {
+            println!("  note: {note}");
+        }
+    }
+    if d.kind == HubKind::Unknown {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+fn target_for(hub: &str, kind: Option<KindArg>) -> Result<Target, String> {
+    let kind = match kind {
+        Some(KindArg::Binderhub) => TargetKind::BinderHub,
+        Some(KindArg::Jupyterhub) => TargetKind::JupyterHub,
+        Some(KindArg::JupyterServer) => TargetKind::JupyterServer,
+        None => {
+            let d = run_detection(hub).map_err(|e| e.to_string())?;
+            let kind = match d.kind {
+                HubKind::BinderHub => TargetKind::BinderHub,
+                HubKind::JupyterHub => TargetKind::JupyterHub,
+                HubKind::JupyterServer => TargetKind::JupyterServer,
+                HubKind::BinderHubService | HubKind::Unknown => {
+                    return Err(format!("{}; pass --kind to say what the hub is", d.message))
+                }
+            };
+            let url = d.launch_url.unwrap_or(d.url);
+            return Target::new(kind, &url).map_err(|e| e.to_string());
+        }
+    };
+    let plan = byob::probe_plan(hub).map_err(|e| e.to_string())?;
+    let base = plan.candidates.first().map(String::as_str).unwrap_or(hub);
+    Target::new(kind, base).map_err(|e| e.to_string())
+}
+
+fn rewrite(
+    hub: &str,
+    kind: Option<KindArg>,
+    interface: InterfaceArg,
+    env_repo: Option<&str>,
+    verbose: bool,
+    urls: Vec<String>,
+) -> ExitCode {
+    let target = match target_for(hub, kind)
+        .and_then(|t| t.with_env_repo(env_repo).map_err(|e| e.to_string()))
+    {
+        Ok(mut t) => {
+            t.interface = match interface {
+                InterfaceArg::Follow => Interface::Follow,
+                InterfaceArg::Lab => Interface::Lab,
+                InterfaceArg::Notebook => Interface::Notebook,
+            };
+            t
+        }
+        Err(e) => return fail(2, &e),
+    };
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let mut all_ok = true;
+    let mut one = |link: &str| -> std::io::Result<()> {
+        let r = byob::rewrite(link, &target);
+        match r.status {
+            RewriteStatus::Rewritten => writeln!(out, "{}", r.output.as_deref().unwrap_or(link))?,
+            RewriteStatus::Unchanged => writeln!(out, "{link}")?,
+            _ => {
+                all_ok = false;
+                writeln!(out, "{link}")?;
+                eprintln!(
+                    "byob: {link}: {}",
+                    r.reason.as_deref().unwrap_or("not converted")
+                );
+            }
+        }
+        if verbose {
+            for w in &r.warnings {
+                eprintln!("byob: warning: {link}: {w}");
+            }
+        }
+        Ok(())
+    };
+    let result = if urls.is_empty() {
+        std::io::stdin().lock().lines().try_for_each(|line| {
+            let line = line?;
+            let link = line.trim();
+            if link.is_empty() {
+                Ok(())
+            } else {
+                one(link)
+            }
+        })
+    } else {
+        urls.iter().try_for_each(|u| one(u))
+    };
+    if let Err(e) = result {
+        return fail(1, &e.to_string());
+    }
+    if all_ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

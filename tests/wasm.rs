@@ -1,0 +1,100 @@
+//! The Wasm facade at the boundary, in Node (`make test-wasm`): what JavaScript passes in and
+//! gets back. Compiled only for wasm32; a native `cargo test` has nothing to run here.
+#![cfg(target_arch = "wasm32")]
+
+use byob::wasm_api as api;
+use js_sys::{Array, JSON};
+use wasm_bindgen::JsValue;
+use wasm_bindgen_test::wasm_bindgen_test;
+
+fn json(text: &str) -> JsValue {
+    JSON::parse(text).unwrap()
+}
+fn text(v: &JsValue) -> String {
+    JSON::stringify(v).unwrap().as_string().unwrap()
+}
+
+#[wasm_bindgen_test]
+fn parse_returns_launch_none_or_invalid() {
+    let v =
+        text(&api::parse("https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb").unwrap());
+    assert!(
+        v.starts_with(
+            r#"{"status":"launch","launch":{"kind":"binder","hub":"https://mybinder.org/""#
+        ),
+        "{v}"
+    );
+    assert!(text(&api::parse("https://github.com/o/r").unwrap())
+        .starts_with(r#"{"status":"none","reason":"not a launch link"#));
+    assert!(text(&api::parse("https://mybinder.org/v2/gh/x").unwrap())
+        .starts_with(r#"{"status":"invalid""#));
+}
+
+#[wasm_bindgen_test]
+fn rewrite_batch_answers_one_result_per_href_in_order() {
+    let hrefs = vec![
+        "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb".to_string(),
+        "https://example.org/".to_string(),
+        "https://mybinder.org/v2/zenodo/10.5281/zenodo.1/".to_string(),
+    ];
+    let target = json(r#"{"kind": "jupyterhub", "url": "hub.example.edu"}"#);
+    let out: Array = api::rewrite_batch(hrefs, target).unwrap().into();
+    assert_eq!(out.length(), 3);
+    let first = text(&out.get(0));
+    assert!(first.contains(r#""status":"rewritten","output":"https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&branch=main&urlpath=lab%2Ftree%2Fr%2Fx.ipynb""#), "{first}");
+    assert!(text(&out.get(1)).contains(r#""status":"none""#));
+    assert!(text(&out.get(2)).contains(r#""status":"refused""#));
+    let bad = api::rewrite_batch(vec![], json(r#"{"kind": "nope", "url": "h"}"#));
+    assert!(bad.is_err());
+}
+
+#[wasm_bindgen_test]
+fn detection_plan_and_classification_cross_the_boundary() {
+    let plan = api::probe_plan("http://127.0.0.1:8000/hub/home").unwrap();
+    let p = text(&plan);
+    assert!(
+        p.contains(r#""candidates":["http://127.0.0.1:8000/"]"#),
+        "{p}"
+    );
+    let responses = json(
+        r#"[{"id": "0:hub-api", "status": 200, "url": "http://127.0.0.1:8000/hub/api/", "redirected": false,
+        "headers": {"x-jupyterhub-version": "5.2.1"}, "body": "{\"version\": \"5.2.1\"}", "error": null}]"#,
+    );
+    let d = text(&api::classify(plan, responses).unwrap());
+    assert!(
+        d.contains(r#""kind":"jupyterhub","version":"5.2.1","cors":false"#),
+        "{d}"
+    );
+    assert!(api::probe_plan("ftp://x").is_err());
+    let known = text(&api::probe_plan("mybinder.org").unwrap());
+    assert!(
+        known.contains(r#""known":{"#) && known.contains(r#""probes":[]"#),
+        "{known}"
+    );
+}
+
+#[wasm_bindgen_test]
+fn settings_defaults_validate_and_migrate() {
+    let d = api::settings_defaults().unwrap();
+    assert!(text(&d).starts_with(r#"{"version":1,"hubs":[],"activeHub":null"#));
+    assert_eq!(
+        text(&api::settings_validate(d).unwrap()),
+        text(&api::settings_defaults().unwrap())
+    );
+    let migrated = text(
+        &api::settings_migrate(json(
+            r#"{"hub": "hub.example.edu", "hubKind": "jupyterhub"}"#,
+        ))
+        .unwrap(),
+    );
+    assert!(
+        migrated.contains(r#""activeHub":"https://hub.example.edu/""#),
+        "{migrated}"
+    );
+    assert!(api::settings_validate(json(r#"{"version": 1}"#)).is_err());
+    let target = text(&api::active_target(json(&migrated)).unwrap());
+    assert!(
+        target.contains(r#""kind":"jupyterhub","url":"https://hub.example.edu/""#),
+        "{target}"
+    );
+}
