@@ -1,0 +1,360 @@
+// The end-to-end scenarios, run in order against one browser with the built extension
+// (a new user's path: install, type a hub, allow all sites, read pages), through the small
+// browser interface of lib/chromium.mjs and lib/firefox.mjs.
+import fs from 'node:fs';
+import path from 'node:path';
+import {expect, expectEqual} from './lib/harness.mjs';
+
+/**
+ * @param {import('./lib/harness.mjs').Harness} h
+ * @param {any} browser a started ChromiumBrowser or FirefoxBrowser
+ * @param {{site: string, ports: Record<string, string>, root: string, screenshots: boolean}} env
+ */
+export async function runScenarios(h, browser, env) {
+  const {site, ports} = env;
+  const HUB6 = ports.HUB6_URL;
+  const HUB52 = ports.HUB52_URL;
+  const BINDER = ports.BINDER_URL;
+  const UNUSED = ports.UNUSED_URL;
+  const BOOK = `${site}book/analysis.html`;
+  const BADGES = `${site}pages/badges.html`;
+  const STRICT = `${site}strict/badges.html`;
+  const LATE = `${site}pages/late.html`;
+  /** @type {any} */
+  let options = null;
+  /** @type {any} */
+  let book = null;
+  /** @type {any} */
+  let badges = null;
+
+  const api = () => /** @type {any} */ (globalThis).browser ?? /** @type {any} */ (globalThis).chrome;
+  /** Evaluate in the options page with the extension API as `x`. */
+  const ext = (fn, ...args) => options.evaluate(`async (...a) => { const x = globalThis.browser ?? globalThis.chrome; return (${fn.toString()})(x, ...a); }`, ...args);
+  const menuHrefs = (page) => page.evaluate(() => [...document.querySelectorAll('.dropdown-launch-buttons a')].map((a) => a.getAttribute('href')));
+
+  /** Type into the hub box and wait for the detection to finish. */
+  async function detect(input, timeout = 8000) {
+    await options.fill('#hub-input', input);
+    const t0 = Date.now();
+    const result = await options.waitFor(
+      (input) => {
+        const box = document.getElementById('detect-result');
+        const state = box.dataset.state;
+        return document.getElementById('hub-input').value === input && state && state !== 'checking'
+          ? {state, kind: box.dataset.kind ?? null, version: box.dataset.version ?? null, text: box.textContent}
+          : null;
+      },
+      [input],
+      {timeout, what: `the detection of ${input}`},
+    );
+    return {...result, ms: Date.now() - t0};
+  }
+
+  async function saveHub(input) {
+    await detect(input);
+    await options.click('#save-hub');
+    await options.waitFor((url) => !!document.querySelector(`#hub-list li[data-url="${url}"]`) && /Saved/.test(document.getElementById('save-status').textContent), [input], {what: `${input} in the saved hubs`});
+  }
+
+  await h.test('install opens the options page; no site access at install', async () => {
+    h.step('wait for the options page the extension opens on install');
+    options = await browser.waitForPage((u) => u.startsWith(browser.origin) && u.includes('/options/options.html'), 20_000);
+    await options.waitFor(() => document.body.dataset.ready === 'true', [], {what: 'the options page to be ready'});
+    h.step('check granted permissions and registered content scripts');
+    const perms = await ext((x) => x.permissions.getAll());
+    expectEqual(perms.origins, [], 'host permissions at install');
+    const scripts = await ext((x) => x.scripting.getRegisteredContentScripts());
+    expectEqual(scripts.length, 0, 'registered content scripts at install');
+    h.step('the book is left alone without access');
+    const page = await browser.open(BOOK);
+    const hrefs = await menuHrefs(page);
+    expectEqual(hrefs.length, 3, 'launch links in the built book');
+    expect(hrefs.every((x) => !x.startsWith(HUB6)), `links changed without access: ${hrefs}`);
+    await page.close();
+  });
+
+  await h.test('options: JupyterHub 6.1.1 is detected with its version and CORS, well under a second', async () => {
+    h.step('type the hub URL');
+    const r = await detect(HUB6);
+    expectEqual([r.state, r.kind, r.version], ['done', 'jupyterhub', '6.1.1'], 'detection');
+    expect(/JupyterHub 6\.1\.1/.test(r.text) && /CORS/.test(r.text), `message: ${r.text}`);
+    expect(r.ms < 1000, `detection took ${r.ms} ms (including the 250 ms typing pause)`);
+  });
+
+  await h.test('options: an unreachable URL gives the error message', async () => {
+    h.step('type a URL where nothing listens');
+    const r = await detect(UNUSED);
+    expectEqual(r.kind, 'unknown', 'kind');
+    expect(/could not reach/i.test(r.text), `message: ${r.text}`);
+  });
+
+  await h.test('options: a JupyterHub 5.2.1 without CORS is detected after allowing access to it', async () => {
+    h.step('type the 5.2.1 hub: without access it answers but cannot be read');
+    const r = await detect(HUB52);
+    expectEqual(r.state, 'needs-access', 'state before access');
+    h.step('click "Allow access and check"');
+    await browser.preApprove(['http://127.0.0.1/*']);
+    await options.click('#allow-check');
+    const done = await options.waitFor(
+      () => {
+        const box = document.getElementById('detect-result');
+        return box.dataset.state === 'done' ? {kind: box.dataset.kind, version: box.dataset.version, text: box.textContent} : null;
+      },
+      [],
+      {what: 'the detection with access'},
+    );
+    expectEqual([done.kind, done.version], ['jupyterhub', '5.2.1'], 'detection with access');
+    expect(/no CORS/.test(done.text), `message: ${done.text}`);
+    const perms = await ext((x) => x.permissions.getAll());
+    expectEqual(perms.origins, ['http://127.0.0.1/*'], 'granted origins (that hub only)');
+  });
+
+  await h.test('options: save several hubs; the last saved is active', async () => {
+    h.step('save the BinderHub stand-in');
+    await saveHub(BINDER);
+    h.step('save JupyterHub 6.1.1');
+    await saveHub(HUB6);
+    const saved = await ext(async (x) => (await x.storage.sync.get('settings.v1'))['settings.v1']);
+    expectEqual(
+      saved.hubs.map((hub) => [hub.url, hub.kind]),
+      [
+        [BINDER, 'binderhub'],
+        [HUB6, 'jupyterhub'],
+      ],
+      'stored hubs',
+    );
+    expectEqual(saved.activeHub, HUB6, 'active hub');
+    const version = saved.hubs[1].version;
+    expectEqual(version, '6.1.1', 'stored version');
+  });
+
+  await h.test('allow on all sites registers the content script and relaunches open tabs', async () => {
+    h.step('open the book before granting');
+    book = await browser.open(BOOK);
+    h.step('click "Allow on all sites"');
+    await browser.preApprove(['http://*/*', 'https://*/*']);
+    await options.bringToFront();
+    await options.click('#allow-all');
+    await options.waitFor(() => document.getElementById('access-status').dataset.automatic === 'true', [], {what: 'automatic mode on'});
+    const scripts = await ext((x) => x.scripting.getRegisteredContentScripts());
+    expectEqual(scripts.map((s) => s.id), ['byob-content'], 'registered content scripts');
+    h.step('the already open book tab is relaunched');
+    await book.waitFor((hub) => [...document.querySelectorAll('.dropdown-launch-buttons a')].every((a) => a.getAttribute('href').startsWith(hub)), [HUB6], {what: 'the open tab relaunched'});
+  });
+
+  await h.test('Jupyter Book 1 (built with jupyter-book 1.x): every launch-menu link points at the hub; a click opens it', async () => {
+    h.step('load the book page');
+    await book.goto(BOOK);
+    const hrefs = await book.waitFor(
+      (hub) => {
+        const links = [...document.querySelectorAll('.dropdown-launch-buttons a')];
+        return links.length === 3 && links.every((a) => a.getAttribute('href').startsWith(hub)) ? links.map((a) => ({href: a.getAttribute('href'), original: a.dataset.byobOriginal, title: a.title})) : null;
+      },
+      [HUB6],
+      {what: 'all three launch links rewritten'},
+    );
+    h.step('check what each became');
+    const [binder, hub, colab] = hrefs;
+    expectEqual(binder.original, 'https://mybinder.org/v2/gh/byob-test/tiny-book/main?urlpath=lab/tree/book/analysis.ipynb', 'Binder original');
+    expectEqual(binder.href, `${HUB6}hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fbyob-test%2Ftiny-book&branch=main&urlpath=lab%2Ftree%2Ftiny-book%2Fbook%2Fanalysis.ipynb`, 'Binder rewritten');
+    expect(hub.original.startsWith('https://hub.example.org/hub/user-redirect/git-pull?'), `JupyterHub original ${hub.original}`);
+    expect(hub.href.startsWith(`${HUB6}hub/user-redirect/git-pull?`), `JupyterHub rewritten ${hub.href}`);
+    expect(colab.original.startsWith('https://colab.research.google.com/github/byob-test/tiny-book/'), `Colab original ${colab.original}`);
+    expect(binder.title.includes(binder.original), `tooltip names the original: ${binder.title}`);
+    h.step('click the Binder launch link (target=_blank)');
+    await book.evaluate(() => document.querySelector('.dropdown-launch-buttons .dropdown-toggle, .dropdown-launch-buttons button')?.click());
+    await book.click('.dropdown-launch-buttons li:first-child a');
+    const opened = await browser.waitForPage((u) => u.startsWith(HUB6) && u.includes('git-pull'), 15_000);
+    const landed = await opened.url();
+    expect(landed.startsWith(`${HUB6}hub/`), `landed on ${landed}`);
+    await opened.close();
+  });
+
+  await h.test('launch badges and links in page content; a data repository is left alone with the reason', async () => {
+    h.step('open the badges page');
+    badges = await browser.open(BADGES);
+    const state = await badges.waitFor(
+      (hub) => {
+        const get = (id) => document.getElementById(id);
+        const ids = ['badge-binder', 'pull', 'colab', 'local-binder'];
+        if (!ids.every((id) => get(id).getAttribute('href').startsWith(hub))) return null;
+        return {zenodo: get('zenodo').getAttribute('href'), zenodoTitle: get('zenodo').title, repo: get('repo').getAttribute('href'), image: get('badge-image').getAttribute('href')};
+      },
+      [HUB6],
+      {what: 'the badge links rewritten'},
+    );
+    expectEqual(state.zenodo, 'https://mybinder.org/v2/zenodo/10.5281/zenodo.3242074/', 'zenodo link kept');
+    expect(/zenodo/.test(state.zenodoTitle) && /only a BinderHub/.test(state.zenodoTitle), `zenodo tooltip: ${state.zenodoTitle}`);
+    expectEqual([state.repo, state.image], ['https://github.com/byob-test/tiny-book', 'https://mybinder.org/badge_logo.svg'], 'ordinary links kept');
+  });
+
+  await h.test('Alt-click opens the original link', async () => {
+    h.step('Alt-click the rewritten local Binder link');
+    await badges.click('#local-binder', {alt: true});
+    await badges.waitFor((site) => location.href === `${site}v2/gh/byob-test/tiny-book/HEAD`, [site], {what: 'the original link opened'});
+    await badges.goto(BADGES);
+  });
+
+  await h.test('a page served with a strict CSP (script-src \'self\')', async () => {
+    h.step('open the strict page');
+    const page = await browser.open(STRICT);
+    const ran = await page.evaluate(() => document.documentElement.dataset.inlineScriptRan ?? 'no');
+    expectEqual(ran, 'no', 'inline script blocked by the CSP');
+    await page.waitFor((hub) => ['badge-binder', 'pull', 'colab'].every((id) => document.getElementById(id).getAttribute('href').startsWith(hub)), [HUB6], {what: 'links rewritten under the strict CSP'});
+    await page.close();
+  });
+
+  await h.test('a page that adds and re-renders links after load', async () => {
+    h.step('open the page and wait for its last change');
+    const page = await browser.open(LATE);
+    await page.waitFor(() => document.documentElement.dataset.lateDone === 'yes', [], {what: 'the page to finish rendering'});
+    const hrefs = await page.waitFor(
+      (hub) => {
+        const a = document.getElementById('late-binder');
+        const b = document.getElementById('late-pull');
+        return a && b && a.getAttribute('href').startsWith(hub) && b.getAttribute('href').startsWith(hub) ? [a.dataset.byobOriginal, b.dataset.byobOriginal] : null;
+      },
+      [HUB6],
+      {what: 'the late links rewritten'},
+    );
+    expectEqual(hrefs[0], 'https://mybinder.org/v2/gh/byob-test/late/v2?urlpath=lab', 'the link changed in place is rewritten from its new href');
+    await page.close();
+  });
+
+  await h.test('popup: lists the page\'s launch links and what each becomes; switch hub', async () => {
+    h.step('open the popup for the book tab');
+    await book.goto(BOOK);
+    await book.waitFor((hub) => [...document.querySelectorAll('.dropdown-launch-buttons a')].every((a) => a.getAttribute('href').startsWith(hub)), [HUB6]);
+    const tabId = await ext(async (x, url) => (await x.tabs.query({})).find((t) => t.url === url)?.id, BOOK);
+    expect(typeof tabId === 'number', `book tab id: ${tabId}`);
+    await ext((x, id) => x.tabs.create({url: `/popup/popup.html?tab=${id}`}), tabId);
+    const popup = await browser.waitForPage((u) => u.startsWith(browser.origin) && u.includes('/popup/popup.html'));
+    const shown = await popup.waitFor(() => (document.body.dataset.links ? {links: document.body.dataset.links, converted: document.body.dataset.converted, status: document.getElementById('page-status').textContent, items: [...document.querySelectorAll('#links li')].map((li) => li.dataset.status)} : null), [], {what: 'the popup list'});
+    expectEqual([shown.links, shown.converted], ['3', '3'], 'links found / converted');
+    expectEqual(shown.items, ['rewritten', 'rewritten', 'rewritten'], 'statuses');
+    if (env.screenshots) {
+      h.step('screenshot the popup');
+      await popup.screenshot(path.join(env.root, 'docs', 'img', 'popup.png'), {width: 420, height: 560});
+    }
+    h.step('switch to the BinderHub in the popup');
+    await popup.evaluate((url) => {
+      const select = /** @type {HTMLSelectElement} */ (document.getElementById('hub-select'));
+      select.value = url;
+      select.dispatchEvent(new Event('change'));
+    }, BINDER);
+    await book.waitFor(
+      (binder) => {
+        const a = document.querySelector('.dropdown-launch-buttons li:first-child a');
+        return a.getAttribute('href') === `${binder}v2/gh/byob-test/tiny-book/main?urlpath=lab/tree/book/analysis.ipynb`;
+      },
+      [BINDER],
+      {what: 'the book relaunched on the BinderHub'},
+    );
+    h.step('turn the extension off for this site in the popup');
+    await popup.click('#site-off');
+    await book.waitFor(() => [...document.querySelectorAll('.dropdown-launch-buttons a')].every((a) => !a.dataset.byobOriginal && !a.getAttribute('href').includes('127.0.0.1')), [], {what: 'the book restored'});
+    await popup.waitFor(() => /turned off/.test(document.getElementById('page-status').textContent), [], {what: 'the popup to say the site is off'});
+    await popup.close();
+  });
+
+  await h.test('a site turned off stays untouched; turning it on again relaunches', async () => {
+    h.step('load a page of the turned-off site');
+    await badges.goto(BADGES);
+    const before = await badges.evaluate(() => document.getElementById('badge-binder').getAttribute('href'));
+    // Nothing to wait for when nothing happens: the popup list says the page was answered.
+    const tabId = await ext(async (x, url) => (await x.tabs.query({})).find((t) => t.url === url)?.id, BADGES);
+    const listed = await ext(async (x, id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => globalThis.byobContent?.settled()}))[0].result, tabId);
+    expectEqual([listed.active, listed.reason], [false, 'site-off'], 'content script state on a turned-off site');
+    expectEqual(before, 'https://mybinder.org/v2/gh/byob-test/tiny-book/main?urlpath=lab/tree/book/analysis.ipynb', 'href on a turned-off site');
+    h.step('turn it on again in the options page (sites list)');
+    await options.bringToFront();
+    await options.evaluate(() => {
+      /** @type {HTMLTextAreaElement} */ (document.getElementById('disabled-sites')).value = '';
+    });
+    await options.click('#disabled-sites-save');
+    await badges.waitFor((binder) => document.getElementById('badge-binder').getAttribute('href').startsWith(binder), [BINDER], {what: 'the page relaunched'});
+  });
+
+  await h.test('a click on a BinderHub launch reaches the hub byte for byte', async () => {
+    h.step('clear the stand-in\'s launch log');
+    await fetch(`${BINDER}_standin/launches`, {method: 'DELETE'});
+    h.step('click the badge');
+    await badges.click('#badge-binder');
+    await badges.waitFor((binder) => location.href.startsWith(`${binder}v2/`), [BINDER], {what: 'the BinderHub launch page'});
+    const launches = await (await fetch(`${BINDER}_standin/launches`)).json();
+    expectEqual(launches.map((l) => l.raw), ['/v2/gh/byob-test/tiny-book/main?urlpath=lab/tree/book/analysis.ipynb'], 'launch requests the BinderHub received');
+  });
+
+  await h.test('private mode: the page keeps its hrefs and a click opens the hub', async () => {
+    h.step('switch to JupyterHub 6.1.1 and private mode in the options page');
+    await options.bringToFront();
+    await options.evaluate((hub) => {
+      const radio = /** @type {HTMLInputElement} */ (document.querySelector(`#hub-list li[data-url="${hub}"] input[type=radio]`));
+      radio.click();
+    }, HUB6);
+    await options.waitFor((hub) => document.querySelector(`#hub-list li[data-url="${hub}"] input[type=radio]`).checked, [HUB6]);
+    await options.click('#mode-private');
+    await options.waitFor(() => /Saved/.test(document.getElementById('prefs-status').textContent));
+    h.step('load the badges page: hrefs stay original');
+    await badges.goto(BADGES);
+    const tabId = await ext(async (x, url) => (await x.tabs.query({})).find((t) => t.url === url)?.id, BADGES);
+    const listed = await ext(async (x, id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => globalThis.byobContent?.settled()}))[0].result, tabId);
+    expectEqual([listed.active, listed.mode], [true, 'private'], 'content script state');
+    const hrefs = await badges.evaluate(() => ['badge-binder', 'pull'].map((id) => [document.getElementById(id).getAttribute('href'), document.getElementById(id).hasAttribute('data-byob-original'), document.getElementById(id).title]));
+    expectEqual(
+      hrefs,
+      [
+        ['https://mybinder.org/v2/gh/byob-test/tiny-book/main?urlpath=lab/tree/book/analysis.ipynb', false, ''],
+        ['https://hub.example.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fbyob-test%2Fcourse&urlpath=lab%2Ftree%2Fcourse%2Fweek1.ipynb&branch=main', false, ''],
+      ],
+      'hrefs, markers and titles in private mode',
+    );
+    h.step('click the nbgitpuller link');
+    await badges.click('#pull');
+    await badges.waitFor((hub) => location.href.startsWith(hub) && location.href.includes('git-pull'), [HUB6], {what: 'the hub opened by the extension'});
+    h.step('back to rewrite mode');
+    await options.bringToFront();
+    await options.click('#mode-rewrite');
+    await options.waitFor(() => /Saved/.test(document.getElementById('prefs-status').textContent));
+  });
+
+  await h.test('export and import round trip; an invalid file changes nothing', async () => {
+    if (env.screenshots) {
+      h.step('screenshot the options page');
+      await options.evaluate(() => window.scrollTo(0, 0));
+      await options.screenshot(path.join(env.root, 'docs', 'img', 'options.png'));
+    }
+    h.step('export');
+    const file = await browser.download(options, '#export');
+    const exported = JSON.parse(fs.readFileSync(file, 'utf8'));
+    expectEqual(exported.hubs.length, 2, 'hubs in the export');
+    h.step('remove a hub');
+    await options.evaluate((url) => /** @type {HTMLButtonElement} */ (document.querySelector(`#hub-list li[data-url="${url}"] button:last-of-type`)).click(), BINDER);
+    await options.waitFor(() => document.querySelectorAll('#hub-list li').length === 1);
+    h.step('import an invalid file');
+    const bad = path.join(path.dirname(file), 'bad-settings.json');
+    fs.writeFileSync(bad, JSON.stringify({...exported, hubs: [{url: 'not a url', name: 'x', kind: 'jupyterhub'}]}));
+    await options.setFiles('#import-file', [bad]);
+    const message = await options.waitFor(() => /was not imported/.test(document.getElementById('backup-status').textContent) && document.getElementById('backup-status').textContent);
+    expect(/hubs\[0\]\.url/.test(message), `the message names the field: ${message}`);
+    expectEqual(await options.evaluate(() => document.querySelectorAll('#hub-list li').length), 1, 'hubs after the invalid import');
+    h.step('import the export');
+    await options.setFiles('#import-file', [file]);
+    await options.waitFor(() => document.querySelectorAll('#hub-list li').length === 2 && /Imported/.test(document.getElementById('backup-status').textContent), [], {what: 'the import'});
+    const stored = await ext(async (x) => (await x.storage.sync.get('settings.v1'))['settings.v1']);
+    expectEqual(stored, exported, 'settings after the round trip');
+  });
+
+  await h.test('revoking all-sites access turns automatic mode off', async () => {
+    h.step('click "Turn off automatic relaunch"');
+    await options.click('#revoke-all');
+    await options.waitFor(() => document.getElementById('access-status').dataset.automatic === 'false', [], {what: 'automatic mode off'});
+    const scripts = await ext((x) => x.scripting.getRegisteredContentScripts());
+    expectEqual(scripts.length, 0, 'registered content scripts after revoking');
+    h.step('a new page is left alone');
+    const page = await browser.open(BOOK);
+    const hrefs = await menuHrefs(page);
+    expect(hrefs.every((x) => !x.includes('127.0.0.1')), `links changed after revoking: ${hrefs}`);
+    await page.close();
+  });
+}
