@@ -66,6 +66,36 @@ spawn_user() {  # spawn_user HUB_URL USER → 0 when /user/USER/api answers the 
   done
   return 1
 }
+# Run code in a new kernel of the user's server over the kernel websocket, through the proxy.
+kernel_roundtrip() {  # kernel_roundtrip HUB_URL USER → prints what the kernel printed
+  local hub="$1" user="$2" jar="$tmp/jar-$2" xsrf kid cookies
+  curl -s -L -c "$jar" -b "$jar" -o /dev/null "${hub}user/$user/lab"  # sets the server's _xsrf cookie
+  xsrf="$(sed 's/^#HttpOnly_//' "$jar" | awk -v p="/user/$user/" '$3 == p && $6 == "_xsrf" { print $7 }')"
+  kid="$(curl -s -c "$jar" -b "$jar" -X POST -H "X-XSRFToken: $xsrf" -H 'Content-Type: application/json' \
+    -d '{"name": "python3"}' "${hub}user/$user/api/kernels" | python3 -c 'import json, sys; print(json.load(sys.stdin)["id"])')" || return 1
+  cookies="$(sed 's/^#HttpOnly_//' "$jar" | awk 'NF >= 7 && $1 !~ /^#/ { printf "%s=%s; ", $6, $7 }')"
+  "$repo_root/.venv/hub6/bin/python" - "${hub}user/$user/api/kernels/$kid/channels" "$cookies" <<'EOF2'
+import asyncio, json, sys, uuid
+from tornado.httpclient import HTTPRequest
+from tornado.websocket import websocket_connect
+
+async def main(url, cookies):
+    ws = await websocket_connect(HTTPRequest(url.replace("http", "ws", 1), headers={"Cookie": cookies}))
+    header = {"msg_id": uuid.uuid4().hex, "msg_type": "execute_request", "username": "check",
+              "session": uuid.uuid4().hex, "version": "5.3"}
+    await ws.write_message(json.dumps({"header": header, "parent_header": {}, "metadata": {}, "channel": "shell",
+                                       "content": {"code": "print(6 * 7)", "silent": False}}))
+    for _ in range(100):
+        m = json.loads(await asyncio.wait_for(ws.read_message(), 30))
+        if m.get("msg_type") == "stream":
+            print(m["content"]["text"].strip())
+            return
+
+asyncio.run(main(*sys.argv[1:]))
+EOF2
+  curl -s -o /dev/null -c "$jar" -b "$jar" -X DELETE -H "X-XSRFToken: $xsrf" "${hub}user/$user/api/kernels/$kid" || true
+}
+
 stop_user() {  # best effort: the user stops their own server through the REST API
   local hub="$1" user="$2" jar="$tmp/jar-$2"
   curl -s -o /dev/null -X DELETE -b "$jar" -H "X-XSRFToken: $(awk '$6 == "_xsrf" { print $7 }' "$jar")" \
@@ -98,6 +128,10 @@ check_hub() {  # check_hub NAME URL VERSION CORS(yes|no)
   if spawn_user "$hub" check; then ok "$name login (any user, password $HUB_PASSWORD) starts a single-user server: /user/check/api → JSON"
   else ko "$name login (any user, password $HUB_PASSWORD) starts a single-user server" "$(last_response)"; fi
   check "$name the user's home is run/$name/home/check" test -d "$run_dir/$name/home/check"
+  local said
+  said="$(kernel_roundtrip "$hub" check 2>"$tmp/kernel.err")"
+  if [ "$said" = 42 ]; then ok "$name a kernel runs print(6 * 7) over its websocket through the proxy → 42"
+  else ko "$name a kernel runs print(6 * 7) over its websocket through the proxy" "got '$said' $(tail -n 3 "$tmp/kernel.err" | tr '\n' ' ')"; fi
   stop_user "$hub" check
 }
 
