@@ -22,10 +22,10 @@ pub mod settings;
 pub use detect::{classify, probe_plan, Detection, HubKind, Probe, ProbePlan, ProbeResponse};
 pub use error::Error;
 pub use model::{Launch, LaunchKind, Open, Provider, Pull, Repo, Ui};
-pub use parse::{parse, Parsed};
+pub use parse::{parse, parse_repo_link, Parsed};
 pub use render::{
-    normalize_hub_url, parse_env_repo, render, rewrite, Interface, LinkKinds, Rendered, Rewrite,
-    RewriteStatus, Target, TargetKind,
+    normalize_hub_url, parse_env_repo, render, rewrite, rewrite_repo_link, Interface, LinkKinds,
+    Rendered, Rewrite, RewriteStatus, Target, TargetKind,
 };
 pub use settings::{Hub, Mode, Settings};
 

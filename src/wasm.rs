@@ -55,6 +55,15 @@ pub fn rewrite_batch(hrefs: Vec<String>, target: JsValue) -> Result<JsValue, JsE
     to_js(&out)
 }
 
+/// Rewrites a link the reader chose (context menu): a plain GitHub repository or notebook page
+/// is launched as its repository; any other link as `rewriteBatch` would.
+#[wasm_bindgen(js_name = rewriteRepoLink)]
+pub fn rewrite_repo_link(href: &str, target: JsValue) -> Result<JsValue, JsError> {
+    let target: Target = from_js(&target, "target")?;
+    let target = target.validated().map_err(core_err)?;
+    to_js(&crate::rewrite_repo_link(href, &target))
+}
+
 /// The target of the settings' active hub, or `null` when none can launch.
 #[wasm_bindgen(js_name = activeTarget)]
 pub fn active_target(settings: JsValue) -> Result<JsValue, JsError> {

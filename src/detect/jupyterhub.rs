@@ -33,7 +33,7 @@ pub(super) fn classify(answers: &Answers<'_>) -> Option<Finding> {
         .or_else(|| answers.jupyterhub_header().map(str::to_string))?;
     let cors = api
         .filter(|r| r.status == 200)
-        .map(|r| r.headers.contains_key("access-control-allow-origin"));
+        .map(|r| r.cors_checked || r.headers.contains_key("access-control-allow-origin"));
     let mut notes = Vec::new();
     let message = match cors {
         Some(true) => format!(

@@ -78,6 +78,10 @@ pub struct ProbeResponse {
     pub body: Option<String>,
     /// Why the request failed (network error, timeout).
     pub error: Option<String>,
+    /// The response was read under CORS (a browser without host access), so the browser has
+    /// already checked `Access-Control-Allow-Origin`, and hides the header.
+    #[serde(rename = "corsChecked")]
+    pub cors_checked: bool,
 }
 
 /// What a hub is. Serialised as the `Detection` JSON of docs/contracts.md.

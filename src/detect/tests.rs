@@ -14,6 +14,7 @@ fn resp(id: &str, status: u16, url: &str, body: &str, headers: &[(&str, &str)]) 
             .collect(),
         body: Some(body.into()),
         error: None,
+        cors_checked: false,
     }
 }
 
@@ -138,6 +139,10 @@ fn classifies_jupyterhub_with_and_without_cors() {
     );
     let d = classify(&plan, &jupyterhub("5.2.1", false));
     assert_eq!((d.kind, d.cors), (HubKind::JupyterHub, Some(false)));
+    // Read under CORS in a browser: the header is hidden, but the browser checked it.
+    let mut under_cors = jupyterhub("6.1.1", false);
+    under_cors[1].cors_checked = true;
+    assert_eq!(classify(&plan, &under_cors).cors, Some(true));
     assert_eq!(
         d.message,
         "JupyterHub 5.2.1 — no CORS on /hub/api/: books' own launch buttons cannot detect it; this extension can"

@@ -3,6 +3,7 @@
 
 mod binder;
 mod colab;
+mod github;
 mod interact;
 mod lti;
 mod nbgitpuller;
@@ -11,6 +12,7 @@ mod urlpath;
 use crate::{Error, Launch};
 use url::Url;
 
+pub use github::parse_repo_link;
 pub(crate) use nbgitpuller::clone_dir;
 pub(crate) use urlpath::split_urlpath;
 

@@ -90,6 +90,9 @@ pub(super) fn render(
             if launch.kind == LaunchKind::Colab {
                 warnings
                     .push("BinderHub builds the repository's own environment, not Colab's".into());
+            }
+            // Colab links and GitHub pages name a file but no urlpath.
+            if launch.open.urlpath.is_none() && launch.open.path.is_some() {
                 let u = compose_urlpath(or_lab(ui), None, launch.open.path.as_deref());
                 return Ok(v2(target, repo, u.as_deref()));
             }

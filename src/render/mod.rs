@@ -7,6 +7,7 @@ mod nbgitpuller;
 mod target;
 
 use crate::parse::{parse, Parsed};
+
 use crate::{Launch, LaunchKind, Ui};
 use serde::{Deserialize, Serialize};
 
@@ -123,6 +124,34 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
                 out.status = RewriteStatus::Refused;
                 out.reason = Some(reason);
             }
+        }
+    }
+    out.launch = Some(launch);
+    out
+}
+
+/// Rewrites a plain GitHub repository or notebook page (the link context menu's "Open on
+/// <hub>") as a launch of that repository; other links are rewritten as [`rewrite`] does.
+pub fn rewrite_repo_link(input: &str, target: &Target) -> Rewrite {
+    let Some(launch) = crate::parse::parse_repo_link(input) else {
+        return rewrite(input, target);
+    };
+    let mut out = Rewrite {
+        input: input.to_string(),
+        status: RewriteStatus::Rewritten,
+        output: None,
+        reason: None,
+        warnings: launch.warnings.clone(),
+        launch: None,
+    };
+    match render(&launch, target) {
+        Ok(r) => {
+            out.output = Some(r.url);
+            out.warnings.extend(r.warnings);
+        }
+        Err(reason) => {
+            out.status = RewriteStatus::Refused;
+            out.reason = Some(reason);
         }
     }
     out.launch = Some(launch);

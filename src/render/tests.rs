@@ -209,3 +209,19 @@ fn rewrites_never_leave_the_hub_or_http() {
         }
     }
 }
+
+#[test]
+fn github_pages_rewrite_only_when_asked() {
+    let page = "https://github.com/o/r/blob/main/x.ipynb";
+    assert_eq!(rewrite(page, &hub()).status, RewriteStatus::None);
+    let r = rewrite_repo_link(page, &hub());
+    assert_eq!(r.output.as_deref(), Some("https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&branch=main&urlpath=lab%2Ftree%2Fr%2Fx.ipynb"));
+    assert_eq!(
+        rewrite_repo_link(page, &binder()).output.as_deref(),
+        Some("https://binder.example.edu/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb")
+    );
+    assert_eq!(
+        rewrite_repo_link("https://mybinder.org/v2/gh/o/r/HEAD", &binder()).status,
+        RewriteStatus::Rewritten
+    );
+}
