@@ -131,7 +131,7 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
 }
 
 /// Rewrites a plain GitHub repository or notebook page (the link context menu's "Open on
-/// <hub>") as a launch of that repository; other links are rewritten as [`rewrite`] does.
+/// `hub`") as a launch of that repository; other links are rewritten as [`rewrite`] does.
 pub fn rewrite_repo_link(input: &str, target: &Target) -> Rewrite {
     let Some(launch) = crate::parse::parse_repo_link(input) else {
         return rewrite(input, target);
