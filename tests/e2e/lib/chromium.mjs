@@ -47,11 +47,10 @@ export class ChromiumBrowser {
   async waitForPage(match, timeout = 10_000) {
     const deadline = Date.now() + timeout;
     while (Date.now() < deadline) {
+      // A new tab shows about:blank for a moment: poll the URLs rather than wait for events.
       const page = this.context.pages().find((p) => match(p.url()));
       if (page) return new ChromiumPage(page);
-      await this.context.waitForEvent('page', {timeout: Math.max(1, deadline - Date.now())}).catch(() => null);
-      // A new page may still be at about:blank: poll its URL briefly.
-      for (const p of this.context.pages()) await p.waitForURL(match, {timeout: 200}).catch(() => null);
+      await new Promise((r) => setTimeout(r, 50));
     }
     throw new Error(`no tab matching ${match} within ${timeout} ms; open: ${this.context.pages().map((p) => p.url()).join(', ')}`);
   }

@@ -1,3 +1,5 @@
+import {isDeepStrictEqual} from 'node:util';
+
 // A small sequential test runner for the e2e tier: each test is a list of named steps; a
 // failure reports the test and the step that failed, and the run ends with the plain
 // "N passed, N failed" line.
@@ -45,8 +47,7 @@ export function expect(cond, message) {
   if (!cond) throw new Error(message);
 }
 
+/** Deep equality (object key order does not matter). */
 export function expectEqual(actual, expected, what) {
-  const a = JSON.stringify(actual);
-  const e = JSON.stringify(expected);
-  if (a !== e) throw new Error(`${what}: expected ${e}, got ${a}`);
+  if (!isDeepStrictEqual(actual, expected)) throw new Error(`${what}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`);
 }

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// End-to-end tests of the built extension (dist/chrome, dist/firefox) in headless Chromium and
+// headless Firefox ESR, against a Jupyter Book 1 site built here and the real test servers of
+// tests/servers (JupyterHub 6.1.1 and 5.2.1, the BinderHub stand-in).
+//
+//   node --experimental-websocket tests/e2e/run.mjs [chromium] [firefox]
+//
+// Env: BYOB_E2E_VERBOSE=1 prints every step; BYOB_E2E_SCREENSHOTS=0 skips docs/img.
+import {execFileSync} from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {Harness} from './lib/harness.mjs';
+import {buildBook, serveSite} from './lib/site.mjs';
+import {runScenarios} from './scenarios.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const browsers = wanted.length ? wanted : ['chromium', 'firefox'];
+const servers = ['hub6', 'hub52', 'binder'];
+
+function readPorts() {
+  const text = fs.readFileSync(path.join(root, 'tests', 'servers', 'ports.env'), 'utf8');
+  return Object.fromEntries([...text.matchAll(/^([A-Z0-9_]+)=(.*)$/gm)].map((m) => [m[1], m[2].trim()]));
+}
+
+async function main() {
+  const t0 = Date.now();
+  const ports = readPorts();
+  console.log('e2e: building the Jupyter Book 1 test book');
+  const bookDir = buildBook(root);
+  const site = await serveSite({bookDir, siteDir: path.join(root, 'tests', 'e2e', 'site')});
+  const record = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'byob-e2e-')), 'started');
+  fs.writeFileSync(record, '');
+  const harnesses = [];
+  try {
+    console.log(`e2e: starting the test servers (${servers.join(', ')})`);
+    execFileSync(path.join(root, 'tests', 'servers', 'start.sh'), ['--record', record, ...servers], {stdio: 'inherit'});
+    fs.mkdirSync(path.join(root, 'docs', 'img'), {recursive: true});
+    for (const name of browsers) {
+      const h = new Harness(name);
+      harnesses.push(h);
+      const {ChromiumBrowser} = await import('./lib/chromium.mjs');
+      const {FirefoxBrowser} = await import('./lib/firefox.mjs');
+      const browser = name === 'chromium' ? new ChromiumBrowser() : name === 'firefox' ? new FirefoxBrowser() : null;
+      if (!browser) throw new Error(`unknown browser ${name} (chromium, firefox)`);
+      const t1 = Date.now();
+      try {
+        await browser.start(path.join(root, 'dist', name === 'chromium' ? 'chrome' : 'firefox'));
+        await runScenarios(h, browser, {site: site.url, ports, root, screenshots: name === 'chromium' && process.env.BYOB_E2E_SCREENSHOTS !== '0'});
+      } catch (err) {
+        h.failed++;
+        h.failures.push(`${name}: ${err instanceof Error ? err.stack : err}`);
+        console.log(`FAIL ${name}: the browser could not be driven: ${err instanceof Error ? err.stack : err}`);
+      } finally {
+        if (h.failed && browser.logs?.length) console.log(`--- ${name} console (last 40 lines) ---\n${browser.logs.slice(-40).join('\n')}`);
+        await browser.stop().catch((err) => console.log(`${name}: stopping the browser failed: ${err}`));
+      }
+      console.log(`${name}: ${h.passed} passed, ${h.failed} failed (${((Date.now() - t1) / 1000).toFixed(1)} s)`);
+    }
+  } finally {
+    await site.close();
+    const started = fs.readFileSync(record, 'utf8').split(/\s+/).filter(Boolean);
+    if (started.length) execFileSync(path.join(root, 'tests', 'servers', 'stop.sh'), started, {stdio: 'inherit'});
+  }
+  const passed = harnesses.reduce((n, h) => n + h.passed, 0);
+  const failed = harnesses.reduce((n, h) => n + h.failed, 0);
+  if (failed) console.log(`\nfailures:\n  ${harnesses.flatMap((h) => h.failures).join('\n  ')}`);
+  console.log(`e2e: ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(`${passed} passed, ${failed} failed`);
+  process.exit(failed ? 1 : 0);
+}
+
+main().catch((err) => {
+  console.error('e2e:', err);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+});
