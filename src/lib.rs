@@ -19,10 +19,12 @@ mod provider;
 mod render;
 pub mod settings;
 
-pub use detect::{classify, probe_plan, Detection, HubKind, Probe, ProbePlan, ProbeResponse};
+pub use detect::{
+    classify, hub_base, probe_plan, Detection, HubKind, Probe, ProbePlan, ProbeResponse,
+};
 pub use error::Error;
 pub use model::{Launch, LaunchKind, Open, Provider, Pull, Repo, Ui};
-pub use parse::{parse, parse_repo_link, Parsed};
+pub use parse::{myst_binder_link, parse, parse_repo_link, MystBinder, Parsed};
 pub use render::{
     normalize_hub_url, parse_env_repo, render, rewrite, rewrite_repo_link, Interface, LinkKinds,
     Rendered, Rewrite, RewriteStatus, Target, TargetKind,

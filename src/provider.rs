@@ -28,6 +28,11 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
             if owner.is_empty() || repo.is_empty() {
                 return Err(format!("gh spec '{raw}' is not of the form owner/repo/ref"));
             }
+            if owner.contains('/') || repo.contains('/') {
+                return Err(format!(
+                    "gh spec '{raw}' has an encoded '/' in the owner or repository name, which BinderHub rejects"
+                ));
+            }
             let repo = repo.strip_suffix(".git").unwrap_or(&repo).to_string();
             let git_ref = match parts.next() {
                 Some(r) => decode(r).into_owned(),
@@ -81,14 +86,16 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
             } else {
                 // sphinx-book-theme writes `v2/git/https%3A//host/path/<ref>`: the clone URL's
                 // slashes are not encoded. Its last segment is the ref.
-                let whole = decode(raw).into_owned();
-                match whole.rsplit_once('/') {
-                    Some((url, r)) if looks_like_clone_url(url) => {
+                let split = raw
+                    .rsplit_once('/')
+                    .map(|(u, r)| (decode(u).into_owned(), decode(r).into_owned()));
+                match split {
+                    Some((url, r)) if looks_like_clone_url(&url) => {
                         warnings.push(
                             "clone url was not fully url-encoded; read the last segment as the ref"
                                 .into(),
                         );
-                        (url.to_string(), Some(r.to_string()))
+                        (url, Some(r))
                     }
                     _ => return Err(format!("git spec '{raw}' has no clone url")),
                 }
@@ -145,22 +152,30 @@ fn looks_like_clone_url(s: &str) -> bool {
 
 /// Writes the `<spec>` path of `v2/<provider>/<spec>` for a repository.
 pub(crate) fn write_spec(repo: &Repo) -> String {
-    let r = repo.git_ref.as_deref().unwrap_or("HEAD");
+    let r = encode_path_value(repo.git_ref.as_deref().unwrap_or("HEAD"));
+    // Each segment of an `owner/repo` spec is encoded on its own, so a decoded `?`, `#` or
+    // `/` inside a name cannot change what BinderHub reads.
+    let segments = |spec: &str| {
+        spec.split('/')
+            .map(encode_component)
+            .collect::<Vec<_>>()
+            .join("/")
+    };
     match repo.provider {
-        Provider::Gh => format!("{}/{}", repo.spec, encode_path_value(r)),
-        Provider::Gl | Provider::Git => {
-            format!("{}/{}", encode_component(&repo.spec), encode_path_value(r))
-        }
+        Provider::Gh => format!("{}/{r}", segments(&repo.spec)),
+        Provider::Gl | Provider::Git => format!("{}/{r}", encode_component(&repo.spec)),
         Provider::Gist => match &repo.git_ref {
-            Some(r) => format!("{}/{}", repo.spec, encode_path_value(r)),
-            None => repo.spec.clone(),
+            Some(_) => format!("{}/{r}", segments(&repo.spec)),
+            None => segments(&repo.spec),
         },
-        Provider::Zenodo | Provider::Figshare | Provider::Dataverse => repo.spec.clone(),
+        Provider::Zenodo | Provider::Figshare | Provider::Dataverse => {
+            encode_path_value(&repo.spec)
+        }
         Provider::Hydroshare | Provider::Ckan => {
             if repo.spec.contains("://") {
                 encode_component(&repo.spec)
             } else {
-                repo.spec.clone()
+                encode_path_value(&repo.spec)
             }
         }
     }

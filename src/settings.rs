@@ -2,7 +2,7 @@
 //! migration. The UI never stores a value this module has not validated.
 
 use crate::detect::HubKind;
-use crate::render::{normalize_hub_url, parse_env_repo, Interface, LinkKinds, Target, TargetKind};
+use crate::render::{parse_env_repo, Interface, LinkKinds, Target, TargetKind};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -110,7 +110,7 @@ pub fn validate(value: Value) -> Result<Settings, Error> {
     }
     let mut seen = std::collections::BTreeSet::new();
     for (i, hub) in s.hubs.iter_mut().enumerate() {
-        hub.url = normalize_hub_url(&hub.url)
+        hub.url = crate::detect::hub_base(&hub.url)
             .map_err(|e| Error::InvalidSettings(format!("hubs[{i}].url: {e}")))?;
         if hub.name.trim().is_empty() {
             return Err(Error::InvalidSettings(format!("hubs[{i}].name is empty")));
@@ -123,7 +123,7 @@ pub fn validate(value: Value) -> Result<Settings, Error> {
         }
     }
     if let Some(active) = &s.active_hub {
-        let active = normalize_hub_url(active)
+        let active = crate::detect::hub_base(active)
             .map_err(|e| Error::InvalidSettings(format!("activeHub: {e}")))?;
         if !seen.contains(&active) {
             return Err(Error::InvalidSettings(format!(
@@ -178,7 +178,7 @@ pub fn migrate(value: Value) -> Result<Settings, Error> {
             let mut s = Settings::default();
             if let Some(hub) = map.remove("hub") {
                 let url = hub.as_str().ok_or_else(|| Error::InvalidSettings("hub is not a string".into()))?;
-                let url = normalize_hub_url(url).map_err(|e| Error::InvalidSettings(format!("hub: {e}")))?;
+                let url = crate::detect::hub_base(url).map_err(|e| Error::InvalidSettings(format!("hub: {e}")))?;
                 let kind = match map.remove("hubKind") {
                     Some(k) => serde_json::from_value(k).map_err(|e| Error::InvalidSettings(format!("hubKind: {e}")))?,
                     None => HubKind::Unknown,
@@ -252,7 +252,9 @@ mod tests {
 
     #[test]
     fn migrates_version_0_and_refuses_the_future() {
-        let s = migrate(json!({"hub": "hub.example.edu", "hubKind": "jupyterhub"})).unwrap();
+        let s =
+            migrate(json!({"hub": "https://hub.example.edu/hub/home", "hubKind": "jupyterhub"}))
+                .unwrap();
         assert_eq!(s.active_hub.as_deref(), Some("https://hub.example.edu/"));
         assert_eq!(s.hubs[0].name, "hub.example.edu");
         assert_eq!(migrate(json!({})).unwrap(), Settings::default());

@@ -64,6 +64,14 @@ pub fn rewrite_repo_link(href: &str, target: JsValue) -> Result<JsValue, JsError
     to_js(&crate::rewrite_repo_link(href, &target))
 }
 
+/// The Binder link a Jupyter Book 2 (MyST) page means, from its `thebe.binder` config and the
+/// page's `location`; rewrite it like any other launch link. Throws on an unusable config.
+#[wasm_bindgen(js_name = mystLink)]
+pub fn myst_link(binder: JsValue, location: Option<String>) -> Result<String, JsError> {
+    let binder: crate::MystBinder = from_js(&binder, "binder config")?;
+    crate::myst_binder_link(&binder, location.as_deref()).map_err(core_err)
+}
+
 /// The target of the settings' active hub, or `null` when none can launch.
 #[wasm_bindgen(js_name = activeTarget)]
 pub fn active_target(settings: JsValue) -> Result<JsValue, JsError> {

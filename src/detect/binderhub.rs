@@ -17,20 +17,20 @@ fn version_of(answers: &Answers<'_>, probe: &str) -> Option<String> {
     }
 }
 
+/// Whether the base serves BinderHub's UI pages: any HTML home page (`window.pageConfig` since
+/// 2024, `id="base-url"` in the 2019–2023 interface), or the 200 HTML catch-all on `hub/api/`.
+/// The API-only service answers neither.
 fn serves_ui(answers: &Answers<'_>) -> bool {
     let html = |name: &str| {
         answers.get(name).is_some_and(|r| {
             r.status == 200
-                && r.body
-                    .as_deref()
-                    .is_some_and(|b| b.contains("pageConfig") || b.contains("<html"))
+                && r.body.as_deref().is_some_and(|b| {
+                    let b = b.to_ascii_lowercase();
+                    b.contains("<html") || b.contains("<!doctype html") || b.contains("pageconfig")
+                })
         })
     };
-    answers.get("root").is_some_and(|r| {
-        r.body
-            .as_deref()
-            .is_some_and(|b| b.contains("window.pageConfig"))
-    }) || html("hub-api")
+    html("root") || html("hub-api")
 }
 
 /// A full BinderHub at this base.

@@ -124,9 +124,14 @@ const BELOW_BASE: &[&str] = &[
     "login",
 ];
 
-/// Plans the probes for what the user typed (`hub.example.edu`, `https://h/hub/home`,
-/// `https://h/user/alice/lab`, a Binder launch URL, `localhost:8888`).
-pub fn probe_plan(input: &str) -> Result<ProbePlan, Error> {
+/// The base URL of the hub in what the user typed: the part before `hub/`, `user/<name>/`,
+/// `v2/`, `services/<x>/`, `lab/`, … (`https://h/jupyter/hub/home` → `https://h/jupyter/`).
+pub fn hub_base(input: &str) -> Result<String, Error> {
+    Ok(split_typed(input)?.0)
+}
+
+/// The base, the JupyterHub service path (`services/<name>/`) the input names, and the URL.
+fn split_typed(input: &str) -> Result<(String, Option<String>, url::Url), Error> {
     let typed = normalize_hub_url(input)?;
     let url = url::Url::parse(&typed).map_err(|e| Error::InvalidHub(e.to_string()))?;
     let origin = crate::parse::origin(&url);
@@ -146,6 +151,14 @@ pub fn probe_plan(input: &str) -> Result<ProbePlan, Error> {
             .map(|s| format!("{s}/"))
             .collect::<String>()
     );
+    Ok((base, service, url))
+}
+
+/// Plans the probes for what the user typed (`hub.example.edu`, `https://h/hub/home`,
+/// `https://h/user/alice/lab`, a Binder launch URL, `localhost:8888`).
+pub fn probe_plan(input: &str) -> Result<ProbePlan, Error> {
+    let (base, service, url) = split_typed(input)?;
+    let origin = crate::parse::origin(&url);
     let mut candidates = vec![base.clone()];
     let root = format!("{origin}/");
     if base != root {
@@ -292,7 +305,7 @@ pub fn classify(plan: &ProbePlan, responses: &[ProbeResponse]) -> Detection {
                 f.kind,
                 f.version,
                 f.cors,
-                Some(base.clone()),
+                (f.kind != HubKind::BinderHubService).then(|| base.clone()),
                 f.message,
                 f.notes,
             );

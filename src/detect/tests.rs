@@ -182,10 +182,22 @@ fn classifies_binderhub_full_and_api_only() {
         })
         .collect();
     let d = classify(&plan, &api_only);
-    assert_eq!(
-        (d.kind, d.launch_url),
-        (HubKind::BinderHubService, Some("http://b/".into()))
-    );
+    assert_eq!((d.kind, d.launch_url), (HubKind::BinderHubService, None));
+    // The 2019–2023 interface: no pageConfig, hub/api/ 404, but an HTML home page.
+    let old_ui: Vec<_> = api_only
+        .iter()
+        .map(|r| match r.id.as_str() {
+            "0:root" => resp(
+                "0:root",
+                200,
+                "http://b/",
+                "<!DOCTYPE html><html><div id=\"base-url\" data-url=\"/\"></div></html>",
+                &[],
+            ),
+            _ => r.clone(),
+        })
+        .collect();
+    assert_eq!(classify(&plan, &old_ui).kind, HubKind::BinderHub);
     let plan = probe_plan("http://h/services/binder/").unwrap();
     let mut behind_hub = jupyterhub("6.1.1", true);
     behind_hub[4] = resp(

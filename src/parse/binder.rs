@@ -47,6 +47,7 @@ fn parse_v2(url: &Url) -> Result<Claim, Error> {
     }
     // Find `/v2/<provider>/`; a doubled `v2/gh/…/v2/gh/…` path is read from its last copy.
     let mut found: Option<(usize, Provider)> = None;
+    let mut first_found: Option<usize> = None;
     let mut doubled = false;
     let mut search = 0;
     while let Some(i) = path[search..].find("/v2/") {
@@ -56,6 +57,7 @@ fn parse_v2(url: &Url) -> Result<Claim, Error> {
         if let Some(p) = Provider::from_id(id) {
             if after.len() > id.len() {
                 doubled |= found.is_some();
+                first_found.get_or_insert(at);
                 found = Some((at, p));
             }
         }
@@ -71,7 +73,7 @@ fn parse_v2(url: &Url) -> Result<Claim, Error> {
         return Ok(Claim::Pass);
     };
     let mut warnings = Vec::new();
-    let first = path.find("/v2/").unwrap_or(at);
+    let first = first_found.unwrap_or(at);
     if doubled {
         warnings.push("doubled v2/ path; read the last one".into());
     }
@@ -298,6 +300,20 @@ mod tests {
         assert_eq!(l.open.path.as_deref(), Some("x.ipynb"));
         let l = launch("https://mybinder.org/v2/gh/o/r/HEAD#lab/tree/x");
         assert_eq!(l.repo.unwrap().git_ref.as_deref(), Some("HEAD"));
+    }
+
+    #[test]
+    fn the_hub_base_ends_before_the_v2_that_names_a_provider() {
+        assert_eq!(
+            launch("https://h.org/api/v2/binder/v2/gh/o/r/HEAD").hub,
+            "https://h.org/api/v2/binder/"
+        );
+        let l = launch("https://mybinder.org/v2/git/https%3A//framagit.org/a/b/feature%2Fx");
+        let repo = l.repo.unwrap();
+        assert_eq!(
+            (repo.spec.as_str(), repo.git_ref.as_deref()),
+            ("https://framagit.org/a/b", Some("feature/x"))
+        );
     }
 
     #[test]

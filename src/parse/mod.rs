@@ -6,6 +6,7 @@ mod colab;
 mod github;
 mod interact;
 mod lti;
+mod myst;
 mod nbgitpuller;
 mod urlpath;
 
@@ -13,6 +14,7 @@ use crate::{Error, Launch};
 use url::Url;
 
 pub use github::parse_repo_link;
+pub use myst::{myst_binder_link, MystBinder};
 pub(crate) use nbgitpuller::clone_dir;
 pub(crate) use urlpath::split_urlpath;
 

@@ -225,3 +225,29 @@ fn github_pages_rewrite_only_when_asked() {
         RewriteStatus::Rewritten
     );
 }
+
+#[test]
+fn rebuilt_links_encode_decoded_names_again() {
+    let mut b = binder();
+    b.interface = Interface::Lab;
+    for link in [
+        "https://mybinder.org/v2/gh/o/r%3Fx",
+        "https://mybinder.org/v2/gh/o/r%23x/HEAD?urlpath=tree/a.ipynb",
+        "https://mybinder.org/v2/zenodo/10.5281/zenodo.1%3Fx?urlpath=tree/a.ipynb",
+    ] {
+        let before = match crate::parse(link).unwrap() {
+            crate::Parsed::Launch(l) => l.repo,
+            other => panic!("{other:?}"),
+        };
+        let out = rewrite(link, &b).output.unwrap();
+        let after = match crate::parse(&out).unwrap() {
+            crate::Parsed::Launch(l) => l.repo,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            before.map(|r| r.spec),
+            after.map(|r| r.spec),
+            "{link} → {out}"
+        );
+    }
+}

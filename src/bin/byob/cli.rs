@@ -165,9 +165,8 @@ fn target_for(hub: &str, kind: Option<KindArg>) -> Result<Target, String> {
             return Target::new(kind, &url).map_err(|e| e.to_string());
         }
     };
-    let plan = byob::probe_plan(hub).map_err(|e| e.to_string())?;
-    let base = plan.candidates.first().map(String::as_str).unwrap_or(hub);
-    Target::new(kind, base).map_err(|e| e.to_string())
+    let base = byob::hub_base(hub).map_err(|e| e.to_string())?;
+    Target::new(kind, &base).map_err(|e| e.to_string())
 }
 
 fn rewrite(
