@@ -5,7 +5,6 @@ use crate::detect::HubKind;
 use crate::render::{parse_env_repo, Interface, LinkKinds, Target, TargetKind};
 use crate::Error;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 /// The schema version this build writes.
 pub const SETTINGS_VERSION: u32 = 1;
@@ -97,11 +96,16 @@ impl Settings {
     }
 }
 
-/// Validates a settings value of the current version, normalising URLs and host names.
+/// Validates settings JSON of the current version, normalising URLs and host names.
 /// The message names the offending field; nothing partially valid is returned.
-pub fn validate(value: Value) -> Result<Settings, Error> {
-    let mut s: Settings =
-        serde_json::from_value(value).map_err(|e| Error::InvalidSettings(e.to_string()))?;
+pub fn validate(json: &str) -> Result<Settings, Error> {
+    let s: Settings =
+        serde_json::from_str(json).map_err(|e| Error::InvalidSettings(e.to_string()))?;
+    check(s)
+}
+
+/// Checks and normalises settings of the current version.
+fn check(mut s: Settings) -> Result<Settings, Error> {
     if s.version != SETTINGS_VERSION {
         return Err(Error::InvalidSettings(format!(
             "version {} is not {SETTINGS_VERSION}; migrate first",
@@ -161,34 +165,50 @@ pub fn validate(value: Value) -> Result<Settings, Error> {
     Ok(s)
 }
 
-/// Migrates a stored settings value of any known version to the current one, then validates it.
+/// What every stored version has in common: a version number (absent in version 0).
+#[derive(Deserialize)]
+struct Versioned {
+    version: Option<u64>,
+}
+
+/// Version 0: one hub.
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct V0 {
+    hub: Option<String>,
+    hub_kind: Option<HubKind>,
+}
+
+/// Migrates stored settings JSON of any known version to the current one, then validates it.
 /// Version 0 (no `version` field) was `{"hub": "<url>", "hubKind": "<kind>"}`.
-pub fn migrate(value: Value) -> Result<Settings, Error> {
-    let Value::Object(mut map) = value else {
+pub fn migrate(json: &str) -> Result<Settings, Error> {
+    let bad = |e: serde_json::Error| Error::InvalidSettings(e.to_string());
+    if !json.trim_start().starts_with('{') {
         return Err(Error::InvalidSettings("not a json object".into()));
-    };
-    let version = match map.get("version") {
-        None => 0,
-        Some(v) => v
-            .as_u64()
-            .ok_or_else(|| Error::InvalidSettings("version is not a whole number".into()))?,
-    };
+    }
+    let version = serde_json::from_str::<Versioned>(json)
+        .map_err(bad)?
+        .version
+        .unwrap_or(0);
     match version {
         0 => {
+            let old: V0 = serde_json::from_str(json).map_err(bad)?;
             let mut s = Settings::default();
-            if let Some(hub) = map.remove("hub") {
-                let url = hub.as_str().ok_or_else(|| Error::InvalidSettings("hub is not a string".into()))?;
-                let url = crate::detect::hub_base(url).map_err(|e| Error::InvalidSettings(format!("hub: {e}")))?;
-                let kind = match map.remove("hubKind") {
-                    Some(k) => serde_json::from_value(k).map_err(|e| Error::InvalidSettings(format!("hubKind: {e}")))?,
-                    None => HubKind::Unknown,
-                };
-                s.hubs.push(Hub { name: host_name(&url), url: url.clone(), kind, version: None, cors: None });
+            if let Some(hub) = old.hub {
+                let url = crate::detect::hub_base(&hub)
+                    .map_err(|e| Error::InvalidSettings(format!("hub: {e}")))?;
+                s.hubs.push(Hub {
+                    name: host_name(&url),
+                    url: url.clone(),
+                    kind: old.hub_kind.unwrap_or(HubKind::Unknown),
+                    version: None,
+                    cors: None,
+                });
                 s.active_hub = Some(url);
             }
-            validate(serde_json::to_value(s).map_err(|e| Error::InvalidSettings(e.to_string()))?)
+            check(s)
         }
-        1 => validate(Value::Object(map)),
+        1 => validate(json),
         v => Err(Error::InvalidSettings(format!(
             "version {v} is newer than this extension understands ({SETTINGS_VERSION}); update the extension"
         ))),
@@ -214,7 +234,7 @@ mod tests {
             d["linkKinds"],
             json!({"binder": true, "nbgitpuller": true, "colab": true})
         );
-        assert_eq!(validate(d).unwrap(), Settings::default());
+        assert_eq!(validate(&d.to_string()).unwrap(), Settings::default());
     }
 
     #[test]
@@ -222,29 +242,29 @@ mod tests {
         let mut v = serde_json::to_value(Settings::default()).unwrap();
         v["hubs"] = json!([{"url": "ftp://x", "name": "x", "kind": "jupyterhub"}]);
         assert_eq!(
-            validate(v.clone()).unwrap_err().to_string(),
+            validate(&v.to_string()).unwrap_err().to_string(),
             "invalid settings: hubs[0].url: invalid hub url: 'ftp://x': only http and https hubs are supported"
         );
         v["hubs"] = json!([{"url": "hub.example.edu", "name": "Uni", "kind": "jupyterhub"}]);
         v["activeHub"] = json!("https://other.org/");
         assert_eq!(
-            validate(v.clone()).unwrap_err().to_string(),
+            validate(&v.to_string()).unwrap_err().to_string(),
             "invalid settings: activeHub https://other.org/ is not one of hubs"
         );
         v["activeHub"] = json!("https://hub.example.edu");
         v["disabledSites"] = json!(["https://Example.org/page", "example.org"]);
-        let s = validate(v.clone()).unwrap();
+        let s = validate(&v.to_string()).unwrap();
         assert_eq!(s.hubs[0].url, "https://hub.example.edu/");
         assert_eq!(s.disabled_sites, ["example.org"]);
         assert_eq!(s.active_target().unwrap().url(), "https://hub.example.edu/");
         v["mode"] = json!("loud");
-        assert!(validate(v.clone())
+        assert!(validate(&v.to_string())
             .unwrap_err()
             .to_string()
             .contains("unknown variant `loud`"));
         v["mode"] = json!("private");
         v["extra"] = json!(1);
-        assert!(validate(v)
+        assert!(validate(&v.to_string())
             .unwrap_err()
             .to_string()
             .contains("unknown field `extra`"));
@@ -252,18 +272,20 @@ mod tests {
 
     #[test]
     fn migrates_version_0_and_refuses_the_future() {
-        let s =
-            migrate(json!({"hub": "https://hub.example.edu/hub/home", "hubKind": "jupyterhub"}))
-                .unwrap();
+        let s = migrate(
+            &json!({"hub": "https://hub.example.edu/hub/home", "hubKind": "jupyterhub"})
+                .to_string(),
+        )
+        .unwrap();
         assert_eq!(s.active_hub.as_deref(), Some("https://hub.example.edu/"));
         assert_eq!(s.hubs[0].name, "hub.example.edu");
-        assert_eq!(migrate(json!({})).unwrap(), Settings::default());
-        assert!(migrate(json!({"version": 9}))
+        assert_eq!(migrate("{}").unwrap(), Settings::default());
+        assert!(migrate(r#"{"version": 9}"#)
             .unwrap_err()
             .to_string()
             .contains("newer"));
         assert_eq!(
-            migrate(json!([1])).unwrap_err().to_string(),
+            migrate("[1]").unwrap_err().to_string(),
             "invalid settings: not a json object"
         );
     }

@@ -13,12 +13,16 @@ fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     js_sys::JSON::parse(&text).map_err(|_| JsError::new("could not hand the result to javascript"))
 }
 
-fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsError> {
-    let text = js_sys::JSON::stringify(value)
+fn json_text(value: &JsValue, what: &str) -> Result<String, JsError> {
+    js_sys::JSON::stringify(value)
         .map_err(|_| JsError::new(&format!("{what}: not json-serialisable")))?
         .as_string()
-        .ok_or_else(|| JsError::new(&format!("{what}: missing")))?;
-    serde_json::from_str(&text).map_err(|e| JsError::new(&format!("{what}: {e}")))
+        .ok_or_else(|| JsError::new(&format!("{what}: missing")))
+}
+
+fn from_js<T: DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsError> {
+    serde_json::from_str(&json_text(value, what)?)
+        .map_err(|e| JsError::new(&format!("{what}: {e}")))
 }
 
 fn core_err(e: crate::Error) -> JsError {
@@ -102,13 +106,11 @@ pub fn settings_defaults() -> Result<JsValue, JsError> {
 /// Validates settings of the current version; throws with a message naming the field.
 #[wasm_bindgen(js_name = settingsValidate)]
 pub fn settings_validate(value: JsValue) -> Result<JsValue, JsError> {
-    let value: serde_json::Value = from_js(&value, "settings")?;
-    to_js(&settings::validate(value).map_err(core_err)?)
+    to_js(&settings::validate(&json_text(&value, "settings")?).map_err(core_err)?)
 }
 
 /// Migrates stored settings of any known version to the current one; throws when it cannot.
 #[wasm_bindgen(js_name = settingsMigrate)]
 pub fn settings_migrate(value: JsValue) -> Result<JsValue, JsError> {
-    let value: serde_json::Value = from_js(&value, "settings")?;
-    to_js(&settings::migrate(value).map_err(core_err)?)
+    to_js(&settings::migrate(&json_text(&value, "settings")?).map_err(core_err)?)
 }

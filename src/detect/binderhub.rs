@@ -6,15 +6,16 @@
 //! "binderhub": "0.2.0+1763.gfaafab2", "builder": "quay.io/…"}` and the 2019–2023 shape
 //! `{"builder": …, "binderhub": …}`.
 
-use super::{json_object, Answers, Finding, HubKind};
+use super::{json_body, Answers, Finding, HubKind};
 
 fn version_of(answers: &Answers<'_>, probe: &str) -> Option<String> {
-    let m = json_object(answers.get(probe)?)?;
-    match m.get("binderhub")? {
-        serde_json::Value::String(s) => Some(s.clone()),
-        // The key is what marks a BinderHub; an odd value is still one.
-        _ => Some("(unknown version)".into()),
-    }
+    let body = json_body(answers.get(probe)?)?;
+    // The key is what marks a BinderHub; an odd value is still one.
+    Some(
+        body.binderhub?
+            .0
+            .unwrap_or_else(|| "(unknown version)".into()),
+    )
 }
 
 /// Whether the base serves BinderHub's UI pages: any HTML home page (`window.pageConfig` since

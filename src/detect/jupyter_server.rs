@@ -2,7 +2,7 @@
 //! the `X-JupyterHub-Version` header. A request with a foreign `Origin` (a browser extension's)
 //! gets 404 unless the server was started with `allow_origin`.
 
-use super::{json_object, Answers, Finding, HubKind};
+use super::{json_body, Answers, Finding, HubKind};
 
 /// A Jupyter Server at this base.
 pub(super) fn classify(answers: &Answers<'_>) -> Option<Finding> {
@@ -13,7 +13,7 @@ pub(super) fn classify(answers: &Answers<'_>) -> Option<Finding> {
     if r.url.contains("/hub/api") {
         return None;
     }
-    let version = json_object(r)?.get("version")?.as_str()?.to_string();
+    let version = json_body(r)?.version?.0?;
     Some(Finding {
         kind: HubKind::JupyterServer,
         message: format!("Jupyter Server {version}"),

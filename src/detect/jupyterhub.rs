@@ -5,17 +5,12 @@
 //! Traps: `<root>/api` redirects to `hub/api` (a Jupyter Server look-alike), `versions`
 //! redirects to `hub/versions` (404), and a BinderHub answers `hub/api/` with 200 HTML.
 
-use super::{json_object, lenient_version, Answers, Finding, HubKind};
+use super::{json_body, lenient_version, Answers, Finding, HubKind};
 
 /// A JupyterHub at this base.
 pub(super) fn classify(answers: &Answers<'_>) -> Option<Finding> {
     let api = answers.get("hub-api");
-    let from_json = api
-        .and_then(json_object)
-        .and_then(|m| match m.get("version") {
-            Some(serde_json::Value::String(v)) => Some(v.clone()),
-            _ => None,
-        });
+    let from_json = api.and_then(json_body).and_then(|b| b.version?.0);
     // `api` redirected to `hub/api` with the hub's JSON: also a JupyterHub.
     let from_redirect = answers
         .get("api")
@@ -23,10 +18,7 @@ pub(super) fn classify(answers: &Answers<'_>) -> Option<Finding> {
         .and_then(|r| {
             let mut unredirected = r.clone();
             unredirected.redirected = false;
-            json_object(&unredirected)?
-                .get("version")?
-                .as_str()
-                .map(str::to_string)
+            json_body(&unredirected)?.version?.0
         });
     let version = from_json
         .or(from_redirect)

@@ -232,15 +232,72 @@ impl<'a> Answers<'a> {
     }
 }
 
-/// A 200 response whose body is a JSON object, when it was not redirected elsewhere.
-pub(crate) fn json_object(r: &ProbeResponse) -> Option<serde_json::Map<String, serde_json::Value>> {
+/// The fields of the JSON bodies detection reads: `{"version": "…"}` (JupyterHub, Jupyter
+/// Server) and `{"binderhub": "…", …}` (BinderHub `versions`). Other fields are skipped.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Body {
+    #[serde(default)]
+    pub version: Option<Text>,
+    #[serde(default)]
+    pub binderhub: Option<Text>,
+}
+
+/// A JSON value read as text when it is a string (`None` otherwise), without failing.
+#[derive(Debug)]
+pub(crate) struct Text(pub Option<String>);
+
+impl<'de> Deserialize<'de> for Text {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Text;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("any json value")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Text, E> {
+                Ok(Text(Some(v.to_string())))
+            }
+            fn visit_bool<E>(self, _: bool) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_i64<E>(self, _: i64) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_u64<E>(self, _: u64) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_f64<E>(self, _: f64) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_unit<E>(self) -> Result<Text, E> {
+                Ok(Text(None))
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut a: A) -> Result<Text, A::Error> {
+                while a.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                Ok(Text(None))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, mut a: A) -> Result<Text, A::Error> {
+                while a
+                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .is_some()
+                {}
+                Ok(Text(None))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// The JSON object body of a 200 response that was not redirected elsewhere.
+pub(crate) fn json_body(r: &ProbeResponse) -> Option<Body> {
     if r.status != 200 || r.redirected {
         return None;
     }
-    match serde_json::from_str(r.body.as_deref()?.trim()) {
-        Ok(serde_json::Value::Object(m)) => Some(m),
-        _ => None,
+    let text = r.body.as_deref()?.trim();
+    if !text.starts_with('{') {
+        return None;
     }
+    serde_json::from_str(text).ok()
 }
 
 /// What one hub kind's classifier found on a candidate.
