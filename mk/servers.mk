@@ -5,7 +5,7 @@ TEST_TARGETS += test-servers test-detect
 
 .PHONY: setup-servers servers-start servers-stop test-servers test-detect
 
-setup: setup-servers
+# The venvs are test needs: `make test` (and servers-start) install them, plain `make` does not.
 
 setup-servers: ## Python venvs of the test servers (.venv/hub6, .venv/hub52; ~60 s once)
 	@tests/servers/setup.sh
