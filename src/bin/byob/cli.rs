@@ -11,7 +11,13 @@ use std::process::ExitCode;
 /// Exit status: 0 success; 1 a link was not a launch link, could not be read or converted, or
 /// the hub is unknown; 2 usage error or a hub URL that cannot be used.
 #[derive(Parser)]
-#[command(name = "byob", version, about, long_about)]
+#[command(
+    name = "byob",
+    version,
+    about,
+    long_about,
+    after_help = "Examples:\n  byob parse 'https://mybinder.org/v2/gh/org/book/main?urlpath=lab/tree/intro.ipynb'\n  byob rewrite --hub hub.example.edu --kind jupyterhub 'https://mybinder.org/v2/gh/org/book/main'\n  byob rewrite --hub binder.example.edu < links.txt > converted.txt\n  byob detect hub.example.edu --json"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -19,7 +25,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Print a launch link as the Launch JSON of DESIGN.md (exit 1 with the reason if it is not one).
+    /// Print what a launch link launches, as JSON: kind, hub, repo, pull, open, warnings
+    /// (exit 1 with the reason if it is not a launch link).
     Parse {
         /// The link to read.
         url: String,
