@@ -36,7 +36,7 @@ export async function handleMenuClick(info, tab, settings) {
     await notify(tab, info, ext.i18n.getMessage('noticeNoHub'));
     return;
   }
-  const [rewrite] = await core.rewriteBatch([href], target);
+  const rewrite = await core.rewriteRepoLink(href, target);
   const url = rewrite.status === 'rewritten' ? rewrite.output : rewrite.status === 'unchanged' ? href : null;
   if (!url) {
     await notify(tab, info, ext.i18n.getMessage('noticeCannotConvert', [rewrite.reason ?? rewrite.status]));

@@ -28,6 +28,16 @@ export async function rewriteBatch(hrefs, target) {
   return wasm.rewriteBatch(hrefs, target);
 }
 
+/**
+ * Rewrite a link the user chose (context menu): a plain GitHub repository or notebook page is
+ * launched as its repository; any other link as `rewriteBatch` would.
+ * @param {string} href @param {any} target @returns {Promise<any>} Rewrite
+ */
+export async function rewriteRepoLink(href, target) {
+  await ready;
+  return wasm.rewriteRepoLink(href, target);
+}
+
 /** @param {any} settings @returns {Promise<any | null>} the Target of the active hub, or null */
 export async function activeTarget(settings) {
   await ready;

@@ -11,23 +11,22 @@ export const PROBE_TIMEOUT_MS = 5000;
 /** Bytes of each body handed to the core; hub API answers are tiny, UI pages are not needed whole. */
 export const PROBE_MAX_BYTES = 256 * 1024;
 
-/** Value reported for a CORS header the browser checked but hides from extension code. */
-export const CORS_VERIFIED = '(checked by the browser)';
-
 /**
  * @typedef {{id: string, url: string}} Probe
- * @typedef {{id: string, status: number, url: string, redirected: boolean, headers: Record<string, string>, body: string, error: string | null}} ProbeResponse
+ * @typedef {{id: string, status: number, url: string, redirected: boolean, headers: Record<string, string>, body: string, error: string | null, corsChecked: boolean}} ProbeResponse
  * @typedef {{fetch?: typeof fetch, timeoutMs?: number, maxBytes?: number}} ProbeOptions
  */
 
 /**
- * Perform every probe of a plan in parallel.
- * @param {{probes: Probe[]}} plan
+ * Perform every probe of a plan in parallel, with the plan's timeout and body cap (the core
+ * decides them; the defaults here apply when a plan has none).
+ * @param {{probes: Probe[], timeoutMs?: number, maxBody?: number}} plan
  * @param {ProbeOptions} [options]
  * @returns {Promise<ProbeResponse[]>} one response per probe, in plan order
  */
 export function performProbes(plan, options = {}) {
-  return Promise.all(plan.probes.map((probe) => performProbe(probe, options)));
+  const opts = {timeoutMs: plan.timeoutMs ?? PROBE_TIMEOUT_MS, maxBytes: plan.maxBody ?? PROBE_MAX_BYTES, ...options};
+  return Promise.all(plan.probes.map((probe) => performProbe(probe, opts)));
 }
 
 /**
@@ -51,15 +50,14 @@ export async function performProbe(probe, {fetch: fetchImpl = globalThis.fetch, 
     res.headers.forEach((value, name) => {
       headers[name.toLowerCase()] = value;
     });
-    // Read without host access, a cross-origin answer is a CORS response: the browser has
-    // already checked its Access-Control-Allow-Origin and then hides that header from us.
-    // Report it as present, since the core judges CORS by that header.
-    if (res.type === 'cors' && !('access-control-allow-origin' in headers)) headers['access-control-allow-origin'] = CORS_VERIFIED;
     const body = await readCapped(res, maxBytes);
-    return {id: probe.id, status: res.status, url: res.url || probe.url, redirected: res.redirected, headers, body, error: null};
+    // Read without host access, a cross-origin answer is a CORS response: the browser has
+    // already checked its Access-Control-Allow-Origin, and hides that header from us.
+    const corsChecked = res.type === 'cors';
+    return {id: probe.id, status: res.status, url: res.url || probe.url, redirected: res.redirected, headers, body, error: null, corsChecked};
   } catch (err) {
     const error = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : `request failed: ${err instanceof Error ? err.message : String(err)}`;
-    return {id: probe.id, status: 0, url: probe.url, redirected: false, headers: {}, body: '', error};
+    return {id: probe.id, status: 0, url: probe.url, redirected: false, headers: {}, body: '', error, corsChecked: false};
   } finally {
     clearTimeout(timer);
   }

@@ -5,10 +5,10 @@ EXT_VERSION := $(shell sed -n 's/^  "version": "\(.*\)",$$/\1/p' manifest.json)
 EXT_SOURCES := manifest.json $(shell find extension tools -type f 2>/dev/null)
 
 BUILD_TARGETS += extension
-TEST_TARGETS += test-js lint-ext
+TEST_TARGETS += test-js lint-ext test-e2e
 BENCH_TARGETS += bench-ext
 
-.PHONY: setup-browsers extension test-js lint-ext test-e2e bench-ext
+.PHONY: setup-browsers extension test-js lint-ext test-e2e screenshots bench-ext
 
 setup: setup-browsers
 
@@ -32,6 +32,9 @@ lint-ext: extension ## web-ext lint on dist/firefox: no errors, no warnings
 
 test-e2e: extension setup-browsers ## the built extension in headless Chromium and Firefox ESR
 	node --experimental-websocket tests/e2e/run.mjs
+
+screenshots: extension setup-browsers ## retake docs/img/options*.png and popup.png (the Chromium e2e run)
+	BYOB_E2E_SCREENSHOTS=docs node --experimental-websocket tests/e2e/run.mjs chromium
 
 bench-ext: extension setup-browsers ## content-script cost and Wasm batch rewrite in headless Chromium
 	node tests/e2e/bench.mjs

@@ -5,7 +5,9 @@
 //
 //   node --experimental-websocket tests/e2e/run.mjs [chromium] [firefox]
 //
-// Env: BYOB_E2E_VERBOSE=1 prints every step; BYOB_E2E_SCREENSHOTS=0 skips docs/img.
+// Env: BYOB_E2E_VERBOSE=1 prints every step. Screenshots of the options page and the popup go
+// to build/e2e-screenshots/<browser>/, or, with BYOB_E2E_SCREENSHOTS=docs, Chromium's to docs/img/
+// (the README's pictures: `make screenshots`).
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -34,10 +36,32 @@ async function main() {
   const record = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'byob-e2e-')), 'started');
   fs.writeFileSync(record, '');
   const harnesses = [];
+  /** @type {any} */
+  let current = null;
+  let cleaned = false;
+  const cleanUp = async () => {
+    if (cleaned) return;
+    cleaned = true;
+    await current?.stop().catch((err) => console.log(`stopping the browser failed: ${err}`));
+    await site.close();
+    const started = fs.readFileSync(record, 'utf8').split(/\s+/).filter(Boolean);
+    if (started.length) execFileSync(path.join(root, 'tests', 'servers', 'stop.sh'), started, {stdio: 'inherit'});
+  };
+  // Whatever ends the run, stop what it started (the servers run in sessions of their own).
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.once(signal, () => {
+      console.log(`e2e: ${signal}: stopping what this run started`);
+      cleanUp().finally(() => process.exit(1));
+    });
+  }
+  process.on('uncaughtException', (err) => {
+    console.log(`e2e: uncaught exception: ${err.stack ?? err}`);
+    console.log('0 passed, 1 failed');
+    cleanUp().finally(() => process.exit(1));
+  });
   try {
     console.log(`e2e: starting the test servers (${servers.join(', ')})`);
     execFileSync(path.join(root, 'tests', 'servers', 'start.sh'), ['--record', record, ...servers], {stdio: 'inherit'});
-    fs.mkdirSync(path.join(root, 'docs', 'img'), {recursive: true});
     for (const name of browsers) {
       const h = new Harness(name);
       harnesses.push(h);
@@ -46,23 +70,25 @@ async function main() {
       const browser = name === 'chromium' ? new ChromiumBrowser() : name === 'firefox' ? new FirefoxBrowser() : null;
       if (!browser) throw new Error(`unknown browser ${name} (chromium, firefox)`);
       const t1 = Date.now();
+      current = browser;
       try {
         await browser.start(path.join(root, 'dist', name === 'chromium' ? 'chrome' : 'firefox'));
-        await runScenarios(h, browser, {site: site.url, ports, root, screenshots: name === 'chromium' && process.env.BYOB_E2E_SCREENSHOTS !== '0'});
+        const screenshotDir = name === 'chromium' && process.env.BYOB_E2E_SCREENSHOTS === 'docs' ? path.join(root, 'docs', 'img') : path.join(root, 'build', 'e2e-screenshots', name);
+        fs.mkdirSync(screenshotDir, {recursive: true});
+        await runScenarios(h, browser, {site: site.url, ports, root, screenshotDir});
       } catch (err) {
         h.failed++;
         h.failures.push(`${name}: ${err instanceof Error ? err.stack : err}`);
         console.log(`FAIL ${name}: the browser could not be driven: ${err instanceof Error ? err.stack : err}`);
       } finally {
         if (h.failed && browser.logs?.length) console.log(`--- ${name} console (last 40 lines) ---\n${browser.logs.slice(-40).join('\n')}`);
+        current = null;
         await browser.stop().catch((err) => console.log(`${name}: stopping the browser failed: ${err}`));
       }
       console.log(`${name}: ${h.passed} passed, ${h.failed} failed (${((Date.now() - t1) / 1000).toFixed(1)} s)`);
     }
   } finally {
-    await site.close();
-    const started = fs.readFileSync(record, 'utf8').split(/\s+/).filter(Boolean);
-    if (started.length) execFileSync(path.join(root, 'tests', 'servers', 'stop.sh'), started, {stdio: 'inherit'});
+    await cleanUp();
   }
   const passed = harnesses.reduce((n, h) => n + h.passed, 0);
   const failed = harnesses.reduce((n, h) => n + h.failed, 0);

@@ -8,7 +8,7 @@ import {expect, expectEqual} from './lib/harness.mjs';
 /**
  * @param {import('./lib/harness.mjs').Harness} h
  * @param {any} browser a started ChromiumBrowser or FirefoxBrowser
- * @param {{site: string, ports: Record<string, string>, root: string, screenshots: boolean}} env
+ * @param {{site: string, ports: Record<string, string>, root: string, screenshotDir: string}} env
  */
 export async function runScenarios(h, browser, env) {
   const {site, ports} = env;
@@ -232,10 +232,8 @@ export async function runScenarios(h, browser, env) {
     const shown = await popup.waitFor(() => (document.body.dataset.links ? {links: document.body.dataset.links, converted: document.body.dataset.converted, status: document.getElementById('page-status').textContent, items: [...document.querySelectorAll('#links li')].map((li) => li.dataset.status)} : null), [], {what: 'the popup list'});
     expectEqual([shown.links, shown.converted], ['3', '3'], 'links found / converted');
     expectEqual(shown.items, ['rewritten', 'rewritten', 'rewritten'], 'statuses');
-    if (env.screenshots) {
-      h.step('screenshot the popup');
-      await popup.screenshot(path.join(env.root, 'docs', 'img', 'popup.png'), {width: 420, height: 560});
-    }
+    h.step('screenshot the popup');
+    await popup.screenshot(path.join(env.screenshotDir, 'popup.png'), {width: 420, height: 560});
     h.step('switch to the BinderHub in the popup');
     await popup.evaluate((url) => {
       const select = /** @type {HTMLSelectElement} */ (document.getElementById('hub-select'));
@@ -319,11 +317,10 @@ export async function runScenarios(h, browser, env) {
   });
 
   await h.test('export and import round trip; an invalid file changes nothing', async () => {
-    if (env.screenshots) {
-      h.step('screenshot the options page');
-      await options.evaluate(() => window.scrollTo(0, 0));
-      await options.screenshot(path.join(env.root, 'docs', 'img', 'options.png'));
-    }
+    h.step('screenshot the options page, light and dark');
+    await options.evaluate(() => window.scrollTo(0, 0));
+    await options.screenshot(path.join(env.screenshotDir, 'options.png'));
+    await options.screenshot(path.join(env.screenshotDir, 'options-dark.png'), {colorScheme: 'dark'});
     h.step('export');
     const file = await browser.download(options, '#export');
     const exported = JSON.parse(fs.readFileSync(file, 'utf8'));

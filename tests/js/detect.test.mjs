@@ -43,6 +43,7 @@ test('probes run in parallel and come back in plan order', async () => {
   assert.equal(res[0].body, '{"version": "5.2.1"}');
   assert.equal(res[0].headers['x-jupyterhub-version'], '5.2.1');
   assert.equal(res[0].error, null);
+  assert.equal(res[0].corsChecked, false, 'a same-realm fetch in Node is not a CORS read');
 });
 
 test('redirects are followed and reported with the final URL', async () => {
@@ -53,7 +54,8 @@ test('redirects are followed and reported with the final URL', async () => {
 });
 
 test('a slow server times out with a message; bodies are capped', async () => {
-  const [slow, big] = await performProbes({probes: [{id: 's', url: `${base}hub/api/?delay=2000`}, {id: 'b', url: `${base}big`}]}, {timeoutMs: 300, maxBytes: 1000});
+  // The plan carries the core's timeout and body cap.
+  const [slow, big] = await performProbes({probes: [{id: 's', url: `${base}hub/api/?delay=2000`}, {id: 'b', url: `${base}big`}], timeoutMs: 300, maxBody: 1000});
   assert.equal(slow.status, 0);
   assert.match(slow.error, /no answer within 300 ms/);
   assert.equal(big.status, 200);

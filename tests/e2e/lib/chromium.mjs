@@ -162,9 +162,11 @@ export class ChromiumPage {
     await this.page.bringToFront();
   }
 
-  async screenshot(file, {width, height} = {}) {
+  async screenshot(file, {width, height, colorScheme} = {}) {
     if (width && height) await this.page.setViewportSize({width, height});
+    if (colorScheme) await this.page.emulateMedia({colorScheme});
     await this.page.screenshot({path: file, fullPage: true});
+    if (colorScheme) await this.page.emulateMedia({colorScheme: null});
   }
 
   async close() {

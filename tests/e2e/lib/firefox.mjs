@@ -63,6 +63,10 @@ export class FirefoxBrowser {
         else resolve(msg.result);
       }
     };
+    this.ws.onclose = () => {
+      for (const {reject, method} of this.pending.values()) reject(new Error(`${method}: the WebDriver BiDi connection closed (firefox exited?)`));
+      this.pending.clear();
+    };
     await this.send('session.new', {capabilities: {alwaysMatch: {acceptInsecureCerts: false, unhandledPromptBehavior: {default: 'ignore'}}}});
     const installed = await this.send('webExtension.install', {extensionData: {type: 'path', path: extDir}});
     this.id = installed.extension;
@@ -94,10 +98,18 @@ export class FirefoxBrowser {
   }
 
   /** @param {string} method @param {object} params */
-  send(method, params = {}) {
+  send(method, params = {}, timeout = 30_000) {
     return new Promise((resolve, reject) => {
       const id = ++this.nextId;
-      this.pending.set(id, {resolve, reject, method});
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`${method}: no answer from firefox within ${timeout} ms`));
+      }, timeout);
+      const done = (fn) => (value) => {
+        clearTimeout(timer);
+        fn(value);
+      };
+      this.pending.set(id, {resolve: done(resolve), reject: done(reject), method});
       this.ws.send(JSON.stringify({id, method, params}));
     });
   }
@@ -259,6 +271,7 @@ export class FirefoxPage {
     await this.browser.send('browsingContext.activate', {context: this.context});
   }
 
+  /** (No colour-scheme emulation over BiDi here: Firefox shots use the profile's theme.) */
   async screenshot(file, {width, height} = {}) {
     if (width && height) await this.browser.send('browsingContext.setViewport', {context: this.context, viewport: {width, height}});
     const shot = await this.browser.send('browsingContext.captureScreenshot', {context: this.context, origin: 'document'});
