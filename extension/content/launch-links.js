@@ -54,6 +54,9 @@
    * @typedef {{link: HTMLAnchorElement, href: string, source: 'launch-menu' | 'content'}} Candidate
    */
 
+  /** The menu containers alone: a class lookup, much cheaper than LAUNCH_MENUS over every link. */
+  const MENU_CONTAINERS = '.dropdown-launch-buttons, .menu-dropdown-launch-buttons, .dropdown-buttons';
+
   /**
    * Candidate launch links in `root` (a document or an element, itself included).
    * @param {ParentNode} root
@@ -63,8 +66,12 @@
     /** @type {Candidate[]} */
     const out = [];
     /** @type {Set<Element>} */
-    const menu = new Set(root.querySelectorAll(LAUNCH_MENUS));
+    const menu = new Set();
     const self = /** @type {any} */ (root);
+    const inside = self.nodeType === 1 && self.closest(MENU_CONTAINERS) !== null;
+    if (inside || root.querySelector(MENU_CONTAINERS) !== null) {
+      for (const link of root.querySelectorAll(LAUNCH_MENUS)) menu.add(link);
+    }
     if (self.nodeType === 1 && self.matches('a[href]')) {
       pushIfCandidate(out, self, self.matches(LAUNCH_MENUS));
     }
