@@ -1,9 +1,9 @@
 # Real servers on 127.0.0.1 for the tests (tests/servers/README.md): JupyterHub 6.1.1 and 5.2.1,
-# a plain jupyter lab, BinderHub stand-ins. Ports in tests/servers/ports.env.
+# a plain jupyter lab, BinderHub stand-ins, a git server (smart HTTP). Ports in tests/servers/ports.env.
 
-TEST_TARGETS += test-servers test-detect
+TEST_TARGETS += test-servers test-detect test-flows
 
-.PHONY: setup-servers servers-start servers-stop test-servers test-detect
+.PHONY: setup-servers servers-start servers-stop test-servers test-detect test-flows
 
 # The venvs are test needs: `make test` (and servers-start) install them, plain `make` does not.
 
@@ -23,3 +23,6 @@ test-servers: setup-servers ## smoke-test the servers against the probe shapes o
 
 test-detect: cli setup-servers ## byob detect against the real servers (starts and stops them)
 	@tests/servers/test-detect.sh
+
+test-flows: cli setup-servers ## launch flows with curl: byob rewrite → login → spawn → nbgitpuller clone → notebook (~70 s)
+	@tests/servers/test-flows.sh

@@ -212,5 +212,31 @@ done
 probe "http://127.0.0.1:$BINDER_SERVICE_PORT/versions"
 check "binder-service versions outside /services/binder/ → 404" status_is 404
 
+echo "--- git: smart HTTP (git http-backend) at $GIT_URL"
+probe "${GIT_URL}demo-book/info/refs?service=git-upload-pack"
+check "git demo-book/info/refs?service=git-upload-pack → 200 smart advertisement" \
+  eval 'status_is 200 && header_is content-type application/x-git-upload-pack-advertisement'
+probe "${GIT_URL}demo-book/info/refs?service=git-receive-pack"
+check "git receive-pack → 403 (read-only)" status_is 403
+probe "${GIT_URL}nosuchrepo/info/refs?service=git-upload-pack"
+check "git an unknown repository → 404" status_is 404
+git_said="$(git ls-remote --symref "${GIT_URL}demo-book" HEAD 2>&1)"
+want_head=$'ref: refs/heads/main\tHEAD'
+check "git ls-remote --symref demo-book HEAD → refs/heads/main (nbgitpuller's default-branch lookup)" \
+  eval '[[ "$git_said" == "$want_head"* ]]'
+git_commit="$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["demo-book"]["commit"])' "$run_dir/git/repos.json" 2>/dev/null)"
+check "git run/git/repos.json names the commit the server advertises ($git_commit)" eval '[ -n "$git_commit" ] && [[ "$git_said" == *"$git_commit"* ]]'
+if git clone --quiet --depth 1 --branch main "${GIT_URL}demo-book" "$tmp/clone" 2>"$tmp/clone.err"; then
+  check "git shallow clone (--depth 1, as nbgitpuller does) of demo-book: intro.ipynb with \"BYOB demo notebook 42\"" \
+    eval 'test -f "$tmp/clone/.git/shallow" && grep -q "BYOB demo notebook 42" "$tmp/clone/intro.ipynb" && test -f "$tmp/clone/chapters/two.ipynb"'
+else
+  ko "git shallow clone of demo-book" "$(tail -n 3 "$tmp/clone.err" | tr '\n' ' ')"
+fi
+if git clone --quiet --depth 1 "${GIT_URL}demo-env" "$tmp/env" 2>"$tmp/clone.err"; then
+  check "git shallow clone of demo-env: requirements.txt" test -f "$tmp/env/requirements.txt"
+else
+  ko "git shallow clone of demo-env" "$(tail -n 3 "$tmp/clone.err" | tr '\n' ' ')"
+fi
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

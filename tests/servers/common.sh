@@ -6,7 +6,7 @@ run_dir="$servers_dir/run"
 # shellcheck source=ports.env
 source "$servers_dir/ports.env"
 
-ALL_SERVERS=(hub6 hub52 lab binder binder-prefix binder-service)
+ALL_SERVERS=(hub6 hub52 lab binder binder-prefix binder-service git)
 
 is_server() {
   local s
@@ -23,6 +23,7 @@ ready_urls() {
     binder) echo "${BINDER_URL}versions" ;;
     binder-prefix) echo "${BINDER_PREFIX_URL}versions" ;;
     binder-service) echo "${BINDER_SERVICE_URL}versions" ;;
+    git) echo "${GIT_URL}demo-book/info/refs?service=git-upload-pack ${GIT_URL}demo-env/info/refs?service=git-upload-pack" ;;
   esac
 }
 
@@ -34,6 +35,7 @@ server_port() {
     binder) echo "$BINDER_PORT" ;;
     binder-prefix) echo "$BINDER_PREFIX_PORT" ;;
     binder-service) echo "$BINDER_SERVICE_PORT" ;;
+    git) echo "$GIT_PORT" ;;
   esac
 }
 

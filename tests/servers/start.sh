@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start the test servers on 127.0.0.1 (ports in ports.env) and wait until each answers.
 #   tests/servers/start.sh [--record FILE] [NAME...]
-# NAME: hub6 hub52 lab binder binder-prefix binder-service (default: all of them).
+# NAME: hub6 hub52 lab binder binder-prefix binder-service git (default: all of them).
 # A server already up (recorded PID alive and answering) is left alone. --record FILE appends the
 # names this call actually started, so a caller can stop exactly those (see check-servers.sh).
 # Each server runs in its own session; PID in run/NAME.pid, log in run/NAME.log.
@@ -80,6 +80,11 @@ launch() {
     binder-service)
       env_vars=()
       cmd=(python3 "$servers_dir/binderhub_standin.py" --port "$BINDER_SERVICE_PORT" --base /services/binder/ --api-only)
+      ;;
+    git)
+      # recreates run/git/demo-book and run/git/demo-env (same commit IDs every time), then serves them
+      env_vars=()
+      cmd=(python3 "$servers_dir/git_server.py" --port "$GIT_PORT" --root "$dir" --init)
       ;;
   esac
   echo "=== $(date '+%F %T') start.sh: ${cmd[*]}" >"$run_dir/$name.log"
