@@ -45,6 +45,8 @@ c.Authenticator.allow_all = True
 
 # Spawner: local processes as the hub's own user (root here, hence --allow-root), homes under
 # run/<name>/home/<user> so tests can look at what nbgitpuller cloned.
+# The single-user servers run from the hub's own venv (requirements-<name>.txt): JupyterLab and
+# nbgitpuller (its git-pull page and API are what the launch flows of test-flows.sh go through).
 c.JupyterHub.spawner_class = "simple"
 c.SimpleLocalProcessSpawner.home_dir_template = os.path.join(home_root, "{username}")
 c.Spawner.cmd = [os.path.join(bin_dir, "jupyterhub-singleuser")]

@@ -24,7 +24,8 @@
 # A failing step says which and prints the tail of the server's log; the flow's later steps are
 # skipped. Starts the servers it needs once (reusing any already up), stops those it started and
 # the single-user servers it spawned, whatever happens. Prints "N passed, N failed"; exit 1 on failure.
-# BYOB=path/to/byob overrides target/release/byob.
+# BYOB=path/to/byob overrides target/release/byob; BYOB_FLOWS_DEBUG_MEM=1 lists the processes
+# each memory figure adds up.
 set -uo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
