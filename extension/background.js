@@ -12,7 +12,7 @@
 import {ext} from './api.js';
 import * as core from './core.js';
 import {answersWithoutCors, originPattern, performProbes} from './detect.js';
-import {BACKGROUND_REFRESH, CONTENT_OPEN, CONTENT_REWRITE, PAGE_DETECT, PAGE_SYNC_ACCESS, checkMessage, isSiteDisabled} from './messages.js';
+import {BACKGROUND_REFRESH, CONTENT_MYST, CONTENT_OPEN, CONTENT_REWRITE, PAGE_DETECT, PAGE_SYNC_ACCESS, checkMessage, isSiteDisabled} from './messages.js';
 import {injectInto, syncContentScripts} from './site-access.js';
 import {errorMessage, loadSettings, settingsChanged} from './settings.js';
 import {MENU_COPY, MENU_OPEN, handleMenuClick, refreshMenus} from './context-menu.js';
@@ -129,6 +129,8 @@ async function handle(message, sender) {
       return rewriteForPage(message.hrefs, sender);
     case CONTENT_OPEN:
       return openForPage(message.href, message.newTab, sender);
+    case CONTENT_MYST:
+      return mystForPage(message.binder, message.location, sender);
     case PAGE_DETECT:
       return detect(message.input);
     case PAGE_SYNC_ACCESS:
@@ -182,6 +184,21 @@ async function rewriteForPage(hrefs, sender) {
     // In private mode the page never learns the user's hub: outputs stay in the background.
     results: rewrites.map((/** @type {any} */ r) => ({status: r.status, output: hidden ? null : r.output, reason: r.reason, warnings: r.warnings ?? []})),
   };
+}
+
+/**
+ * Jupyter Book 2 (MyST) pages have no launch link: the core builds the Binder link the page's
+ * own launch form would, and it is rewritten like any other. The page then gets a
+ * "Launch on <hub>" link next to its launch button.
+ * @param {any} binder
+ * @param {string | null} location
+ * @param {any} sender
+ */
+async function mystForPage(binder, location, sender) {
+  const link = await core.mystLink(binder, location);
+  const reply = await rewriteForPage([link], sender);
+  if (!reply.active) return reply;
+  return {...reply, link, result: reply.results[0]};
 }
 
 /**

@@ -38,6 +38,17 @@ export async function rewriteRepoLink(href, target) {
   return wasm.rewriteRepoLink(href, target);
 }
 
+/**
+ * The Binder link a Jupyter Book 2 (MyST) page means, from its `thebe.binder` config and the
+ * page's source location (throws on an unusable config).
+ * @param {{url?: string, provider?: string, repo: string, ref?: string}} binder @param {string | null} location
+ * @returns {Promise<string>}
+ */
+export async function mystLink(binder, location) {
+  await ready;
+  return wasm.mystLink(binder, location ?? undefined);
+}
+
 /** @param {any} settings @returns {Promise<any | null>} the Target of the active hub, or null */
 export async function activeTarget(settings) {
   await ready;

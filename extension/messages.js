@@ -5,6 +5,7 @@
  *
  *   content:rewrite   content script -> background   {hrefs: string[]}
  *   content:open      content script -> background   {href: string, newTab: boolean}  (private mode click)
+ *   content:myst      content script -> background   {binder: {url?, provider?, repo, ref?}, location: string | null}
  *   page:detect       options/popup  -> background   {input: string}
  *   page:sync-access  options/popup  -> background   {}
  *   background:refresh background    -> content      {}   (settings changed: rescan)
@@ -21,6 +22,7 @@ export const MAX_INPUT = 2048;
 
 export const CONTENT_REWRITE = 'content:rewrite';
 export const CONTENT_OPEN = 'content:open';
+export const CONTENT_MYST = 'content:myst';
 export const PAGE_DETECT = 'page:detect';
 export const PAGE_SYNC_ACCESS = 'page:sync-access';
 export const BACKGROUND_REFRESH = 'background:refresh';
@@ -92,6 +94,20 @@ function checkContent(m) {
       if (typeof m.href !== 'string' || m.href.length > MAX_HREF || !/^https?:\/\//i.test(m.href)) return fail('content:open needs an http(s) href');
       if (m.newTab !== undefined && typeof m.newTab !== 'boolean') return fail('content:open newTab must be a boolean');
       return ok('content', {type: m.type, href: m.href, newTab: m.newTab === true});
+    }
+    case CONTENT_MYST: {
+      const b = m.binder;
+      if (!isPlainObject(b) || typeof b.repo !== 'string' || b.repo.length === 0) return fail('content:myst needs binder.repo');
+      /** @type {Record<string, string>} */
+      const binder = {};
+      for (const key of ['url', 'provider', 'repo', 'ref']) {
+        const v = b[key];
+        if (v === undefined || v === null) continue;
+        if (typeof v !== 'string' || v.length > MAX_HREF) return fail(`content:myst binder.${key} must be a string`);
+        binder[key] = v;
+      }
+      if (m.location !== null && m.location !== undefined && (typeof m.location !== 'string' || m.location.length > MAX_HREF)) return fail('content:myst location must be a string or null');
+      return ok('content', {type: m.type, binder, location: m.location ?? null});
     }
     default:
       return fail(`unknown message type ${JSON.stringify(String(m.type).slice(0, 40))}`);

@@ -204,8 +204,57 @@
     return api.i18n.getMessage(key, subs) || key;
   }
 
+  // ---- Jupyter Book 2 (MyST): the page has a launch button but no link; add one. ----
+
+  /** Our "Launch on <hub>" link on a MyST page, and how often the page removed it. */
+  const myst = {node: /** @type {HTMLAnchorElement | null} */ (null), anchor: /** @type {Element | null} */ (null), reinserted: 0};
+
+  async function addMystLaunch() {
+    const info = finder.readMystLaunch(document);
+    if (!info || !info.button) return;
+    const generation = state.generation;
+    let reply;
+    try {
+      reply = await api.runtime.sendMessage({type: 'content:myst', binder: info.binder, location: info.location});
+    } catch (err) {
+      console.error('byob: could not build the launch link of this Jupyter Book 2 page', err);
+      return;
+    }
+    if (generation !== state.generation || !reply?.ok || !reply.active || reply.result?.status !== 'rewritten') return;
+    state.active = true;
+    state.mode = reply.mode;
+    state.hub = reply.hub;
+    timed(() => {
+      answers.set(reply.link, reply.result);
+      const a = document.createElement('a');
+      a.className = 'byob-myst-launch';
+      a.setAttribute('href', reply.link); // the observer finds it and applies the answer like any link
+      a.target = '_blank';
+      a.rel = 'noopener';
+      a.textContent = msg('mystLaunchOn', [reply.hub ?? '']);
+      a.style.cssText = 'display:inline-flex;align-items:center;margin-left:.5em;padding:0 .5em;border:1px solid currentColor;border-radius:4px;font-size:.8rem;line-height:1.6;text-decoration:none;white-space:nowrap';
+      myst.node = a;
+      myst.anchor = info.button;
+      info.button.insertAdjacentElement('afterend', a);
+    });
+  }
+
+  /** A framework re-render (hydration) may drop our link: put it back, a few times at most. */
+  function keepMystLaunch() {
+    const {node, anchor} = myst;
+    if (!node || node.isConnected || myst.reinserted >= MAX_REAPPLY) return;
+    const button = anchor?.isConnected ? anchor : document.querySelector('button.myst-fm-launch-button, button[aria-label="Launch in external computing interface"]');
+    if (!button) return;
+    myst.reinserted++;
+    myst.anchor = button;
+    button.insertAdjacentElement('afterend', node);
+  }
+
   /** Undo every change, forget every answer (settings changed, or the site was turned off). */
   function restore() {
+    myst.node?.remove();
+    myst.node = null;
+    myst.reinserted = 0;
     for (const link of changed) {
       const s = links.get(link);
       if (!s) continue;
@@ -229,6 +278,7 @@
 
   /** @param {MutationRecord[]} records */
   function handleMutations(records) {
+    if (myst.node && !myst.node.isConnected) keepMystLaunch();
     for (const r of records) {
       if (r.type === 'attributes') {
         const link = /** @type {HTMLAnchorElement} */ (r.target);
@@ -247,6 +297,7 @@
   function start() {
     observer.observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['href']});
     collect(document);
+    addMystLaunch();
   }
 
   function stop() {

@@ -32,7 +32,8 @@ async function main() {
   const ports = readPorts();
   console.log('e2e: building the Jupyter Book 1 test book');
   const bookDir = buildBook(root);
-  const site = await serveSite({bookDir, siteDir: path.join(root, 'tests', 'e2e', 'site')});
+  const mystDir = path.resolve(root, '..', 'shared', 'fixtures', 'pages', 'jb2-mystmd-1.7-cookbook-template');
+  const site = await serveSite({bookDir, siteDir: path.join(root, 'tests', 'e2e', 'site'), mystDir});
   const record = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'byob-e2e-')), 'started');
   fs.writeFileSync(record, '');
   const harnesses = [];

@@ -204,6 +204,23 @@ export async function runScenarios(h, browser, env) {
     await page.close();
   });
 
+  await h.test('Jupyter Book 2 (MyST) page: a "Launch on <hub>" link next to its launch button', async () => {
+    h.step('open a real mystmd 1.7 page');
+    const page = await browser.open(`${site}myst/notebooks/notebook-template/index.html`);
+    const link = await page.waitFor(
+      (hub) => {
+        const a = document.querySelector('a.byob-myst-launch');
+        return a && a.getAttribute('href').startsWith(hub) ? {href: a.getAttribute('href'), original: a.dataset.byobOriginal, text: a.textContent, after: a.previousElementSibling?.getAttribute('aria-label')} : null;
+      },
+      [HUB6],
+      {what: 'the MyST launch link'},
+    );
+    expectEqual(link.original, 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb', 'the Binder link the page means');
+    expect(link.href.startsWith(`${HUB6}hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fprojectpythia%2Fcookbook-template`), `rewritten: ${link.href}`);
+    expectEqual([link.text, link.after], ['Launch on 127.0.0.1:18001', 'Launch in external computing interface'], 'label and place');
+    await page.close();
+  });
+
   await h.test('a page that adds and re-renders links after load', async () => {
     h.step('open the page and wait for its last change');
     const page = await browser.open(LATE);

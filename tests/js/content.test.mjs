@@ -3,7 +3,7 @@
 // turned-off sites, private mode, refresh.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {pageWindow, runContentScript} from './dom.mjs';
+import {fixture, pageWindow, runContentScript} from './dom.mjs';
 
 const HUB = 'https://hub.example.edu/';
 const BINDER = 'https://mybinder.org/v2/gh/org/book/main?urlpath=lab/tree/intro.ipynb';
@@ -214,4 +214,27 @@ test('the popup list reports each candidate with its outcome', async () => {
       [ZENODO, 'content', 'refused'],
     ].sort(),
   );
+});
+
+test('Jupyter Book 2 (MyST): a "Launch on <hub>" link next to the page\'s launch button', async () => {
+  const w = pageWindow(fixture('jb2-mystmd-1.7-cookbook-template/notebooks/notebook-template/index.html'), 'https://projectpythia.org/cookbook-template/notebooks/notebook-template');
+  const MYST = 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb';
+  const rewrite = background();
+  const {sent} = runContentScript(w, (m) =>
+    m.type === 'content:myst' ? {ok: true, active: true, mode: 'rewrite', hub: 'hub.example.edu', link: MYST, result: rewrite({type: 'content:rewrite', hrefs: [MYST]}).results[0]} : rewrite(m),
+  );
+  await w.byobContent.settled();
+  await idle();
+  await w.byobContent.settled();
+  const myst = sent.find((m) => m.type === 'content:myst');
+  assert.deepEqual(myst.binder, {url: 'https://mybinder.org/', provider: 'github', repo: 'projectpythia/cookbook-template', ref: 'HEAD'});
+  assert.equal(myst.location, '/notebooks/notebook-template.ipynb');
+  const link = w.document.querySelector('a.byob-myst-launch');
+  assert.ok(link, 'the launch link was added');
+  assert.equal(link.previousElementSibling.getAttribute('aria-label'), 'Launch in external computing interface');
+  assert.equal(link.textContent, 'mystLaunchOn|hub.example.edu');
+  assert.equal(link.getAttribute('href'), HUB + 'hub/user-redirect/git-pull?from=' + encodeURIComponent(MYST));
+  assert.equal(link.getAttribute('data-byob-original'), MYST);
+  // No rewrite request for our own link: its answer came with the MyST reply.
+  assert.ok(sent.filter((m) => m.type === 'content:rewrite').every((m) => !m.hrefs.includes(MYST)));
 });

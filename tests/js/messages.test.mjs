@@ -89,3 +89,13 @@ test('sites turned off match the host and its subdomains only', () => {
   assert.equal(isSiteDisabled('', off), false);
   assert.equal(isSiteDisabled('example.org', []), false);
 });
+
+test('content:myst carries a Binder config of strings and a location', () => {
+  const good = checkMessage({type: 'content:myst', binder: {url: 'https://mybinder.org/', provider: 'github', repo: 'o/r', ref: 'HEAD', extra: 1}, location: '/x.ipynb'}, content, self);
+  assert.deepEqual(good.message, {type: 'content:myst', binder: {url: 'https://mybinder.org/', provider: 'github', repo: 'o/r', ref: 'HEAD'}, location: '/x.ipynb'});
+  assert.equal(checkMessage({type: 'content:myst', binder: {repo: 'o/r'}}, content, self).message.location, null);
+  for (const bad of [{binder: null}, {binder: {repo: ''}}, {binder: {repo: 'o/r', url: 5}}, {binder: {repo: 'o/r'}, location: 7}]) {
+    assert.equal(checkMessage({type: 'content:myst', ...bad}, content, self).ok, false, JSON.stringify(bad));
+  }
+  assert.equal(checkMessage({type: 'content:myst', binder: {repo: 'o/r'}}, page, self).ok, false);
+});

@@ -43,6 +43,15 @@ export class FirefoxBrowser {
       'toolkit.telemetry.reportingpolicy.firstRun': false,
       'app.update.disabledForTesting': true,
       'browser.aboutwelcome.enabled': false,
+      // No network here: send every non-local request to a closed local port so it fails at
+      // once (a real page's CDN stylesheets otherwise hold its load event for seconds).
+      'network.proxy.type': 1,
+      'network.proxy.http': '127.0.0.1',
+      'network.proxy.http_port': 9,
+      'network.proxy.ssl': '127.0.0.1',
+      'network.proxy.ssl_port': 9,
+      'network.proxy.no_proxies_on': 'localhost, 127.0.0.1',
+      'network.proxy.allow_hijacking_localhost': false,
     };
     fs.writeFileSync(path.join(this.profile, 'user.js'), Object.entries(prefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`).join('\n') + '\n');
     const port = 19300 + Math.floor(Math.random() * 600);

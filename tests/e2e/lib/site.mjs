@@ -34,11 +34,12 @@ export function buildBook(root) {
  *   /book/…           the built book
  *   /pages/…          tests/e2e/site (badges, late links)
  *   /strict/…         the same pages with `Content-Security-Policy: script-src 'self'`
+ *   /myst/…           a real Jupyter Book 2 (mystmd) page from ../shared/fixtures/pages (no JS bundles)
  *   /v2/…             a stand-in launch target, so Alt-click on a localhost Binder link lands somewhere
- * @param {{bookDir: string, siteDir: string}} dirs
+ * @param {{bookDir: string, siteDir: string, mystDir: string}} dirs
  * @returns {Promise<{url: string, close: () => Promise<void>}>}
  */
-export async function serveSite({bookDir, siteDir}) {
+export async function serveSite({bookDir, siteDir, mystDir}) {
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     let dir = null;
@@ -46,6 +47,7 @@ export async function serveSite({bookDir, siteDir}) {
     const headers = {'cache-control': 'no-store'};
     if (url.pathname.startsWith('/book/')) [dir, rel] = [bookDir, url.pathname.slice(6)];
     else if (url.pathname.startsWith('/pages/')) [dir, rel] = [siteDir, url.pathname.slice(7)];
+    else if (url.pathname.startsWith('/myst/')) [dir, rel] = [mystDir, url.pathname.slice(6)];
     else if (url.pathname.startsWith('/strict/')) {
       [dir, rel] = [siteDir, url.pathname.slice(8)];
       headers['content-security-policy'] = "script-src 'self'";
