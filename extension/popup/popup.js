@@ -127,7 +127,8 @@ async function renderPage() {
  * @returns {Promise<{href: string, source: string, text: string}[]>}
  */
 async function linksInTab(tabId) {
-  await ext.scripting.executeScript({target: {tabId, allFrames: true}, files: CONTENT_SCRIPT_FILES});
+  // Absolute paths: Firefox resolves relative ones against this page (popup/), not the root.
+  await ext.scripting.executeScript({target: {tabId, allFrames: true}, files: CONTENT_SCRIPT_FILES.map((f) => `/${f}`)});
   const frames = await ext.scripting.executeScript({target: {tabId, allFrames: true}, func: collectInPage, args: [SETTLE_TIMEOUT_MS]});
   /** @type {Map<string, {href: string, source: string, text: string}>} */
   const byHref = new Map();

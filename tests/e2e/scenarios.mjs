@@ -251,6 +251,10 @@ export async function runScenarios(h, browser, env) {
     expectEqual(shown.items, ['rewritten', 'rewritten', 'rewritten'], 'statuses');
     h.step('screenshot the popup');
     await popup.screenshot(path.join(env.screenshotDir, 'popup.png'), {width: 420, height: 560});
+    h.step('copy a converted link');
+    await popup.click('#links li:first-child button');
+    const copied = await popup.waitFor(() => document.getElementById('copy-status').textContent, [], {what: 'the copy status'});
+    expectEqual(copied, 'Link copied.', 'copy status');
     h.step('switch to the BinderHub in the popup');
     await popup.evaluate((url) => {
       const select = /** @type {HTMLSelectElement} */ (document.getElementById('hub-select'));
@@ -369,6 +373,35 @@ export async function runScenarios(h, browser, env) {
     const page = await browser.open(BOOK);
     const hrefs = await menuHrefs(page);
     expect(hrefs.every((x) => !x.includes('127.0.0.1')), `links changed after revoking: ${hrefs}`);
+    await page.close();
+  });
+
+  await h.test('without all-sites access, the popup relaunches the links of its tab', async () => {
+    // The toolbar button grants activeTab, which no driver can click; the book is opened on
+    // 127.0.0.1 instead, the hubs' host. Revoking all sites also dropped that origin (both
+    // browsers remove the narrower grants a removed pattern covers): re-checking the hub asks
+    // for it again.
+    h.step('re-check the hub (asks for its origin again)');
+    await browser.preApprove(['http://127.0.0.1/*']);
+    await options.click(`#hub-list li[data-url="${HUB6}"] button`);
+    await options.waitFor(() => /JupyterHub 6\.1\.1/.test(document.getElementById('hub-list-status').textContent), [], {what: 'the re-check'});
+    const origins = (await ext((x) => x.permissions.getAll())).origins;
+    expectEqual(origins, ['http://127.0.0.1/*'], 'granted origins after the re-check');
+    h.step('open the book on 127.0.0.1: left alone');
+    const url = BOOK.replace('//localhost:', '//127.0.0.1:');
+    const page = await browser.open(url);
+    const before = await menuHrefs(page);
+    expect(before.every((x) => !x.includes('127.0.0.1')), `links changed before the popup: ${before}`);
+    h.step('open the popup for that tab');
+    const tabId = await ext(async (x, u) => (await x.tabs.query({})).find((t) => t.url === u)?.id, url);
+    await ext((x, id) => x.tabs.create({url: `/popup/popup.html?tab=${id}`}), tabId);
+    const popup = await browser.waitForPage((u) => u.startsWith(browser.origin) && u.includes(`/popup/popup.html?tab=${tabId}`));
+    await popup.waitFor(() => document.body.dataset.converted === '3', [], {what: 'the popup to list 3 converted links'}).catch(async (err) => {
+      const probe = await ext(async (x, id) => JSON.stringify(await x.scripting.executeScript({target: {tabId: id, allFrames: true}, func: () => [typeof globalThis.byobContent, typeof globalThis.byobLaunchLinks, location.href, globalThis.byobLaunchLinks?.findCandidates(document).length]})), tabId).catch((e) => String(e));
+      throw new Error(`${err.message}; the popup says: ${await popup.evaluate(() => document.getElementById('page-status').textContent)}; probe ${probe}`);
+    });
+    await page.waitFor((hub) => [...document.querySelectorAll('.dropdown-launch-buttons a')].every((a) => a.getAttribute('href').startsWith(hub)), [HUB6], {what: 'the tab relaunched by the popup'});
+    await popup.close();
     await page.close();
   });
 }
