@@ -75,6 +75,13 @@ ext.runtime.onMessage.addListener((/** @type {unknown} */ message, /** @type {an
   return true; // the reply is asynchronous
 });
 
+// The link context menu cannot be clicked by a test driver (nor its items listed). This is the
+// click handler as the menu calls it, reachable from the service worker's console and the e2e
+// tests: `await byobBackground.menuClick({menuItemId: 'byob-open', linkUrl}, tab)`.
+/** @type {any} */ (globalThis).byobBackground = Object.freeze({
+  menuClick: (/** @type {any} */ info, /** @type {any} */ tab) => currentSettings().then((settings) => handleMenuClick(info, tab, settings)),
+});
+
 /** @param {string} why */
 function setUp(why) {
   syncContentScripts().catch((err) => console.error(`byob: content script registration (${why}) failed`, err));

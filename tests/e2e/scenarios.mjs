@@ -294,6 +294,25 @@ export async function runScenarios(h, browser, env) {
     await badges.waitFor((binder) => document.getElementById('badge-binder').getAttribute('href').startsWith(binder), [BINDER], {what: 'the page relaunched'});
   });
 
+  if (browser.background) {
+    await h.test('context menu: "Open on <hub>" on a plain GitHub link, "Copy link for <hub>", a non-launch link says why (Chromium: the menu handler called in the background)', async () => {
+      const tabId = await ext(async (x, url) => (await x.tabs.query({})).find((t) => t.url === url)?.id, BADGES);
+      const tab = {id: tabId, index: 1};
+      h.step('Open on <hub> on https://github.com/byob-test/tiny-book');
+      await browser.background(({tab}) => /** @type {any} */ (globalThis).byobBackground.menuClick({menuItemId: 'byob-open', linkUrl: 'https://github.com/byob-test/tiny-book', frameId: 0}, tab), {tab});
+      const opened = await browser.waitForPage((u) => u.startsWith(BINDER) && u.includes('/v2/gh/byob-test/tiny-book'));
+      await opened.close();
+      h.step('Copy link for <hub> on a colab link');
+      await badges.bringToFront();
+      await browser.background(({tab}) => /** @type {any} */ (globalThis).byobBackground.menuClick({menuItemId: 'byob-copy', linkUrl: 'https://colab.research.google.com/github/byob-test/tiny-book/blob/main/book/analysis.ipynb', frameId: 0}, tab), {tab});
+      const notice = await badges.waitFor(() => [...document.querySelectorAll('div[role=status]')].map((d) => d.textContent).join('|'), [], {what: 'the copied notice'});
+      expectEqual(notice, 'Link copied.', 'notice in the page');
+      h.step('a link that cannot go to the hub says why');
+      await browser.background(({tab}) => /** @type {any} */ (globalThis).byobBackground.menuClick({menuItemId: 'byob-open', linkUrl: 'https://example.org/not-a-launch', frameId: 0}, tab), {tab});
+      await badges.waitFor(() => [...document.querySelectorAll('div[role=status]')].some((d) => /cannot be opened on your hub/.test(d.textContent)), [], {what: 'the cannot-convert notice'});
+    });
+  }
+
   await h.test('a click on a BinderHub launch reaches the hub byte for byte', async () => {
     h.step('clear the stand-in\'s launch log');
     await fetch(`${BINDER}_standin/launches`, {method: 'DELETE'});

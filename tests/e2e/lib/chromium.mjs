@@ -23,10 +23,20 @@ export class ChromiumBrowser {
     });
     this.logs = [];
     const worker = this.context.serviceWorkers()[0] ?? (await this.context.waitForEvent('serviceworker', {timeout: 20_000}));
+    this.worker = worker;
     worker.on('console', (m) => this.logs.push(`[background] ${m.type()}: ${m.text()}`));
     this.context.on('page', (p) => p.on('console', (m) => this.logs.push(`[${p.url()}] ${m.type()}: ${m.text()}`)));
     this.id = new URL(worker.url()).host;
     this.origin = `chrome-extension://${this.id}`;
+  }
+
+  /**
+   * Run `fn(arg)` in the background (service worker). The worker may have been stopped and
+   * restarted since: take the current one.
+   */
+  async background(fn, arg) {
+    const worker = this.context.serviceWorkers().find((w) => w.url().startsWith(this.origin)) ?? (await this.context.waitForEvent('serviceworker'));
+    return worker.evaluate(fn, arg);
   }
 
   async stop() {
