@@ -158,6 +158,10 @@ function collectInPage(timeoutMs) {
 function linkItem(link, rewrite) {
   const li = document.createElement('li');
   li.dataset.status = rewrite?.status ?? 'unknown';
+  const label = document.createElement('span');
+  label.className = 'label';
+  label.textContent = [link.text, t(link.source === 'launch-menu' ? 'popupSourceMenu' : 'popupSourcePage')].filter(Boolean).join(' · ');
+  li.append(label);
   const from = document.createElement('span');
   from.className = 'from url';
   from.textContent = link.href;
