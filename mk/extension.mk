@@ -8,7 +8,7 @@ BUILD_TARGETS += extension
 TEST_TARGETS += test-js lint-ext test-e2e
 BENCH_TARGETS += bench-ext
 
-.PHONY: setup-browsers extension test-js lint-ext test-e2e screenshots bench-ext
+.PHONY: setup-browsers extension test-js lint-ext test-e2e screenshots bench-ext run
 
 setup: setup-browsers
 
@@ -35,6 +35,9 @@ test-e2e: extension setup-browsers ## the built extension in headless Chromium a
 
 screenshots: extension setup-browsers ## retake docs/img/options*.png and popup.png (the Chromium e2e run)
 	BYOB_E2E_SCREENSHOTS=docs node --experimental-websocket tests/e2e/run.mjs chromium
+
+run: extension setup-browsers ## a browser with the extension on the local sample book (BROWSER=firefox for Firefox; needs a display)
+	node tools/run-browser.mjs $(or $(BROWSER),chromium)
 
 bench-ext: extension setup-browsers ## content-script cost and Wasm batch rewrite in headless Chromium
 	node tests/e2e/bench.mjs
