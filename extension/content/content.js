@@ -59,7 +59,7 @@
   };
 
   /** Main-thread time spent in this script's own work, for `make bench-ext` and the popup. */
-  const stats = {busyMs: 0, batches: 0};
+  const stats = {busyMs: 0, batches: 0, firstReplyMs: /** @type {number | null} */ (null), lastReplyMs: /** @type {number | null} */ (null)};
 
   /**
    * Run `fn`, adding its duration to stats.busyMs.
@@ -114,7 +114,10 @@
         const hrefs = unknown.slice(i, i + MAX_BATCH);
         const asked = timed(() => api.runtime.sendMessage({type: 'content:rewrite', hrefs}));
         stats.batches++;
+        const sentAt = performance.now();
         const reply = await asked;
+        stats.lastReplyMs = performance.now() - sentAt;
+        stats.firstReplyMs ??= stats.lastReplyMs;
         if (generation !== state.generation) return; // settings changed meanwhile; a rescan follows
         if (!reply || reply.ok !== true) throw new Error(reply?.error ?? 'no reply from the background');
         state.active = reply.active;
