@@ -210,7 +210,7 @@
   // ---- Jupyter Book 2 (MyST): the page has a launch button but no link; add one. ----
 
   /** Our "Launch on <hub>" link on a MyST page, and how often the page removed it. */
-  const myst = {node: /** @type {HTMLAnchorElement | null} */ (null), anchor: /** @type {Element | null} */ (null), reinserted: 0};
+  const myst = {node: /** @type {HTMLAnchorElement | null} */ (null), anchor: /** @type {Element | null} */ (null), reinserted: 0, url: ''};
 
   async function addMystLaunch() {
     const info = finder.readMystLaunch(document);
@@ -238,12 +238,22 @@
       a.style.cssText = 'display:inline-flex;align-items:center;margin-left:.5em;padding:0 .5em;border:1px solid currentColor;border-radius:4px;font-size:.8rem;line-height:1.6;text-decoration:none;white-space:nowrap';
       myst.node = a;
       myst.anchor = info.button;
+      myst.url = location.href;
       info.button.insertAdjacentElement('afterend', a);
     });
   }
 
-  /** A framework re-render (hydration) may drop our link: put it back, a few times at most. */
+  /**
+   * A framework re-render (hydration) may drop our link: put it back, a few times at most.
+   * MyST sites are single-page apps: after moving to another page the link (built from the
+   * first page's data) would be wrong, so it is removed instead.
+   */
   function keepMystLaunch() {
+    if (myst.node && location.href !== myst.url) {
+      myst.node.remove();
+      myst.node = null;
+      return;
+    }
     const {node, anchor} = myst;
     if (!node || node.isConnected || myst.reinserted >= MAX_REAPPLY) return;
     const button = anchor?.isConnected ? anchor : document.querySelector('button.myst-fm-launch-button, button[aria-label="Launch in external computing interface"]');
@@ -281,7 +291,7 @@
 
   /** @param {MutationRecord[]} records */
   function handleMutations(records) {
-    if (myst.node && !myst.node.isConnected) keepMystLaunch();
+    if (myst.node && (!myst.node.isConnected || location.href !== myst.url)) keepMystLaunch();
     for (const r of records) {
       if (r.type === 'attributes') {
         const link = /** @type {HTMLAnchorElement} */ (r.target);

@@ -238,3 +238,21 @@ test('Jupyter Book 2 (MyST): a "Launch on <hub>" link next to the page\'s launch
   // No rewrite request for our own link: its answer came with the MyST reply.
   assert.ok(sent.filter((m) => m.type === 'content:rewrite').every((m) => !m.hrefs.includes(MYST)));
 });
+
+test('MyST: our link is put back after a re-render, and removed after moving to another page', async () => {
+  const w = pageWindow(fixture('jb2-mystmd-1.7-cookbook-template/notebooks/notebook-template/index.html'), 'https://projectpythia.org/cookbook-template/notebooks/notebook-template');
+  const MYST = 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb';
+  const rewrite = background();
+  runContentScript(w, (m) => (m.type === 'content:myst' ? {ok: true, active: true, mode: 'rewrite', hub: 'hub.example.edu', link: MYST, result: rewrite({type: 'content:rewrite', hrefs: [MYST]}).results[0]} : rewrite(m)));
+  await w.byobContent.settled();
+  await idle();
+  const link = () => w.document.querySelector('a.byob-myst-launch');
+  assert.ok(link());
+  link().remove(); // a re-render drops it
+  await idle();
+  assert.ok(link(), 'put back');
+  w.history.pushState({}, '', '/cookbook-template/another-page'); // single-page navigation
+  w.document.body.append(w.document.createElement('div')); // any DOM change after it
+  await idle();
+  assert.equal(link(), null, 'removed on another page');
+});
