@@ -9,7 +9,15 @@ use serde::Serialize;
 use wasm_bindgen::prelude::*;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
-    let text = serde_json::to_string(value).map_err(|e| JsError::new(&e.to_string()))?;
+    to_js_sized(value, 256)
+}
+
+/// Serialises into a buffer of `capacity` bytes up front (a batch knows its size roughly),
+/// then hands the text to the engine's `JSON.parse`.
+fn to_js_sized<T: Serialize>(value: &T, capacity: usize) -> Result<JsValue, JsError> {
+    let mut buf = Vec::with_capacity(capacity);
+    serde_json::to_writer(&mut buf, value).map_err(|e| JsError::new(&e.to_string()))?;
+    let text = String::from_utf8(buf).map_err(|e| JsError::new(&e.to_string()))?;
     js_sys::JSON::parse(&text).map_err(|_| JsError::new("could not hand the result to javascript"))
 }
 
@@ -50,13 +58,41 @@ pub fn parse(url: &str) -> Result<JsValue, JsError> {
     })
 }
 
-/// Rewrites a batch of hrefs for a target: one `Rewrite` per href, in order.
+/// Options of `rewriteBatch`.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct BatchOptions {
+    /// Include each link's parsed `launch` (the content script does not need it; it is most
+    /// of the bytes that cross back).
+    launch: bool,
+}
+
+/// Rewrites a batch of hrefs for a target: one `Rewrite` per href, in order. `launch` is
+/// `null` unless `options.launch` is true.
 #[wasm_bindgen(js_name = rewriteBatch)]
-pub fn rewrite_batch(hrefs: Vec<String>, target: JsValue) -> Result<JsValue, JsError> {
+pub fn rewrite_batch(
+    hrefs: Vec<String>,
+    target: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsError> {
     let target: Target = from_js(&target, "target")?;
     let target = target.validated().map_err(core_err)?;
-    let out: Vec<_> = hrefs.iter().map(|h| crate::rewrite(h, &target)).collect();
-    to_js(&out)
+    let options: BatchOptions = if options.is_undefined() || options.is_null() {
+        BatchOptions::default()
+    } else {
+        from_js(&options, "options")?
+    };
+    let out: Vec<_> = hrefs
+        .iter()
+        .map(|h| {
+            let mut r = crate::rewrite(h, &target);
+            if !options.launch {
+                r.launch = None;
+            }
+            r
+        })
+        .collect();
+    to_js_sized(&out, 512 * out.len())
 }
 
 /// Rewrites a link the reader chose (context menu): a plain GitHub repository or notebook page

@@ -38,13 +38,24 @@ fn rewrite_batch_answers_one_result_per_href_in_order() {
         "https://mybinder.org/v2/zenodo/10.5281/zenodo.1/".to_string(),
     ];
     let target = json(r#"{"kind": "jupyterhub", "url": "hub.example.edu"}"#);
-    let out: Array = api::rewrite_batch(hrefs, target).unwrap().into();
+    let out: Array = api::rewrite_batch(hrefs.clone(), target.clone(), JsValue::UNDEFINED)
+        .unwrap()
+        .into();
     assert_eq!(out.length(), 3);
     let first = text(&out.get(0));
     assert!(first.contains(r#""status":"rewritten","output":"https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&branch=main&urlpath=lab%2Ftree%2Fr%2Fx.ipynb""#), "{first}");
     assert!(text(&out.get(1)).contains(r#""status":"none""#));
     assert!(text(&out.get(2)).contains(r#""status":"refused""#));
-    let bad = api::rewrite_batch(vec![], json(r#"{"kind": "nope", "url": "h"}"#));
+    assert!(first.contains(r#""launch":null"#), "{first}");
+    let with: Array = api::rewrite_batch(hrefs, target, json(r#"{"launch": true}"#))
+        .unwrap()
+        .into();
+    assert!(text(&with.get(0)).contains(r#""launch":{"kind":"binder""#));
+    let bad = api::rewrite_batch(
+        vec![],
+        json(r#"{"kind": "nope", "url": "h"}"#),
+        JsValue::NULL,
+    );
     assert!(bad.is_err());
 }
 

@@ -67,12 +67,16 @@ pub(crate) const FORMS: &[Form] = &[
 /// an [`Error::InvalidLink`] for a link that claims to be one but cannot be read, even the
 /// way the hub itself would read it.
 pub fn parse(input: &str) -> Result<Parsed, Error> {
-    let url = match parse_url(input) {
-        Ok(url) => url,
-        Err(reason) => return Ok(Parsed::NotLaunch(reason)),
-    };
+    match parse_url(input) {
+        Ok(url) => parse_parsed(&url),
+        Err(reason) => Ok(Parsed::NotLaunch(reason)),
+    }
+}
+
+/// [`parse`] for a URL already parsed (the rewrite reuses it).
+pub(crate) fn parse_parsed(url: &Url) -> Result<Parsed, Error> {
     for form in FORMS {
-        match (form.parse)(&url)? {
+        match (form.parse)(url)? {
             Claim::Launch(launch) => return Ok(Parsed::Launch(launch)),
             Claim::NotLaunch(reason) => return Ok(Parsed::NotLaunch(reason)),
             Claim::Pass => {}
@@ -83,8 +87,8 @@ pub fn parse(input: &str) -> Result<Parsed, Error> {
     ))
 }
 
-/// Parses an http(s) URL, repairing the `&amp;` damage HTML escaping leaves in hrefs.
-fn parse_url(input: &str) -> Result<Url, String> {
+/// Parses an http(s) URL; anything else is not a launch link (the reason says why).
+pub(crate) fn parse_url(input: &str) -> Result<Url, String> {
     let trimmed = input.trim();
     let url = Url::parse(trimmed).map_err(|e| format!("not a launch link: not a url ({e})"))?;
     match url.scheme() {

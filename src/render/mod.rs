@@ -6,7 +6,7 @@ mod binderhub;
 mod nbgitpuller;
 mod target;
 
-use crate::parse::{parse, Parsed};
+use crate::parse::{parse_parsed, parse_url, Parsed};
 
 use crate::{Launch, LaunchKind, Ui};
 use serde::{Deserialize, Serialize};
@@ -82,7 +82,14 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
         warnings: Vec::new(),
         launch: None,
     };
-    let launch = match parse(input) {
+    let url = match parse_url(input) {
+        Ok(url) => url,
+        Err(reason) => {
+            out.reason = Some(reason);
+            return out;
+        }
+    };
+    let launch = match parse_parsed(&url) {
         Ok(Parsed::Launch(l)) => l,
         Ok(Parsed::NotLaunch(reason)) => {
             out.reason = Some(reason);
@@ -105,7 +112,7 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
         out.status = RewriteStatus::Unchanged;
         out.reason = Some("already on this hub".into());
     } else {
-        let verbatim = verbatim_tail(input, &launch, target);
+        let verbatim = verbatim_tail(&url, &launch, target);
         match verbatim
             .map(|u| {
                 Ok(Rendered {
@@ -161,12 +168,15 @@ pub fn rewrite_repo_link(input: &str, target: &Target) -> Rewrite {
 /// The byte-for-byte conversion of DESIGN.md section 3: a binder link on a BinderHub and an
 /// nbgitpuller link on a JupyterHub keep their path and query exactly, unless parsing had to
 /// repair the link or the reader's interface preference changes where it opens.
-fn verbatim_tail(input: &str, launch: &Launch, target: &Target) -> Option<String> {
+fn verbatim_tail(url: &url::Url, launch: &Launch, target: &Target) -> Option<String> {
     if !launch.warnings.is_empty() || target.interface.apply(launch.open.ui).1 {
         return None;
     }
-    let url = url::Url::parse(input.trim()).ok()?;
-    let hub_path = url::Url::parse(&launch.hub).ok()?.path().len();
+    // The hub is the link's origin and a path prefix: the tail is the rest of the path.
+    let hub_path = launch
+        .hub
+        .len()
+        .checked_sub(crate::parse::origin(url).len())?;
     let tail = &url[url::Position::BeforePath..];
     let tail = tail.get(hub_path..)?;
     match (launch.kind, target.kind) {
