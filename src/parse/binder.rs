@@ -235,14 +235,8 @@ fn parse_legacy(url: &Url) -> Result<Claim, Error> {
 
 #[cfg(test)]
 mod tests {
+    use crate::parse::launch_of as launch;
     use crate::{parse, Parsed, Provider, Ui};
-
-    fn launch(u: &str) -> crate::Launch {
-        match parse(u) {
-            Ok(Parsed::Launch(l)) => l,
-            other => panic!("{u}: {other:?}"),
-        }
-    }
 
     #[test]
     fn reads_hub_prefix_provider_spec_ref_and_urlpath() {

@@ -127,6 +127,15 @@ pub(crate) fn repaired_query(url: &Url, warnings: &mut Vec<String>) -> String {
     }
 }
 
+/// The launch a test link must parse into.
+#[cfg(test)]
+pub(crate) fn launch_of(u: &str) -> Launch {
+    match parse(u) {
+        Ok(Parsed::Launch(l)) => l,
+        other => panic!("{u}: {other:?}"),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -188,14 +188,8 @@ pub(crate) fn clone_dir(repo: &str, target_path: Option<&str>) -> String {
 
 #[cfg(test)]
 mod tests {
-    use crate::{parse, Parsed, Ui};
-
-    fn launch(u: &str) -> crate::Launch {
-        match parse(u) {
-            Ok(Parsed::Launch(l)) => l,
-            other => panic!("{u}: {other:?}"),
-        }
-    }
+    use crate::parse::launch_of as launch;
+    use crate::{parse, Ui};
 
     #[test]
     fn reads_hub_prefix_and_fields() {

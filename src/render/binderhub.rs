@@ -1,6 +1,6 @@
 //! Rendering for a BinderHub target: `<B>v2/<provider>/<spec>?urlpath=…`.
 
-use super::{compose_urlpath, nbgitpuller::pull_query, ui_name, Target};
+use super::{compose_urlpath, nbgitpuller::pull_query, Target};
 use crate::encoding::{encode_component, encode_path_value};
 use crate::provider::{repo_for_clone_url, write_spec};
 use crate::{Launch, LaunchKind, Repo, Ui};
@@ -23,16 +23,9 @@ fn v2(target: &Target, repo: &Repo, urlpath: Option<&str>) -> String {
 pub(super) fn render(
     launch: &Launch,
     target: &Target,
+    (ui, changed): (Ui, bool),
     warnings: &mut Vec<String>,
 ) -> Result<String, String> {
-    let (ui, changed) = target.interface.apply(launch.open.ui);
-    if changed {
-        warnings.push(format!(
-            "opens in {} (your preference) instead of {}",
-            ui_name(ui),
-            ui_name(launch.open.ui)
-        ));
-    }
     // The author's urlpath is kept unless the reader's preference changes the interface.
     let urlpath = |dir: Option<&str>| {
         if changed {

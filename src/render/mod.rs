@@ -62,10 +62,18 @@ pub struct Rendered {
 /// The result always starts with the target's URL: a rewrite never points anywhere else.
 pub fn render(launch: &Launch, target: &Target) -> Result<Rendered, String> {
     let mut warnings = Vec::new();
+    let (ui, changed) = target.interface.apply(launch.open.ui);
+    if changed {
+        warnings.push(format!(
+            "opens in {} (your preference) instead of {}",
+            ui_name(ui),
+            ui_name(launch.open.ui)
+        ));
+    }
     let url = match target.kind {
-        TargetKind::BinderHub => binderhub::render(launch, target, &mut warnings)?,
+        TargetKind::BinderHub => binderhub::render(launch, target, (ui, changed), &mut warnings)?,
         TargetKind::JupyterHub | TargetKind::JupyterServer => {
-            nbgitpuller::render(launch, target, &mut warnings)?
+            nbgitpuller::render(launch, target, (ui, changed), &mut warnings)?
         }
     };
     debug_assert!(url.starts_with(target.url()));
@@ -112,29 +120,32 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
         out.status = RewriteStatus::Unchanged;
         out.reason = Some("already on this hub".into());
     } else {
-        let verbatim = verbatim_tail(&url, &launch, target);
-        match verbatim
-            .map(|u| {
-                Ok(Rendered {
-                    url: u,
-                    warnings: Vec::new(),
-                })
-            })
-            .unwrap_or_else(|| render(&launch, target))
-        {
-            Ok(r) => {
-                out.status = RewriteStatus::Rewritten;
-                out.output = Some(r.url);
-                out.warnings.extend(r.warnings);
-            }
-            Err(reason) => {
-                out.status = RewriteStatus::Refused;
-                out.reason = Some(reason);
-            }
-        }
+        let rendered = match verbatim_tail(&url, &launch, target) {
+            Some(url) => Ok(Rendered {
+                url,
+                warnings: Vec::new(),
+            }),
+            None => render(&launch, target),
+        };
+        apply(&mut out, rendered);
     }
     out.launch = Some(launch);
     out
+}
+
+/// Records a rendering (or the reason there is none) in a [`Rewrite`].
+fn apply(out: &mut Rewrite, rendered: Result<Rendered, String>) {
+    match rendered {
+        Ok(r) => {
+            out.status = RewriteStatus::Rewritten;
+            out.output = Some(r.url);
+            out.warnings.extend(r.warnings);
+        }
+        Err(reason) => {
+            out.status = RewriteStatus::Refused;
+            out.reason = Some(reason);
+        }
+    }
 }
 
 /// Rewrites a plain GitHub repository or notebook page (the link context menu's "Open on
@@ -151,16 +162,7 @@ pub fn rewrite_repo_link(input: &str, target: &Target) -> Rewrite {
         warnings: launch.warnings.clone(),
         launch: None,
     };
-    match render(&launch, target) {
-        Ok(r) => {
-            out.output = Some(r.url);
-            out.warnings.extend(r.warnings);
-        }
-        Err(reason) => {
-            out.status = RewriteStatus::Refused;
-            out.reason = Some(reason);
-        }
-    }
+    apply(&mut out, render(&launch, target));
     out.launch = Some(launch);
     out
 }

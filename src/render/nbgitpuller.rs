@@ -1,7 +1,7 @@
 //! Rendering for a JupyterHub (`<H>hub/user-redirect/git-pull?…`) or a Jupyter Server
 //! (`<S>git-pull?…`) target: nbgitpuller clones the content, the hub's image is the environment.
 
-use super::{compose_urlpath, ui_name, Target, TargetKind};
+use super::{compose_urlpath, Target, TargetKind};
 use crate::encoding::build_query;
 use crate::parse::clone_dir;
 use crate::provider::clone_url;
@@ -34,6 +34,7 @@ pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> String {
 pub(super) fn render(
     launch: &Launch,
     target: &Target,
+    (ui, changed): (Ui, bool),
     warnings: &mut Vec<String>,
 ) -> Result<String, String> {
     let pull = match (&launch.pull, &launch.repo) {
@@ -64,14 +65,6 @@ pub(super) fn render(
         }
         (None, None) => return Err("link has neither a repository nor a pull".into()),
     };
-    let (ui, changed) = target.interface.apply(launch.open.ui);
-    if changed {
-        warnings.push(format!(
-            "opens in {} (your preference) instead of {}",
-            ui_name(ui),
-            ui_name(launch.open.ui)
-        ));
-    }
     let dir = clone_dir(&pull.repo, pull.target_path.as_deref());
     let urlpath = if launch.pull.is_some() {
         // An nbgitpuller urlpath already names the clone directory: keep it unless the
