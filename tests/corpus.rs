@@ -247,3 +247,41 @@ fn every_corpus_link_round_trips_through_each_target_kind() {
         failures.join("\n")
     );
 }
+
+/// Damaged links (every corpus link cut short, and with odd characters spliced in) are read,
+/// refused or reported — never a panic, and a rewrite never leaves the target hub.
+#[test]
+fn damaged_corpus_links_never_panic_or_escape_the_hub() {
+    let targets = [
+        Target::new(TargetKind::BinderHub, "https://binder.example.edu/").unwrap(),
+        Target::new(TargetKind::JupyterHub, "https://hub.example.edu/").unwrap(),
+        Target::new(TargetKind::JupyterServer, "http://localhost:8889/").unwrap(),
+    ];
+    let splices = [
+        "%", "%2", "/", "?", "#", "&amp;", "%25", "é", "\u{0}", " ", "//", "..", "%3F", "=",
+    ];
+    let mut checked = 0;
+    for case in corpus() {
+        let url = case["url"].as_str().expect("url");
+        let cuts = url.char_indices().map(|(i, _)| i).filter(|i| i % 3 == 0);
+        let mut damaged: Vec<String> = cuts.map(|i| url[..i].to_string()).collect();
+        for (n, s) in splices.iter().enumerate() {
+            let at = url
+                .char_indices()
+                .map(|(i, _)| i)
+                .nth(url.len() * (n + 1) / (splices.len() + 2))
+                .unwrap_or(0);
+            damaged.push(format!("{}{s}{}", &url[..at], &url[at..]));
+        }
+        for d in &damaged {
+            let _ = parse(d);
+            for t in &targets {
+                if let Some(out) = rewrite(d, t).output {
+                    assert!(out.starts_with(t.url()), "{d} → {out}");
+                }
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 10_000, "only {checked} damaged links checked");
+}
