@@ -68,8 +68,13 @@ fn rewrite_converts_arguments_and_stdin_one_line_each() {
     let o = byob(&args, Some(input));
     assert_eq!(o.status.code(), Some(1));
     let lines: Vec<String> = text(&o.stdout).lines().map(String::from).collect();
-    assert_eq!(lines.len(), 3);
-    assert_eq!(lines[1], "https://mybinder.org/v2/zenodo/10.5281/zenodo.1/");
+    assert_eq!(
+        lines.len(),
+        4,
+        "one output line per input line, blank ones too"
+    );
+    assert_eq!(lines[1], "");
+    assert_eq!(lines[2], "https://mybinder.org/v2/zenodo/10.5281/zenodo.1/");
     let err = text(&o.stderr);
     assert!(
         err.contains("zenodo content cannot be pulled with nbgitpuller"),
@@ -116,6 +121,87 @@ fn rewrite_to_a_known_binderhub_needs_no_network_and_bad_hubs_exit_2() {
 }
 
 #[test]
+fn warnings_that_change_what_opens_are_printed_unless_quiet() {
+    let link = "https://mybinder.org/v2/gh/o/r/0123456789abcdef0123456789abcdef01234567";
+    let o = byob(
+        &[
+            "rewrite",
+            "--hub",
+            "hub.example.edu",
+            "--kind",
+            "jupyterhub",
+            link,
+        ],
+        None,
+    );
+    assert!(o.status.success());
+    assert!(text(&o.stderr).contains("byob: warning: https://mybinder.org/v2/gh/o/r/0123456789abcdef0123456789abcdef01234567: pinned commit"), "{}", text(&o.stderr));
+    let o = byob(
+        &[
+            "rewrite",
+            "-q",
+            "--hub",
+            "hub.example.edu",
+            "--kind",
+            "jupyterhub",
+            link,
+        ],
+        None,
+    );
+    assert_eq!(text(&o.stderr), "");
+    let o = byob(
+        &[
+            "rewrite",
+            "--hub",
+            "hub.example.edu",
+            "--kind",
+            "jupyterhub",
+            "--env-repo",
+            "org/env",
+            link,
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).contains("--env-repo 'org/env' is not a binder link"),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
+#[test]
+fn an_unreachable_hub_exits_1_in_detect_and_rewrite() {
+    let o = byob(
+        &[
+            "rewrite",
+            "--hub",
+            "http://127.0.0.1:9/",
+            "https://mybinder.org/v2/gh/o/r/HEAD",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        text(&o.stderr).starts_with("byob: could not reach http://127.0.0.1:9/"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = byob(&["detect", "http://127.0.0.1:9/"], None);
+    assert_eq!((o.status.code(), text(&o.stdout).as_str()), (Some(1), ""));
+    assert!(text(&o.stderr).starts_with("byob: could not reach"));
+    let o = byob(
+        &[
+            "detect",
+            "https://colab.research.google.com/github/o/r/blob/main/x.ipynb",
+        ],
+        None,
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(text(&o.stderr).contains("is a colab page, not a hub"));
+}
+
+#[test]
 fn detect_reports_unreachable_hubs_with_exit_1() {
     let o = byob(&["detect", "--json", "http://127.0.0.1:9/"], None);
     assert_eq!(o.status.code(), Some(1));
@@ -129,7 +215,7 @@ fn detect_reports_unreachable_hubs_with_exit_1() {
     assert!(o.status.success());
     assert_eq!(
         text(&o.stdout),
-        "https://mybinder.org/: BinderHub (a known public BinderHub)\n"
+        "https://mybinder.org/: BinderHub (known public BinderHub, recognised without a request)\n"
     );
 }
 

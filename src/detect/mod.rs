@@ -134,6 +134,19 @@ pub fn hub_base(input: &str) -> Result<String, Error> {
 fn split_typed(input: &str) -> Result<(String, Option<String>, url::Url), Error> {
     let typed = normalize_hub_url(input)?;
     let url = url::Url::parse(&typed).map_err(|e| Error::InvalidHub(e.to_string()))?;
+    match url.host_str() {
+        Some("colab.research.google.com") => {
+            return Err(Error::InvalidHub(format!(
+                "'{input}' is a colab page, not a hub"
+            )))
+        }
+        Some("github.com" | "www.github.com" | "gitlab.com") => {
+            return Err(Error::InvalidHub(format!(
+                "'{input}' is a repository page, not a hub"
+            )))
+        }
+        _ => {}
+    }
     let origin = crate::parse::origin(&url);
     let segments: Vec<&str> = url.path().split('/').filter(|s| !s.is_empty()).collect();
     let cut = segments
@@ -174,7 +187,7 @@ pub fn probe_plan(input: &str) -> Result<ProbePlan, Error> {
         cors: None,
         known: true,
         launch_url: Some(base.clone()),
-        message: "BinderHub (a known public BinderHub)".into(),
+        message: "BinderHub (known public BinderHub, recognised without a request)".into(),
         notes: Vec::new(),
     });
     let mut probes = Vec::new();
@@ -421,7 +434,7 @@ fn unknown_message(base: &str, responses: &[ProbeResponse]) -> String {
         .map(|r| format!("{} {}", r.status, r.url))
         .collect();
     format!(
-        "{base} answered, but not as a BinderHub, JupyterHub or Jupyter Server ({}); a Jupyter Server must allow the extension's origin (allow_origin)",
+        "{base} answered, but not as a BinderHub, JupyterHub or Jupyter Server ({}); a Jupyter Server refuses browser extensions unless started with allow_origin",
         statuses.join(", ")
     )
 }

@@ -165,6 +165,9 @@ pub fn normalize_hub_url(input: &str) -> Result<String, Error> {
     } else {
         format!("https://{s}")
     };
+    if s.contains(char::is_whitespace) {
+        return Err(Error::InvalidHub(format!("'{s}' contains a space")));
+    }
     let url =
         url::Url::parse(&with_scheme).map_err(|e| Error::InvalidHub(format!("'{s}': {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {

@@ -240,7 +240,7 @@ expect main demo-book
 converted=""
 step_convert() {  # step_convert KIND HUB LINK PULL_PATH WANT_URLPATH
   local kind="$1" hub="$2" link="$3" pull_path="$4" want_urlpath="$5" err
-  converted="$("$byob" rewrite -v --hub "$hub" --kind "$kind" "$link" 2>"$tmp/err")"
+  converted="$("$byob" rewrite --hub "$hub" --kind "$kind" "$link" 2>"$tmp/err")"
   err="$(cat "$tmp/err")"
   if CONVERTED="$converted" PULL="${hub}${pull_path}" WANT_URLPATH="$want_urlpath" py '
     env["CONVERTED"].split("?")[0] == env["PULL"]
@@ -444,8 +444,8 @@ hub_again() {  # hub_again ID SERVER HUB USER LINK TITLE URLPATH FILE TEXT [WARN
   origin="$(origin_of "$hub")"
   step_convert jupyterhub "$hub" "$link" hub/user-redirect/git-pull "$urlpath" || { skip_rest 4; return; }
   if [ -n "$warning" ]; then
-    if grep -qF "$warning" "$tmp/err"; then ok "warning: byob -v says \"$warning…\""
-    else ko warning "byob rewrite -v warns \"$warning\"" "stderr: $(cat "$tmp/err")"; skip_rest 4; return; fi
+    if grep -qF "$warning" "$tmp/err"; then ok "warning: byob says \"$warning…\""
+    else ko warning "byob rewrite warns \"$warning\"" "stderr: $(cat "$tmp/err")"; skip_rest 4; return; fi
   fi
   nav "$converted" cross-site
   if [[ "$url_now" == "${hub}user/$user/git-pull?"* ]] && [ "$status" = 200 ] && [ "${url_now#*\?}" = "${converted#*\?}" ]; then

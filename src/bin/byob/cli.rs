@@ -3,7 +3,7 @@
 use crate::http;
 use byob::{Detection, HubKind, Interface, Parsed, RewriteStatus, Target, TargetKind};
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{BufRead, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 /// Bring Your Own Binder: relaunch Jupyter launch links (Binder, nbgitpuller, Colab) on your own hub.
@@ -47,8 +47,11 @@ enum Command {
         /// (a Binder link, gh/org/repo/ref, or a repository URL).
         #[arg(long)]
         env_repo: Option<String>,
-        /// Print warnings on stderr.
+        /// Do not print warnings (a pinned commit dropped, another environment, …) on stderr.
         #[arg(long, short)]
+        quiet: bool,
+        /// Warnings are printed by default; `-v` is still accepted.
+        #[arg(long, short, hide = true)]
         verbose: bool,
         /// The links to convert.
         urls: Vec<String>,
@@ -87,9 +90,10 @@ pub fn main() -> ExitCode {
             kind,
             interface,
             env_repo,
-            verbose,
+            quiet,
+            verbose: _,
             urls,
-        } => rewrite(&hub, kind, interface, env_repo.as_deref(), verbose, urls),
+        } => rewrite(&hub, kind, interface, env_repo.as_deref(), quiet, urls),
         Command::Detect { hub, json } => detect(&hub, json),
     }
 }
@@ -133,6 +137,8 @@ fn detect(hub: &str, json: bool) -> ExitCode {
             Ok(s) => println!("{s}"),
             Err(e) => return fail(1, &e.to_string()),
         }
+    } else if d.kind == HubKind::Unknown {
+        eprintln!("byob: {}", d.message);
     } else {
         if d.message.contains(&d.url) {
             println!("{}", d.message);
@@ -153,27 +159,33 @@ fn detect(hub: &str, json: bool) -> ExitCode {
     }
 }
 
-fn target_for(hub: &str, kind: Option<KindArg>) -> Result<Target, String> {
+/// Why no target could be made: the exit code and the message.
+struct NoTarget(u8, String);
+
+fn target_for(hub: &str, kind: Option<KindArg>) -> Result<Target, NoTarget> {
+    let usage = |e: byob::Error| NoTarget(2, e.to_string());
     let kind = match kind {
         Some(KindArg::Binderhub) => TargetKind::BinderHub,
         Some(KindArg::Jupyterhub) => TargetKind::JupyterHub,
         Some(KindArg::JupyterServer) => TargetKind::JupyterServer,
         None => {
-            let d = run_detection(hub).map_err(|e| e.to_string())?;
+            let d = run_detection(hub).map_err(usage)?;
             let kind = match d.kind {
                 HubKind::BinderHub => TargetKind::BinderHub,
                 HubKind::JupyterHub => TargetKind::JupyterHub,
                 HubKind::JupyterServer => TargetKind::JupyterServer,
                 HubKind::BinderHubService | HubKind::Unknown => {
-                    return Err(format!("{}; pass --kind to say what the hub is", d.message))
+                    return Err(NoTarget(
+                        1,
+                        format!("{}; pass --kind to say what the hub is", d.message),
+                    ))
                 }
             };
             let url = d.launch_url.unwrap_or(d.url);
-            return Target::new(kind, &url).map_err(|e| e.to_string());
+            return Target::new(kind, &url).map_err(usage);
         }
     };
-    let base = byob::hub_base(hub).map_err(|e| e.to_string())?;
-    Target::new(kind, &base).map_err(|e| e.to_string())
+    Target::new(kind, &byob::hub_base(hub).map_err(usage)?).map_err(usage)
 }
 
 fn rewrite(
@@ -181,26 +193,43 @@ fn rewrite(
     kind: Option<KindArg>,
     interface: InterfaceArg,
     env_repo: Option<&str>,
-    verbose: bool,
+    quiet: bool,
     urls: Vec<String>,
 ) -> ExitCode {
-    let target = match target_for(hub, kind)
-        .and_then(|t| t.with_env_repo(env_repo).map_err(|e| e.to_string()))
-    {
-        Ok(mut t) => {
-            t.interface = match interface {
-                InterfaceArg::Follow => Interface::Follow,
-                InterfaceArg::Lab => Interface::Lab,
-                InterfaceArg::Notebook => Interface::Notebook,
-            };
-            t
+    let mut target = match target_for(hub, kind) {
+        Ok(t) => t,
+        Err(NoTarget(code, message)) => return fail(code, &message),
+    };
+    if let Some(env) = env_repo {
+        if target.kind != TargetKind::BinderHub {
+            eprintln!(
+                "byob: warning: --env-repo is used only for a BinderHub; ignored for a {}",
+                target.kind.as_str()
+            );
         }
-        Err(e) => return fail(2, &e),
+        target = match target.with_env_repo(Some(env)) {
+            Ok(t) => t,
+            Err(_) => {
+                return fail(
+                    2,
+                    &format!("--env-repo '{env}' is not a binder link, a spec like gh/org/repo/ref, or a repository url"),
+                )
+            }
+        };
+    }
+    target.interface = match interface {
+        InterfaceArg::Follow => Interface::Follow,
+        InterfaceArg::Lab => Interface::Lab,
+        InterfaceArg::Notebook => Interface::Notebook,
     };
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     let mut all_ok = true;
     let mut one = |link: &str| -> std::io::Result<()> {
+        if link.is_empty() {
+            // Keep stdout aligned with stdin, line for line.
+            return writeln!(out);
+        }
         let r = byob::rewrite(link, &target);
         match r.status {
             RewriteStatus::Rewritten => writeln!(out, "{}", r.output.as_deref().unwrap_or(link))?,
@@ -214,7 +243,7 @@ fn rewrite(
                 );
             }
         }
-        if verbose {
+        if !quiet && r.status == RewriteStatus::Rewritten {
             for w in &r.warnings {
                 eprintln!("byob: warning: {link}: {w}");
             }
@@ -222,17 +251,13 @@ fn rewrite(
         Ok(())
     };
     let result = if urls.is_empty() {
-        std::io::stdin().lock().lines().try_for_each(|line| {
-            let line = line?;
-            let link = line.trim();
-            if link.is_empty() {
-                Ok(())
-            } else {
-                one(link)
-            }
-        })
+        let stdin = std::io::stdin();
+        if stdin.is_terminal() {
+            eprintln!("byob: reading links from stdin, one per line (end with Ctrl-D)");
+        }
+        stdin.lock().lines().try_for_each(|line| one(line?.trim()))
     } else {
-        urls.iter().try_for_each(|u| one(u))
+        urls.iter().try_for_each(|u| one(u.trim()))
     };
     if let Err(e) = result {
         return fail(1, &e.to_string());
