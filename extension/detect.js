@@ -56,7 +56,13 @@ export async function performProbe(probe, {fetch: fetchImpl = globalThis.fetch, 
     const corsChecked = res.type === 'cors';
     return {id: probe.id, status: res.status, url: res.url || probe.url, redirected: res.redirected, headers, body, error: null, corsChecked};
   } catch (err) {
-    const error = controller.signal.aborted ? `no answer within ${timeoutMs} ms` : `request failed: ${err instanceof Error ? err.message : String(err)}`;
+    // fetch rejects with a bare TypeError ("Failed to fetch", "NetworkError when attempting to
+    // fetch resource."): say what it means to a reader instead.
+    const error = controller.signal.aborted
+      ? `no answer within ${timeoutMs} ms`
+      : err instanceof TypeError
+        ? 'no answer (the address is wrong, the host is down, or it refuses connections)'
+        : `request failed: ${err instanceof Error ? err.message : String(err)}`;
     return {id: probe.id, status: 0, url: probe.url, redirected: false, headers: {}, body: '', error, corsChecked: false};
   } finally {
     clearTimeout(timer);

@@ -156,7 +156,8 @@ function renderDetect(reply) {
     }
     return;
   }
-  box.append(span(kindLabel(d), 'kind ok'), document.createTextNode(' — '), span(d.message, ''));
+  // The core's message already names the kind and version ("JupyterHub 5.2.1 — no CORS …").
+  box.append(span(d.message, 'kind ok'));
 }
 
 /** @param {any} d a Detection or a saved hub */

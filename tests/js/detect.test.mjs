@@ -66,7 +66,7 @@ test('nothing listening: status 0 and an error; answersWithoutCors tells up from
   const down = 'http://127.0.0.1:9/';
   const [r] = await performProbes({probes: [{id: 'x', url: down}]});
   assert.equal(r.status, 0);
-  assert.match(r.error, /request failed/);
+  assert.match(r.error, /^no answer \(the address is wrong, the host is down, or it refuses connections\)$/);
   assert.equal(await answersWithoutCors(down, {timeoutMs: 1000}), false);
   assert.equal(await answersWithoutCors(base, {timeoutMs: 1000}), true);
 });
