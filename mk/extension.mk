@@ -8,6 +8,7 @@ BUILD_TARGETS += extension
 TEST_TARGETS += test-js lint-ext test-e2e
 BENCH_TARGETS += bench-ext
 
+.PHONY: setup-e2e
 .PHONY: setup-browsers extension test-js lint-ext test-e2e screenshots bench-ext run
 
 setup: setup-browsers
@@ -30,13 +31,20 @@ test-js: node_modules/.package-lock.json ## JS unit tests (node --test): link fi
 lint-ext: extension ## web-ext lint on dist/firefox: no errors, no warnings
 	node tools/lint-extension.mjs
 
-test-e2e: extension setup-browsers ## the built extension in headless Chromium and Firefox ESR
+JB1 := .venv/jb1
+setup-e2e: $(JB1)/.requirements ## jupyter-book 1.x (pinned) that builds the e2e tests' book
+$(JB1)/.requirements: tests/e2e/requirements-jb1.txt
+	rm -rf $(JB1) && python3 -m venv $(JB1)
+	$(JB1)/bin/pip install --quiet --no-deps -r $<
+	cp $< $@
+
+test-e2e: extension setup-browsers setup-e2e ## the built extension in headless Chromium and Firefox ESR
 	node --experimental-websocket tests/e2e/run.mjs
 
-screenshots: extension setup-browsers ## retake docs/img/options*.png and popup.png (the Chromium e2e run)
+screenshots: extension setup-browsers setup-e2e ## retake docs/img/options*.png and popup.png (the Chromium e2e run)
 	BYOB_E2E_SCREENSHOTS=docs node --experimental-websocket tests/e2e/run.mjs chromium
 
-run: extension setup-browsers ## a browser with the extension on the local sample book (BROWSER=firefox for Firefox; needs a display)
+run: extension setup-browsers setup-e2e ## a browser with the extension on the local sample book (BROWSER=firefox for Firefox; needs a display)
 	node tools/run-browser.mjs $(or $(BROWSER),chromium)
 
 bench-ext: extension setup-browsers ## content-script cost and Wasm batch rewrite in headless Chromium

@@ -17,9 +17,10 @@ export function buildBook(root) {
   const venv = path.join(root, '.venv', 'jb1');
   const jb = path.join(venv, 'bin', 'jupyter-book');
   if (!fs.existsSync(jb)) {
+    // `make setup-e2e` installs it; this is for running the script by hand.
     console.log('e2e: installing jupyter-book 1.x into .venv/jb1 (once, ~30 s)');
     execFileSync('python3', ['-m', 'venv', venv], {stdio: 'inherit'});
-    execFileSync(path.join(venv, 'bin', 'pip'), ['install', '--quiet', 'jupyter-book<2'], {stdio: 'inherit'});
+    execFileSync(path.join(venv, 'bin', 'pip'), ['install', '--quiet', '--no-deps', '-r', path.join(root, 'tests', 'e2e', 'requirements-jb1.txt')], {stdio: 'inherit'});
   }
   const out = path.join(root, 'build', 'e2e-book');
   fs.rmSync(out, {recursive: true, force: true});
