@@ -97,9 +97,9 @@ launch() {
 }
 
 fail() {
-  local name="$1" why="$2"
+  local name="$1" why="$2" log="${3:-yes}"
   echo "start.sh: $name: $why" >&2
-  if [ -f "$run_dir/$name.log" ]; then
+  if [ "$log" = yes ] && [ -f "$run_dir/$name.log" ]; then
     echo "--- last 40 lines of $run_dir/$name.log" >&2
     tail -n 40 "$run_dir/$name.log" >&2
     echo "---" >&2
@@ -120,7 +120,8 @@ for name in "${names[@]}"; do
   fi
   port="$(server_port "$name")"
   if port_busy "$port"; then
-    fail "$name" "port $port is taken by a process that start.sh did not record (another checkout, or a server started by hand); stop it first"
+    # Its log is from an earlier run, not about this failure: do not show it.
+    fail "$name" "port $port is taken by a process that start.sh did not record (another checkout, or a server started by hand); stop it first" no
     exit 1
   fi
   launch "$name"
