@@ -196,16 +196,22 @@ async function rewriteForPage(hrefs, sender) {
 /**
  * Jupyter Book 2 (MyST) pages have no launch link: the core builds the Binder link the page's
  * own launch form would, and it is rewritten like any other. The page then gets a
- * "Launch on <hub>" link next to its launch button.
+ * "Launch on <hub>" link next to its launch button, and (rewrite mode, a BinderHub or a
+ * JupyterHub) its launch form gets the hub's URL when the reader opens it. The link is
+ * returned even where the extension is inactive, for the popup's list.
  * @param {any} binder
  * @param {string | null} location
  * @param {any} sender
  */
 async function mystForPage(binder, location, sender) {
   const link = await core.mystLink(binder, location);
+  const settings = await currentSettings();
+  const {target, reason} = await pageTarget(settings, sender);
+  if (!target) return {ok: true, active: false, reason, link};
   const reply = await rewriteForPage([link], sender);
-  if (!reply.active) return reply;
-  return {...reply, link, result: reply.results[0]};
+  if (!reply.active) return {...reply, link};
+  const prefill = settings.mode === 'rewrite' && (target.kind === 'binderhub' || target.kind === 'jupyterhub') ? {url: target.url, kind: target.kind} : null;
+  return {...reply, link, result: reply.results[0], prefill};
 }
 
 /**

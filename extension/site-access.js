@@ -11,8 +11,8 @@ import {ext} from './api.js';
 
 export const ALL_SITES = {origins: ['http://*/*', 'https://*/*']};
 export const CONTENT_SCRIPT_ID = 'byob-content';
-/** The content script files, in order: the link finder, then the runtime that uses it. */
-export const CONTENT_SCRIPT_FILES = ['content/launch-links.js', 'content/content.js'];
+/** The content script files, in order: the link finder, the MyST page-data reader, then the runtime that uses them. */
+export const CONTENT_SCRIPT_FILES = ['content/launch-links.js', 'content/myst-data.js', 'content/content.js'];
 
 /** @returns {Promise<boolean>} */
 export function hasAllSites() {
@@ -46,6 +46,9 @@ async function syncNow() {
         persistAcrossSessions: true,
       },
     ]);
+  } else if (granted && String(existing[0].js) !== String(CONTENT_SCRIPT_FILES)) {
+    // Registered by an earlier version with other files (registrations outlive updates).
+    await ext.scripting.updateContentScripts([{id: CONTENT_SCRIPT_ID, js: CONTENT_SCRIPT_FILES}]);
   } else if (!granted && existing.length > 0) {
     await ext.scripting.unregisterContentScripts({ids: [CONTENT_SCRIPT_ID]});
   }

@@ -208,66 +208,313 @@
   }
 
   // ---- Jupyter Book 2 (MyST): the page has a launch button but no link; add one. ----
+  //
+  // The page's launch inputs are read as data (myst-data.js): the first page's inline Remix
+  // data, and after a single-page navigation the new page's JSON, which the site serves for its
+  // own router. The background builds the Binder link the page means (core: mystLink) and
+  // rewrites it like any launch link; a "Launch on <hub>" link then sits beside the page's
+  // rocket button. It lives in a shadow root on the button's row, so the page's React never
+  // sees a node it did not render (an extra node before hydration makes React 18 throw the
+  // server HTML away). When the reader opens the rocket's own form, its URL field gets the
+  // active hub (rewrite mode only: private mode never shows the page the hub).
 
-  /** Our "Launch on <hub>" link on a MyST page, and how often the page removed it. */
-  const myst = {node: /** @type {HTMLAnchorElement | null} */ (null), anchor: /** @type {Element | null} */ (null), reinserted: 0, url: ''};
+  const mystData = g.byobMyst ?? null;
+  /** How much of a page JSON is read: its leading members (kind, location, frontmatter) come before the mdast. */
+  const MYST_PAGE_CAP = 512 * 1024;
+  const MYST_CONFIG_CAP = 8 * 1024 * 1024;
+  /** A page that keeps dropping our link gets it back this often per page at most. */
+  const MYST_MAX_PLACE = 20;
+  const MYST_SHOWN = new Set(['rewritten', 'unchanged']);
 
-  async function addMystLaunch() {
-    const info = finder.readMystLaunch(document);
-    if (!info || !info.button) return;
+  /**
+   * @typedef {{link: string, result: Result | null, notebook: boolean, prefill: {url: string, kind: string} | null}} MystLaunch
+   */
+  const myst = {
+    enabled: false,
+    /** @type {Promise<any> | null} the site (base path, config), resolved once per page load */
+    site: null,
+    /** @type {string | null} the path the current launch is for */
+    path: null,
+    token: 0,
+    /** @type {MystLaunch | null} the launch of the page now shown */
+    current: null,
+    /** @type {HTMLAnchorElement | null} */
+    node: null,
+    placed: 0,
+    /** @type {Promise<void>} */
+    loading: Promise.resolve(),
+    /** page JSON by URL @type {Map<string, Promise<any>>} */
+    pages: new Map(),
+    /** rows that carry our shadow root @type {WeakMap<Element, ShadowRoot>} */
+    hosts: new WeakMap(),
+    /** form fields we filled, tab lists we switched (once each) @type {WeakSet<Element>} */
+    touched: new WeakSet(),
+    /** @type {ReturnType<typeof setTimeout> | null} */
+    recheck: null,
+  };
+
+  function mystStart() {
+    if (!mystData || !mystData.isMystPage(document)) return;
+    myst.enabled = true;
+    myst.path = null;
+    mystCheck();
+  }
+
+  /** Cheap, run on every DOM change and navigation event: follow the page, keep our link, fill the form. */
+  function mystCheck() {
+    if (!myst.enabled) return;
+    if (location.pathname !== myst.path) {
+      myst.path = location.pathname;
+      myst.loading = mystLoad(myst.path);
+      return;
+    }
+    mystPlace();
+    mystPrefill();
+  }
+
+  /** A navigation may land a moment after the DOM changes it causes: look again once things settle. */
+  function mystRecheckSoon() {
+    if (!myst.enabled) return;
+    if (myst.recheck !== null) clearTimeout(myst.recheck);
+    myst.recheck = setTimeout(() => {
+      myst.recheck = null;
+      timed(mystCheck);
+    }, 200);
+  }
+
+  /** @param {string} path */
+  async function mystLoad(path) {
+    const token = ++myst.token;
     const generation = state.generation;
+    mystRemove();
+    myst.current = null;
+    myst.placed = 0;
+    const stale = () => token !== myst.token || generation !== state.generation;
+    let launch;
+    try {
+      myst.site ??= mystSite();
+      const site = await myst.site;
+      if (!site || stale()) return;
+      const key = mystData.pageKey(path, site.base);
+      const {page, project} = await mystPage(site, key);
+      launch = mystData.launchFor(project, page);
+    } catch (err) {
+      console.warn('byob: could not read the launch settings of this Jupyter Book 2 page', err);
+      return;
+    }
+    if (!launch || !launch.notebook || stale()) return; // no launch, or no notebook on this page: no link
     let reply;
     try {
-      reply = await api.runtime.sendMessage({type: 'content:myst', binder: info.binder, location: info.location});
+      reply = await api.runtime.sendMessage({type: 'content:myst', binder: launch.binder, location: launch.location});
     } catch (err) {
       console.error('byob: could not build the launch link of this Jupyter Book 2 page', err);
       return;
     }
-    if (generation !== state.generation || !reply?.ok || !reply.active || reply.result?.status !== 'rewritten') return;
+    if (stale()) return;
+    if (!reply?.ok) {
+      console.warn(`byob: this Jupyter Book 2 page's launch settings cannot be used: ${reply?.error}`);
+      return;
+    }
+    myst.current = {link: reply.link, result: reply.active ? reply.result : null, notebook: launch.notebook, prefill: reply.prefill ?? null};
+    if (!reply.active) {
+      state.active = false;
+      state.reason = reply.reason ?? null;
+      stop();
+      return;
+    }
     state.active = true;
     state.mode = reply.mode;
     state.hub = reply.hub;
+    answers.set(reply.link, reply.result);
     timed(() => {
-      answers.set(reply.link, reply.result);
-      const a = document.createElement('a');
-      a.className = 'byob-myst-launch';
-      a.setAttribute('href', reply.link); // the observer finds it and applies the answer like any link
-      a.target = '_blank';
-      a.rel = 'noopener';
-      a.textContent = msg('mystLaunchOn', [reply.hub ?? '']);
-      a.style.cssText = 'display:inline-flex;align-items:center;margin-left:.5em;padding:0 .5em;border:1px solid currentColor;border-radius:4px;font-size:.8rem;line-height:1.6;text-decoration:none;white-space:nowrap';
-      myst.node = a;
-      myst.anchor = info.button;
-      myst.url = location.href;
-      info.button.insertAdjacentElement('afterend', a);
+      mystPlace();
+      mystPrefill();
     });
   }
 
   /**
-   * A framework re-render (hydration) may drop our link: put it back, a few times at most.
-   * MyST sites are single-page apps: after moving to another page the link (built from the
-   * first page's data) would be wrong, so it is removed instead.
+   * The site: from the first page's inline data, or else from its `config.json` (nearest the
+   * origin's root first).
+   * @returns {Promise<any>}
    */
-  function keepMystLaunch() {
-    if (myst.node && location.href !== myst.url) {
-      myst.node.remove();
-      myst.node = null;
+  async function mystSite() {
+    const ctx = mystData.readRemixContext(document);
+    const site = ctx ? mystData.siteFromContext(ctx, location.pathname) : null;
+    if (site && (site.config || site.routeProject)) return site;
+    for (const url of mystData.configUrls(location.pathname, location.origin)) {
+      const config = await fetchJson(url, MYST_CONFIG_CAP).catch(() => null);
+      if (config && Array.isArray(config.projects)) {
+        const base = new URL(url).pathname.replace(/\/config\.json$/, '');
+        return {base, config, index: config.projects[0]?.index ?? 'index', routeProject: null, first: null};
+      }
+    }
+    return null;
+  }
+
+  /**
+   * A page's data: the inline data when it is the page shown, else its JSON.
+   * @param {any} site
+   * @param {string} key
+   */
+  async function mystPage(site, key) {
+    const project = mystData.projectFor(site, key);
+    if (site.first && site.first.key === key) return {page: site.first.page, project: site.first.project ?? project};
+    const url = mystData.pageJsonUrl(site, key, location.origin);
+    let loading = myst.pages.get(url);
+    if (!loading) {
+      loading = fetchJson(url, MYST_PAGE_CAP);
+      loading.catch(() => myst.pages.delete(url)); // a failed fetch is tried again next time
+      if (myst.pages.size > 50) myst.pages.delete(myst.pages.keys().next().value);
+      myst.pages.set(url, loading);
+    }
+    return {page: await loading, project};
+  }
+
+  /**
+   * GET a same-site JSON file, reading at most `cap` characters: past that, the object's
+   * complete leading members.
+   * @param {string} url
+   * @param {number} cap
+   */
+  async function fetchJson(url, cap) {
+    const res = await fetch(url, {credentials: 'same-origin', headers: {accept: 'application/json'}});
+    if (!res.ok) throw new Error(`${url}: HTTP ${res.status}`);
+    if (!res.body) return JSON.parse(await res.text());
+    const reader = res.body.getReader();
+    const decoder = new TextDecoder();
+    let text = '';
+    for (;;) {
+      const {done, value} = await reader.read();
+      if (done) return JSON.parse(text + decoder.decode());
+      text += decoder.decode(value, {stream: true});
+      if (text.length > cap) {
+        reader.cancel().catch(() => {});
+        return mystData.leadingMembers(text);
+      }
+    }
+  }
+
+  /** Put our link beside the page's launch button, or take it away when it should not be there. */
+  function mystPlace() {
+    const cur = myst.current;
+    const button = cur && cur.notebook && state.active && MYST_SHOWN.has(cur.result?.status ?? '') ? mystData.launchButton(document) : null;
+    if (!cur || !button) {
+      mystRemove();
       return;
     }
-    const {node, anchor} = myst;
-    if (!node || node.isConnected || myst.reinserted >= MAX_REAPPLY) return;
-    const button = anchor?.isConnected ? anchor : document.querySelector('button.myst-fm-launch-button, button[aria-label="Launch in external computing interface"]');
-    if (!button) return;
-    myst.reinserted++;
-    myst.anchor = button;
-    button.insertAdjacentElement('afterend', node);
+    const node = myst.node ?? mystCreate(cur);
+    const host = button.parentElement;
+    if (!host) return;
+    const shadow = myst.hosts.get(host);
+    const inPlace = node.isConnected && (shadow ? node.getRootNode() === shadow : node.previousElementSibling === button);
+    if (inPlace || myst.placed >= MYST_MAX_PLACE) return;
+    myst.placed++;
+    const root = button.nextElementSibling === null ? mystShadow(host) : null;
+    if (root) root.append(node);
+    else button.insertAdjacentElement('afterend', node);
+  }
+
+  /**
+   * A shadow root on the launch button's row whose slot shows the row as it was, our link after
+   * it. Null when the row cannot have one (it has its own, or its element type cannot host one).
+   * @param {Element} host
+   */
+  function mystShadow(host) {
+    const known = myst.hosts.get(host);
+    if (known) return known;
+    if (host.shadowRoot) return null;
+    try {
+      const root = host.attachShadow({mode: 'open'});
+      root.append(document.createElement('slot'));
+      myst.hosts.set(host, root);
+      return root;
+    } catch {
+      return null;
+    }
+  }
+
+  /** @param {MystLaunch} cur */
+  function mystCreate(cur) {
+    const hidden = state.mode === 'private';
+    const hub = hidden ? msg('mystYourHub') : state.hub ?? '';
+    const a = document.createElement('a');
+    a.className = 'byob-myst-launch';
+    a.setAttribute('href', cur.link);
+    a.target = '_blank';
+    a.rel = 'noopener';
+    a.setAttribute('aria-label', msg('mystLaunchAria', [hub]));
+    const icon = mystData.launchButton(document)?.querySelector('svg')?.cloneNode(true);
+    if (icon instanceof Element) {
+      icon.setAttribute('aria-hidden', 'true');
+      icon.removeAttribute('class');
+      /** @type {any} */ (icon).style.cssText = 'width:15px;height:15px;flex:none';
+      a.append(icon);
+    }
+    const text = document.createElement('span');
+    text.textContent = msg('mystLaunchOn', [hub]);
+    a.append(text);
+    const base = 'display:inline-flex;align-items:center;gap:.35em;margin-left:.5rem;padding:0 .5em;height:1.5rem;box-sizing:border-box;border:1px solid currentColor;border-radius:.25rem;font:inherit;font-size:.8125rem;line-height:1;color:inherit;background:transparent;text-decoration:none;white-space:nowrap;cursor:pointer';
+    a.style.cssText = base;
+    // The page's rocket turns orange on hover; so does this link (inline styles: no stylesheet to be blocked by the page's CSP).
+    const hot = () => {
+      a.style.color = '#E18435';
+    };
+    const cold = () => {
+      a.style.color = 'inherit';
+    };
+    a.addEventListener('mouseenter', hot);
+    a.addEventListener('mouseleave', cold);
+    a.addEventListener('focus', hot);
+    a.addEventListener('blur', cold);
+    found.set(a, 'myst');
+    if (cur.result) apply(a, cur.link, cur.result);
+    if (hidden) a.setAttribute('title', msg('mystTitlePrivate'));
+    else if (cur.result?.status === 'unchanged') a.setAttribute('title', msg('mystTitleSame', [state.hub ?? '']));
+    myst.node = a;
+    return a;
+  }
+
+  function mystRemove() {
+    if (!myst.node) return;
+    myst.node.remove();
+    found.delete(myst.node);
+    myst.node = null;
+  }
+
+  /**
+   * The reader opened the page's own launch form: put their hub in its URL field, the way
+   * React notices (the native value setter, then input and change events), so the form's own
+   * hub detection and Launch button work. Once per field; a field the reader typed in is left
+   * alone. Older forms with a Binder and a JupyterHub tab get the tab for the hub's kind first.
+   */
+  function mystPrefill() {
+    const hub = myst.current?.prefill;
+    if (!hub || !state.active || state.mode === 'private') return;
+    const input = mystData.openFormInput(document, mystData.launchButton(document));
+    if (!input || myst.touched.has(input)) return;
+    const tab = mystData.formTab(input, hub.kind);
+    if (tab && !tab.selected) {
+      if (myst.touched.has(tab.tab)) return; // the reader went back to the other tab
+      myst.touched.add(tab.tab);
+      // Radix tabs switch on mousedown (primary button, no Ctrl); the new tab's field then appears.
+      tab.tab.dispatchEvent(new MouseEvent('mousedown', {bubbles: true, cancelable: true, button: 0}));
+      return;
+    }
+    myst.touched.add(input);
+    if (input.value !== '') return;
+    const setter = Object.getOwnPropertyDescriptor(HTMLInputElement.prototype, 'value')?.set;
+    if (setter) setter.call(input, hub.url);
+    else input.value = hub.url;
+    input.dispatchEvent(new Event('input', {bubbles: true}));
+    input.dispatchEvent(new Event('change', {bubbles: true}));
   }
 
   /** Undo every change, forget every answer (settings changed, or the site was turned off). */
   function restore() {
-    myst.node?.remove();
-    myst.node = null;
-    myst.reinserted = 0;
+    mystRemove();
+    myst.current = null;
+    myst.path = null;
+    myst.token++;
     for (const link of changed) {
       const s = links.get(link);
       if (!s) continue;
@@ -291,7 +538,10 @@
 
   /** @param {MutationRecord[]} records */
   function handleMutations(records) {
-    if (myst.node && (!myst.node.isConnected || location.href !== myst.url)) keepMystLaunch();
+    if (myst.enabled) {
+      mystCheck();
+      mystRecheckSoon();
+    }
     for (const r of records) {
       if (r.type === 'attributes') {
         const link = /** @type {HTMLAnchorElement} */ (r.target);
@@ -310,7 +560,7 @@
   function start() {
     observer.observe(document, {subtree: true, childList: true, attributes: true, attributeFilter: ['href']});
     collect(document);
-    addMystLaunch();
+    mystStart();
   }
 
   function stop() {
@@ -335,7 +585,10 @@
    */
   function onClick(event) {
     if (event.defaultPrevented || (event.type === 'click' && event.button !== 0) || (event.type === 'auxclick' && event.button !== 1)) return;
-    const link = /** @type {Element | null} */ (event.target instanceof Element ? event.target.closest('a[href]') : null);
+    // composedPath: a click on our MyST link (in a shadow root) reaches the document retargeted to its host.
+    const from = /** @type {any} */ (event.composedPath?.()[0] ?? event.target);
+    const el = from instanceof Element ? from : from?.parentElement ?? null;
+    const link = /** @type {Element | null} */ (el ? el.closest('a[href]') : null);
     if (!link) return;
     const s = links.get(/** @type {HTMLAnchorElement} */ (link));
     if (!s || s.result.status !== 'rewritten' || !state.active) return;
@@ -388,24 +641,40 @@
         text: (link.textContent ?? '').trim().slice(0, 80),
       });
     }
+    // A MyST page's launch when our link is not (or not yet) on the page: inactive here, say.
+    const cur = myst.current;
+    if (cur && cur.notebook && !(myst.node && myst.node.isConnected)) {
+      out.push({href: cur.link, source: 'myst', status: cur.result?.status ?? 'pending', output: cur.result?.output ?? null, reason: cur.result?.reason ?? null, warnings: cur.result?.warnings ?? [], text: ''});
+    }
     return {active: state.active, reason: state.reason, mode: state.mode, hub: state.hub, links: out};
   }
 
   document.addEventListener('click', onClick, true);
   document.addEventListener('auxclick', onClick, true);
+  // Single-page navigation (MyST): back and forward, and where the browser has it, every history change.
+  window.addEventListener('popstate', () => timed(mystCheck));
+  g.navigation?.addEventListener?.('currententrychange', () => timed(mystCheck));
   api.runtime.onMessage.addListener((/** @type {any} */ message) => {
     if (message && message.type === 'background:refresh') timed(refresh);
     return false;
   });
 
   g.byobContent = Object.freeze({
-    rescan: () => timed(() => (state.active === false ? refresh() : collect(document))),
+    rescan: () =>
+      timed(() => {
+        if (state.active === false) refresh();
+        else {
+          collect(document);
+          mystCheck();
+        }
+      }),
     list,
     stats: () => ({...stats}),
     /** Resolves with `list()` once every link found so far has been answered (popup, tests). */
     settled: async () => {
       for (;;) {
         await state.flushing;
+        await myst.loading;
         if (state.timer === null && pending.size === 0) return list();
         await new Promise((resolve) => setTimeout(resolve, SETTLE_MS));
       }

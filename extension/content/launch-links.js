@@ -94,46 +94,6 @@
     out.push({link, href, source: inMenu ? 'launch-menu' : 'content'});
   }
 
-  /** Jupyter Book 2 (MyST) launch control: a button that opens a form, not a link. */
-  const MYST_LAUNCH_BUTTON = 'button.myst-fm-launch-button, button[aria-label="Launch in external computing interface"]';
-
-  /**
-   * The launch inputs of a Jupyter Book 2 (MyST) page, read from its page data (SPEC section 5):
-   * `<meta name="generator" content="mystmd">` and the inline
-   * `window.__remixContext = {…};` whose `state.loaderData["routes/$"]` (`"routes/_index"` on the
-   * site's root page) holds `project.thebe.binder = {url, provider, repo, ref}` and
-   * `page.location`. Null on any other page, or when the project has no Binder config.
-   * @param {Document} doc
-   * @returns {{binder: {url?: string, provider?: string, repo: string, ref?: string}, location: string | null, button: Element | null} | null}
-   */
-  function readMystLaunch(doc) {
-    const generator = doc.querySelector('meta[name="generator"]')?.getAttribute('content') ?? '';
-    if (!/^mystmd\b/i.test(generator)) return null;
-    let data = null;
-    for (const script of doc.querySelectorAll('script:not([src])')) {
-      const text = script.textContent ?? '';
-      const at = text.indexOf('window.__remixContext');
-      if (at < 0) continue;
-      const json = text.slice(text.indexOf('=', at) + 1).trim().replace(/;\s*$/, '');
-      try {
-        data = JSON.parse(json);
-      } catch (err) {
-        console.warn('byob: this MyST page\'s __remixContext is not JSON', err);
-        return null;
-      }
-      break;
-    }
-    const loader = data?.state?.loaderData ?? {};
-    const route = loader['routes/$'] ?? loader['routes/_index'] ?? null;
-    const binder = route?.project?.thebe?.binder ?? loader.root?.config?.projects?.[0]?.thebe?.binder ?? null;
-    if (!binder || typeof binder.repo !== 'string') return null;
-    /** @type {{url?: string, provider?: string, repo: string, ref?: string}} */
-    const clean = {repo: binder.repo};
-    for (const key of /** @type {const} */ (['url', 'provider', 'ref'])) if (typeof binder[key] === 'string') clean[key] = binder[key];
-    const location = typeof route?.page?.location === 'string' ? route.page.location : null;
-    return {binder: clean, location, button: doc.querySelector(MYST_LAUNCH_BUTTON)};
-  }
-
   /**
    * Is this link inside a Jupyter Book 1 launch menu?
    * @param {Element} link
@@ -142,5 +102,5 @@
     return link.matches(LAUNCH_MENUS);
   }
 
-  /** @type {any} */ (globalThis).byobLaunchLinks = Object.freeze({findCandidates, looksLikeLaunch, inLaunchMenu, readMystLaunch, LAUNCH_MENUS, CANDIDATE_HREF});
+  /** @type {any} */ (globalThis).byobLaunchLinks = Object.freeze({findCandidates, looksLikeLaunch, inLaunchMenu, LAUNCH_MENUS, CANDIDATE_HREF});
 })();

@@ -134,7 +134,7 @@ async function linksInTab(tabId) {
   const byHref = new Map();
   for (const frame of frames ?? []) {
     for (const link of frame?.result?.links ?? []) {
-      if (!byHref.has(link.href) || link.source === 'launch-menu') byHref.set(link.href, link);
+      if (!byHref.has(link.href) || link.source !== 'content') byHref.set(link.href, link);
     }
   }
   return [...byHref.values()];
@@ -160,7 +160,9 @@ function linkItem(link, rewrite) {
   li.dataset.status = rewrite?.status ?? 'unknown';
   const label = document.createElement('span');
   label.className = 'label';
-  label.textContent = [link.text, t(link.source === 'launch-menu' ? 'popupSourceMenu' : 'popupSourcePage')].filter(Boolean).join(' · ');
+  li.dataset.source = link.source;
+  const source = link.source === 'launch-menu' ? 'popupSourceMenu' : link.source === 'myst' ? 'popupSourceMyst' : 'popupSourcePage';
+  label.textContent = [link.text, t(source)].filter(Boolean).join(' · ');
   li.append(label);
   const from = document.createElement('span');
   from.className = 'from url';

@@ -1,13 +1,14 @@
 #!/usr/bin/env node
 // End-to-end tests of the built extension (dist/chrome, dist/firefox) in headless Chromium and
-// headless Firefox ESR, against a Jupyter Book 1 site built here and the real test servers of
-// tests/servers (JupyterHub 6.1.1 and 5.2.1, the BinderHub stand-in).
+// headless Firefox ESR, against a Jupyter Book 1 site built here, Jupyter Book 2 (MyST) sites
+// (lib/myst-site.mjs) and the real test servers of tests/servers (JupyterHub 6.1.1 and 5.2.1,
+// the BinderHub stand-in).
 //
 //   node --experimental-websocket tests/e2e/run.mjs [chromium] [firefox]
 //
-// Env: BYOB_E2E_VERBOSE=1 prints every step. Screenshots of the options page and the popup go
-// to build/e2e-screenshots/<browser>/, or, with BYOB_E2E_SCREENSHOTS=docs, Chromium's to docs/img/
-// (the README's pictures: `make screenshots`).
+// Env: BYOB_E2E_VERBOSE=1 prints every step. Screenshots of the options page, the popup and the
+// MyST launch link and form go to build/e2e-screenshots/<browser>/, or, with
+// BYOB_E2E_SCREENSHOTS=docs, Chromium's to docs/img/ (the README's pictures: `make screenshots`).
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -15,6 +16,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {Harness} from './lib/harness.mjs';
 import {buildBook, serveSite} from './lib/site.mjs';
+import {buildMystSites, serveMystSites} from './lib/myst-site.mjs';
 import {runScenarios} from './scenarios.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -34,6 +36,8 @@ async function main() {
   const bookDir = buildBook(root);
   const mystDir = path.resolve(root, '..', 'shared', 'fixtures', 'pages', 'jb2-mystmd-1.7-cookbook-template');
   const site = await serveSite({bookDir, siteDir: path.join(root, 'tests', 'e2e', 'site'), mystDir});
+  console.log('e2e: writing the Jupyter Book 2 (MyST) test sites');
+  const mystSite = await serveMystSites(await buildMystSites(root, mystDir, {gitUrl: ports.GIT_URL}));
   const record = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'byob-e2e-')), 'started');
   fs.writeFileSync(record, '');
   const harnesses = [];
@@ -45,6 +49,7 @@ async function main() {
     cleaned = true;
     await current?.stop().catch((err) => console.log(`stopping the browser failed: ${err}`));
     await site.close();
+    await mystSite.close();
     const started = fs.readFileSync(record, 'utf8').split(/\s+/).filter(Boolean);
     if (started.length) execFileSync(path.join(root, 'tests', 'servers', 'stop.sh'), started, {stdio: 'inherit'});
   };
@@ -76,7 +81,7 @@ async function main() {
         await browser.start(path.join(root, 'dist', name === 'chromium' ? 'chrome' : 'firefox'));
         const screenshotDir = name === 'chromium' && process.env.BYOB_E2E_SCREENSHOTS === 'docs' ? path.join(root, 'docs', 'img') : path.join(root, 'build', 'e2e-screenshots', name);
         fs.mkdirSync(screenshotDir, {recursive: true});
-        await runScenarios(h, browser, {site: site.url, ports, root, screenshotDir});
+        await runScenarios(h, browser, {site: site.url, myst: mystSite.url, ports, root, screenshotDir});
       } catch (err) {
         h.failed++;
         h.failures.push(`${name}: ${err instanceof Error ? err.stack : err}`);

@@ -4,11 +4,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {expect, expectEqual} from './lib/harness.mjs';
+import {runMystScenarios} from './myst.mjs';
 
 /**
  * @param {import('./lib/harness.mjs').Harness} h
  * @param {any} browser a started ChromiumBrowser or FirefoxBrowser
- * @param {{site: string, ports: Record<string, string>, root: string, screenshotDir: string}} env
+ * @param {{site: string, myst: string, ports: Record<string, string>, root: string, screenshotDir: string}} env
  */
 export async function runScenarios(h, browser, env) {
   const {site, ports} = env;
@@ -204,22 +205,8 @@ export async function runScenarios(h, browser, env) {
     await page.close();
   });
 
-  await h.test('Jupyter Book 2 (MyST) page: a "Launch on <hub>" link next to its launch button', async () => {
-    h.step('open a real mystmd 1.7 page');
-    const page = await browser.open(`${site}myst/notebooks/notebook-template/index.html`);
-    const link = await page.waitFor(
-      (hub) => {
-        const a = document.querySelector('a.byob-myst-launch');
-        return a && a.getAttribute('href').startsWith(hub) ? {href: a.getAttribute('href'), original: a.dataset.byobOriginal, text: a.textContent, after: a.previousElementSibling?.getAttribute('aria-label')} : null;
-      },
-      [HUB6],
-      {what: 'the MyST launch link'},
-    );
-    expectEqual(link.original, 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb', 'the Binder link the page means');
-    expect(link.href.startsWith(`${HUB6}hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fprojectpythia%2Fcookbook-template`), `rewritten: ${link.href}`);
-    expectEqual([link.text, link.after], ['Launch on 127.0.0.1:18001', 'Launch in external computing interface'], 'label and place');
-    await page.close();
-  });
+  // Jupyter Book 2 (MyST) pages: myst.mjs (HUB6 active here, BINDER saved; it leaves HUB6 active).
+  await runMystScenarios(h, browser, {myst: env.myst, ports, options, ext, screenshotDir: env.screenshotDir});
 
   await h.test('a page that adds and re-renders links after load', async () => {
     h.step('open the page and wait for its last change');

@@ -216,43 +216,298 @@ test('the popup list reports each candidate with its outcome', async () => {
   );
 });
 
-test('Jupyter Book 2 (MyST): a "Launch on <hub>" link next to the page\'s launch button', async () => {
-  const w = pageWindow(fixture('jb2-mystmd-1.7-cookbook-template/notebooks/notebook-template/index.html'), 'https://projectpythia.org/cookbook-template/notebooks/notebook-template');
-  const MYST = 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb';
-  const rewrite = background();
-  const {sent} = runContentScript(w, (m) =>
-    m.type === 'content:myst' ? {ok: true, active: true, mode: 'rewrite', hub: 'hub.example.edu', link: MYST, result: rewrite({type: 'content:rewrite', hrefs: [MYST]}).results[0]} : rewrite(m),
-  );
+// ---- Jupyter Book 2 (MyST) ----
+
+const MYST_DIR = 'jb2-mystmd-1.7-cookbook-template';
+const MYST_PAGE = 'https://projectpythia.org/cookbook-template/notebooks/notebook-template';
+const MYST = 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb';
+const mystLinkFor = (location) => `https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/${location.replace(/^\//, '')}`;
+
+/**
+ * A fake background for MyST pages: builds the link as the core would for this repository
+ * and rewrites it like background().
+ */
+function mystBackground({active = true, mode = 'rewrite', kind = 'jupyterhub'} = {}) {
+  const rewrite = background({active, mode});
+  return (m) => {
+    if (m.type !== 'content:myst') return rewrite(m);
+    const link = mystLinkFor(m.location);
+    if (!active) return {ok: true, active: false, reason: 'site-off', link};
+    const reply = rewrite({type: 'content:rewrite', hrefs: [link]});
+    return {...reply, link, result: reply.results[0], prefill: mode === 'rewrite' ? {url: HUB, kind} : null};
+  };
+}
+
+/** Serve page JSON to the content script's fetch (jsdom has none). */
+function serveJson(w, files) {
+  const fetched = [];
+  w.fetch = async (url) => {
+    fetched.push(url);
+    const text = files[url];
+    return text === undefined ? {ok: false, status: 404, body: null} : {ok: true, status: 200, body: null, text: async () => text};
+  };
+  return fetched;
+}
+
+/** Our links on the page, shadow roots included. */
+function mystLinks(w) {
+  const out = [...w.document.querySelectorAll('a.byob-myst-launch')];
+  for (const el of w.document.querySelectorAll('*')) if (el.shadowRoot) out.push(...el.shadowRoot.querySelectorAll('a.byob-myst-launch'));
+  return out;
+}
+
+async function mystSettled(w) {
   await w.byobContent.settled();
   await idle();
-  await w.byobContent.settled();
+  return w.byobContent.settled();
+}
+
+test('Jupyter Book 2 (MyST): a "Launch on <hub>" link beside the page\'s launch button, in a shadow root on its row', async () => {
+  const w = pageWindow(fixture(`${MYST_DIR}/notebooks/notebook-template/index.html`), MYST_PAGE);
+  const fetched = serveJson(w, {});
+  const {sent} = runContentScript(w, mystBackground());
+  const list = await mystSettled(w);
   const myst = sent.find((m) => m.type === 'content:myst');
   assert.deepEqual(myst.binder, {url: 'https://mybinder.org/', provider: 'github', repo: 'projectpythia/cookbook-template', ref: 'HEAD'});
   assert.equal(myst.location, '/notebooks/notebook-template.ipynb');
-  const link = w.document.querySelector('a.byob-myst-launch');
-  assert.ok(link, 'the launch link was added');
-  assert.equal(link.previousElementSibling.getAttribute('aria-label'), 'Launch in external computing interface');
+  assert.deepEqual(fetched, [], 'the inline data was enough');
+  const links = mystLinks(w);
+  assert.equal(links.length, 1);
+  const [link] = links;
+  const rocket = w.document.querySelector('button[aria-label="Launch in external computing interface"]');
+  const root = link.getRootNode();
+  assert.equal(root.host, rocket.parentElement, 'in a shadow root on the rocket\'s row');
+  assert.equal(rocket.nextElementSibling, null, 'the rocket is the row\'s last element: ours shows right after it');
+  assert.ok(root.querySelector('slot'), 'the row\'s own content still shows');
   assert.equal(link.textContent, 'mystLaunchOn|hub.example.edu');
+  assert.equal(link.getAttribute('aria-label'), 'mystLaunchAria|hub.example.edu');
   assert.equal(link.getAttribute('href'), HUB + 'hub/user-redirect/git-pull?from=' + encodeURIComponent(MYST));
   assert.equal(link.getAttribute('data-byob-original'), MYST);
+  assert.match(link.title, /titleWarning\|environment differs/, 'warnings in its tooltip');
+  assert.equal(link.target, '_blank');
+  assert.ok(link.querySelector('svg[aria-hidden="true"]'), 'the page\'s rocket icon');
   // No rewrite request for our own link: its answer came with the MyST reply.
   assert.ok(sent.filter((m) => m.type === 'content:rewrite').every((m) => !m.hrefs.includes(MYST)));
+  // The popup's list names it once, as the page's launch.
+  assert.deepEqual(
+    Array.from(list.links.filter((l) => l.source === 'myst'), (l) => [l.href, l.status]),
+    [[MYST, 'rewritten']],
+  );
 });
 
-test('MyST: our link is put back after a re-render, and removed after moving to another page', async () => {
-  const w = pageWindow(fixture('jb2-mystmd-1.7-cookbook-template/notebooks/notebook-template/index.html'), 'https://projectpythia.org/cookbook-template/notebooks/notebook-template');
-  const MYST = 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb';
-  const rewrite = background();
-  runContentScript(w, (m) => (m.type === 'content:myst' ? {ok: true, active: true, mode: 'rewrite', hub: 'hub.example.edu', link: MYST, result: rewrite({type: 'content:rewrite', hrefs: [MYST]}).results[0]} : rewrite(m)));
-  await w.byobContent.settled();
+test('MyST: Alt-click on our link (in its shadow root) opens the page\'s own Binder link', async () => {
+  const w = pageWindow(fixture(`${MYST_DIR}/notebooks/notebook-template/index.html`), MYST_PAGE);
+  serveJson(w, {});
+  runContentScript(w, mystBackground());
+  await mystSettled(w);
+  const opened = [];
+  w.open = (url, target) => opened.push([url, target]);
+  const [link] = mystLinks(w);
+  const alt = new w.MouseEvent('click', {bubbles: true, composed: true, cancelable: true, altKey: true, button: 0});
+  link.dispatchEvent(alt);
+  assert.equal(alt.defaultPrevented, true);
+  assert.deepEqual(opened, [[MYST, '_blank']]);
+});
+
+test('MyST single-page navigation: the link follows the page, from the page JSON the site serves; removed on a page without a notebook', async () => {
+  const w = pageWindow(fixture(`${MYST_DIR}/notebooks/notebook-template/index.html`), MYST_PAGE);
+  const second = JSON.parse(fixture(`${MYST_DIR}/notebooks.notebook-template.json`));
+  second.slug = 'notebooks.second';
+  second.location = '/notebooks/second.ipynb';
+  const fetched = serveJson(w, {
+    'https://projectpythia.org/cookbook-template/notebooks.second.json': JSON.stringify(second),
+    'https://projectpythia.org/cookbook-template/index.json': JSON.stringify({kind: 'Article', slug: 'index', location: '/README.md', frontmatter: {}}),
+  });
+  const {sent} = runContentScript(w, mystBackground());
+  await mystSettled(w);
+  const rerender = () => {
+    // What React does on navigation: the article is rendered anew (same header row here).
+    const h1 = w.document.querySelector('h1');
+    h1.textContent = `${h1.textContent}.`;
+  };
+  w.history.pushState({}, '', '/cookbook-template/notebooks/second');
+  rerender();
+  await mystSettled(w);
+  let links = mystLinks(w);
+  assert.equal(links.length, 1, 'exactly one link');
+  assert.equal(links[0].getAttribute('data-byob-original'), mystLinkFor('/notebooks/second.ipynb'));
+  assert.deepEqual(fetched, ['https://projectpythia.org/cookbook-template/notebooks.second.json']);
+  // The root page (its README is no notebook): no link.
+  w.history.pushState({}, '', '/cookbook-template/');
+  rerender();
+  await mystSettled(w);
+  assert.equal(mystLinks(w).length, 0);
+  // Back to the first page (popstate): its inline data again, no fetch.
+  w.history.pushState({}, '', '/cookbook-template/notebooks/notebook-template');
+  w.dispatchEvent(new w.PopStateEvent('popstate'));
+  await mystSettled(w);
+  links = mystLinks(w);
+  assert.equal(links.length, 1);
+  assert.equal(links[0].getAttribute('data-byob-original'), MYST);
+  assert.equal(fetched.length, 2);
+  assert.deepEqual(
+    sent.filter((m) => m.type === 'content:myst').map((m) => m.location),
+    ['/notebooks/notebook-template.ipynb', '/notebooks/second.ipynb', '/notebooks/notebook-template.ipynb'],
+  );
+});
+
+test('MyST: the header row re-rendered by the page gets our link again; a site turned off loses it', async () => {
+  const w = pageWindow(fixture(`${MYST_DIR}/notebooks/notebook-template/index.html`), MYST_PAGE);
+  serveJson(w, {});
+  let active = true;
+  const {deliver} = runContentScript(w, (m) => mystBackground({active})(m));
+  await mystSettled(w);
+  const row = w.document.querySelector('button[aria-label="Launch in external computing interface"]').parentElement;
+  const copy = row.cloneNode(true); // a new row element, as React makes when it re-mounts
+  row.replaceWith(copy);
+  await mystSettled(w);
+  const links = mystLinks(w);
+  assert.equal(links.length, 1);
+  assert.equal(links[0].getRootNode().host, copy);
+  active = false;
+  deliver({type: 'background:refresh'});
+  const list = await mystSettled(w);
+  assert.equal(mystLinks(w).length, 0);
+  assert.equal(list.active, false);
+  // The popup still lists the page's launch, as it lists links on a turned-off site.
+  assert.deepEqual(Array.from(list.links, (l) => [l.href, l.source, l.status]), [[MYST, 'myst', 'pending']]);
+});
+
+test('MyST without a launch config, or without the inline data and its JSON: nothing added, nothing asked', async () => {
+  const html = fixture(`${MYST_DIR}/notebooks/notebook-template/index.html`).replace(/"thebe":\{"binder":\{[^}]*\}\},?/g, '');
+  const w = pageWindow(html, MYST_PAGE);
+  assert.ok(!html.includes('"binder"'));
+  serveJson(w, {});
+  const {sent} = runContentScript(w, mystBackground());
+  await mystSettled(w);
+  assert.equal(mystLinks(w).length, 0);
+  assert.equal(sent.filter((m) => m.type === 'content:myst').length, 0);
+  const bare = pageWindow('<meta name="generator" content="mystmd"><div><button aria-label="Launch in external computing interface"></button></div>', 'https://book.example.org/b/notebooks/x/');
+  const fetched = serveJson(bare, {});
+  const r = runContentScript(bare, mystBackground());
+  await mystSettled(bare);
+  assert.deepEqual(fetched, ['https://book.example.org/config.json', 'https://book.example.org/b/config.json', 'https://book.example.org/b/notebooks/config.json', 'https://book.example.org/b/notebooks/x/config.json']);
+  assert.equal(r.sent.filter((m) => m.type === 'content:myst').length, 0);
+});
+
+test('MyST without inline data: config.json and the page JSON under the site\'s base', async () => {
+  const config = fixture(`${MYST_DIR}/config.json`);
+  const w = pageWindow('<meta name="generator" content="mystmd"><div><button aria-label="Launch in external computing interface"><svg></svg></button></div>', 'https://book.example.org/pythia/notebooks/notebook-template/');
+  const fetched = serveJson(w, {
+    'https://book.example.org/pythia/config.json': config,
+    'https://book.example.org/pythia/notebooks.notebook-template.json': fixture(`${MYST_DIR}/notebooks.notebook-template.json`),
+  });
+  const {sent} = runContentScript(w, mystBackground());
+  await mystSettled(w);
+  assert.deepEqual(fetched, ['https://book.example.org/config.json', 'https://book.example.org/pythia/config.json', 'https://book.example.org/pythia/notebooks.notebook-template.json']);
+  assert.equal(sent.find((m) => m.type === 'content:myst').location, '/notebooks/notebook-template.ipynb');
+  assert.equal(mystLinks(w).length, 1);
+});
+
+test('MyST: a page JSON larger than the read cap is read from its leading members (streamed)', async () => {
+  const w = pageWindow(fixture(`${MYST_DIR}/notebooks/notebook-template/index.html`), MYST_PAGE);
+  const big = JSON.parse(fixture(`${MYST_DIR}/notebooks.notebook-template.json`));
+  big.location = '/notebooks/big.ipynb';
+  big.mdast = {type: 'root', children: [{type: 'text', value: 'x'.repeat(3 * 1024 * 1024)}]};
+  const text = JSON.stringify(big);
+  let pulled = 0;
+  w.TextDecoder = TextDecoder;
+  w.fetch = async () => ({
+    ok: true,
+    status: 200,
+    body: new ReadableStream({
+      pull(controller) {
+        const chunk = text.slice(pulled, pulled + 65536);
+        pulled += chunk.length;
+        if (chunk) controller.enqueue(new TextEncoder().encode(chunk));
+        else controller.close();
+      },
+    }),
+  });
+  const {sent} = runContentScript(w, mystBackground());
+  await mystSettled(w);
+  w.history.pushState({}, '', '/cookbook-template/notebooks/big');
+  w.document.body.append(w.document.createElement('div'));
+  await mystSettled(w);
+  assert.equal(sent.filter((m) => m.type === 'content:myst').at(-1).location, '/notebooks/big.ipynb');
+  assert.ok(pulled < 1024 * 1024, `read ${pulled} bytes of ${text.length}`);
+});
+
+/** The fixture page with its rocket's popover open (Radix: aria-expanded, aria-controls → the popover). */
+function openForm(w, markup) {
+  const rocket = w.document.querySelector('button[aria-label="Launch in external computing interface"]');
+  rocket.setAttribute('aria-expanded', 'true');
+  const wrapper = w.document.createElement('div');
+  wrapper.setAttribute('data-radix-popper-content-wrapper', '');
+  wrapper.innerHTML = `<div role="dialog" id="${rocket.getAttribute('aria-controls')}">${markup}</div>`;
+  w.document.body.append(wrapper);
+  return wrapper;
+}
+
+test('MyST: the page\'s own launch form gets the hub when opened, the way React notices; once, and never over what the reader typed', async () => {
+  const w = pageWindow(fixture(`${MYST_DIR}/notebooks/notebook-template/index.html`), MYST_PAGE);
+  serveJson(w, {});
+  runContentScript(w, mystBackground());
+  await mystSettled(w);
+  const events = [];
+  w.document.addEventListener('input', (e) => events.push(['input', e.target.value]), true);
+  w.document.addEventListener('change', (e) => events.push(['change', e.target.value]), true);
+  const form = openForm(w, '<form><input class="myst-fm-launch-input" type="url" required></form>');
   await idle();
-  const link = () => w.document.querySelector('a.byob-myst-launch');
-  assert.ok(link());
-  link().remove(); // a re-render drops it
+  const input = form.querySelector('input');
+  assert.equal(input.value, HUB);
+  assert.deepEqual(events, [
+    ['input', HUB],
+    ['change', HUB],
+  ]);
+  input.value = '';
+  w.document.body.append(w.document.createElement('p'));
   await idle();
-  assert.ok(link(), 'put back');
-  w.history.pushState({}, '', '/cookbook-template/another-page'); // single-page navigation
-  w.document.body.append(w.document.createElement('div')); // any DOM change after it
+  assert.equal(input.value, '', 'a field the reader cleared stays clear');
+  form.remove();
+  const typed = openForm(w, '<form><input type="url" value="https://mine.example.org/"></form>');
   await idle();
-  assert.equal(link(), null, 'removed on another page');
+  assert.equal(typed.querySelector('input').value, 'https://mine.example.org/');
+});
+
+test('MyST, older form with Binder and JupyterHub tabs: the tab for the hub\'s kind is chosen, then filled', async () => {
+  const w = pageWindow(fixture(`${MYST_DIR}/notebooks/notebook-template/index.html`), MYST_PAGE);
+  serveJson(w, {});
+  runContentScript(w, mystBackground({kind: 'jupyterhub'}));
+  await mystSettled(w);
+  const form = openForm(
+    w,
+    `<div role="tablist"><button role="tab" id="r-trigger-binder" aria-selected="true">Binder</button><button role="tab" id="r-trigger-jupyterhub" aria-selected="false">JupyterHub</button></div>
+     <div id="panel"><input type="url" name="url"></div>`,
+  );
+  const hubTab = form.querySelector('#r-trigger-jupyterhub');
+  // The page's tabs switch on mousedown, like Radix's.
+  hubTab.addEventListener('mousedown', (e) => {
+    assert.equal(e.button, 0);
+    form.querySelector('#r-trigger-binder').setAttribute('aria-selected', 'false');
+    hubTab.setAttribute('aria-selected', 'true');
+    form.querySelector('#panel').innerHTML = '<input type="url" name="url" id="hub-url">';
+  });
+  await idle();
+  await idle();
+  assert.equal(form.querySelector('#hub-url')?.value, HUB);
+});
+
+test('MyST in private mode: the link does not name the hub, and the form is not filled', async () => {
+  const w = pageWindow(fixture(`${MYST_DIR}/notebooks/notebook-template/index.html`), MYST_PAGE);
+  serveJson(w, {});
+  const {sent} = runContentScript(w, mystBackground({mode: 'private'}));
+  await mystSettled(w);
+  const [link] = mystLinks(w);
+  assert.equal(link.getAttribute('href'), MYST);
+  assert.equal(link.textContent, 'mystLaunchOn|mystYourHub');
+  assert.equal(link.title, 'mystTitlePrivate');
+  const form = openForm(w, '<input class="myst-fm-launch-input" type="url">');
+  await idle();
+  assert.equal(form.querySelector('input').value, '');
+  // A click goes through the background.
+  const click = new w.MouseEvent('click', {bubbles: true, composed: true, cancelable: true, button: 0});
+  link.dispatchEvent(click);
+  assert.equal(click.defaultPrevented, true);
+  assert.deepEqual(sent.at(-1), {type: 'content:open', href: MYST, newTab: true});
 });

@@ -9,16 +9,18 @@ export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '
 export const fixturePages = path.resolve(root, '..', 'shared', 'fixtures', 'pages');
 
 const LAUNCH_LINKS = fs.readFileSync(path.join(root, 'extension', 'content', 'launch-links.js'), 'utf8');
+const MYST_DATA = fs.readFileSync(path.join(root, 'extension', 'content', 'myst-data.js'), 'utf8');
 const CONTENT = fs.readFileSync(path.join(root, 'extension', 'content', 'content.js'), 'utf8');
 
 /**
- * A window for `html` at `url`, with launch-links.js loaded.
+ * A window for `html` at `url`, with launch-links.js and myst-data.js loaded.
  * @param {string} html
  * @param {string} url
  */
 export function pageWindow(html, url) {
   const dom = new JSDOM(html, {url, runScripts: 'outside-only', pretendToBeVisual: true});
   dom.window.eval(LAUNCH_LINKS);
+  dom.window.eval(MYST_DATA);
   return dom.window;
 }
 

@@ -107,29 +107,3 @@ test('loading the script twice keeps one finder', () => {
   assert.equal(w.byobLaunchLinks, first);
   assert.equal(w.byobLaunchLinks.findCandidates(w.document).length, 1);
 });
-
-test('Jupyter Book 2 (MyST): the Binder config and page location come from the page data', () => {
-  const page = pageWindow(fixture('jb2-mystmd-1.7-cookbook-template/notebooks/notebook-template/index.html'), 'https://projectpythia.org/cookbook-template/notebooks/notebook-template');
-  const info = page.byobLaunchLinks.readMystLaunch(page.document);
-  assert.deepEqual(JSON.parse(JSON.stringify({binder: info.binder, location: info.location})), {
-    binder: {url: 'https://mybinder.org/', provider: 'github', repo: 'projectpythia/cookbook-template', ref: 'HEAD'},
-    location: '/notebooks/notebook-template.ipynb',
-  });
-  assert.equal(info.button.getAttribute('aria-label'), 'Launch in external computing interface');
-  const index = pageWindow(fixture('jb2-mystmd-1.7-cookbook-template/index.html'), 'https://projectpythia.org/cookbook-template/');
-  const root = index.byobLaunchLinks.readMystLaunch(index.document);
-  assert.equal(root?.binder.repo, 'projectpythia/cookbook-template');
-});
-
-test('MyST detection: not on Jupyter Book 1 pages, nor without a Binder config', () => {
-  const jb1 = pageWindow(fixture('jb1-sbt-1.1-cookbook-template/notebooks/notebook-template.html'), 'https://projectpythia.org/cookbook-template/notebooks/notebook-template.html');
-  assert.equal(jb1.byobLaunchLinks.readMystLaunch(jb1.document), null);
-  const bare = pageWindow(
-    `<meta name="generator" content="mystmd"><script>window.__remixContext = {"state":{"loaderData":{"routes/$":{"project":{},"page":{"location":"/x.md"}}}}};</script>`,
-    'https://book.example.org/x',
-  );
-  assert.equal(bare.byobLaunchLinks.readMystLaunch(bare.document), null);
-  const broken = pageWindow(`<meta name="generator" content="mystmd"><script>window.__remixContext = {not json};</script>`, 'https://book.example.org/x');
-  broken.console.warn = () => {};
-  assert.equal(broken.byobLaunchLinks.readMystLaunch(broken.document), null);
-});

@@ -179,6 +179,11 @@ export class ChromiumPage {
     if (colorScheme) await this.page.emulateMedia({colorScheme: null});
   }
 
+  /** Screenshot of one element (Playwright's selectors search open shadow roots too). */
+  async screenshotElement(selector, file) {
+    await this.page.locator(selector).first().screenshot({path: file});
+  }
+
   async close() {
     await this.page.close();
   }

@@ -228,7 +228,8 @@ export class FirefoxPage {
   /** @param {string} selector */
   async element(selector) {
     const res = await this.browser.send('script.evaluate', {
-      expression: `(() => { const el = document.querySelector(${JSON.stringify(selector)}); if (el) el.scrollIntoView({block: 'center'}); return el; })()`,
+      // Open shadow roots too (the extension's MyST link lives in one), as Playwright's selectors do.
+      expression: `(() => { const sel = ${JSON.stringify(selector)}; let el = document.querySelector(sel); if (!el) for (const host of document.querySelectorAll('*')) { el = host.shadowRoot?.querySelector(sel); if (el) break; } if (el) el.scrollIntoView({block: 'center'}); return el ?? null; })()`,
       target: {context: this.context},
       awaitPromise: false,
     });
@@ -284,6 +285,13 @@ export class FirefoxPage {
   async screenshot(file, {width, height} = {}) {
     if (width && height) await this.browser.send('browsingContext.setViewport', {context: this.context, viewport: {width, height}});
     const shot = await this.browser.send('browsingContext.captureScreenshot', {context: this.context, origin: 'document'});
+    fs.writeFileSync(file, Buffer.from(shot.data, 'base64'));
+  }
+
+  /** Screenshot of one element (open shadow roots searched too). */
+  async screenshotElement(selector, file) {
+    const element = await this.element(selector);
+    const shot = await this.browser.send('browsingContext.captureScreenshot', {context: this.context, clip: {type: 'element', element}});
     fs.writeFileSync(file, Buffer.from(shot.data, 'base64'));
   }
 
