@@ -41,7 +41,7 @@ $(JB1)/.requirements: tests/e2e/requirements-jb1.txt
 test-e2e: extension setup-browsers setup-e2e ## the built extension in headless Chromium and Firefox ESR
 	node --experimental-websocket tests/e2e/run.mjs
 
-screenshots: extension setup-browsers setup-e2e ## retake docs/img/options*.png and popup.png (the Chromium e2e run)
+screenshots: extension setup-browsers setup-e2e ## retake docs/img/options*.png, popup.png, myst*.png (the Chromium e2e run)
 	BYOB_E2E_SCREENSHOTS=docs node --experimental-websocket tests/e2e/run.mjs chromium
 
 run: extension setup-browsers setup-e2e ## a browser with the extension on the local sample book (BROWSER=firefox for Firefox; needs a display)

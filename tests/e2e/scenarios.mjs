@@ -272,6 +272,15 @@ export async function runScenarios(h, browser, env) {
     const listed = await ext(async (x, id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => globalThis.byobContent?.settled()}))[0].result, tabId);
     expectEqual([listed.active, listed.reason], [false, 'site-off'], 'content script state on a turned-off site');
     expectEqual(before, 'https://mybinder.org/v2/gh/byob-test/tiny-book/main?urlpath=lab/tree/book/analysis.ipynb', 'href on a turned-off site');
+    h.step('a MyST page of the turned-off site (also localhost): no launch link, its launch still listed');
+    const mystUrl = `${env.myst}notebooks/notebook-template/`;
+    const mystPage = await browser.open(mystUrl);
+    const mystTab = await ext(async (x, url) => (await x.tabs.query({})).find((t) => t.url === url)?.id, mystUrl);
+    const mystListed = await ext(async (x, id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => globalThis.byobContent?.settled()}))[0].result, mystTab);
+    expectEqual([mystListed.active, mystListed.reason, mystListed.links.map((l) => [l.source, l.status])], [false, 'site-off', [['myst', 'pending']]], 'content script state on a turned-off MyST page');
+    const shadowed = await mystPage.evaluate(() => [...document.querySelectorAll('*')].filter((e) => e.shadowRoot).length + document.querySelectorAll('a.byob-myst-launch').length);
+    expectEqual(shadowed, 0, 'nothing added to the MyST page');
+    await mystPage.close();
     h.step('turn it on again in the options page (sites list)');
     await options.bringToFront();
     await options.evaluate(() => {
