@@ -223,18 +223,25 @@
    * @returns {Site | null}
    */
   function siteFromContext(ctx, pathname) {
-    const loader = ctx?.state?.loaderData;
+    // Remix 2 (`state.loaderData`), or Remix 1 as older mystmd versions shipped it (`routeData`).
+    const loader = ctx?.state?.loaderData ?? ctx?.routeData;
     if (!loader || typeof loader !== 'object') return null;
     const root = loader.root ?? {};
     const routeKey = ['routes/$', 'routes/_index'].find((k) => loader[k]) ?? Object.keys(loader).find((k) => k.startsWith('routes/') && loader[k]?.page);
     const route = routeKey ? loader[routeKey] : null;
     const config = root.config ?? route?.config ?? null;
     const index = route?.project?.index ?? config?.projects?.[0]?.index ?? 'index';
-    const base = baseFor({pathname, baseUrl: root.BASE_URL, url: ctx.url, index});
+    let url = typeof ctx.url === 'string' ? ctx.url.replace(/[?#].*$/, '') : null;
+    const slug = route?.page?.slug;
+    if (url === null && typeof slug === 'string' && slug) {
+      // No URL in the data (Remix 1): the page's slug says where it is (`a.b` is /a/b).
+      url = slug === index ? `/${index}` : `/${slug.split('.').join('/')}`;
+    }
+    const base = baseFor({pathname, baseUrl: root.BASE_URL, url, index});
     /** @type {Site} */
     const site = {base, config, index, routeProject: route?.project ?? null, first: null};
-    if (route?.page && typeof ctx.url === 'string') {
-      const key = pageKey(ctx.url.replace(/[?#].*$/, ''), '');
+    if (route?.page && url !== null) {
+      const key = pageKey(url, '');
       const here = pageKey(pathname, base);
       const same = key === here || ((key === '' || key === index) && (here === '' || here === index));
       if (same) site.first = {key: here, page: route.page, project: route.project ?? projectFor(site, here)};

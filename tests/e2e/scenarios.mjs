@@ -346,6 +346,21 @@ export async function runScenarios(h, browser, env) {
     h.step('click the nbgitpuller link');
     await badges.click('#pull');
     await badges.waitFor((hub) => location.href.startsWith(hub) && location.href.includes('git-pull'), [HUB6], {what: 'the hub opened by the extension'});
+    h.step('a MyST page in private mode: "Launch on your hub", the original href, a click opens the hub');
+    const mystPage = await browser.open(`${env.myst}notebooks/notebook-template/`);
+    const mystLink = await mystPage.waitFor(
+      () => {
+        const a = document.querySelector('button[aria-label="Launch in external computing interface"]')?.parentElement?.shadowRoot?.querySelector('a.byob-myst-launch');
+        return a ? {href: a.getAttribute('href'), text: a.textContent, rewritten: a.hasAttribute('data-byob-original')} : null;
+      },
+      [],
+      {what: 'the MyST link in private mode'},
+    );
+    expectEqual(mystLink, {href: 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb', text: 'Launch on your hub', rewritten: false}, 'the MyST link in private mode');
+    await mystPage.click('a.byob-myst-launch');
+    const opened = await browser.waitForPage((u) => u.startsWith(HUB6) && /git-pull/.test(decodeURIComponent(u)), 15_000);
+    await opened.close();
+    await mystPage.close();
     h.step('back to rewrite mode');
     await options.bringToFront();
     await options.click('#mode-rewrite');

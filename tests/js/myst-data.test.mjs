@@ -189,3 +189,23 @@ test('the launch form: the open popover\'s URL field (newer and older markup) an
   assert.equal(field.className, 'myst-fm-launch-input');
   assert.equal(newer.byobMyst.formTab(field, 'jupyterhub'), null);
 });
+
+test('Remix 1 page data (older mystmd: `routeData`, no `url`): the page slug places the page', () => {
+  const ctx = readFixtureContext(NOTEBOOK);
+  const old = {routeData: ctx.state.loaderData};
+  const w = pageWindow('', 'https://projectpythia.org/');
+  const m = w.byobMyst;
+  const here = m.siteFromContext(old, '/cookbook-template/notebooks/notebook-template/');
+  assert.equal(here.base, '/cookbook-template');
+  assert.equal(here.first?.key, 'notebooks/notebook-template');
+  const moved = m.siteFromContext(old, '/pythia/notebooks/notebook-template/');
+  assert.equal(moved.base, '/pythia');
+  const elsewhere = m.siteFromContext(old, '/cookbook-template/notebooks/how-to-cite/');
+  assert.equal(elsewhere.first, null);
+});
+
+/** @param {string} html */
+function readFixtureContext(html) {
+  const w = pageWindow(html, 'https://projectpythia.org/');
+  return JSON.parse(JSON.stringify(w.byobMyst.readRemixContext(w.document)));
+}
