@@ -247,7 +247,7 @@
     pages: new Map(),
     /** rows that carry our shadow root @type {WeakMap<Element, ShadowRoot>} */
     hosts: new WeakMap(),
-    /** form fields we filled, tab lists we switched (once each) @type {WeakSet<Element>} */
+    /** form fields we filled, form tabs we chose (once each) @type {WeakSet<Element>} */
     touched: new WeakSet(),
     /** @type {ReturnType<typeof setTimeout> | null} */
     recheck: null,
@@ -262,7 +262,7 @@
 
   /** Cheap, run on every DOM change and navigation event: follow the page, keep our link, fill the form. */
   function mystCheck() {
-    if (!myst.enabled) return;
+    if (!myst.enabled || state.active === false) return;
     if (location.pathname !== myst.path) {
       myst.path = location.pathname;
       myst.loading = mystLoad(myst.path);

@@ -511,3 +511,14 @@ test('MyST in private mode: the link does not name the hub, and the form is not 
   assert.equal(click.defaultPrevented, true);
   assert.deepEqual(sent.at(-1), {type: 'content:open', href: MYST, newTab: true});
 });
+
+test('MyST: injected after the reader moved on (the inline data is the first page\'s): the page shown is read from its JSON', async () => {
+  // The root page's HTML, but the address is the notebook's: the site's router moved there.
+  const w = pageWindow(fixture(`${MYST_DIR}/index.html`), MYST_PAGE);
+  const fetched = serveJson(w, {'https://projectpythia.org/cookbook-template/notebooks.notebook-template.json': fixture(`${MYST_DIR}/notebooks.notebook-template.json`)});
+  const {sent} = runContentScript(w, mystBackground());
+  await mystSettled(w);
+  assert.deepEqual(fetched, ['https://projectpythia.org/cookbook-template/notebooks.notebook-template.json']);
+  assert.equal(sent.find((m) => m.type === 'content:myst').location, '/notebooks/notebook-template.ipynb');
+  assert.equal(mystLinks(w)[0].getAttribute('data-byob-original'), MYST);
+});
