@@ -1,0 +1,11 @@
+# The launch flows end to end (issue 5): the built extension in headless Chromium and Firefox ESR,
+# a reader's click on a course page's launch link followed to the notebook rendered in JupyterLab
+# on the real test servers (tests/e2e/flows.mjs, tests/e2e/flows/README.md).
+
+.PHONY: test-e2e-flows screenshots-flows
+
+test-e2e-flows: extension setup-browsers cli setup-servers ## launch flows in Chromium and Firefox: link → login → spawn → clone → notebook (~4-5 min)
+	node --experimental-websocket tests/e2e/flows.mjs
+
+screenshots-flows: extension setup-browsers cli setup-servers ## retake docs/img/notebook-opened.png (the notebook opened through the extension, Chromium)
+	BYOB_E2E_SCREENSHOTS=docs node --experimental-websocket tests/e2e/flows.mjs chromium --only='^hub6-a$$'
