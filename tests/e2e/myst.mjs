@@ -81,6 +81,7 @@ export async function runMystScenarios(h, browser, env) {
       }
     }, 15_000);
     const at = await tab.url();
+    h.step(`opened ${at}`);
     await tab.close();
     return at;
   };
@@ -108,8 +109,12 @@ export async function runMystScenarios(h, browser, env) {
     expect(link.title.includes(ORIGINAL) && /hub's environment/.test(link.title), `tooltip names the original and the warning: ${link.title}`);
     h.step('screenshot');
     await page.screenshotElement('#skip-to-frontmatter', path.join(env.screenshotDir, 'myst.png'));
-    h.step('click it');
-    await page.click('a.byob-myst-launch');
+    h.step('from the rocket, Tab reaches it; Enter opens it');
+    await page.evaluate(() => /** @type {HTMLElement} */ (document.querySelector('button[aria-label="Launch in external computing interface"]')).focus());
+    await page.press('Tab');
+    const focused = await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.className ?? document.activeElement?.className);
+    expectEqual(focused, 'byob-myst-launch', 'the focused element after Tab');
+    await page.press('Enter');
     await waitOpened(ON_HUB6);
   });
 

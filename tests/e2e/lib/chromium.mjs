@@ -158,6 +158,11 @@ export class ChromiumPage {
     await this.page.click(selector, {modifiers: alt ? ['Alt'] : []});
   }
 
+  /** Press one key (a Playwright key name: Tab, Enter, …) in the focused element. */
+  async press(key) {
+    await this.page.keyboard.press(key);
+  }
+
   /** Type into a text field like a user (replacing its content). */
   async fill(selector, text) {
     await this.page.fill(selector, '');

@@ -258,6 +258,13 @@ export class FirefoxPage {
     await this.browser.send('input.releaseActions', {context: this.context});
   }
 
+  /** Press one key (Tab, Enter, or a character) in the focused element. */
+  async press(key) {
+    const value = {Tab: '\uE004', Enter: '\uE007', Escape: '\uE00C'}[key] ?? key;
+    await this.browser.send('input.performActions', {context: this.context, actions: [{type: 'key', id: 'keyboard', actions: [{type: 'keyDown', value}, {type: 'keyUp', value}]}]});
+    await this.browser.send('input.releaseActions', {context: this.context});
+  }
+
   /** Type into a text field like a user (replacing its content). */
   async fill(selector, text) {
     await this.evaluate((sel) => {
