@@ -132,7 +132,11 @@ export class Runner {
     }
     const failedStep = f.current;
     let details = '';
-    if (error) details = await this.describe(f, error);
+    if (error) {
+      // where things stood when the step failed, before the cleanups add to the logs
+      details = await this.describe(f, error);
+      for (const log of failedStep?.logs ?? []) details += `\n${f.logTail(log)}`;
+    }
     const tc = Date.now();
     // Close the flow's tabs first (a JupyterLab tab keeps talking to its server), then undo.
     for (const tab of f.tabs) await closeTab(tab);
@@ -162,7 +166,6 @@ export class Runner {
     console.log(`     ${message.split('\n').join('\n     ')}`);
     if (!(error instanceof FlowFailure) && error instanceof Error && error.stack) console.log(`     ${error.stack.split('\n').slice(1, 4).join('\n     ')}`);
     if (details) console.log(details);
-    for (const log of failedStep?.logs ?? []) console.log(f.logTail(log));
     return false;
   }
 
