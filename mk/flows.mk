@@ -4,8 +4,8 @@
 
 .PHONY: test-e2e-flows screenshots-flows
 
-test-e2e-flows: extension setup-browsers cli setup-servers ## launch flows in Chromium and Firefox: link → login → spawn → clone → notebook (~4-5 min)
+test-e2e-flows: setup-npm extension setup-browsers cli setup-servers ## launch flows in Chromium and Firefox: link → login → spawn → clone → notebook (~4-5 min)
 	node --experimental-websocket tests/e2e/flows.mjs
 
-screenshots-flows: extension setup-browsers cli setup-servers ## retake docs/img/notebook-opened.png (the notebook opened through the extension, Chromium)
+screenshots-flows: setup-npm extension setup-browsers cli setup-servers ## retake docs/img/notebook-opened.png (the notebook opened through the extension, Chromium)
 	BYOB_E2E_SCREENSHOTS=docs node --experimental-websocket tests/e2e/flows.mjs chromium --only='^hub6-a$$'
