@@ -2,9 +2,11 @@
 # a reader's click on a course page's launch link followed to the notebook rendered in JupyterLab
 # on the real test servers (tests/e2e/flows.mjs, tests/e2e/flows/README.md).
 
+TEST_TARGETS += test-e2e-flows
+
 .PHONY: test-e2e-flows screenshots-flows
 
-test-e2e-flows: setup-npm extension setup-browsers cli setup-servers ## launch flows in Chromium and Firefox: link → login → spawn → clone → notebook (~4-5 min)
+test-e2e-flows: setup-npm extension setup-browsers cli setup-servers ## launch flows in Chromium and Firefox: link → login → spawn → clone → notebook (3-4.5 min)
 	node --experimental-websocket tests/e2e/flows.mjs
 
 screenshots-flows: setup-npm extension setup-browsers cli setup-servers ## retake docs/img/notebook-opened.png (the notebook opened through the extension, Chromium)
