@@ -7,7 +7,7 @@
  *
  * Every listener is registered synchronously at the top level (a worker woken by an event
  * must find its listener), the Wasm starts loading at import time, and handlers await it
- * (a top-level await would leave the first messages unanswered; PLATFORM.md).
+ * (a top-level await would leave the first messages unanswered; docs/platform.md).
  */
 import {ext} from './api.js';
 import * as core from './core.js';

@@ -6,7 +6,7 @@
  *
  * Loading starts at import time (`ready`), and every export awaits it, so callers never see a
  * half-initialised module. The import is static: service workers forbid dynamic import(), and
- * a top-level `await` in the service worker would leave messages unanswered (PLATFORM.md).
+ * a top-level `await` in the service worker would leave messages unanswered (docs/platform.md).
  *
  * Shapes in and out are the JSON contracts of docs/contracts.md; the core throws an Error whose
  * message names what was wrong.

@@ -17,7 +17,7 @@ servers-stop: ## stop the test servers that servers-start started
 	@tests/servers/stop.sh
 
 # Stops only the servers this target started, whatever the outcome of the checks.
-test-servers: setup-servers ## smoke-test the servers against the probe shapes of SPEC.md section 1
+test-servers: setup-servers ## smoke-test the servers against the probe shapes of docs/protocols.md §1
 	@started=$$(mktemp); trap '[ -s "$$started" ] && tests/servers/stop.sh $$(cat "$$started"); rm -f "$$started"' EXIT; \
 	tests/servers/start.sh --record "$$started" && tests/servers/check-servers.sh
 

@@ -1,4 +1,4 @@
-//! Public BinderHubs recognised without a network call (SPEC.md section 1).
+//! Public BinderHubs recognised without a network call (docs/protocols.md §1).
 
 /// Known public BinderHubs: (host, base path). The mybinder.org federation, its former
 /// members still seen in links, and other public BinderHubs seen in books.

@@ -1,4 +1,4 @@
-//! The canonical launch model (DESIGN.md section 2): every link form parses into a
+//! The canonical launch model (docs/design.md §2): every link form parses into a
 //! [`Launch`], every target renders a [`Launch`] back into a URL.
 
 use serde::{Deserialize, Serialize};
@@ -144,7 +144,7 @@ pub struct Open {
     pub ui: Ui,
 }
 
-/// One launch link, whatever its form (DESIGN.md section 2). Serialised as camelCase JSON.
+/// One launch link, whatever its form (docs/design.md §2). Serialised as camelCase JSON.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Launch {
     /// The launch protocol of the link as written.

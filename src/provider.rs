@@ -1,4 +1,4 @@
-//! The nine BinderHub repository providers (SPEC.md section 2): how each reads and writes
+//! The nine BinderHub repository providers (docs/protocols.md §2): how each reads and writes
 //! the `<spec>` part of `v2/<provider>/<spec>`, and how a git provider's repository is cloned.
 
 use crate::encoding::{decode, encode_component, encode_path_value};

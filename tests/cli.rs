@@ -1,4 +1,4 @@
-//! The `byob` command as a user runs it: output, stderr and exit codes (DESIGN.md section 7).
+//! The `byob` command as a user runs it: output, stderr and exit codes (docs/design.md §7).
 #![cfg(not(target_arch = "wasm32"))]
 
 use std::io::Write;

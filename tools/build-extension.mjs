@@ -23,7 +23,7 @@ const SKIP = new Set(['NEEDS-FROM-CORE.md', 'README.md']);
 /** From wasm-bindgen's output, only what the extension loads. */
 const PKG_FILES = ['byob.js', 'byob_bg.wasm'];
 const ICON_SIZES = [16, 32, 48, 128];
-const ZIP_BUDGET = 300 * 1024; // DESIGN.md section 10
+const ZIP_BUDGET = 300 * 1024; // docs/design.md §10
 
 export function manifestFor(browser, source) {
   const m = structuredClone(source);

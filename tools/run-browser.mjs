@@ -22,7 +22,7 @@ if (!process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
 }
 
 const bookDir = buildBook(root);
-const site = await serveSite({bookDir, siteDir: path.join(root, 'tests', 'e2e', 'site'), mystDir: path.resolve(root, '..', 'shared', 'fixtures', 'pages', 'jb2-mystmd-1.7-cookbook-template')});
+const site = await serveSite({bookDir, siteDir: path.join(root, 'tests', 'e2e', 'site'), mystDir: path.join(root, 'tests', 'fixtures', 'pages', 'jb2-mystmd-1.7-cookbook-template')});
 const start = `${site.url}book/analysis.html`;
 console.log(`make run: the sample book is at ${start} (also ${site.url}pages/badges.html)`);
 

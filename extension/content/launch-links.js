@@ -17,7 +17,7 @@
   if (/** @type {any} */ (globalThis).byobLaunchLinks) return;
 
   /**
-   * The three generations of Jupyter Book 1 launch menus (SPEC section 5), each with an
+   * The three generations of Jupyter Book 1 launch menus (docs/protocols.md §5), each with an
    * example of the markup it matches.
    */
   const LAUNCH_MENUS = [

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * Reading the launch inputs of a Jupyter Book 2 (MyST) page as data (SPEC.md section 5). A plain
+ * Reading the launch inputs of a Jupyter Book 2 (MyST) page as data (docs/protocols.md §5). A plain
  * script (no modules, no Wasm, no storage, no page code executed): it defines
  * `globalThis.byobMyst` for content.js and the unit tests.
  *

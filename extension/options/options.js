@@ -12,7 +12,7 @@ import * as core from '../core.js';
 import {originPattern} from '../detect.js';
 import {ALL_SITES} from '../site-access.js';
 import {errorMessage, loadSettings, saveSettings, settingsChanged, updateSettings} from '../settings.js';
-import {localize, t} from '../shared/i18n.js';
+import {localize, t} from '../ui/i18n.js';
 
 /** @param {string} id */
 const $ = (id) => /** @type {any} */ (document.getElementById(id));

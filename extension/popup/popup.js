@@ -14,7 +14,7 @@ import * as core from '../core.js';
 import {isSiteDisabled} from '../messages.js';
 import {CONTENT_SCRIPT_FILES} from '../site-access.js';
 import {errorMessage, loadSettings, settingsChanged, updateSettings} from '../settings.js';
-import {localize, t} from '../shared/i18n.js';
+import {localize, t} from '../ui/i18n.js';
 
 /** @param {string} id */
 const $ = (id) => /** @type {any} */ (document.getElementById(id));

@@ -2,7 +2,7 @@
 //! BinderHubs). A full BinderHub also serves UI pages (`window.pageConfig`, and a 200 HTML
 //! catch-all for `hub/api/`); the API-only binderhub-service serves none.
 //!
-//! Examples (SPEC.md section 1): `{"builder_info": {"build_image": "quay.io/jupyterhub/repo2docker:…"},
+//! Examples (docs/protocols.md §1): `{"builder_info": {"build_image": "quay.io/jupyterhub/repo2docker:…"},
 //! "binderhub": "0.2.0+1763.gfaafab2", "builder": "quay.io/…"}` and the 2019–2023 shape
 //! `{"builder": …, "binderhub": …}`.
 

@@ -1,4 +1,4 @@
-//! Hub detection, sans-IO (DESIGN.md section 4): [`probe_plan`] says which requests to make,
+//! Hub detection, sans-IO (docs/design.md §4): [`probe_plan`] says which requests to make,
 //! the caller makes them all in parallel, [`classify`] reads the answers. One file per hub kind.
 
 mod binderhub;

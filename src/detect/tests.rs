@@ -1,4 +1,4 @@
-//! Classification of the response shapes in SPEC.md section 1, traps included.
+//! Classification of the response shapes in docs/protocols.md §1, traps included.
 
 use super::*;
 

@@ -1,6 +1,6 @@
 //! Jupyter Book 2 (MyST) pages have no launch link: the page data holds the project's
 //! `thebe.binder` config (`url`, `provider`, `repo`, `ref`) and the page's `location`
-//! (SPEC.md section 5). [`myst_binder_link`] builds the Binder link myst-theme would open —
+//! (docs/protocols.md §5). [`myst_binder_link`] builds the Binder link myst-theme would open —
 //! without its `lab/tree//` double slash and with a GitLab namespace encoded as BinderHub
 //! needs — so that it is rewritten like any other launch link.
 

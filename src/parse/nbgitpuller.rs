@@ -1,5 +1,5 @@
 //! nbgitpuller links: `<hub>hub/user-redirect/git-pull?repo=…&branch=…&urlpath=…`, the older
-//! `<hub>user-redirect/git-pull`, and a plain server's `<server>git-pull` (SPEC.md section 3).
+//! `<hub>user-redirect/git-pull`, and a plain server's `<server>git-pull` (docs/protocols.md §3).
 
 use super::{base_url, split_urlpath, Claim, Form};
 use crate::encoding::{get, pairs};

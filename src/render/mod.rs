@@ -1,4 +1,4 @@
-//! Rendering a [`Launch`] for a target hub, and rewriting a link (DESIGN.md section 3).
+//! Rendering a [`Launch`] for a target hub, and rewriting a link (docs/design.md §3).
 //! One file per target kind: [`binderhub`] renders `v2/…` links, [`nbgitpuller`] renders
 //! `git-pull` links for a JupyterHub or a Jupyter Server.
 
@@ -167,7 +167,7 @@ pub fn rewrite_repo_link(input: &str, target: &Target) -> Rewrite {
     out
 }
 
-/// The byte-for-byte conversion of DESIGN.md section 3: a binder link on a BinderHub and an
+/// The byte-for-byte conversion of docs/design.md §3: a binder link on a BinderHub and an
 /// nbgitpuller link on a JupyterHub keep their path and query exactly, unless parsing had to
 /// repair the link or the reader's interface preference changes where it opens.
 fn verbatim_tail(url: &url::Url, launch: &Launch, target: &Target) -> Option<String> {

@@ -1,4 +1,4 @@
-//! The rewrite table of DESIGN.md section 3, one test per row, with exact outputs.
+//! The rewrite table of docs/design.md §3, one test per row, with exact outputs.
 
 use super::*;
 use crate::Target;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // `make bench-ext`: the extension's costs in headless Chromium, as ratios from one run
-// (DESIGN.md section 10), written into docs/benchmarks.md.
+// (docs/design.md §10), written into docs/benchmarks.md.
 //
 //  1. Content script on a generated page of 10,000 links, 1,000 of them launch links:
 //     main-thread time of the content script (its own entry points, timed by itself),
@@ -202,7 +202,7 @@ function report(rows) {
   const version = fs.readFileSync('/proc/version', 'utf8').split(' ')[2];
   const date = new Date().toISOString().slice(0, 10);
   const table = [
-    '| measure | this run | floor / baseline | ratio | budget (DESIGN §10) |',
+    '| measure | this run | floor / baseline | ratio | budget (docs/design.md §10) |',
     '|---|---|---|---|---|',
     `| content script, ${LINKS.toLocaleString('en')} links with ${LAUNCH.toLocaleString('en')} launch links: main-thread time | ${f(rows.content.content)} ms | \`querySelectorAll('a[href]')\` + every \`href\`: ${f(rows.content.floor)} ms | ${r(rows.content.content / rows.content.floor)}x | ≤ 2x |`,
     `| same page: load to the last link rewritten (wall) | ${f(rows.content.wall)} ms | | | |`,

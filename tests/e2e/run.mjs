@@ -34,7 +34,7 @@ async function main() {
   const ports = readPorts();
   console.log('e2e: building the Jupyter Book 1 test book');
   const bookDir = buildBook(root);
-  const mystDir = path.resolve(root, '..', 'shared', 'fixtures', 'pages', 'jb2-mystmd-1.7-cookbook-template');
+  const mystDir = path.join(root, 'tests', 'fixtures', 'pages', 'jb2-mystmd-1.7-cookbook-template');
   const site = await serveSite({bookDir, siteDir: path.join(root, 'tests', 'e2e', 'site'), mystDir});
   console.log('e2e: writing the Jupyter Book 2 (MyST) test sites');
   const mystSite = await serveMystSites(await buildMystSites(root, mystDir, {gitUrl: ports.GIT_URL}));

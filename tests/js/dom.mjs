@@ -6,7 +6,7 @@ import {fileURLToPath} from 'node:url';
 import {JSDOM} from 'jsdom';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
-export const fixturePages = path.resolve(root, '..', 'shared', 'fixtures', 'pages');
+export const fixturePages = path.join(root, 'tests', 'fixtures', 'pages');
 
 const LAUNCH_LINKS = fs.readFileSync(path.join(root, 'extension', 'content', 'launch-links.js'), 'utf8');
 const MYST_DATA = fs.readFileSync(path.join(root, 'extension', 'content', 'myst-data.js'), 'utf8');

@@ -1,6 +1,6 @@
 // Reading Jupyter Book 2 (MyST) launch inputs as data (extension/content/myst-data.js): the
-// real deployed mystmd 1.7 pages of ../shared/fixtures/pages, served where they were built
-// for (/cookbook-template/) and from the origin's root, and the variants the SPEC names.
+// real deployed mystmd 1.7 pages of tests/fixtures/pages, served where they were built
+// for (/cookbook-template/) and from the origin's root, and the variants docs/protocols.md §5 names.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {fixture, pageWindow} from './dom.mjs';
@@ -112,7 +112,7 @@ test('a site of several projects: the first path segment names the project', () 
   assert.equal(m.pageJsonUrl(s, 'alpha', 'https://books.example.org'), 'https://books.example.org/site/alpha/intro.json');
 });
 
-test('launch inputs: the SPEC\'s providers pass through; no Binder config or no location is no launch; MyST Markdown with a kernel is a notebook', () => {
+test('launch inputs: the documented providers pass through; no Binder config or no location is no launch; MyST Markdown with a kernel is a notebook', () => {
   const w = pageWindow('', 'https://book.example.org/');
   const m = w.byobMyst;
   const project = (binder) => ({thebe: {binder}});

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""A stand-in for BinderHub, written from the shapes in shared/SPEC.md section 1.
+"""A stand-in for BinderHub, written from the shapes in docs/protocols.md section 1.
 
 No registry reachable here ships a current BinderHub, so the test servers play its public
 surface with the standard library only:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Smoke test of the running test servers: each answers the discovery probes of SPEC.md
+# Smoke test of the running test servers: each answers the discovery probes of docs/protocols.md
 # section 1 with the shape its real counterpart has, so tests built on them test something real.
 #   tests/servers/check-servers.sh        (servers must be up: tests/servers/start.sh, or
 #                                          `make test-servers`, which starts and stops them)

@@ -595,7 +595,7 @@ export async function runFlows(run, browser, env) {
 
   /**
    * Click a link converted for the BinderHub; the stand-in's launch page opens, and its record
-   * of the request has the spec and query a BinderHub needs (SPEC.md section 2).
+   * of the request has the spec and query a BinderHub needs (docs/protocols.md §2).
    * @param {Flow} f
    * @param {typeof binderCases[number]} c
    * @param {'launch' | 'private'} how

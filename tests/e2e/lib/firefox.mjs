@@ -1,7 +1,7 @@
 // Headless Firefox ESR driven over WebDriver BiDi (Node's built-in WebSocket: run node with
 // --experimental-websocket on Node 20), behind the same small interface as chromium.mjs.
 //
-// Facts this relies on (PLATFORM.md and found here):
+// Facts this relies on (docs/platform.md and found here):
 //  - `webExtension.install {type: "path"}` installs the unpacked extension temporarily;
 //  - `extensions.webextensions.uuids` in user.js fixes the moz-extension:// origin;
 //  - `extensions.webextOptionalPermissionPrompts = false` grants permissions.request() with no

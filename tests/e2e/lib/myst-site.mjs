@@ -1,7 +1,7 @@
 // The Jupyter Book 2 (MyST) sites the e2e tests browse, written into build/e2e-myst/ and
 // served over HTTP on their own port (the fixture pages expect to be served from `/`):
 //
-//   /                     the real deployed mystmd 1.7 pages of ../shared/fixtures/pages, unchanged
+//   /                     the real deployed mystmd 1.7 pages of tests/fixtures/pages, unchanged
 //                         (their BASE_URL says /cookbook-template: the base is found another way)
 //   /cookbook-template/   the same, where they were built for (BASE_URL fits)
 //   /old/                 older markup: no `myst-fm-*` classes (myst-theme before 1.0)
@@ -12,7 +12,7 @@
 //                         server-rendered and hydrated, moving between three pages (two
 //                         notebooks and the README) without reloading, as MyST sites do
 //
-// Each variant is the real fixture with only the SPEC facts it is about changed: the inline
+// Each variant is the real fixture with only the protocol facts (docs/protocols.md §5) it is about changed: the inline
 // `window.__remixContext` JSON (BASE_URL, project.thebe), the markup, config.json. The site
 // stylesheet the pages name (not in the fixture) is served as myst-app/theme-standin.css.
 import fs from 'node:fs';
@@ -38,7 +38,7 @@ function writeContext(html, ctx) {
 
 /**
  * @param {string} root the repository
- * @param {string} fixtureDir ../shared/fixtures/pages/jb2-mystmd-1.7-cookbook-template
+ * @param {string} fixtureDir tests/fixtures/pages/jb2-mystmd-1.7-cookbook-template
  * @param {{gitUrl: string}} opts
  * @returns {Promise<string>} the directory to serve
  */

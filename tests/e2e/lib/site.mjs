@@ -35,7 +35,7 @@ export function buildBook(root) {
  *   /book/…           the built book
  *   /pages/…          tests/e2e/site (badges, late links)
  *   /strict/…         the same pages with `Content-Security-Policy: script-src 'self'`
- *   /myst/…           a real Jupyter Book 2 (mystmd) page from ../shared/fixtures/pages (no JS bundles)
+ *   /myst/…           a real Jupyter Book 2 (mystmd) page from tests/fixtures/pages (no JS bundles)
  *   /v2/…             a stand-in launch target, so Alt-click on a localhost Binder link lands somewhere
  * @param {{bookDir: string, siteDir: string, mystDir: string}} dirs
  * @returns {Promise<{url: string, close: () => Promise<void>}>}
