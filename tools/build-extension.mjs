@@ -53,7 +53,7 @@ function copyTree(from, to) {
 
 function listFiles(dir, base = dir) {
   const out = [];
-  for (const entry of fs.readdirSync(dir, {withFileTypes: true}).sort((x, y) => x.name.localeCompare(y.name))) {
+  for (const entry of fs.readdirSync(dir, {withFileTypes: true}).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
     const p = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...listFiles(p, base));
     else out.push(path.relative(base, p).split(path.sep).join('/'));
@@ -61,14 +61,26 @@ function listFiles(dir, base = dir) {
   return out;
 }
 
-function zipDir(dir, file) {
+/** Every archive the build writes has this one timestamp: the bytes depend only on the files. */
+export const ZIP_MTIME = new Date('2025-01-01T00:00:00Z');
+
+/**
+ * Write a reproducible zip: entries in the order given (callers sort them by code unit, not by
+ * locale), one fixed timestamp, permissions from `mode` (default 0644).
+ * @param {{path: string, name: string, mode?: number}[]} entries
+ * @param {string} file
+ */
+export function writeZip(entries, file) {
   return new Promise((resolve, reject) => {
     const zip = new yazl.ZipFile();
-    const mtime = new Date('2025-01-01T00:00:00Z'); // reproducible archives
-    for (const rel of listFiles(dir)) zip.addFile(path.join(dir, rel), rel, {mtime, mode: 0o100644});
+    for (const e of entries) zip.addFile(e.path, e.name, {mtime: ZIP_MTIME, mode: e.mode ?? 0o100644});
     zip.end();
     zip.outputStream.pipe(fs.createWriteStream(file)).on('close', resolve).on('error', reject);
   });
+}
+
+function zipDir(dir, file) {
+  return writeZip(listFiles(dir).map((rel) => ({path: path.join(dir, rel), name: rel})), file);
 }
 
 async function main() {
