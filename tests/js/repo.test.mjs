@@ -68,3 +68,12 @@ test('`make version` sets the version in every file and opens the changelog sect
     fs.rmSync(dir, {recursive: true, force: true});
   }
 });
+
+test('every corpus link cites a public location, or says plainly that none was recorded', () => {
+  const rows = fs.readFileSync(path.join(root, 'tests', 'fixtures', 'links.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const cited = (/** @type {string} */ s) =>
+    /^(https?:\/\/\S+|[\w.-]+\/[\w.-]+(@[0-9a-f]{7,40})?:\S+|seen in public code search; location not recorded)( \(.+\))?$/.test(s);
+  const bad = rows.filter((r) => typeof r.source !== 'string' || !cited(r.source)).map((r) => `${r.url}: ${r.source}`);
+  assert.deepEqual(bad, []);
+  assert.ok(rows.length >= 400, `${rows.length} rows`);
+});
