@@ -133,7 +133,7 @@ async function broadcastRefresh() {
 async function handle(message, sender) {
   switch (message.type) {
     case CONTENT_REWRITE:
-      return rewriteForPage(message.hrefs, sender);
+      return rewriteForPage(message.hrefs, sender, message.refused);
     case CONTENT_OPEN:
       return openForPage(message.href, message.newTab, sender);
     case CONTENT_MYST:
@@ -176,8 +176,10 @@ async function pageTarget(settings, sender) {
 /**
  * @param {string[]} hrefs
  * @param {any} sender
+ * @param {Record<number, string>} [refused] hrefs the message guard refused, by index: answered
+ *   as invalid with that reason, never handed to the core
  */
-async function rewriteForPage(hrefs, sender) {
+async function rewriteForPage(hrefs, sender, refused = {}) {
   const settings = await currentSettings();
   const {target, reason} = await pageTarget(settings, sender);
   if (!target) return {ok: true, active: false, reason};
@@ -189,7 +191,9 @@ async function rewriteForPage(hrefs, sender) {
     mode: settings.mode,
     hub: hubName(settings),
     // In private mode the page never learns the user's hub: outputs stay in the background.
-    results: rewrites.map((/** @type {any} */ r) => ({status: r.status, output: hidden ? null : r.output, reason: r.reason, warnings: r.warnings ?? []})),
+    results: rewrites.map((/** @type {any} */ r, /** @type {number} */ i) =>
+      i in refused ? {status: 'invalid', output: null, reason: refused[i], warnings: []} : {status: r.status, output: hidden ? null : r.output, reason: r.reason, warnings: r.warnings ?? []},
+    ),
   };
 }
 
@@ -226,11 +230,13 @@ async function openForPage(href, newTab, sender) {
   const {target} = await pageTarget(settings, sender);
   if (!target) return {ok: true, opened: false};
   const [rewrite] = await core.rewriteBatch([href], target);
-  if (rewrite?.status !== 'rewritten' || !rewrite.output) return {ok: true, opened: false};
+  // Rewritten: the converted URL. Unchanged: the core found the link already on the reader's hub.
+  const url = rewrite?.status === 'rewritten' ? rewrite.output : rewrite?.status === 'unchanged' ? href : null;
+  if (!url) return {ok: true, opened: false, error: rewrite?.reason ?? null};
   if (newTab) {
-    await ext.tabs.create({url: rewrite.output, openerTabId: sender.tab.id, index: sender.tab.index + 1});
+    await ext.tabs.create({url, openerTabId: sender.tab.id, index: sender.tab.index + 1});
   } else {
-    await ext.tabs.update(sender.tab.id, {url: rewrite.output});
+    await ext.tabs.update(sender.tab.id, {url});
   }
   return {ok: true, opened: true};
 }
