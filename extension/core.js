@@ -141,3 +141,12 @@ export function settingsValidate(value) {
 export function settingsMigrate(value) {
   return call('settingsMigrate', () => wasm.settingsMigrate(value));
 }
+
+/**
+ * What importing a settings file would do over the settings in use (nothing stored).
+ * @param {any} current the settings in use @param {unknown} file the parsed file
+ * @returns {Promise<{settings: any, changes: {field: string, from: any, to: any}[], refused: {field: string, reason: string}[]}>}
+ */
+export function settingsImport(current, file) {
+  return call('settingsImport', () => wasm.settingsImport(current, file));
+}

@@ -13,7 +13,7 @@ import {ext} from '../api.js';
 import * as core from '../core.js';
 import {hrefRefusal, isSiteDisabled} from '../messages.js';
 import {CONTENT_SCRIPT_FILES} from '../site-access.js';
-import {errorMessage, loadSettings, settingsChanged, updateSettings} from '../settings.js';
+import {errorMessage, loadState, settingsChanged, updateSettings} from '../settings.js';
 import {localize, t} from '../ui/i18n.js';
 
 /** @param {string} id */
@@ -59,7 +59,12 @@ async function targetTab() {
 }
 
 async function refresh() {
-  settings = await loadSettings();
+  const state = await loadState();
+  settings = state.settings;
+  // Settings of a newer version (another device) are kept untouched; say so.
+  const notice = $('settings-notice');
+  notice.hidden = state.newer === null;
+  notice.textContent = state.newer === null ? '' : t('settingsNewer', [String(state.newer)]);
   renderHub();
   await renderPage();
 }

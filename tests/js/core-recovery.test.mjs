@@ -4,14 +4,9 @@
 // would leave it), after which every call into it fails with a WebAssembly.RuntimeError.
 import {test, before} from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import {pathToFileURL} from 'node:url';
 import {patchGlue} from '../../tools/build-extension.mjs';
-import {root} from './dom.mjs';
+import {extensionModules} from './ext-modules.mjs';
 
-const PKG = path.join(root, 'build', 'pkg');
 const TARGET = {kind: 'jupyterhub', url: 'https://hub.example.edu/'};
 const BINDER = 'https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb';
 /** @type {any} */
@@ -20,23 +15,9 @@ let core;
 let glue;
 
 before(async () => {
-  assert.ok(fs.existsSync(path.join(PKG, 'byob.js')), 'build/pkg is missing: run `make wasm` first');
-  // The layout of dist/<browser>/: core.js beside pkg/ with the patched glue.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'byob-core-'));
-  fs.mkdirSync(path.join(dir, 'pkg'));
-  fs.writeFileSync(path.join(dir, 'pkg', 'byob.js'), patchGlue(fs.readFileSync(path.join(PKG, 'byob.js'), 'utf8')));
-  fs.copyFileSync(path.join(PKG, 'byob_bg.wasm'), path.join(dir, 'pkg', 'byob_bg.wasm'));
-  fs.copyFileSync(path.join(root, 'extension', 'core.js'), path.join(dir, 'core.js'));
-  fs.writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}');
-  // Node's fetch has no file: URLs; the browser fetches the extension's own file.
-  const realFetch = globalThis.fetch;
-  globalThis.fetch = async (url, init) => {
-    const u = String(url);
-    if (!u.startsWith('file:')) return realFetch(url, init);
-    return new Response(fs.readFileSync(new URL(u)), {headers: {'content-type': 'application/wasm'}});
-  };
-  core = await import(pathToFileURL(path.join(dir, 'core.js')).href);
-  glue = await import(pathToFileURL(path.join(dir, 'pkg', 'byob.js')).href);
+  const load = await extensionModules();
+  core = await load('core.js');
+  glue = await load('pkg/byob.js');
 });
 
 /** Overwrite the live instance's memory: every pointer it then reads is out of bounds. */
