@@ -11,7 +11,7 @@
  */
 import {ext} from './api.js';
 import * as core from './core.js';
-import {answersWithoutCors, originPattern, performProbes} from './detect.js';
+import {answersWithoutCors, describeFailure, originPattern, performProbes, watchNetworkErrors} from './detect.js';
 import {BACKGROUND_REFRESH, CONTENT_MYST, CONTENT_OPEN, CONTENT_REWRITE, PAGE_DETECT, PAGE_SYNC_ACCESS, checkMessage, isSiteDisabled} from './messages.js';
 import {injectInto, syncContentScripts} from './site-access.js';
 import {errorMessage, loadSettings, settingsChanged} from './settings.js';
@@ -251,7 +251,15 @@ async function detect(input) {
   const plan = await core.probePlan(input);
   if (plan.known) return {ok: true, detection: plan.known, access: await accessFor(plan.known.url ?? plan.candidates[0]), answersWithoutAccess: false};
   const started = Date.now();
-  const responses = await performProbes(plan);
+  // The browser's own error codes (TLS, DNS, refused, redirect loop) for these requests: fetch
+  // reports every network failure alike.
+  const watch = watchNetworkErrors(ext.webRequest, plan.probes.map((/** @type {{url: string}} */ p) => p.url));
+  let responses;
+  try {
+    responses = await performProbes(plan, {networkError: watch.networkError});
+  } finally {
+    watch.stop();
+  }
   const detection = await core.classify(plan, responses);
   const access = await accessFor(detection.url ?? plan.candidates[0]);
   // Every probe failed and the extension may not read this origin: find out whether the
@@ -260,7 +268,8 @@ async function detect(input) {
   if (!access.granted && responses.every((r) => r.status === 0)) {
     answersWithoutAccess = (await Promise.all(plan.candidates.map((/** @type {string} */ c) => answersWithoutCors(c)))).some(Boolean);
   }
-  return {ok: true, detection, access, answersWithoutAccess, ms: Date.now() - started};
+  const failure = detection.kind === 'unknown' ? describeFailure(responses, detection) : null;
+  return {ok: true, detection, access, answersWithoutAccess, failure, ms: Date.now() - started};
 }
 
 /** @param {string} url */

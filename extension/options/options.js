@@ -144,6 +144,7 @@ function renderDetect(reply) {
   box.removeAttribute('data-kind');
   box.removeAttribute('data-version');
   box.removeAttribute('data-state');
+  box.removeAttribute('data-failure');
   $('allow-check').hidden = true;
   if (!reply) return;
   if (reply.pending) {
@@ -166,7 +167,9 @@ function renderDetect(reply) {
       box.append(span(t('detectNeedsAccess', [reply.access.pattern]), 'warn'));
       $('allow-check').hidden = false;
     } else {
-      box.append(span(d.message || t('detectUnknown'), 'bad'));
+      // What went wrong, told apart (timeout, refused, certificate, redirect loop, HTTP error, not a hub).
+      if (reply.failure) box.dataset.failure = reply.failure.kind;
+      box.append(span(reply.failure?.message ?? (d.message || t('detectUnknown')), 'bad'));
     }
     return;
   }
@@ -337,7 +340,7 @@ function onRecheck(hub) {
     }
     const d = reply.detection;
     if (d.kind === 'unknown') {
-      showStatus(status, t('recheckUnreachable', [hub.name, d.message ?? '']), 'bad');
+      showStatus(status, t('recheckUnreachable', [hub.name, reply.failure?.message ?? d.message ?? '']), 'bad');
       return;
     }
     settings = await updateSettings((s) => {
