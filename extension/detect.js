@@ -28,11 +28,12 @@ export const PROBE_MAX_BYTES = 256 * 1024;
 
 /**
  * The browser's network error codes by kind: Chromium's `net::ERR_*`, Firefox's `NS_ERROR_*`
- * and its certificate codes. The first pattern that matches decides.
+ * and its certificate codes, or for certificates the sentence Firefox reports instead ("The
+ * certificate is not trusted because it is self-signed."). The first pattern that matches decides.
  * @type {[ErrorKind, RegExp][]}
  */
 const ERROR_CODES = [
-  ['tls', /ERR_CERT_|ERR_SSL_|ERR_BAD_SSL|SEC_ERROR_|SSL_ERROR_|MOZILLA_PKIX_ERROR_|NS_ERROR_NET_INADEQUATE_SECURITY/],
+  ['tls', /ERR_CERT_|ERR_SSL_|ERR_BAD_SSL|SEC_ERROR_|SSL_ERROR_|MOZILLA_PKIX_ERROR_|NS_ERROR_NET_INADEQUATE_SECURITY|certificate|\bSSL\b|secure connection/i],
   ['redirects', /ERR_TOO_MANY_REDIRECTS|NS_ERROR_REDIRECT_LOOP/],
   ['dns', /ERR_NAME_NOT_RESOLVED|ERR_NAME_RESOLUTION_FAILED|NS_ERROR_UNKNOWN_HOST/],
   ['refused', /ERR_CONNECTION_REFUSED|NS_ERROR_CONNECTION_REFUSED/],

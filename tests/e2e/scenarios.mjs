@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {expect, expectEqual} from './lib/harness.mjs';
+import {runHostileScenarios} from './hostile.mjs';
 import {runMystScenarios} from './myst.mjs';
 
 /**
@@ -207,6 +208,9 @@ export async function runScenarios(h, browser, env) {
 
   // Jupyter Book 2 (MyST) pages: myst.mjs (HUB6 active here, BINDER saved; it leaves HUB6 active).
   await runMystScenarios(h, browser, {myst: env.myst, ports, options, ext, screenshotDir: env.screenshotDir});
+
+  // Pages that try to break or abuse the content script: hostile.mjs (HUB6 active, rewrite mode; it leaves them so).
+  await runHostileScenarios(h, browser, {ports, options, ext, detect, next: BADGES});
 
   await h.test('a page that adds and re-renders links after load', async () => {
     h.step('open the page and wait for its last change');
@@ -415,11 +419,13 @@ export async function runScenarios(h, browser, env) {
     await ext((x, v) => x.storage.sync.set({'settings.v2': v}), newer);
     await options.waitFor(() => !document.getElementById('settings-notice').hidden && document.getElementById('settings-notice').textContent, [], {what: 'the update notice'});
     expectEqual(await options.evaluate(() => document.querySelectorAll('#hub-list li').length), 2, 'this device\'s hubs still shown');
-    h.step('a change here saves settings.v1 only');
-    await options.click('#mode-private');
-    await options.waitFor(() => /Saved/.test(document.getElementById('prefs-status').textContent));
-    await options.click('#mode-rewrite');
-    await options.waitFor(() => /Saved/.test(document.getElementById('prefs-status').textContent));
+    h.step('a change here saves settings.v1 only (Colab links off, then on again)');
+    for (const colab of [false, true]) {
+      await options.click('#kind-colab');
+      await ext(async (x, colab) => {
+        for (let i = 0; i < 100 && (await x.storage.sync.get('settings.v1'))['settings.v1'].linkKinds.colab !== colab; i++) await new Promise((r) => setTimeout(r, 20));
+      }, colab);
+    }
     const stored = await ext(async (x) => x.storage.sync.get(null));
     expectEqual(stored['settings.v2'], newer, 'settings.v2 untouched');
     expectEqual(stored['settings.v1'], before, 'settings.v1 kept (and changed only by the reader)');

@@ -94,6 +94,7 @@ test('a TLS certificate error is told from a host that is down (the browser\'s e
     ['net::ERR_CERT_AUTHORITY_INVALID', 'tls', /^its HTTPS certificate is not trusted by this browser \(net::ERR_CERT_AUTHORITY_INVALID\)$/],
     ['SEC_ERROR_UNKNOWN_ISSUER', 'tls', /certificate is not trusted/],
     ['MOZILLA_PKIX_ERROR_SELF_SIGNED_CERT', 'tls', /certificate is not trusted/],
+    ['The certificate is not trusted because it is self-signed.', 'tls', /certificate is not trusted by this browser \(The certificate is not trusted because it is self-signed\.\)/], // Firefox 153's webRequest error
     ['net::ERR_CONNECTION_REFUSED', 'refused', /^connection refused: nothing answers at that address and port/],
     ['NS_ERROR_CONNECTION_REFUSED', 'refused', /connection refused/],
     ['net::ERR_NAME_NOT_RESOLVED', 'dns', /^no such host/],
