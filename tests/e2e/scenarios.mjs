@@ -412,6 +412,32 @@ export async function runScenarios(h, browser, env) {
     expectEqual(stored, exported, 'settings after the round trip');
   });
 
+  await h.test('the Rust core: a Wasm instance that really traps is replaced by a fresh one, and the extension page keeps working', async () => {
+    // In the options page (its own instance of core.js, the same module options.js uses):
+    // overwrite the instance's memory, so every call into it traps, as a corrupting bug leaves it.
+    const r = await options.evaluate(async () => {
+      const core = await import('/core.js');
+      const glue = await import('/pkg/byob.js');
+      const before = core.status().instances;
+      const exports = await glue.default();
+      new Uint8Array(exports.memory.buffer).fill(0xff);
+      let direct = 'no trap';
+      try {
+        glue.parse('https://mybinder.org/v2/gh/o/r/HEAD');
+      } catch (err) {
+        direct = err instanceof WebAssembly.RuntimeError ? 'RuntimeError' : String(err);
+      }
+      const parsed = await core.parse('https://mybinder.org/v2/gh/o/r/HEAD');
+      return {direct, status: parsed.status, instances: core.status().instances - before};
+    });
+    expectEqual(r, {direct: 'RuntimeError', status: 'launch', instances: 1}, 'a real trap, then the answer from one fresh instance');
+    h.step('the page still validates and saves through the core');
+    await options.click('#kind-colab');
+    await options.waitFor(() => /Saved/.test(document.getElementById('prefs-status').textContent), [], {what: 'a save after the trap'});
+    await options.click('#kind-colab');
+    await options.waitFor(() => document.getElementById('kind-colab').checked);
+  });
+
   await h.test('settings of a newer version from another device: kept untouched, this device keeps its own, the options page and popup say to update', async () => {
     const before = await ext(async (x) => (await x.storage.sync.get('settings.v1'))['settings.v1']);
     const newer = {version: 2, profiles: [{name: 'work', hubs: before.hubs}], somethingNew: true};
