@@ -5,7 +5,9 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {MAX_BATCH, MAX_HREF, checkMessage} from '../../extension/messages.js';
-import {fixture, pageWindow, runContentScript} from './dom.mjs';
+import fs from 'node:fs';
+import path from 'node:path';
+import {fixture, pageWindow, root, runContentScript} from './dom.mjs';
 
 const HUB = 'https://hub.example.edu/';
 const PAGE = 'https://book.example.org/intro.html';
@@ -172,4 +174,10 @@ test('a link whose href changes on every frame is let go after a few changes', a
   await settle(w);
   const asked = bg.seen.reduce((a, b) => a + b, 0);
   assert.ok(asked <= 12, `hrefs sent for one churning link: ${asked}`);
+});
+
+test('the content script\'s copies of the message limits are the background\'s', () => {
+  const source = fs.readFileSync(path.join(root, 'extension', 'content', 'content.js'), 'utf8');
+  assert.equal(Number(/const MAX_BATCH = (\d+);/.exec(source)?.[1]), MAX_BATCH);
+  assert.equal(Number(/const MAX_HREF = (\d+);/.exec(source)?.[1]), MAX_HREF);
 });
