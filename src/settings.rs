@@ -100,7 +100,8 @@ impl Settings {
 pub const SETTINGS_KEY: &str = "settings.v1";
 
 /// `storage.sync` allows this many bytes per item: the key plus its value as JSON (Chrome and
-/// Firefox alike). The settings are one item, so this is the limit they must fit in.
+/// Firefox alike: the e2e tests store 8,192 and see 8,193 refused). The settings are one item,
+/// so this is the limit they must fit in.
 pub const SYNC_ITEM_BYTES: usize = 8192;
 
 /// `storage.sync` allows this many bytes in all. The settings item alone cannot reach it (it is
@@ -110,7 +111,7 @@ pub const SYNC_TOTAL_BYTES: usize = 102_400;
 /// The bytes the settings take in `storage.sync`: the key and the value as compact JSON, in
 /// UTF-8 (what the browsers count against [`SYNC_ITEM_BYTES`]).
 pub fn stored_size(s: &Settings) -> usize {
-    SETTINGS_KEY.len() + serde_json::to_string(s).map_or(usize::MAX, |j| j.len())
+    serde_json::to_string(s).map_or(usize::MAX, |j| j.len().saturating_add(SETTINGS_KEY.len()))
 }
 
 /// Refuses settings the browser could never store, naming what takes the room.
