@@ -118,7 +118,7 @@ fn settings_import_previews_changes_and_refusals() {
     );
     let preview = text(&api::settings_import(current.clone(), file).unwrap());
     assert!(
-        preview.contains(r#""changes":[{"field":"hubs[https://hub.example.edu/]","from":null"#),
+        preview.contains(r#""changes":[{"field":"hubs[https://hub.example.edu/]","from":"null""#),
         "{preview}"
     );
     assert!(
