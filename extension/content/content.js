@@ -66,6 +66,8 @@
   const found = new Map();
   /** How often each link was collected again after an href change. @type {WeakMap<Element, number>} */
   const changes = new WeakMap();
+  /** Links the page kept changing, let go: their mutations are not even looked at. @type {WeakSet<Element>} */
+  const letGo = new WeakSet();
 
   const state = {
     /** null until the background answered once */
@@ -112,7 +114,10 @@
       if (known || found.has(c.link)) {
         const n = (changes.get(c.link) ?? 0) + 1;
         changes.set(c.link, n);
-        if (n > MAX_CHANGES) continue; // a link the page keeps changing: let it go
+        if (n > MAX_CHANGES) {
+          letGo.add(c.link); // a link the page keeps changing: let it go
+          continue;
+        }
       }
       found.set(c.link, c.source);
       pending.set(c.link, {href: c.href, source: c.source});
@@ -630,6 +635,7 @@
     for (const r of records) {
       if (r.type === 'attributes') {
         const link = /** @type {HTMLAnchorElement} */ (r.target);
+        if (letGo.has(link)) continue;
         const s = links.get(link);
         if (s && s.applied !== null && link.getAttribute('href') === s.applied) continue; // our own write
         if (s && s.applied === null && link.href === s.original) continue; // unchanged
