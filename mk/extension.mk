@@ -21,7 +21,7 @@ extension: dist/byob-chrome-$(EXT_VERSION).zip ## build dist/chrome, dist/firefo
 dist/byob-chrome-$(EXT_VERSION).zip: $(EXT_SOURCES) $(WASM_OUT)/byob_bg.wasm node_modules/.package-lock.json
 	node tools/build-extension.mjs
 
-test-js: node_modules/.package-lock.json ## JS unit tests (node --test): link finding, message guards, content script, build
+test-js: node_modules/.package-lock.json $(WASM_OUT)/byob_bg.wasm ## JS unit tests (node --test): link finding, message guards, content script, build, the core loader on the real Wasm
 	node --test tests/js/
 
 lint-ext: extension ## web-ext lint on dist/firefox: no errors, no warnings

@@ -109,3 +109,21 @@ fn settings_defaults_validate_and_migrate() {
         "{target}"
     );
 }
+
+#[wasm_bindgen_test]
+fn settings_import_previews_changes_and_refusals() {
+    let current = api::settings_defaults().unwrap();
+    let file = json(
+        r#"{"version": 1, "hubs": [{"url": "hub.example.edu", "name": "Uni", "kind": "jupyterhub"}], "mode": "loud"}"#,
+    );
+    let preview = text(&api::settings_import(current.clone(), file).unwrap());
+    assert!(
+        preview.contains(r#""changes":[{"field":"hubs[https://hub.example.edu/]","from":"null""#),
+        "{preview}"
+    );
+    assert!(
+        preview.contains(r#""refused":[{"field":"mode","reason":"unknown variant `loud`"#),
+        "{preview}"
+    );
+    assert!(api::settings_import(current, json("{}")).is_err());
+}

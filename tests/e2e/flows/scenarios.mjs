@@ -674,7 +674,7 @@ export async function runFlows(run, browser, env) {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && !privateAnswered(state)) {
       state = await ext(
-        async (/** @type {any} */ x, /** @type {number} */ id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => /** @type {any} */ (globalThis).byobContent?.settled()}))[0].result,
+        async (/** @type {any} */ x, /** @type {number} */ id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => /** @type {any} */ (globalThis)[Symbol.for('byob.content')]?.settled()}))[0].result,
         tabId,
       );
       if (!privateAnswered(state)) await sleep(100);
