@@ -16,6 +16,7 @@ import {BACKGROUND_REFRESH, CONTENT_MYST, CONTENT_OPEN, CONTENT_REWRITE, PAGE_DE
 import {injectInto, syncContentScripts} from './site-access.js';
 import {errorMessage, loadSettings, settingsChanged} from './settings.js';
 import {MENU_COPY, MENU_OPEN, handleMenuClick, refreshMenus} from './context-menu.js';
+import {openBeside} from './tabs.js';
 
 const self = {id: ext.runtime.id, origin: ext.runtime.getURL('').replace(/\/$/, '')};
 
@@ -54,7 +55,9 @@ ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ change
   broadcastRefresh().catch((err) => console.error('byob: telling tabs about new settings failed', err));
 });
 
-ext.contextMenus.onClicked.addListener((/** @type {any} */ info, /** @type {any} */ tab) => {
+// Firefox for Android has no context menus: without this guard the line would throw and no
+// listener below it would be registered (docs/firefox-android.md).
+ext.contextMenus?.onClicked.addListener((/** @type {any} */ info, /** @type {any} */ tab) => {
   if (info.menuItemId !== MENU_OPEN && info.menuItemId !== MENU_COPY) return;
   currentSettings()
     .then((settings) => handleMenuClick(info, tab, settings))
@@ -234,7 +237,7 @@ async function openForPage(href, newTab, sender) {
   const url = rewrite?.status === 'rewritten' ? rewrite.output : rewrite?.status === 'unchanged' ? href : null;
   if (!url) return {ok: true, opened: false, error: rewrite?.reason ?? null};
   if (newTab) {
-    await ext.tabs.create({url, openerTabId: sender.tab.id, index: sender.tab.index + 1});
+    await openBeside(url, sender.tab);
   } else {
     await ext.tabs.update(sender.tab.id, {url});
   }

@@ -8,6 +8,7 @@
  * `permissions.request` while it is still handling the user's input.
  */
 import {ext} from '../api.js';
+import {hasContextMenus} from '../tabs.js';
 import {originPattern} from '../detect.js';
 import {ALL_SITES} from '../site-access.js';
 import {applyImport, errorMessage, loadState, previewImport, settingsChanged, updateSettings} from '../settings.js';
@@ -397,7 +398,7 @@ async function renderAccess() {
   const status = $('access-status');
   const automatic = reply?.ok && reply.automatic;
   status.dataset.automatic = String(!!automatic);
-  showStatus(status, automatic ? t('accessOn') : t('accessOff'), automatic ? 'ok' : 'muted');
+  showStatus(status, automatic ? t('accessOn') : t(hasContextMenus() ? 'accessOff' : 'accessOffNoMenu'), automatic ? 'ok' : 'muted');
   $('allow-all').hidden = !!automatic;
   $('revoke-all').hidden = !automatic;
 }
