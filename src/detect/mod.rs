@@ -165,6 +165,7 @@ pub fn classify(plan: &ProbePlan, responses: &[ProbeResponse]) -> Detection {
         cors: None,
         known: false,
         launch_url: None,
+        launch_kind: None,
         notes: Vec::new(),
     }
 }
@@ -200,6 +201,7 @@ fn at_base_detection(plan: &ProbePlan, base: &str, found: Finding) -> Detection 
         version: found.version,
         cors: found.cors,
         known: false,
+        launch_kind: launch_url.as_ref().map(|_| found.kind),
         launch_url,
         message,
         notes: found.notes,
@@ -257,6 +259,10 @@ fn typed_service(
         version: svc.version,
         cors: hub.as_ref().and_then(|h| h.cors),
         known: false,
+        launch_kind: launch_url.as_ref().map(|_| match svc.kind {
+            HubKind::BinderHub => HubKind::BinderHub,
+            _ => HubKind::JupyterHub,
+        }),
         launch_url,
         message,
         notes,

@@ -51,6 +51,7 @@ pub fn probe_plan(input: &str) -> Result<ProbePlan, Error> {
         cors: None,
         known: true,
         launch_url: Some(typed.base.clone()),
+        launch_kind: Some(HubKind::BinderHub),
         message: "BinderHub (known public BinderHub, recognised without a request)".into(),
         notes: Vec::new(),
     });

@@ -135,6 +135,10 @@ pub struct Detection {
     pub known: bool,
     /// Where launches go (`None` when it cannot launch).
     pub launch_url: Option<String>,
+    /// What `launch_url` is (`binderhub`, `jupyterhub` or `jupyter-server`): the kind of target
+    /// a front end saves or rewrites for; `None` when it cannot launch. Differs from `kind`
+    /// for an API-only BinderHub service, whose launches go to the JupyterHub in front of it.
+    pub launch_kind: Option<HubKind>,
     /// One sentence for the user.
     pub message: String,
     /// Further details, one sentence each.

@@ -87,17 +87,22 @@ fn target_for(hub: &str, kind: Option<KindArg>, timeout_ms: Option<u32>) -> Resu
         }
         None => {
             let d = detection(hub, timeout_ms)?;
-            let kind = match d.kind {
-                HubKind::BinderHub => TargetKind::BinderHub,
-                HubKind::JupyterHub => TargetKind::JupyterHub,
-                HubKind::JupyterServer => TargetKind::JupyterServer,
-                HubKind::BinderHubService | HubKind::Unknown => {
+            // What the launch URL is, as the core decided (an API-only BinderHub service
+            // launches on the JupyterHub in front of it).
+            let kind = match (d.launch_kind, &d.launch_url) {
+                (Some(HubKind::BinderHub), Some(_)) => TargetKind::BinderHub,
+                (Some(HubKind::JupyterHub), Some(_)) => TargetKind::JupyterHub,
+                (Some(HubKind::JupyterServer), Some(_)) => TargetKind::JupyterServer,
+                _ => {
                     return Err(NotRun(
                         1,
                         format!("{}; pass --kind to say what the hub is", d.message),
                     ))
                 }
             };
+            if d.kind != d.launch_kind.unwrap_or(d.kind) {
+                eprintln!("byob: note: {}", crate::terminal::text(&d.message));
+            }
             (kind, d.launch_url.unwrap_or(d.url))
         }
     };
