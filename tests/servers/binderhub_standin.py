@@ -31,7 +31,8 @@ BinderLikeSpawner). Without --hub-url, launches go to a fake single-user server 
 stand-in (<base>_standin/server/<name>/…) that records what reached it.
 
 Test hooks (not BinderHub's): GET/DELETE <base>_standin/launches (the v2/ requests),
-GET <base>_standin/servers (what reached the fake servers, and the users launched),
+GET <base>_standin/servers (each launch {launched: <user>, url, token}, and each request that
+reached a fake server {name, path, query, params, token: whether the launch's token came}),
 DELETE <base>_standin/servers (stop and delete them).
 """
 
@@ -194,7 +195,9 @@ class FakeHub:
         token = b64(os.urandom(16))
         emit({"phase": "launching", "message": f"Server requested for {name}\n"})
         self.launched.append({"name": name, "token": token})
-        return {"url": f"{public_base}_standin/server/{name}/", "token": token}
+        url = f"{public_base}_standin/server/{name}/"
+        self.servers.add({"time": time.time(), "launched": name, "url": url, "token": token})
+        return {"url": url, "token": token}
 
     def stop_all(self):
         stopped, self.launched = self.launched, []
@@ -206,7 +209,8 @@ class JupyterHubLauncher:
     authentication: a temporary user, a server started with {image, token, repo_url}, its
     progress stream followed to `ready`."""
 
-    def __init__(self, hub_url, api_url, token):
+    def __init__(self, hub_url, api_url, token, servers_log):
+        self.servers = servers_log
         self.hub_url = hub_url
         self.api_url = api_url.rstrip("/") + "/"
         self.token = token
@@ -242,7 +246,9 @@ class JupyterHubLauncher:
                     raise RuntimeError(event.get("message", "the server failed to start"))
                 if event.get("ready"):
                     break
-        return {"url": f"{self.hub_url}user/{name}/", "token": token}
+        url = f"{self.hub_url}user/{name}/"
+        self.servers.add({"time": time.time(), "launched": name, "url": url, "token": token})
+        return {"url": url, "token": token}
 
     def stop_all(self):
         names, self.launched = self.launched, []
@@ -329,7 +335,7 @@ class Standin:
         self.builder = Builder(args.images)
         if args.hub_url:
             api = os.environ.get("JUPYTERHUB_API_URL") or args.hub_url + "hub/api"
-            self.hub = JupyterHubLauncher(args.hub_url, api, os.environ.get("JUPYTERHUB_API_TOKEN", ""))
+            self.hub = JupyterHubLauncher(args.hub_url, api, os.environ.get("JUPYTERHUB_API_TOKEN", ""), self.servers)
         else:
             self.hub = FakeHub(self.servers)
         with open(os.path.join(HERE, "binderhub-launch-page.js"), "rb") as f:

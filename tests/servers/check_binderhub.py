@@ -124,7 +124,7 @@ def full_without_hub(c, name, base, path):
     ready = stream(c, name, base)
     if ready:
         server = request(f"{ready['url']}lab/tree/intro.ipynb?token={ready['token']}")
-        seen = request(f"{base}_standin/servers").json()
+        seen = [e for e in request(f"{base}_standin/servers").json() if "path" in e]
         c.check(f"{name} the ready url is the stand-in's fake server, which records what reached it, token included",
                 server.status == 200 and seen and seen[-1]["path"] == "lab/tree/intro.ipynb" and seen[-1]["token"] is True, seen[-1:])
     _, _, got = events(f"{base}build/{GIT_SPEC}?build_only=true", timeout=30)

@@ -140,6 +140,7 @@ if service_port:
                 "--hub-url", public_url,
                 "--images", os.path.join(run_dir, "images"),
                 "--log", os.path.join(run_dir, "binder-launches.jsonl"),
+                "--servers-log", os.path.join(run_dir, "binder-servers.jsonl"),
                 # stop.sh finds it even if the hub died without stopping it
                 "--pid-file", os.path.join(run_dir, "binder-service.pid"),
             ],
