@@ -321,11 +321,9 @@ export async function runFlows(run, browser, env) {
         {timeout: RENDER_MS, what: `"${o.text}" in a rendered markdown cell of the notebook`},
       )
       .catch((/** @type {Error} */ err) => f.fail(err.message));
-    // The kernel JupyterLab starts for the notebook: Idle in the status bar. (Firefox through the
-    // test hubs' proxy is the exception: the pure-Python configurable-http-proxy 0.4.0 forwards the
-    // browser's Sec-WebSocket-Protocol upstream but does not answer it, so Firefox talks the
-    // legacy protocol to a server that speaks v1 and the kernel never connects; Chromium refuses
-    // that handshake and retries without a subprotocol. See flows/README.md.)
+    // The kernel JupyterLab starts for the notebook: Idle in the status bar. (Firefox on the test
+    // hubs is the exception: its kernel stays "Unknown" there, behind the PyPI proxy and behind
+    // the Node one alike. See flows/README.md.)
     const strict = !(browser.name === 'firefox' && o.server !== 'lab');
     f.step('kernel', "the notebook's kernel starts (JupyterLab's status bar says Idle)", [o.server]);
     const status = await page
@@ -342,7 +340,7 @@ export async function runFlows(run, browser, env) {
         if (strict) f.fail(err.message);
         return page.evaluate(() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].map((e) => e.textContent?.trim()).find((t) => t?.includes('|')) ?? '?');
       });
-    if (!/Idle$/.test(status)) f.note(`${who}: kernel "${status}" (not checked: Firefox through the hubs' pure-Python proxy, see flows/README.md)`);
+    if (!/Idle$/.test(status)) f.note(`${who}: kernel "${status}" (not checked: Firefox on the hubs, see flows/README.md)`);
     f.note(`${who}: ${o.base}${o.urlpath} shows "${shown}"`);
   }
 
