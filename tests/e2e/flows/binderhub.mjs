@@ -56,7 +56,7 @@ export async function binderhubFlows(ctx) {
     {id: 'binder-env', what: 'a Binder + nbgitpuller link (kept, double encoding intact)', link: links.binderEnv, envRepo: links.env, provider: 'git', path: `/v2/git/${enc(links.env)}/main`, repo: links.env, ref: 'main',
       query: (/** @type {any} */ q) => nbgpUrlpath(q, 'intro.ipynb'), final: {path: 'git-pull', params: nbgp('intro.ipynb')}},
     {id: 'binder-nested-chars', what: "an nbgitpuller link to 'a+b c%d&e.ipynb' with an environment repository: the file name nested twice", link: links.nestedChars, envRepo: links.env, provider: 'git', path: `/v2/git/${enc(links.env)}/HEAD`, repo: links.env, ref: 'HEAD',
-      query: () => true, final: {path: 'git-pull', params: nbgp('a+b c%d&e.ipynb')}},
+      query: (/** @type {any} */ q) => nbgpUrlpath(q, 'a+b c%d&e.ipynb'), final: {path: 'git-pull', params: nbgp('a+b c%d&e.ipynb')}},
   ];
   /**
    * The stand-in's record of what reached a server: the launch (name, url, token) of `url`'s
@@ -158,13 +158,15 @@ export async function binderhubFlows(ctx) {
     const spec = e.spec;
     const [repo, ref] = c.provider === 'gh' ? [spec.split('/').slice(0, 2).join('/'), spec.split('/').slice(2).join('/')] : [decodeURIComponent(spec.slice(0, spec.indexOf('/'))), decodeURIComponent(spec.slice(spec.indexOf('/') + 1))];
     if (repo !== c.repo || ref !== c.ref) f.fail(`BinderHub would read repository ${repo} at ${ref}; want ${c.repo} at ${c.ref}`);
+    // the query as BinderHub's launch page reads it: decodeURI, then URLSearchParams (one
+    // `urlpath`: nothing of a nested link may leak into the outer query)
     let q;
     try {
-      q = params(e.query);
+      q = params(decodeURI(e.query));
     } catch (err) {
       f.fail(`query ${e.query}: ${err}`);
     }
-    if (!c.query(q)) f.fail(`the query as BinderHub reads it: ${JSON.stringify(q)}`);
+    if (!c.query(q)) f.fail(`the query as BinderHub's launch page reads it: ${JSON.stringify(q)}`);
     const {at} = await followBuild(f, tab, hub, since, c.final);
     const seen = (await launched(hub, since)).find((/** @type {any} */ x) => x.path !== undefined && at.includes(`/_standin/server/${x.name}/`));
     if (!seen || seen.token !== true) f.fail(`the fake server's record of the request: ${JSON.stringify(seen)}`);
