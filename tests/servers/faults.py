@@ -20,7 +20,7 @@ import sys
 import threading
 import time
 
-HERE = os.path.dirname(os.path.abspath(__file__))
+from servertest import ports
 
 # The 10 MB page: a BinderHub UI page (pageConfig first, as the real one has it) padded out.
 HUGE_BYTES = 10 * 1024 * 1024
@@ -33,18 +33,6 @@ GARBAGE = (
     b"<html><<<>>>\x00\xff\xfe<scr<ipt>{\"version\": <body <<p>>> \xc3\x28 \xa0\xa1 </ht"
     b"\x1b[2J ]]> <!-- <!-- --> --> <div class=\"<div\">& &amp &#xffffff; \x07\x08\x7f"
 )
-
-
-def ports():
-    """The ports of ports.env (KEY=VALUE lines)."""
-    out = {}
-    with open(os.path.join(HERE, "ports.env")) as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#") and "=" in line:
-                key, _, value = line.partition("=")
-                out[key] = value
-    return out
 
 
 def log(msg):
