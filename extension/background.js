@@ -265,10 +265,11 @@ async function detect(input) {
   }
   const detection = await core.classify(plan, responses);
   const access = await accessFor(detection.url ?? plan.candidates[0]);
-  // Every probe failed and the extension may not read this origin: find out whether the
-  // server answered at all, to tell "needs access" from "down".
+  // Nothing recognised and the extension may not read this origin: find out whether the
+  // server answered at all, to tell "needs access" from "down". (Some probes may have been
+  // read anyway: a BinderHub service's `versions` sends CORS on a hub that does not.)
   let answersWithoutAccess = false;
-  if (!access.granted && responses.every((r) => r.status === 0)) {
+  if (!access.granted && detection.kind === 'unknown') {
     answersWithoutAccess = (await Promise.all(plan.candidates.map((/** @type {string} */ c) => answersWithoutCors(c)))).some(Boolean);
   }
   const failure = detection.kind === 'unknown' ? describeFailure(responses, detection) : null;
