@@ -27,7 +27,9 @@ fn main() {
             "http://localhost:8888/",
         ),
     ];
-    println!("| target | links | rounds | links/s (parse + rewrite) | floor (docs/design.md §10) |");
+    println!(
+        "| target | links | rounds | links/s (parse + rewrite) | floor (docs/design.md §10) |"
+    );
     println!("|---|---|---|---|---|");
     for (name, kind, url) in targets {
         let Ok(target) = Target::new(kind, url) else {

@@ -24,7 +24,7 @@ pub use detect::{
 };
 pub use error::Error;
 pub use model::{Launch, LaunchKind, Open, Provider, Pull, Repo, Ui};
-pub use parse::{myst_binder_link, parse, parse_repo_link, MystBinder, Parsed};
+pub use parse::{myst_binder_link, parse, parse_repo_link, MystBinder, Parsed, MAX_LINK_LEN};
 pub use render::{
     normalize_hub_url, parse_env_repo, render, rewrite, rewrite_repo_link, Interface, LinkKinds,
     Rendered, Rewrite, RewriteStatus, Target, TargetKind,
@@ -38,3 +38,8 @@ pub mod wasm_api {
 }
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+#[cfg(feature = "fuzzing")]
+pub mod fuzz;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod invariants;

@@ -4,12 +4,12 @@
 
 use crate::encoding::decode;
 use crate::{Launch, LaunchKind, Open, Provider, Repo, Ui};
-use url::Url;
 
 /// Reads a GitHub repository or file page as a launch of that repository on mybinder.org,
 /// opening the file (if any) in the server's default interface. `None` for anything else.
 pub fn parse_repo_link(input: &str) -> Option<Launch> {
-    let url = Url::parse(input.trim()).ok()?;
+    super::check_len(input).ok()?;
+    let url = super::web_url(input.trim()).ok()?;
     if !matches!(url.host_str(), Some("github.com" | "www.github.com")) {
         return None;
     }

@@ -124,8 +124,14 @@ impl Target {
     }
 
     /// Sets the environment repository (a Binder URL, `gh/org/repo/ref`, or a repository URL).
+    /// One that could not be written into a link (a `..` segment, a git spec that is not a
+    /// clone URL) is refused here, rather than every link rewritten with it.
     pub fn with_env_repo(mut self, env: Option<&str>) -> Result<Target, Error> {
         self.env = env.map(parse_env_repo).transpose()?;
+        if let Some(repo) = &self.env {
+            super::v2_link(&self.url, repo, None)
+                .map_err(|m| Error::InvalidSettings(format!("envRepo: {m}")))?;
+        }
         self.env_repo = env.map(str::to_string);
         Ok(self)
     }
@@ -168,8 +174,8 @@ pub fn normalize_hub_url(input: &str) -> Result<String, Error> {
     if s.contains(char::is_whitespace) {
         return Err(Error::InvalidHub(format!("'{s}' contains a space")));
     }
-    let url =
-        url::Url::parse(&with_scheme).map_err(|e| Error::InvalidHub(format!("'{s}': {e}")))?;
+    let url = crate::parse::web_url(&with_scheme)
+        .map_err(|e| Error::InvalidHub(format!("'{s}': {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::InvalidHub(format!(
             "'{s}': only http and https hubs are supported"
