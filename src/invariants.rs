@@ -50,9 +50,22 @@ pub fn check_rewrite(input: &str, target: &Target, r: &Rewrite) -> Result<(), St
     if let Ok(Parsed::Launch(l)) = &parsed {
         check_launch(l)?;
     }
-    let Some(output) = &r.output else {
-        return Ok(());
-    };
+    match (&r.output, &parsed) {
+        (Some(output), Ok(Parsed::Launch(before))) => {
+            check_rendered(before, output, target, &r.warnings)
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Checks a link rendered for `target` from `before`: the output rules ([`check_output`]),
+/// idempotence (rewritten again, it is `unchanged`), and fidelity ([`check_fidelity`]).
+pub fn check_rendered(
+    before: &Launch,
+    output: &str,
+    target: &Target,
+    warnings: &[String],
+) -> Result<(), String> {
     check_output(output, target)?;
     let again = rewrite(output, target);
     if again.status != RewriteStatus::Unchanged {
@@ -61,10 +74,7 @@ pub fn check_rewrite(input: &str, target: &Target, r: &Rewrite) -> Result<(), St
             again.status, again.output, again.reason
         ));
     }
-    if let Ok(Parsed::Launch(before)) = &parsed {
-        check_fidelity(before, output, target, &r.warnings)?;
-    }
-    Ok(())
+    check_fidelity(before, output, target, warnings)
 }
 
 /// What any parsed [`Launch`] must look like: an http(s) hub base ending in `/`, no empty
@@ -358,7 +368,11 @@ fn check_binderhub_page_reading(output: &str, after: &Launch) -> Result<(), Stri
             v.map(|v| v.trim().trim_start_matches('/').to_string())
                 .filter(|v| !v.is_empty())
         };
-        let got = (norm(get("repo")), norm(get("branch")), norm(get("urlpath")));
+        // nbgitpuller takes `urlpath`, else `urlPath`.
+        let urlpath = get("urlpath")
+            .filter(|u| !u.trim().is_empty())
+            .or_else(|| get("urlPath"));
+        let got = (norm(get("repo")), norm(get("branch")), norm(urlpath));
         let want = (
             norm(Some(pull.repo.clone())),
             norm(pull.branch.clone()),

@@ -2,6 +2,7 @@
 //! They are not launch links — [`parse`](super::parse) says so — but the reader may ask to open
 //! one on their hub (the link context menu): [`parse_repo_link`] reads it as a Binder launch.
 
+use super::file_path;
 use crate::encoding::decode;
 use crate::{Launch, LaunchKind, Open, Provider, Repo, Ui};
 
@@ -50,7 +51,7 @@ pub fn parse_repo_link(input: &str) -> Option<Launch> {
         pull: None,
         open: Open {
             urlpath: None,
-            path: (!path.is_empty()).then_some(path),
+            path: file_path(&path),
             ui: Ui::Default,
         },
         warnings: vec![

@@ -16,7 +16,7 @@ use url::Url;
 pub(crate) use binder::{find_v2, read_v2_repo};
 pub use github::parse_repo_link;
 pub use myst::{myst_binder_link, MystBinder};
-pub(crate) use nbgitpuller::clone_dir;
+pub(crate) use nbgitpuller::{clone_dir, read_query};
 pub(crate) use urlpath::{compose_urlpath, split_urlpath};
 
 /// The outcome of reading a link.
@@ -167,6 +167,14 @@ fn non_ascii_host(input: &str) -> Result<(), String> {
             "host '{decoded}' is not ascii: byob reads host names in their xn-- (punycode) form"
         ))
     }
+}
+
+/// A file path inside a repository as the model holds it: no leading or trailing `/` (a
+/// server ignores them; [`compose_urlpath`] writes none), `None` when nothing is left or
+/// only `.` (the root, as nothing).
+pub(crate) fn file_path(p: &str) -> Option<String> {
+    let p = p.trim_matches('/');
+    (!p.is_empty() && p != ".").then(|| p.to_string())
 }
 
 /// At most 100 characters of `s`, for a message.

@@ -1,7 +1,7 @@
 //! nbgitpuller links: `<hub>hub/user-redirect/git-pull?repo=…&branch=…&urlpath=…`, the older
 //! `<hub>user-redirect/git-pull`, and a plain server's `<server>git-pull` (docs/protocols.md §3).
 
-use super::{base_url, split_urlpath, Claim, Form};
+use super::{base_url, file_path, split_urlpath, Claim, Form};
 use crate::encoding::{decode_form, get, pairs, Pair};
 use crate::{Error, Launch, LaunchKind, Open, Pull, Ui};
 use url::Url;
@@ -97,15 +97,17 @@ pub(crate) fn nested_query(
                 // whole inner link, and what follows in the query is the outer link's.
                 return Some((prefix, decoded));
             }
-            let start = p.offset + i + MARK.len();
-            let inner = query.get(start..).unwrap_or(rest);
-            if inner.len() > rest.len() {
+            // The hub decodes the value (the part up to the next `&`), and nbgitpuller decodes
+            // the inner query again; the outer parameters that follow are read as the inner
+            // link's own, as its author meant.
+            let after = query.get(p.offset + p.raw.len()..).unwrap_or_default();
+            if !after.is_empty() {
                 warnings.push(
                     "inner nbgitpuller link was not url-encoded; read the rest of the query as its parameters"
                         .into(),
                 );
             }
-            return Some((prefix, inner.to_string()));
+            return Some((prefix, format!("{decoded}{after}")));
         }
     }
     let decoded = decode_form(p.raw);
@@ -173,7 +175,7 @@ pub(crate) fn read_query(query: &str, warnings: &mut Vec<String>) -> Result<Read
         (Ui::Other | Ui::Default | Ui::Rstudio | Ui::Vscode, _) => None,
         (_, None) => None,
         (_, Some(rest)) => match rest.split_once('/') {
-            Some((first, after)) if first == dir => Some(after.to_string()),
+            Some((first, after)) if first == dir => file_path(after),
             None if rest == dir => None,
             _ => {
                 warnings.push(format!(

@@ -54,10 +54,9 @@ pub(crate) fn split_urlpath(urlpath: Option<&str>) -> UiPath {
             }
             if let Some(rest) = after.strip_prefix('/') {
                 // `lab/tree///x` opens `x`: the server ignores empty segments.
-                let rest = rest.trim_matches('/');
                 return UiPath {
                     ui: *ui,
-                    rest: (!rest.is_empty()).then(|| decode(rest).into_owned()),
+                    rest: super::file_path(&decode(rest)),
                 };
             }
         }

@@ -117,15 +117,17 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
         }
     };
     out.warnings = launch.warnings.clone();
-    if !target.link_kinds.allows(launch.kind) {
+    // A link already on the hub is unchanged whatever its kind: rewriting a rewritten link
+    // changes nothing, even for a kind the reader turned off.
+    if launch.hub == target.url() {
+        out.status = RewriteStatus::Unchanged;
+        out.reason = Some("already on this hub".into());
+    } else if !target.link_kinds.allows(launch.kind) {
         out.status = RewriteStatus::Skipped;
         out.reason = Some(format!(
             "{} links are turned off in settings",
             kind_name(launch.kind)
         ));
-    } else if launch.hub == target.url() {
-        out.status = RewriteStatus::Unchanged;
-        out.reason = Some("already on this hub".into());
     } else {
         let rendered = match verbatim_tail(&url, &launch, target) {
             Some(url) => Ok(Rendered {

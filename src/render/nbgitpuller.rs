@@ -3,7 +3,7 @@
 
 use super::{compose_urlpath, Target, TargetKind};
 use crate::encoding::build_query;
-use crate::parse::{clone_dir, shown};
+use crate::parse::{clone_dir, read_query, shown};
 use crate::provider::{clone_url, no_dot_segments};
 use crate::{Launch, Provider, Pull, Ui};
 
@@ -18,7 +18,9 @@ pub(super) fn endpoint(target: &Target) -> String {
 /// An nbgitpuller query: `repo`, `branch`, `urlpath`, `targetPath`, values encoded like
 /// `encodeURIComponent` (as nbgitpuller's link generator writes them). Fails when a value
 /// would put a `.` or `..` segment into a path on the hub: the clone URL, the branch, the
-/// urlpath, or the directory nbgitpuller clones into.
+/// urlpath, or the directory nbgitpuller clones into; or when the query would be read back as
+/// another pull (a clone URL holding `&branch=`, which the reader's repair of encoded
+/// separators would split): the parser's own reader checks it.
 pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> Result<String, String> {
     // nbgitpuller links are read with their values trimmed (crate::parse), so a value that
     // begins or ends with a space would be read back as another one.
@@ -56,7 +58,19 @@ pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> Result<String, S
     if let Some(t) = &pull.target_path {
         items.push(("targetPath", t));
     }
-    Ok(build_query(items))
+    let query = build_query(items);
+    let mut warnings = Vec::new();
+    let read = read_query(&query, &mut warnings).ok();
+    let same = read.as_ref().is_some_and(|r| {
+        r.pull == *pull && r.open.urlpath.as_deref() == urlpath.map(|u| u.trim_start_matches('/'))
+    });
+    if !same {
+        return Err(format!(
+            "the pull of '{}' would be read back as another link: left unchanged",
+            shown(&pull.repo)
+        ));
+    }
+    Ok(query)
 }
 
 pub(super) fn render(
