@@ -57,6 +57,11 @@ pub const TARGETS: &[FuzzTarget] = &[
         seeds: selected_link_seeds,
     },
     FuzzTarget {
+        name: "rewrite_any_hub",
+        run: rewrite_any_hub,
+        seeds: hub_seeds,
+    },
+    FuzzTarget {
         name: "myst_link",
         run: myst_link,
         seeds: myst_seeds,
@@ -192,6 +197,34 @@ pub fn rewrite_jupyterhub(data: &[u8]) {
 /// The rewrite for a Jupyter Server.
 pub fn rewrite_jupyter_server(data: &[u8]) {
     rewrite_for(TargetKind::JupyterServer, "http://localhost:8888/", data);
+}
+
+/// A target of any kind at any base URL (the first byte picks the kind, the first line is
+/// the URL): what `Target::new` accepts rewrites links within the rules, idempotent.
+pub fn rewrite_any_hub(data: &[u8]) {
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let s = text(rest);
+    let (hub, link) = s.split_once('\n').unwrap_or((&s, ""));
+    let kind = [
+        TargetKind::BinderHub,
+        TargetKind::JupyterHub,
+        TargetKind::JupyterServer,
+    ][usize::from(which) % 3];
+    let Ok(t) = Target::new(kind, hub) else {
+        return;
+    };
+    let links = [
+        link,
+        "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb",
+        "https://other.example/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fc&urlpath=tree%2Fc%2Fx.ipynb",
+        "https://colab.research.google.com/github/o/r/blob/main/x.ipynb",
+    ];
+    for l in links {
+        let r = rewrite(l, &t);
+        holds(check_rewrite(l, &t, &r), &s);
+    }
 }
 
 /// `myst_binder_link` (the `mystLink` export): fields `url`, `provider`, `repo`, `ref`,
@@ -347,6 +380,29 @@ fn selected_link_seeds() -> Vec<Vec<u8>> {
             let mut v = vec![(i % 251) as u8];
             v.extend(l.into_bytes());
             v
+        })
+        .collect()
+}
+
+fn hub_seeds() -> Vec<Vec<u8>> {
+    let hubs = [
+        "https://binder.example.edu/",
+        "hub.example.edu",
+        "https://h.example/prefix/",
+        "localhost:8888",
+        "http://127.0.0.1:18002/jupyter/",
+        "https://notebooks.gesis.org/binder/",
+        "HTTPS://H.ORG/a%2e%2e/",
+    ];
+    let links = corpus_links();
+    hubs.iter()
+        .enumerate()
+        .flat_map(|(i, h)| {
+            links.iter().step_by(17).enumerate().map(move |(j, l)| {
+                let mut v = vec![((i + j) % 3) as u8];
+                v.extend(format!("{h}\n{l}").into_bytes());
+                v
+            })
         })
         .collect()
 }

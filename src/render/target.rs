@@ -113,9 +113,11 @@ impl Target {
     /// A target of `kind` at `url` (normalised to a base URL ending in `/`), with default
     /// preferences.
     pub fn new(kind: TargetKind, url: &str) -> Result<Target, Error> {
+        let url = normalize_hub_url(url)?;
+        reads_back_as_itself(kind, &url)?;
         Ok(Target {
             kind,
-            url: normalize_hub_url(url)?,
+            url,
             interface: Interface::Follow,
             env_repo: None,
             link_kinds: LinkKinds::default(),
@@ -139,11 +141,9 @@ impl Target {
     /// Checks and normalises a target that was deserialised.
     pub fn validated(self) -> Result<Target, Error> {
         let env = self.env_repo.clone();
-        Target {
-            url: normalize_hub_url(&self.url)?,
-            ..self
-        }
-        .with_env_repo(env.as_deref())
+        let url = normalize_hub_url(&self.url)?;
+        reads_back_as_itself(self.kind, &url)?;
+        Target { url, ..self }.with_env_repo(env.as_deref())
     }
 
     /// The hub's base URL, ending in `/`.
@@ -194,6 +194,24 @@ pub fn normalize_hub_url(input: &str) -> Result<String, Error> {
         .trim_end_matches('/')
         .to_string()
         + "/")
+}
+
+/// Refuses a base whose own links would be read as another hub's (a path that holds
+/// `v2/gh/…` or `user-redirect/`): a rewritten link must read back as already on the hub, or
+/// rewriting it again would change it.
+fn reads_back_as_itself(kind: TargetKind, url: &str) -> Result<(), Error> {
+    let probe = match kind {
+        TargetKind::BinderHub => format!("{url}v2/gh/o/r/HEAD"),
+        TargetKind::JupyterHub => format!("{url}hub/user-redirect/git-pull?repo=https://x.org/r"),
+        TargetKind::JupyterServer => format!("{url}git-pull?repo=https://x.org/r"),
+    };
+    match parse(&probe) {
+        Ok(Parsed::Launch(l)) if l.hub == url => Ok(()),
+        _ => Err(Error::InvalidHub(format!(
+            "'{url}' cannot be a {} base: links to it would be read as another hub's",
+            kind.as_str()
+        ))),
+    }
 }
 
 fn is_local(s: &str) -> bool {
@@ -263,6 +281,21 @@ mod tests {
         );
         assert!(normalize_hub_url("").is_err());
         assert!(normalize_hub_url("http://").is_err());
+    }
+
+    /// A rewritten link must read back as already on the hub (idempotence): a base whose
+    /// path holds what the parser reads as another hub's launch is refused.
+    #[test]
+    fn a_base_whose_links_read_as_another_hubs_is_refused() {
+        assert_eq!(
+            Target::new(TargetKind::BinderHub, "https://h.org/v2/gh/o/r/")
+                .unwrap_err()
+                .to_string(),
+            "invalid hub url: 'https://h.org/v2/gh/o/r/' cannot be a binderhub base: links to it would be read as another hub's"
+        );
+        assert!(Target::new(TargetKind::JupyterServer, "https://h.org/user-redirect/").is_err());
+        assert!(Target::new(TargetKind::JupyterHub, "https://h.org/hub/").is_ok());
+        assert!(Target::new(TargetKind::BinderHub, "https://h.org/services/binder/").is_ok());
     }
 
     #[test]
