@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make fuzz`: every target of src/fuzz.rs, one after the other (the machine has 2 shared
 # cores), for FUZZ_SECONDS in all, split evenly. The engine is libFuzzer through cargo-fuzz
-# when it is installed (`make setup-fuzz`; stable Rust, no sanitizer: `-s none`), else the
+# when it is installed (`make setup-fuzz`; stable Rust, no sanitizer: `-s none`; `-O` with
+# byob's own debug assertions on, fuzz/Cargo.toml), else the
 # in-tree seeded mutator (examples/fuzz.rs). Prints one table row per target with the
 # executions libFuzzer or the harness counted; exits 1 when a target found a failing input
 # (saved under fuzz/artifacts/<target>/; move it to fuzz/regressions/<target>/ once fixed).
@@ -28,16 +29,16 @@ fi
 per=$(( seconds / ${#targets[@]} )); [ "$per" -ge 1 ] || per=1
 "$harness" --write-seeds fuzz/corpus || exit 2
 "$harness" --write-dict fuzz/dict.txt || exit 2
-(cd fuzz && cargo fuzz build -s none 2>&1 | tail -1) || exit 2
+(cd fuzz && cargo fuzz build -O -s none 2>&1 | tail -1) || exit 2
 total=0; failed=0
 echo "| target | executions | seconds | executions/s | result |"
 echo "|---|---|---|---|---|"
 for t in "${targets[@]}"; do
   log=$(mktemp)
   start=$(date +%s)
-  (cd fuzz && cargo fuzz run -s none "$t" "corpus/$t" -- \
+  (cd fuzz && cargo fuzz run -O -s none "$t" "corpus/$t" -- \
       -max_total_time="$per" -seed="$seed" -max_len=9000 -dict=dict.txt \
-      -print_final_stats=1 -close_fd_mask=3) >"$log" 2>&1
+      -print_final_stats=1) >"$log" 2>&1
   rc=$?
   took=$(( $(date +%s) - start )); [ "$took" -ge 1 ] || took=1
   runs=$(sed -n 's/^stat::number_of_executed_units: *\([0-9]*\).*/\1/p' "$log" | tail -1)

@@ -273,6 +273,10 @@ mod tests {
                 other => panic!("{input}: {other:?}"),
             }
         }
+        // Found by libFuzzer: an `xn--` label that decodes to U+200F hit a debug assertion of
+        // `idna` that assumes Unicode data the ASCII-only adapter does not have (Cargo.toml).
+        let xn = format!("https:\\xn--e-we{}ek/o6D", "n".repeat(96));
+        assert!(matches!(parse(&xn), Ok(Parsed::NotLaunch(_))), "{xn}");
         let lti = "https://h.org/hub/lti/launch?next=%2F%2FA%C3%A9%2Fhub%2Fuser-redirect%2Fgit-pull%3Frepo%3Dx";
         assert!(parse(lti).is_err(), "{lti}");
         assert!(crate::normalize_hub_url("Aé.org").is_err());
