@@ -183,7 +183,10 @@ fn percent_decode_all(s: &str) -> String {
 
 /// A repository's identity, whatever form names it (`https://github.com/o/r.git` = `github.com/o/r`).
 pub fn identity(url: &str) -> String {
-    let u = url.trim().trim_end_matches('/').to_ascii_lowercase();
+    let u = url
+        .trim_start()
+        .trim_end_matches(|c: char| c == '/' || c.is_whitespace())
+        .to_ascii_lowercase();
     let u = u
         .split_once("://")
         .map_or(u.as_str(), |(_, r)| r)

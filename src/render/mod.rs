@@ -79,6 +79,15 @@ pub fn render(launch: &Launch, target: &Target) -> Result<Rendered, String> {
         }
     };
     debug_assert!(url.starts_with(target.url()));
+    // A link byob could not read back (too long) would not be idempotent: rewriting it
+    // again must say `unchanged`.
+    if url.len() > crate::MAX_LINK_LEN {
+        return Err(format!(
+            "the rewritten link would be {} bytes long, more than the {} byob reads",
+            url.len(),
+            crate::MAX_LINK_LEN
+        ));
+    }
     Ok(Rendered { url, warnings })
 }
 
@@ -203,6 +212,9 @@ fn verbatim_tail(url: &url::Url, launch: &Launch, target: &Target) -> Option<Str
         }
         _ => return None,
     };
+    if copied.len() > crate::MAX_LINK_LEN {
+        return None;
+    }
     let after_base = copied.get(target.url().len()..)?;
     let before_fragment = after_base.split('#').next().unwrap_or_default();
     (!crate::encoding::has_dot_segment(before_fragment)).then_some(copied)

@@ -441,3 +441,31 @@ fn nested_values_arrive_intact_through_binderhubs_page() {
         );
     }
 }
+
+/// Found by libFuzzer: a rewrite longer than byob reads was not idempotent (read again, it
+/// was `invalid`). Such a rewrite is refused.
+#[test]
+fn a_rewrite_longer_than_the_limit_is_refused() {
+    let link = format!(
+        "https://colab.research.google.com/github/o/r/blob/main/{}",
+        "%25".repeat(2600)
+    );
+    assert!(link.len() <= crate::MAX_LINK_LEN);
+    for t in [hub(), binder()] {
+        let r = rewrite(&link, &t);
+        assert_eq!(
+            r.status,
+            RewriteStatus::Refused,
+            "{:?}",
+            r.output.map(|o| o.len())
+        );
+        assert!(
+            r.reason
+                .as_deref()
+                .is_some_and(|m| m.ends_with("bytes long, more than the 8192 byob reads")),
+            "{:?}",
+            r.reason
+        );
+        crate::invariants::check_rewrite(&link, &t, &r).unwrap();
+    }
+}
