@@ -1,7 +1,7 @@
 //! nbgitpuller's predecessor: `<server>interact?account=<a>&repo=<r>&branch=<b>&path=<p>`
 //! ⇒ a pull of `https://github.com/<a>/<r>` (account `data-8`, branch `gh-pages` by default).
 
-use super::{base_url, compose_urlpath, nbgitpuller, Claim, Form};
+use super::{base_url, compose_urlpath, file_path, nbgitpuller, Claim, Form};
 use crate::encoding::{get, pairs};
 use crate::{Error, Launch, LaunchKind, Open, Pull, Ui};
 use url::Url;
@@ -33,9 +33,8 @@ fn parse_interact(url: &Url) -> Result<Claim, Error> {
     let branch = get(&ps, "branch")
         .filter(|b| !b.is_empty())
         .unwrap_or("gh-pages");
-    let file = get(&ps, "path").map(|p| p.trim_matches('/').to_string());
+    let file = get(&ps, "path").and_then(file_path);
     warnings.push("legacy interact link: read as an nbgitpuller pull".into());
-    let file = file.filter(|f| !f.is_empty());
     let ui = match &file {
         Some(f) if f.to_ascii_lowercase().ends_with(".ipynb") => Ui::Classic,
         _ => Ui::Notebook,
