@@ -112,7 +112,7 @@ pub fn parse_form(data: &[u8]) {
     let Ok(url) = crate::parse::parse_url(&s) else {
         return;
     };
-    if let Ok(crate::parse::Claim::Launch(l)) = (form.parse)(&url) {
+    if let Ok(crate::parse::Claim::Launch(l)) = (form.parse)(&crate::parse::Link::of(&url)) {
         holds(check_launch(&l), &s);
     }
 }

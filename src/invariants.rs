@@ -398,6 +398,49 @@ fn check_binderhub_page_reading(output: &str, after: &Launch) -> Result<(), Stri
     Ok(())
 }
 
+/// The hot path ([`crate::rewrite_href`]) against the full model ([`rewrite`]) on one input:
+/// where the splitter reads the text, the `url` crate serialises it unchanged into the same
+/// parts, and the rewrite is the same in every field (status, output, reason, warnings, the
+/// parsed launch); where it does not, it defers (`None`). `Ok(true)` when it read the input.
+pub fn check_lean(input: &str, target: &Target) -> Result<bool, String> {
+    if let crate::parse::Split::Web(link) = crate::parse::split(input) {
+        let url = url::Url::parse(input).map_err(|e| {
+            format!("the splitter read {input:?}, which the url crate refuses: {e}")
+        })?;
+        let full = crate::parse::Link::of(&url);
+        let parts = |l: &crate::parse::Link<'_>| {
+            (
+                l.scheme.to_string(),
+                l.host.to_string(),
+                l.port,
+                l.path.to_string(),
+                l.query.map(str::to_string),
+                l.tail.to_string(),
+            )
+        };
+        if url.as_str() != input || parts(&link) != parts(&full) {
+            return Err(format!(
+                "the splitter read {input:?} as {:?}; the url crate serialises it as {:?}, {:?}",
+                parts(&link),
+                url.as_str(),
+                parts(&full)
+            ));
+        }
+    }
+    let Some(lean) = crate::rewrite_href(input, target) else {
+        return Ok(false);
+    };
+    let full = rewrite(input, target);
+    if lean != full {
+        return Err(format!(
+            "the hot path and the full model differ on {input:?} for {}:\n  hot  {lean:?}\n  full {full:?}",
+            target.url()
+        ));
+    }
+    check_rewrite(input, target, &lean)?;
+    Ok(true)
+}
+
 /// The refusal reason of a link whose parts would put a `.` or `..` segment on the hub.
 pub fn is_dot_segment_refusal(r: &Rewrite) -> bool {
     r.status == RewriteStatus::Refused

@@ -19,6 +19,7 @@ mod parse;
 mod provider;
 mod render;
 pub mod settings;
+mod text;
 
 pub use detect::{
     classify, probe_plan, Detection, HubKind, Probe, ProbeErrorKind, ProbePlan, ProbeResponse,
@@ -28,8 +29,8 @@ pub use hub_url::{hub_base, jupyterhub_base, normalize_hub_url};
 pub use model::{Launch, LaunchKind, Open, Provider, Pull, Repo, Ui};
 pub use parse::{myst_binder_link, parse, parse_repo_link, MystBinder, Parsed, MAX_LINK_LEN};
 pub use render::{
-    parse_env_repo, render, rewrite, rewrite_repo_link, Interface, LinkKinds, Rendered, Rewrite,
-    RewriteStatus, Target, TargetKind,
+    parse_env_repo, render, rewrite, rewrite_href, rewrite_repo_link, Interface, LinkKinds,
+    Rendered, Rewrite, RewriteStatus, Target, TargetKind,
 };
 pub use settings::{Hub, Mode, Settings};
 

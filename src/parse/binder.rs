@@ -2,16 +2,16 @@
 //! including Binder + nbgitpuller (a urlpath that is itself a `git-pull?…` link), and the
 //! legacy `<base>repo/<owner>/<repo>[/<path>]` form.
 
-use super::{base_url, nbgitpuller, split_urlpath, Claim, Form};
+use super::{base_url, nbgitpuller, split_urlpath, Claim, Form, FullReader, Link};
 use crate::encoding::{binder_page_query, decode, pairs};
 use crate::known::is_known_binderhub_host;
 use crate::provider::read_spec;
 use crate::{Error, Launch, LaunchKind, Open, Provider, Repo, Ui};
-use url::Url;
 
 pub(crate) const FORM: Form = Form {
     name: "binder",
     parse: parse_v2,
+    #[cfg(any(test, feature = "fuzzing"))]
     examples: &[
         "https://mybinder.org/v2/gh/binder-examples/requirements/HEAD",
         "https://mybinder.org/v2/gh/executablebooks/quantecon-mini-example/master?urlpath=tree/mini_book/docs/about_py.ipynb",
@@ -31,14 +31,15 @@ pub(crate) const FORM: Form = Form {
 pub(crate) const LEGACY_FORM: Form = Form {
     name: "binder-legacy-repo",
     parse: parse_legacy,
+    #[cfg(any(test, feature = "fuzzing"))]
     examples: &[
         "https://mybinder.org/repo/binder-examples/requirements",
         "http://mybinder.org/repo/jupyter/notebook/notebooks/index.ipynb",
     ],
 };
 
-fn parse_v2(url: &Url) -> Result<Claim, Error> {
-    let path = url.path();
+fn parse_v2(url: &Link<'_>) -> Result<Claim, Error> {
+    let path = url.path;
     let file = path.rsplit('/').next().unwrap_or_default();
     if (file == "badge_logo.svg" || file == "badge.svg") && !path.contains("/v2/") {
         return Ok(Claim::NotLaunch(
@@ -46,8 +47,7 @@ fn parse_v2(url: &Url) -> Result<Claim, Error> {
         ));
     }
     let Some(at) = find_v2(path) else {
-        let host = url.host_str().unwrap_or_default();
-        if is_known_binderhub_host(host) && path.contains("/v2/") {
+        if is_known_binderhub_host(url.host) && path.contains("/v2/") {
             return Err(Error::InvalidLink(format!(
                 "binder link has no known provider after v2/ in '{path}'"
             )));
@@ -59,7 +59,9 @@ fn parse_v2(url: &Url) -> Result<Claim, Error> {
         warnings.push("doubled v2/ path; read the last one".into());
     }
     let hub = base_url(url, at.first + 1);
-    let repo = read_v2_repo(path, &at, true, &mut warnings)?;
+    let Some(repo) = read_v2_repo(path, &at, url.full, &mut warnings)? else {
+        return Ok(Claim::Defer);
+    };
     let query = super::repaired_query(url, &mut warnings);
     finish(hub, repo, &query, warnings).map(Claim::Launch)
 }
@@ -101,25 +103,48 @@ pub(crate) fn find_v2(path: &str) -> Option<V2At> {
 
 /// Reads the repository of the `v2/<provider>/<spec>` part that `at` found in `path`. A
 /// pasted Binder link in a gh spec is read one level deep only (`allow_pasted`): a link
-/// nested in itself costs no more than its length.
+/// nested in itself costs no more than its length. `full` reads a pasted link the splitter
+/// cannot; without it such a link gives `None` (the caller defers to the `url` crate's path).
 pub(crate) fn read_v2_repo(
     path: &str,
     at: &V2At,
-    allow_pasted: bool,
+    full: Option<&dyn FullReader>,
     warnings: &mut Vec<String>,
-) -> Result<Repo, Error> {
+) -> Result<Option<Repo>, Error> {
+    read_v2_repo_at(path, at, Some(full), warnings)
+}
+
+/// [`read_v2_repo`]; `pasting` is `None` inside a pasted link (which is read one level deep).
+fn read_v2_repo_at(
+    path: &str,
+    at: &V2At,
+    pasting: Option<Option<&dyn FullReader>>,
+    warnings: &mut Vec<String>,
+) -> Result<Option<Repo>, Error> {
     let raw_spec = &path[at.last + 4 + at.provider.id().len() + 1..];
-    if let Some(repo) = pasted_url(at.provider, raw_spec, allow_pasted, warnings)? {
-        return Ok(repo);
+    match pasted_url(at.provider, raw_spec, pasting, warnings)? {
+        Pasted::Read(repo) => return Ok(Some(repo)),
+        Pasted::Defer => return Ok(None),
+        Pasted::No => {}
     }
     let read = read_spec(at.provider, raw_spec)
-        .map_err(|m| Error::InvalidLink(format!("binder link: {m}")))?;
+        .map_err(|m| Error::InvalidLink(crate::text::concat(&["binder link: ", &m])))?;
     warnings.extend(read.warnings);
-    Ok(Repo {
+    Ok(Some(Repo {
         provider: at.provider,
         spec: read.spec,
         git_ref: read.git_ref,
-    })
+    }))
+}
+
+/// What a gh spec's owner holds.
+enum Pasted {
+    /// A pasted Binder link, read for its repository.
+    Read(Repo),
+    /// A pasted URL only the `url` crate can read.
+    Defer,
+    /// Not a pasted URL.
+    No,
 }
 
 /// A whole url-encoded URL pasted where a gh spec's owner goes (`v2/gh/https%3A%2F%2F…/ref`).
@@ -128,12 +153,12 @@ pub(crate) fn read_v2_repo(
 fn pasted_url(
     provider: Provider,
     raw_spec: &str,
-    allow_pasted: bool,
+    pasting: Option<Option<&dyn FullReader>>,
     warnings: &mut Vec<String>,
-) -> Result<Option<Repo>, Error> {
+) -> Result<Pasted, Error> {
     let first = raw_spec.split('/').next().unwrap_or_default();
-    if provider != Provider::Gh || !first.to_ascii_lowercase().contains("%3a%2f%2f") {
-        return Ok(None);
+    if provider != Provider::Gh || !contains_ignore_case(first, "%3a%2f%2f") {
+        return Ok(Pasted::No);
     }
     let pasted = decode(first);
     let leaves = || {
@@ -142,19 +167,37 @@ fn pasted_url(
             super::shown(&pasted)
         ))
     };
-    if !allow_pasted {
+    let Some(full) = pasting else {
         return Err(Error::InvalidLink(
             "binder link: a binder link pasted into a pasted binder link; byob reads one level"
                 .into(),
         ));
-    }
-    let url = super::parse_url(&pasted).map_err(|_| leaves())?;
-    let Some(at) = find_v2(url.path()) else {
+    };
+    // The pasted text is raw: the splitter reads it only when it is in serialised form.
+    let path = match (super::split(&pasted), full) {
+        (super::Split::Web(link), _) => link.path.to_string(),
+        (_, Some(full)) => match full.path_of(&pasted) {
+            Some(path) => path,
+            None => return Err(leaves()),
+        },
+        (super::Split::Other(_), None) => return Err(leaves()),
+        (super::Split::Defer, None) => return Ok(Pasted::Defer),
+    };
+    let Some(at) = find_v2(&path) else {
         return Err(leaves());
     };
-    let repo = read_v2_repo(url.path(), &at, false, warnings)?;
+    let Some(repo) = read_v2_repo_at(&path, &at, None, warnings)? else {
+        return Ok(Pasted::Defer);
+    };
     warnings.push("a binder link was pasted as the gh repository; read its repository".into());
-    Ok(Some(repo))
+    Ok(Pasted::Read(repo))
+}
+
+/// Whether `s` contains `needle` (lowercase ASCII), ignoring ASCII case, without a copy.
+fn contains_ignore_case(s: &str, needle: &str) -> bool {
+    s.as_bytes()
+        .windows(needle.len())
+        .any(|w| w.eq_ignore_ascii_case(needle.as_bytes()))
 }
 
 /// Builds the launch from a Binder query: `labpath`, then `filepath`, override `urlpath`
@@ -208,9 +251,9 @@ fn finish(
     })
 }
 
-fn parse_legacy(url: &Url) -> Result<Claim, Error> {
-    let host = url.host_str().unwrap_or_default();
-    let path = url.path();
+fn parse_legacy(url: &Link<'_>) -> Result<Claim, Error> {
+    let host = url.host;
+    let path = url.path;
     if !is_known_binderhub_host(host) {
         return Ok(Claim::Pass);
     }

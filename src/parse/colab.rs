@@ -1,14 +1,14 @@
 //! Google Colab notebooks from a repository: `https://colab.research.google.com/github/<org>/<repo>/blob/<ref>/<path>`
 //! and `…/gist/<user>/<id>[/<file>]`. Drive notebooks (`/drive/…`) are not in a repository.
 
-use super::{file_path, Claim, Form};
+use super::{file_path, Claim, Form, Link};
 use crate::encoding::decode;
 use crate::{Error, Launch, LaunchKind, Open, Provider, Repo, Ui};
-use url::Url;
 
 pub(crate) const FORM: Form = Form {
     name: "colab",
     parse: parse_colab,
+    #[cfg(any(test, feature = "fuzzing"))]
     examples: &[
         "https://colab.research.google.com/github/ProjectPythia/cookbook-template/blob/main/notebooks/notebook-template.ipynb",
         "https://colab.research.google.com/github/executablebooks/quantecon-mini-example/blob/master/mini_book/docs/about_py.ipynb",
@@ -18,12 +18,12 @@ pub(crate) const FORM: Form = Form {
 
 const HUB: &str = "https://colab.research.google.com/";
 
-fn parse_colab(url: &Url) -> Result<Claim, Error> {
-    if url.host_str() != Some("colab.research.google.com") {
+fn parse_colab(url: &Link<'_>) -> Result<Claim, Error> {
+    if url.host != "colab.research.google.com" {
         return Ok(Claim::Pass);
     }
     let segs: Vec<String> = url
-        .path()
+        .path
         .split('/')
         .filter(|s| !s.is_empty())
         .map(|s| decode(s).into_owned())
@@ -33,7 +33,7 @@ fn parse_colab(url: &Url) -> Result<Claim, Error> {
             let (Some(org), Some(name)) = (segs.get(1), segs.get(2)) else {
                 return Err(Error::InvalidLink(format!(
                     "colab github link '{}' has no org/repo",
-                    url.path()
+                    url.path
                 )));
             };
             // `blob/<ref>/<path>`; Colab's repository browser has no `blob/`.
@@ -55,7 +55,7 @@ fn parse_colab(url: &Url) -> Result<Claim, Error> {
             let (Some(user), Some(id)) = (segs.get(1), segs.get(2)) else {
                 return Err(Error::InvalidLink(format!(
                     "colab gist link '{}' has no user/id",
-                    url.path()
+                    url.path
                 )));
             };
             (

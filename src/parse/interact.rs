@@ -1,22 +1,22 @@
 //! nbgitpuller's predecessor: `<server>interact?account=<a>&repo=<r>&branch=<b>&path=<p>`
 //! ⇒ a pull of `https://github.com/<a>/<r>` (account `data-8`, branch `gh-pages` by default).
 
-use super::{base_url, compose_urlpath, file_path, nbgitpuller, Claim, Form};
+use super::{base_url, compose_urlpath, file_path, nbgitpuller, Claim, Form, Link};
 use crate::encoding::{get, pairs};
 use crate::{Error, Launch, LaunchKind, Open, Pull, Ui};
-use url::Url;
 
 pub(crate) const FORM: Form = Form {
     name: "interact",
     parse: parse_interact,
+    #[cfg(any(test, feature = "fuzzing"))]
     examples: &[
         "https://datahub.berkeley.edu/user-redirect/interact?account=data-8&repo=materials-fa17&branch=master&path=lec/lec1.ipynb",
         "http://datahub.berkeley.edu/hub/user-redirect/interact?repo=data8assets&path=labs/lab01",
     ],
 };
 
-fn parse_interact(url: &Url) -> Result<Claim, Error> {
-    let path = url.path().trim_end_matches('/');
+fn parse_interact(url: &Link<'_>) -> Result<Claim, Error> {
+    let path = url.path.trim_end_matches('/');
     let Some(before) = path.strip_suffix("/interact") else {
         return Ok(Claim::Pass);
     };

@@ -2,14 +2,14 @@
 //! and on a hub served without `/hub/` (IllumiDesk), `<hub>lti/launch?next=/user-redirect/git-pull?…`
 //! with the inner link not encoded.
 
-use super::{base_url, join_url, nbgitpuller, Claim, Form};
+use super::{base_url, nbgitpuller, Claim, Form, Link};
 use crate::encoding::pairs;
 use crate::{Error, LaunchKind};
-use url::Url;
 
 pub(crate) const FORM: Form = Form {
     name: "nbgitpuller-lti",
     parse: parse_lti,
+    #[cfg(any(test, feature = "fuzzing"))]
     examples: &[
         "https://hub.example.edu/hub/lti/launch?next=%2Fhub%2Fuser-redirect%2Fgit-pull%3Frepo%3Dhttps%253A%252F%252Fgithub.com%252Fo%252Fr%26urlpath%3Dlab%252Ftree%252Fr%252Fx.ipynb",
         // IllumiDesk/illumidesk README.md, "Defining Launch Requests to Clone / Merge Git-based Repos".
@@ -17,8 +17,8 @@ pub(crate) const FORM: Form = Form {
     ],
 };
 
-fn parse_lti(url: &Url) -> Result<Claim, Error> {
-    let path = url.path().trim_end_matches('/');
+fn parse_lti(url: &Link<'_>) -> Result<Claim, Error> {
+    let path = url.path.trim_end_matches('/');
     let (before, hub_path) = match path.strip_suffix("/hub/lti/launch") {
         Some(before) => (before, true),
         None => match path.strip_suffix("/lti/launch") {
@@ -26,7 +26,7 @@ fn parse_lti(url: &Url) -> Result<Claim, Error> {
             None => return Ok(Claim::Pass),
         },
     };
-    let query = url.query().unwrap_or_default();
+    let query = url.query.unwrap_or_default();
     let ps = pairs(query);
     let Some(next) = ps.iter().find(|p| p.key == "next") else {
         return Ok(if hub_path {
@@ -48,17 +48,27 @@ fn parse_lti(url: &Url) -> Result<Claim, Error> {
         });
     };
     // The next URL is where the hub sends the reader after the LTI login: it must stay on it.
-    let inner = join_url(url, &prefix).map_err(|e| {
-        Error::InvalidLink(format!(
-            "lti launch: next url '{}' ({e})",
-            super::shown(&next.value)
-        ))
-    })?;
-    if inner.origin() != url.origin() {
-        return Err(Error::InvalidLink(format!(
-            "lti launch: next url '{}' leaves the hub",
-            super::shown(&next.value)
-        )));
+    // A path (no scheme, not `//`) always resolves on the hub; anything else is resolved by
+    // the `url` crate.
+    if !stays_on_origin(&prefix) {
+        let Some(full) = url.full else {
+            return Ok(Claim::Defer);
+        };
+        match full.stays_on_origin(&prefix) {
+            Ok(true) => {}
+            Ok(false) => {
+                return Err(Error::InvalidLink(format!(
+                    "lti launch: next url '{}' leaves the hub",
+                    super::shown(&next.value)
+                )))
+            }
+            Err(e) => {
+                return Err(Error::InvalidLink(format!(
+                    "lti launch: next url '{}' ({e})",
+                    super::shown(&next.value)
+                )))
+            }
+        }
     }
     let read = nbgitpuller::read_query(&inner_query, &mut warnings)?;
     Ok(Claim::Launch(crate::Launch {
@@ -69,6 +79,34 @@ fn parse_lti(url: &Url) -> Result<Claim, Error> {
         open: read.open,
         warnings,
     }))
+}
+
+/// Whether a reference certainly resolves on the origin it is resolved against: after what a
+/// URL parser drops (leading and trailing spaces and controls, tabs and newlines), it has no
+/// scheme and does not start with two slashes (`/` or `\\`).
+fn stays_on_origin(reference: &str) -> bool {
+    let mut chars = reference
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    let slash = |c: Option<char>| matches!(c, Some('/' | '\\'));
+    let first = chars.next();
+    if slash(first) {
+        return !slash(chars.next());
+    }
+    // A scheme: a letter, then letters, digits, `+`, `-`, `.`, up to a `:`.
+    if !first.is_some_and(|c| c.is_ascii_alphabetic()) {
+        return true;
+    }
+    for c in chars {
+        if c == ':' {
+            return false;
+        }
+        if !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')) {
+            return true;
+        }
+    }
+    true
 }
 
 #[cfg(test)]

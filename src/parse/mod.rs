@@ -5,6 +5,7 @@ mod binder;
 mod colab;
 mod github;
 mod interact;
+mod link;
 mod lti;
 mod myst;
 mod nbgitpuller;
@@ -12,6 +13,8 @@ mod urlpath;
 
 use crate::{Error, Launch};
 use url::Url;
+
+pub(crate) use link::{split, FullReader, Link, Split};
 
 pub(crate) use binder::{find_v2, read_v2_repo};
 pub use github::parse_repo_link;
@@ -39,6 +42,9 @@ pub(crate) enum Claim {
     NotLaunch(String),
     /// Not this form: try the next one.
     Pass,
+    /// Only the `url` crate's reading can decide (the splitter's path gave too little: an LTI
+    /// `next` URL that may leave the hub, a pasted link not in serialised form).
+    Defer,
 }
 
 /// One link form: a parser and the real examples it must read (checked by a test).
@@ -47,8 +53,10 @@ pub(crate) struct Form {
     /// The form's name, used in tests.
     pub name: &'static str,
     /// Reads the URL, or passes.
-    pub parse: fn(&Url) -> Result<Claim, Error>,
+    pub parse: fn(&Link<'_>) -> Result<Claim, Error>,
     /// Real links of this form (one test checks each parses with this form and no other).
+    /// Test-only: the shipped Wasm leaves them out.
+    #[cfg(any(test, feature = "fuzzing"))]
     pub examples: &'static [&'static str],
 }
 
@@ -87,23 +95,30 @@ pub(crate) fn check_len(input: &str) -> Result<(), Error> {
 pub fn parse(input: &str) -> Result<Parsed, Error> {
     check_len(input)?;
     match parse_url(input) {
-        Ok(url) => parse_parsed(&url),
+        Ok(url) => match parse_link(&Link::of(&url))? {
+            Some(parsed) => Ok(parsed),
+            None => Err(Error::InvalidLink(
+                "the url crate's reading deferred to itself".into(),
+            )),
+        },
         Err(reason) => Ok(Parsed::NotLaunch(reason)),
     }
 }
 
-/// [`parse`] for a URL already parsed (the rewrite reuses it).
-pub(crate) fn parse_parsed(url: &Url) -> Result<Parsed, Error> {
+/// [`parse`] for a URL already split (the rewrite reuses it); `None` when a form needs the
+/// `url` crate's reading and the link came from the splitter ([`Claim::Defer`]).
+pub(crate) fn parse_link(link: &Link<'_>) -> Result<Option<Parsed>, Error> {
     for form in FORMS {
-        match (form.parse)(url)? {
-            Claim::Launch(launch) => return Ok(Parsed::Launch(launch)),
-            Claim::NotLaunch(reason) => return Ok(Parsed::NotLaunch(reason)),
+        match (form.parse)(link)? {
+            Claim::Launch(launch) => return Ok(Some(Parsed::Launch(launch))),
+            Claim::NotLaunch(reason) => return Ok(Some(Parsed::NotLaunch(reason))),
+            Claim::Defer => return Ok(None),
             Claim::Pass => {}
         }
     }
-    Ok(Parsed::NotLaunch(
+    Ok(Some(Parsed::NotLaunch(
         "not a launch link: no binder, nbgitpuller or colab form matches".into(),
-    ))
+    )))
 }
 
 /// Parses an http(s) URL; anything else is not a launch link (the reason says why).
@@ -185,28 +200,21 @@ pub(crate) fn shown(s: &str) -> String {
     }
 }
 
-/// The part of `url` from its origin up to (not including) byte `end` of its path, as a hub base.
-pub(crate) fn base_url(url: &Url, path_end: usize) -> String {
-    let path = &url.path()[..path_end];
-    let mut base = format!("{}{}", origin(url), path);
+/// The part of `link` from its origin up to (not including) byte `end` of its path, as a hub base.
+pub(crate) fn base_url(link: &Link<'_>, path_end: usize) -> String {
+    let path = &link.path[..path_end];
+    let mut base = String::with_capacity(link.origin_len() + path.len() + 1);
+    link.write_origin(&mut base);
+    base.push_str(path);
     if !base.ends_with('/') {
         base.push('/');
     }
     base
 }
 
-/// `scheme://host[:port]`, without user info.
-pub(crate) fn origin(url: &Url) -> String {
-    let host = url.host_str().unwrap_or_default();
-    match url.port() {
-        Some(port) => format!("{}://{}:{}", url.scheme(), host, port),
-        None => format!("{}://{}", url.scheme(), host),
-    }
-}
-
 /// The raw query with `&amp;` (HTML-escaped ampersands) repaired, and a warning when it was.
-pub(crate) fn repaired_query(url: &Url, warnings: &mut Vec<String>) -> String {
-    let q = url.query().unwrap_or_default();
+pub(crate) fn repaired_query(link: &Link<'_>, warnings: &mut Vec<String>) -> String {
+    let q = link.query.unwrap_or_default();
     if q.contains("&amp;") || q.starts_with("amp;") {
         warnings.push("repaired html-escaped '&amp;' in the query".into());
         q.replace("&amp;", "&")
@@ -239,7 +247,7 @@ mod tests {
             for example in form.examples {
                 let url = Url::parse(example).unwrap();
                 for other in FORMS {
-                    let claimed = matches!((other.parse)(&url), Ok(Claim::Launch(_)));
+                    let claimed = matches!((other.parse)(&Link::of(&url)), Ok(Claim::Launch(_)));
                     assert_eq!(
                         claimed,
                         std::ptr::eq(other, form),

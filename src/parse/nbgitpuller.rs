@@ -1,14 +1,14 @@
 //! nbgitpuller links: `<hub>hub/user-redirect/git-pull?repo=…&branch=…&urlpath=…`, the older
 //! `<hub>user-redirect/git-pull`, and a plain server's `<server>git-pull` (docs/protocols.md §3).
 
-use super::{base_url, file_path, split_urlpath, Claim, Form};
+use super::{base_url, file_path, split_urlpath, Claim, Form, Link};
 use crate::encoding::{decode_form, get, pairs, Pair};
 use crate::{Error, Launch, LaunchKind, Open, Pull, Ui};
-use url::Url;
 
 pub(crate) const FORM: Form = Form {
     name: "nbgitpuller",
     parse: parse_git_pull,
+    #[cfg(any(test, feature = "fuzzing"))]
     examples: &[
         "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fbook&urlpath=lab%2Ftree%2Fbook%2Fintro.ipynb&branch=main",
         "https://hub.callysto.ca/jupyter/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fcallysto%2Fcurriculum-notebooks&branch=master&subPath=Mathematics&app=notebook",
@@ -24,8 +24,8 @@ pub(crate) struct Read {
     pub open: Open,
 }
 
-fn parse_git_pull(url: &Url) -> Result<Claim, Error> {
-    let path = url.path();
+fn parse_git_pull(url: &Link<'_>) -> Result<Claim, Error> {
+    let path = url.path;
     let trimmed = path.trim_end_matches('/');
     let Some(before) = trimmed.strip_suffix("/git-pull") else {
         return Ok(Claim::Pass);

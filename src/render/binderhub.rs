@@ -15,7 +15,7 @@ pub(crate) fn v2_link(base: &str, repo: &Repo, urlpath: Option<&str>) -> Result<
     let mut warnings = Vec::new();
     let read = find_v2(&tail)
         .filter(|at| at.first == 0 && at.last == 0)
-        .and_then(|at| read_v2_repo(&tail, &at, true, &mut warnings).ok());
+        .and_then(|at| read_v2_repo(&tail, &at, None, &mut warnings).ok().flatten());
     let expected = Repo {
         git_ref: match repo.provider {
             crate::Provider::Gh | crate::Provider::Gl | crate::Provider::Git => {

@@ -7,7 +7,7 @@ mod nbgitpuller;
 mod target;
 
 pub(crate) use crate::parse::compose_urlpath;
-use crate::parse::{parse_parsed, parse_url, Parsed};
+use crate::parse::{parse_link, parse_url, split, Link, Parsed, Split};
 
 use crate::{Launch, LaunchKind, Ui};
 use serde::{Deserialize, Serialize};
@@ -91,16 +91,10 @@ pub fn render(launch: &Launch, target: &Target) -> Result<Rendered, String> {
     Ok(Rendered { url, warnings })
 }
 
-/// Parses `input` and renders it for `target`: the whole conversion of one link.
+/// Parses `input` and renders it for `target`: the whole conversion of one link. The input is
+/// read as raw text, with the `url` crate (what the CLI and a reader give).
 pub fn rewrite(input: &str, target: &Target) -> Rewrite {
-    let mut out = Rewrite {
-        input: input.to_string(),
-        status: RewriteStatus::None,
-        output: None,
-        reason: None,
-        warnings: Vec::new(),
-        launch: None,
-    };
+    let mut out = Rewrite::of(input);
     if let Err(e) = crate::parse::check_len(input) {
         out.status = RewriteStatus::Invalid;
         out.reason = Some(e.to_string());
@@ -113,16 +107,65 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
             return out;
         }
     };
-    let launch = match parse_parsed(&url) {
-        Ok(Parsed::Launch(l)) => l,
-        Ok(Parsed::NotLaunch(reason)) => {
-            out.reason = Some(reason);
-            return out;
+    // The `url` crate's reading answers every question a form asks: it never defers.
+    rewrite_link(&mut out, &Link::of(&url), target);
+    out
+}
+
+/// [`rewrite`] for an href a browser has already normalised (the extension's hot path): the
+/// text is split, not parsed, when it is in the form the `url` crate would write it in, and
+/// the result is then the same as [`rewrite`]'s (tests/lean.rs holds them side by side).
+/// `None` when the splitter cannot read it, or a form needs the `url` crate's reading: the
+/// caller then calls [`rewrite`].
+pub fn rewrite_href(input: &str, target: &Target) -> Option<Rewrite> {
+    let mut out = Rewrite::of(input);
+    if let Err(e) = crate::parse::check_len(input) {
+        out.status = RewriteStatus::Invalid;
+        out.reason = Some(e.to_string());
+        return Some(out);
+    }
+    match split(input) {
+        Split::Web(link) => rewrite_link(&mut out, &link, target).then_some(out),
+        Split::Other(scheme) => {
+            out.reason = Some(crate::text::concat(&[
+                "not a launch link: ",
+                scheme,
+                " url",
+            ]));
+            Some(out)
         }
+        Split::Defer => None,
+    }
+}
+
+impl Rewrite {
+    /// A rewrite of `input` that found nothing yet (`none`, no reason).
+    fn of(input: &str) -> Rewrite {
+        Rewrite {
+            input: input.to_string(),
+            status: RewriteStatus::None,
+            output: None,
+            reason: None,
+            warnings: Vec::new(),
+            launch: None,
+        }
+    }
+}
+
+/// The conversion of a split link, into `out`; `false` when a form deferred to the `url`
+/// crate's reading (only on the splitter's path).
+fn rewrite_link(out: &mut Rewrite, link: &Link<'_>, target: &Target) -> bool {
+    let launch = match parse_link(link) {
+        Ok(Some(Parsed::Launch(l))) => l,
+        Ok(Some(Parsed::NotLaunch(reason))) => {
+            out.reason = Some(reason);
+            return true;
+        }
+        Ok(None) => return false,
         Err(e) => {
             out.status = RewriteStatus::Invalid;
             out.reason = Some(e.to_string());
-            return out;
+            return true;
         }
     };
     out.warnings = launch.warnings.clone();
@@ -133,22 +176,22 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
         out.reason = Some("already on this hub".into());
     } else if !target.link_kinds.allows(launch.kind) {
         out.status = RewriteStatus::Skipped;
-        out.reason = Some(format!(
-            "{} links are turned off in settings",
-            kind_name(launch.kind)
-        ));
+        out.reason = Some(crate::text::concat(&[
+            kind_name(launch.kind),
+            " links are turned off in settings",
+        ]));
     } else {
-        let rendered = match verbatim_tail(&url, &launch, target) {
+        let rendered = match verbatim_tail(link, &launch, target) {
             Some(url) => Ok(Rendered {
                 url,
                 warnings: Vec::new(),
             }),
             None => render(&launch, target),
         };
-        apply(&mut out, rendered);
+        apply(out, rendered);
     }
     out.launch = Some(launch);
-    out
+    true
 }
 
 /// Records a rendering (or the reason there is none) in a [`Rewrite`].
@@ -191,23 +234,19 @@ pub fn rewrite_repo_link(input: &str, target: &Target) -> Rewrite {
 /// part passes the same dot-segment rule as a rendered one (anything in it, decoded as often
 /// as it can be, nested queries included); when it does not, the link is rendered from the
 /// model, which refuses it if the part the hub reads is the culprit.
-fn verbatim_tail(url: &url::Url, launch: &Launch, target: &Target) -> Option<String> {
+fn verbatim_tail(url: &Link<'_>, launch: &Launch, target: &Target) -> Option<String> {
     if !launch.warnings.is_empty() || target.interface.apply(launch.open.ui).1 {
         return None;
     }
     // The hub is the link's origin and a path prefix: the tail is the rest of the path.
-    let hub_path = launch
-        .hub
-        .len()
-        .checked_sub(crate::parse::origin(url).len())?;
-    let tail = &url[url::Position::BeforePath..];
-    let tail = tail.get(hub_path..)?;
+    let hub_path = launch.hub.len().checked_sub(url.origin_len())?;
+    let tail = url.tail.get(hub_path..)?;
     let copied = match (launch.kind, target.kind) {
         (LaunchKind::Binder, TargetKind::BinderHub) if tail.starts_with("v2/") => {
             format!("{}{tail}", target.url())
         }
         (LaunchKind::Nbgitpuller, TargetKind::JupyterHub | TargetKind::JupyterServer) => {
-            let query = url.query()?;
+            let query = url.query?;
             format!("{}?{query}", nbgitpuller::endpoint(target))
         }
         _ => return None,

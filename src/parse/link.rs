@@ -1,0 +1,331 @@
+//! A URL split into the parts the link forms read, borrowed from the text: the one input of
+//! every form (`FORMS`). Two entry points fill it:
+//!
+//! * [`Link::of`] from a [`url::Url`], for raw input (the CLI, what a reader types): the `url`
+//!   crate's WHATWG reading first;
+//! * [`split`], a small splitter for hrefs a browser has already normalised (the extension's
+//!   hot path): it reads a URL only when the text is already in the form the `url` crate would
+//!   serialise it in, so that both entries give the forms the same parts, and says
+//!   [`Split::Defer`] for anything else (the caller then takes the `url` crate's path).
+//!
+//! The rule that makes the two equivalent is checked by `lean_splits_only_what_url_keeps_as_is`
+//! (tests/lean.rs) and the `lean` fuzz target: whatever [`split`] reads, `url::Url::parse`
+//! serialises unchanged, into the same parts.
+
+use url::Url;
+
+/// The parts of an http(s) URL that the link forms read, borrowed.
+#[derive(Clone, Copy)]
+pub(crate) struct Link<'a> {
+    /// `http` or `https`.
+    pub scheme: &'a str,
+    /// The host as serialised (lowercase, punycode, an IPv6 address in brackets).
+    pub host: &'a str,
+    /// The port, when it is not the scheme's default.
+    pub port: Option<u16>,
+    /// The path, starting with `/`.
+    pub path: &'a str,
+    /// The query, without `?`.
+    pub query: Option<&'a str>,
+    /// Everything from the path on (path, `?query`, `#fragment`), as written.
+    pub tail: &'a str,
+    /// The `url` crate's reading, when the link came through it: what a form asks when the
+    /// splitter's parts are not enough (an LTI launch's `next` URL, a pasted link). `None` on
+    /// the splitter's path, where such a form says [`Claim::Defer`](super::Claim::Defer). A
+    /// trait object made only by [`Link::of`]: the hot Wasm module never reaches the `url`
+    /// crate through it, so the linker leaves the crate out.
+    pub full: Option<&'a dyn FullReader>,
+}
+
+/// What only the `url` crate can answer.
+pub(crate) trait FullReader {
+    /// Whether `reference`, resolved against this URL, stays on its origin; the parser's
+    /// message when it cannot be resolved.
+    fn stays_on_origin(&self, reference: &str) -> Result<bool, String>;
+    /// The path of `raw` read as an http(s) URL; `None` when it is not one.
+    fn path_of(&self, raw: &str) -> Option<String>;
+}
+
+impl FullReader for Url {
+    fn stays_on_origin(&self, reference: &str) -> Result<bool, String> {
+        let inner = super::join_url(self, reference)?;
+        Ok(inner.origin() == self.origin())
+    }
+
+    fn path_of(&self, raw: &str) -> Option<String> {
+        super::parse_url(raw).ok().map(|u| u.path().to_string())
+    }
+}
+
+impl<'a> Link<'a> {
+    /// The parts of a URL the `url` crate read.
+    pub fn of(url: &'a Url) -> Link<'a> {
+        Link {
+            scheme: url.scheme(),
+            host: url.host_str().unwrap_or_default(),
+            port: url.port(),
+            path: url.path(),
+            query: url.query(),
+            tail: &url[url::Position::BeforePath..],
+            full: Some(url),
+        }
+    }
+
+    /// `scheme://host[:port]`, without user info, written into `out`.
+    pub fn write_origin(&self, out: &mut String) {
+        out.push_str(self.scheme);
+        out.push_str("://");
+        out.push_str(self.host);
+        if let Some(port) = self.port {
+            out.push(':');
+            crate::text::push_int(out, usize::from(port));
+        }
+    }
+
+    /// The length of `scheme://host[:port]`.
+    pub fn origin_len(&self) -> usize {
+        let mut n = self.scheme.len() + 3 + self.host.len();
+        if let Some(port) = self.port {
+            n += 1 + crate::text::int_len(usize::from(port));
+        }
+        n
+    }
+}
+
+/// What the splitter makes of a text.
+pub(crate) enum Split<'a> {
+    /// An http(s) URL in the form the `url` crate serialises it in.
+    Web(Link<'a>),
+    /// A URL of another scheme with an opaque path (`mailto:…`, `javascript:…`): its scheme.
+    Other(&'a str),
+    /// Anything else: the `url` crate must read it.
+    Defer,
+}
+
+/// Splits `s` when it is already in the `url` crate's serialised form; [`Split::Defer`] when
+/// it might not be (the caller reads it with the `url` crate). Conservative by design: a rare
+/// shape (user info, an IPv6 host, `xn--` labels, a default port, a dot segment, a character
+/// the URL standard would percent-encode) is deferred rather than read.
+pub(crate) fn split(s: &str) -> Split<'_> {
+    let b = s.as_bytes();
+    let Some(colon) = b.iter().position(|&c| c == b':') else {
+        return Split::Defer;
+    };
+    let scheme = &s[..colon];
+    let lower_scheme = scheme.bytes().enumerate().all(|(i, c)| {
+        c.is_ascii_lowercase() || (i > 0 && (c.is_ascii_digit() || matches!(c, b'+' | b'-' | b'.')))
+    });
+    if scheme.is_empty() || !lower_scheme {
+        return Split::Defer;
+    }
+    let rest = &s[colon + 1..];
+    let (default_port, after) = match scheme {
+        "https" => (443, rest.strip_prefix("//")),
+        "http" => (80, rest.strip_prefix("//")),
+        // The special schemes read a host; only opaque paths are read here.
+        "ftp" | "file" | "ws" | "wss" => return Split::Defer,
+        _ => {
+            // An opaque path (`mailto:a@b`, `javascript:…`) cannot fail to parse; anything
+            // starting with `/` has an authority or a path the parser would normalise.
+            return if rest.starts_with('/') || !clean(rest, FRAGMENT) || ends_badly(s) {
+                Split::Defer
+            } else {
+                Split::Other(scheme)
+            };
+        }
+    };
+    let Some(after) = after else {
+        return Split::Defer;
+    };
+    let authority_end = after.find('/').unwrap_or(after.len());
+    let authority = &after[..authority_end];
+    if authority_end == after.len() || authority.bytes().any(|c| matches!(c, b'?' | b'#' | b'@')) {
+        return Split::Defer;
+    }
+    let (host, port) = match authority.split_once(':') {
+        Some((host, port)) => match read_port(port, default_port) {
+            Some(p) => (host, Some(p)),
+            None => return Split::Defer,
+        },
+        None => (authority, None),
+    };
+    if !plain_host(host) {
+        return Split::Defer;
+    }
+    let tail = &after[authority_end..];
+    let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
+    let path = &tail[..path_end];
+    if !clean(path, PATH) || has_dot_segment(path) {
+        return Split::Defer;
+    }
+    let rest = &tail[path_end..];
+    let (query, fragment) = match rest.strip_prefix('?') {
+        Some(q) => match q.split_once('#') {
+            Some((q, f)) => (Some(q), Some(f)),
+            None => (Some(q), None),
+        },
+        None => (None, rest.strip_prefix('#')),
+    };
+    if !query.is_none_or(|q| clean(q, QUERY)) || !fragment.is_none_or(|f| clean(f, FRAGMENT)) {
+        return Split::Defer;
+    }
+    Split::Web(Link {
+        scheme,
+        host,
+        port,
+        path,
+        query,
+        tail,
+        full: None,
+    })
+}
+
+/// Characters the URL standard percent-encodes in a path, a query (of a special scheme) and a
+/// fragment, beyond controls, space and non-ASCII (which every part encodes): a text holding
+/// one is not in serialised form.
+const PATH: &[u8] = b"\"<>`{}\\^|";
+const QUERY: &[u8] = b"\"<>'";
+const FRAGMENT: &[u8] = b"\"<>`";
+
+/// No control, space, non-ASCII or `extra` character.
+fn clean(s: &str, extra: &[u8]) -> bool {
+    s.bytes()
+        .all(|c| c > b' ' && c < 0x7f && !extra.contains(&c))
+}
+
+/// Leading or trailing characters a URL parser would trim.
+fn ends_badly(s: &str) -> bool {
+    s.bytes().next().is_none_or(|c| c <= b' ') || s.bytes().last().is_none_or(|c| c <= b' ')
+}
+
+/// A port as the `url` crate writes it: digits without a leading zero, not the default.
+fn read_port(p: &str, default: u16) -> Option<u16> {
+    if p.is_empty() || p.len() > 5 || !p.bytes().all(|c| c.is_ascii_digit()) {
+        return None;
+    }
+    if p.len() > 1 && p.starts_with('0') {
+        return None;
+    }
+    let n = p.bytes().fold(0u32, |n, c| n * 10 + u32::from(c - b'0'));
+    let n = u16::try_from(n).ok()?;
+    (n != default).then_some(n)
+}
+
+/// A lowercase ASCII host name of plain labels (`a-z`, `0-9`, `-`, not at a label's ends,
+/// no `xn--` or other `??--` label), or a dotted IPv4 address as the standard writes it.
+fn plain_host(host: &str) -> bool {
+    if host.is_empty() || host.len() > 253 {
+        return false;
+    }
+    let labels = || host.split('.');
+    let last = labels().next_back().unwrap_or_default();
+    let numeric = |l: &str| !l.is_empty() && l.bytes().all(|c| c.is_ascii_digit());
+    if numeric(last) || last.starts_with("0x") {
+        // The standard reads a host ending in a number as an IPv4 address.
+        return labels().count() == 4
+            && labels().all(|l| numeric(l) && l.len() <= 3 && (l == "0" || !l.starts_with('0')))
+            && labels().all(|l| l.parse::<u16>().is_ok_and(|n| n <= 255));
+    }
+    labels().all(|l| {
+        let b = l.as_bytes();
+        !b.is_empty()
+            && b.len() <= 63
+            && b.iter()
+                .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+            && b[0] != b'-'
+            && b[b.len() - 1] != b'-'
+            && !(b.len() >= 4 && b[2] == b'-' && b[3] == b'-')
+    })
+}
+
+/// A `.` or `..` segment, in any case of `%2e`, which the parser would have resolved.
+fn has_dot_segment(path: &str) -> bool {
+    path.split('/').skip(1).any(|seg| {
+        let seg = seg.as_bytes();
+        let mut i = 0;
+        let mut dots = 0;
+        while i < seg.len() {
+            if seg[i] == b'.' {
+                i += 1;
+            } else if seg[i] == b'%'
+                && seg.get(i + 1) == Some(&b'2')
+                && matches!(seg.get(i + 2), Some(b'e' | b'E'))
+            {
+                i += 3;
+            } else {
+                return false;
+            }
+            dots += 1;
+        }
+        dots == 1 || dots == 2
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn web(s: &str) -> Option<Link<'_>> {
+        match split(s) {
+            Split::Web(l) => Some(l),
+            _ => None,
+        }
+    }
+
+    #[test]
+    fn splits_serialised_http_urls_into_the_url_crates_parts() {
+        for s in [
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb#top",
+            "http://localhost:8888/git-pull?repo=x",
+            "http://127.0.0.1:18002/hub/user-redirect/git-pull?repo=https%3A%2F%2Fx&a=%zz",
+            "https://h.org/",
+            "https://h.org/a?",
+            "https://h.org/a#",
+        ] {
+            let l = web(s).unwrap_or_else(|| panic!("{s} deferred"));
+            let u = Url::parse(s).unwrap();
+            assert_eq!(u.as_str(), s);
+            let o = Link::of(&u);
+            assert_eq!(
+                (l.scheme, l.host, l.port, l.path, l.query, l.tail),
+                (o.scheme, o.host, o.port, o.path, o.query, o.tail),
+                "{s}"
+            );
+        }
+    }
+
+    #[test]
+    fn defers_what_the_url_crate_would_change() {
+        for s in [
+            "HTTPS://h.org/",
+            " https://h.org/",
+            "https://h.org",
+            "https://H.org/",
+            "https://h.org:443/",
+            "https://h.org:08/",
+            "https://u@h.org/",
+            "https://[::1]/",
+            "https://xn--e-ufa.org/",
+            "https://h.org/a/../b",
+            "https://h.org/a/%2E/b",
+            "https://h.org/a b",
+            "https://h.org/a\\b",
+            "https://h.org/?a'b",
+            "https://h.org/é",
+            "https://1.2.3/",
+            "https://01.2.3.4/",
+            "https://h.org?x",
+            "//h.org/",
+            "ftp://h.org/",
+            "foo://h/",
+            "relative/path",
+        ] {
+            assert!(matches!(split(s), Split::Defer), "{s} was read");
+        }
+        assert!(matches!(split("mailto:a@b.c"), Split::Other("mailto")));
+        assert!(matches!(
+            split("javascript:alert(1)"),
+            Split::Other("javascript")
+        ));
+    }
+}
