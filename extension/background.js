@@ -14,21 +14,28 @@ import * as core from './core.js';
 import {answersWithoutCors, describeFailure, originPattern, performProbes, watchNetworkErrors} from './detect.js';
 import {BACKGROUND_REFRESH, CONTENT_MYST, CONTENT_OPEN, CONTENT_REWRITE, PAGE_DETECT, PAGE_SYNC_ACCESS, checkMessage, isSiteDisabled} from './messages.js';
 import {injectInto, syncContentScripts} from './site-access.js';
-import {errorMessage, loadSettings, settingsChanged} from './settings.js';
+import {errorMessage, settingsChanged} from './settings.js';
+import {wakeState} from './wake.js';
 import {MENU_COPY, MENU_OPEN, handleMenuClick, refreshMenus} from './context-menu.js';
 import {openBeside} from './tabs.js';
 
 const self = {id: ext.runtime.id, origin: ext.runtime.getURL('').replace(/\/$/, '')};
 
-/** Settings are read once and kept until storage says they changed. */
-/** @type {Promise<any> | null} */
-let settingsCache = null;
-function currentSettings() {
-  settingsCache ??= loadSettings().catch((err) => {
-    settingsCache = null;
+/**
+ * Settings and the active target are read once (as kept ready for a wake, wake.js) and kept
+ * until storage says the settings changed.
+ * @type {Promise<import('./wake.js').Wake> | null}
+ */
+let wakeCache = null;
+function currentWake() {
+  wakeCache ??= wakeState().catch((err) => {
+    wakeCache = null;
     throw err;
   });
-  return settingsCache;
+  return wakeCache;
+}
+function currentSettings() {
+  return currentWake().then((w) => w.settings);
 }
 
 ext.runtime.onInstalled.addListener((/** @type {{reason: string}} */ details) => {
@@ -50,7 +57,7 @@ ext.permissions.onRemoved.addListener(() => {
 
 ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
   if (!settingsChanged(changes, area)) return;
-  settingsCache = null;
+  wakeCache = null;
   refreshMenusNow();
   broadcastRefresh().catch((err) => console.error('byob: telling tabs about new settings failed', err));
 });
@@ -170,7 +177,7 @@ function pageHost(sender) {
  * @param {any} sender
  */
 async function pageTarget(settings, sender) {
-  const target = await core.activeTarget(settings);
+  const {target} = await currentWake();
   if (!target) return {target: null, reason: 'no-hub'};
   if (isSiteDisabled(pageHost(sender), settings.disabledSites ?? [])) return {target: null, reason: 'site-off'};
   return {target, reason: null};

@@ -1,8 +1,14 @@
 # The Rust core, the CLI and the Wasm package.
 
+# Two Wasm modules from the one crate (docs/design.md §5): the hot module the background loads
+# when it wakes (rewriting only: `--features hot`, raw exports, loaded by extension/hot.js) and
+# the cold one with everything else (settings, detection, parse to JSON, the full rewrite;
+# wasm-bindgen glue, loaded by extension/core.js where it is used). Each has its own profile.
 WASM_OUT := build/pkg
-WASM_RAW := target/wasm32-unknown-unknown/release/byob.wasm
+WASM_COLD_RAW := target/wasm32-unknown-unknown/wasm-cold/byob.wasm
+WASM_HOT_RAW := target/wasm32-unknown-unknown/wasm-hot/byob.wasm
 WASM_OPT := node_modules/.bin/wasm-opt
+WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types
 # Reproducible Wasm: the same bytes wherever the tree and the cargo registry live. Panic locations
 # name source files; these prefixes map the checkout and cargo's home to fixed names (the
 # standard library's paths are already /rustc/<commit>/). Only the wasm32 target gets them, so
@@ -33,12 +39,17 @@ node_modules/.package-lock.json: package.json package-lock.json
 cli: ## build the byob CLI (target/release/byob)
 	$(CARGO) build --release --bin byob
 
-wasm: $(WASM_OUT)/byob_bg.wasm ## build the Wasm package (build/pkg)
+wasm: $(WASM_OUT)/byob_bg.wasm $(WASM_OUT)/byob_hot.wasm ## build the Wasm modules (build/pkg: byob_hot.wasm, byob.js + byob_bg.wasm)
 $(WASM_OUT)/byob_bg.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" $(CARGO) build --release --locked --lib --target wasm32-unknown-unknown
-	wasm-bindgen --target web --out-dir $(WASM_OUT) --out-name byob $(WASM_RAW)
-	$(WASM_OPT) -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types $@ -o $@.opt && mv $@.opt $@
-	@ls -l $@ | awk '{print "wasm: " $$5 " bytes"}'
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" $(CARGO) build --profile wasm-cold --locked --lib --target wasm32-unknown-unknown
+	wasm-bindgen --target web --out-dir $(WASM_OUT) --out-name byob $(WASM_COLD_RAW)
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $@ -o $@.opt && mv $@.opt $@
+	@echo "wasm (cold): $$(stat -c %s $@) bytes, $$(gzip -9 -c $@ | wc -c) gzip -9"
+$(WASM_OUT)/byob_hot.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" $(CARGO) build --profile wasm-hot --locked --lib --target wasm32-unknown-unknown --features hot
+	@mkdir -p $(WASM_OUT)
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_HOT_RAW) -o $@
+	@echo "wasm (hot): $$(stat -c %s $@) bytes, $$(gzip -9 -c $@ | wc -c) gzip -9"
 
 test-rust: ## native unit, corpus and CLI tests
 	$(CARGO) test --all-targets
@@ -47,10 +58,11 @@ lint: ## rustfmt, clippy (native and wasm32), rustdoc
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets -- -D warnings
 	$(CARGO) clippy --all-targets --target wasm32-unknown-unknown -- -D warnings
+	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features hot -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --quiet
 
 test-wasm: ## the Wasm facade with wasm-bindgen-test in Node
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner $(CARGO) test --target wasm32-unknown-unknown --test wasm
 
-bench-core: ## native parse+rewrite throughput over the corpus
+bench-core: ## native rewrite throughput over the corpus: the hot path and the full model, medians of 31 windows
 	$(CARGO) run --release --quiet --example bench

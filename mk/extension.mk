@@ -18,10 +18,10 @@ setup-browsers: ## Chromium and Firefox ESR from Debian, for the browser tiers (
 	@tools/setup-browsers.sh
 
 extension: dist/byob-chrome-$(EXT_VERSION).zip ## build dist/chrome, dist/firefox and their zips
-dist/byob-chrome-$(EXT_VERSION).zip: $(EXT_SOURCES) $(WASM_OUT)/byob_bg.wasm node_modules/.package-lock.json
+dist/byob-chrome-$(EXT_VERSION).zip: $(EXT_SOURCES) $(WASM_OUT)/byob_bg.wasm $(WASM_OUT)/byob_hot.wasm node_modules/.package-lock.json
 	node tools/build-extension.mjs
 
-test-js: node_modules/.package-lock.json $(WASM_OUT)/byob_bg.wasm ## JS unit tests (node --test): link finding, message guards, content script, build, the core loader on the real Wasm
+test-js: node_modules/.package-lock.json $(WASM_OUT)/byob_bg.wasm $(WASM_OUT)/byob_hot.wasm ## JS unit tests (node --test): link finding, message guards, content script, build, the core loader on the real Wasm
 	node --test tests/js/
 
 lint-ext: extension ## web-ext lint on dist/firefox: no errors, no warnings

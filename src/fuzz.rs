@@ -5,7 +5,7 @@
 //! (`examples/fuzz.rs`, `make test-fuzz` and `make fuzz` without cargo-fuzz). A new target
 //! (a differential one for a fast path, say) is a function here and a line in [`TARGETS`].
 
-use crate::invariants::{check_launch, check_rendered, check_rewrite};
+use crate::invariants::{check_launch, check_lean, check_rendered, check_rewrite};
 use crate::settings::{self, Settings};
 use crate::{
     classify, myst_binder_link, parse, parse_repo_link, probe_plan, render, rewrite, HubKind,
@@ -75,6 +75,11 @@ pub const TARGETS: &[FuzzTarget] = &[
         name: "detect",
         run: detect,
         seeds: detect_seeds,
+    },
+    FuzzTarget {
+        name: "lean",
+        run: lean,
+        seeds: lean_seeds,
     },
 ];
 
@@ -369,6 +374,45 @@ pub fn detect(data: &[u8]) {
         }
         _ => {}
     }
+}
+
+/// The hot path against the full model (issue 11): the first byte picks the target kind and
+/// preferences, the rest is the link, checked as given and as the `url` crate normalises it
+/// (what a browser hands over). Where the splitter reads a link, the `url` crate serialises
+/// it unchanged and the two rewrites are the same in every field (`check_lean`).
+pub fn lean(data: &[u8]) {
+    let Some((&options, rest)) = data.split_first() else {
+        return;
+    };
+    let (kind, url) = [
+        (TargetKind::BinderHub, "https://binder.example.edu/"),
+        (TargetKind::JupyterHub, "https://h.example/prefix/"),
+        (TargetKind::JupyterServer, "http://localhost:8888/"),
+    ][usize::from(options >> 5) % 3];
+    let t = configured(kind, url, options & 0x9f);
+    let link = text(rest);
+    holds(check_lean(&link, &t).map(|_| ()), &link);
+    if let Ok(u) = url::Url::parse(&link) {
+        let normalised = u.to_string();
+        holds(check_lean(&normalised, &t).map(|_| ()), &normalised);
+    }
+}
+
+/// Corpus links as a browser hands them over (normalised), and as written, behind a selector
+/// byte.
+fn lean_seeds() -> Vec<Vec<u8>> {
+    corpus_links()
+        .into_iter()
+        .enumerate()
+        .flat_map(|(i, l)| {
+            let normalised = url::Url::parse(&l).map(|u| u.to_string()).ok();
+            [Some(l), normalised].into_iter().flatten().map(move |l| {
+                let mut v = vec![(i * 7 % 251) as u8];
+                v.extend(l.into_bytes());
+                v
+            })
+        })
+        .collect()
 }
 
 /// The corpus links (tests/fixtures/links.jsonl) and every link form's examples.

@@ -14,6 +14,7 @@ mod encoding;
 mod error;
 mod hub_url;
 mod known;
+pub mod lean;
 mod model;
 mod parse;
 mod provider;
@@ -35,11 +36,13 @@ pub use render::{
 pub use settings::{Hub, Mode, Settings};
 
 /// The JavaScript API (wasm32 only): re-exported so the boundary tests can call it.
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", not(feature = "hot")))]
 pub mod wasm_api {
     pub use crate::wasm::*;
 }
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "hot"))]
+mod hot;
+#[cfg(all(target_arch = "wasm32", not(feature = "hot")))]
 mod wasm;
 
 #[cfg(feature = "fuzzing")]

@@ -208,12 +208,32 @@ pub fn myst_link(binder: JsValue, location: JsValue) -> Result<String, JsError> 
     crate::myst_binder_link(&binder, location.as_deref()).map_err(core_err)
 }
 
-/// The target of the settings' active hub, or `null` when none can launch.
+/// A Target with its wire text for the hot module (`Target::wire`), as `activeTarget` returns it.
+#[derive(Serialize)]
+struct TargetWithWire<'a> {
+    #[serde(flatten)]
+    target: &'a Target,
+    wire: String,
+}
+
+/// The target of the settings' active hub, or `null` when none can launch. It carries `wire`,
+/// the text the hot module reads it from (docs/contracts.md, "The hot module").
 #[wasm_bindgen(js_name = activeTarget)]
 pub fn active_target(settings: JsValue) -> Result<JsValue, JsError> {
     object_arg(&settings, "settings")?;
     let settings: Settings = from_js(&settings, "settings")?;
-    to_js(&settings.active_target())
+    let target = settings.active_target();
+    to_js(&target.as_ref().map(|t| TargetWithWire {
+        target: t,
+        wire: t.wire(),
+    }))
+}
+
+/// The wire text of a target object (validated as `rewriteBatch` validates it): what the hot
+/// module reads. Throws on an unusable target.
+#[wasm_bindgen(js_name = targetWire)]
+pub fn target_wire(target: JsValue) -> Result<String, JsError> {
+    Ok(target_arg(&target)?.wire())
 }
 
 /// The requests that detect what `input` is; throws on a URL that cannot be a hub.

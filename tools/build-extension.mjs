@@ -20,8 +20,8 @@ const pkg = path.join(root, 'build', 'pkg');
 const dist = path.join(root, 'dist');
 /** Files of extension/ that are notes for developers, not part of the extension. */
 const SKIP = new Set(['NEEDS-FROM-CORE.md', 'README.md']);
-/** From wasm-bindgen's output, only what the extension loads. */
-const PKG_FILES = ['byob.js', 'byob_bg.wasm'];
+/** From build/pkg, only what the extension loads: the hot module, and the cold one with its glue. */
+const PKG_FILES = ['byob_hot.wasm', 'byob.js', 'byob_bg.wasm'];
 const ICON_SIZES = [16, 32, 48, 128];
 const ZIP_BUDGET = 300 * 1024; // docs/design.md §10
 
@@ -130,6 +130,7 @@ async function main() {
     copyTree(src, out);
     fs.mkdirSync(path.join(out, 'pkg'), {recursive: true});
     fs.copyFileSync(path.join(pkg, 'byob_bg.wasm'), path.join(out, 'pkg', 'byob_bg.wasm'));
+    fs.copyFileSync(path.join(pkg, 'byob_hot.wasm'), path.join(out, 'pkg', 'byob_hot.wasm'));
     fs.writeFileSync(path.join(out, 'pkg', 'byob.js'), patchGlue(fs.readFileSync(path.join(pkg, 'byob.js'), 'utf8')));
     fs.mkdirSync(path.join(out, 'icons'), {recursive: true});
     for (const size of ICON_SIZES) fs.writeFileSync(path.join(out, 'icons', `icon-${size}.png`), iconPng(size));

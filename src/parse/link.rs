@@ -126,8 +126,15 @@ pub(crate) fn split(s: &str) -> Split<'_> {
         "ftp" | "file" | "ws" | "wss" => return Split::Defer,
         _ => {
             // An opaque path (`mailto:a@b`, `javascript:…`) cannot fail to parse; anything
-            // starting with `/` has an authority or a path the parser would normalise.
-            return if rest.starts_with('/') || !clean(rest, FRAGMENT) || ends_badly(s) {
+            // starting with `/` has an authority or a path the parser would normalise. byob's
+            // own host check reads up to the first `/ \ ? #` as a host: an escape there is
+            // left to it.
+            let host_like = rest.split(['/', '\\', '?', '#']).next().unwrap_or_default();
+            return if rest.starts_with('/')
+                || host_like.contains('%')
+                || !clean(rest, FRAGMENT)
+                || ends_badly(s)
+            {
                 Split::Defer
             } else {
                 Split::Other(scheme)

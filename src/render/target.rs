@@ -157,19 +157,180 @@ impl Target {
     pub fn env(&self) -> Option<&Repo> {
         self.env.as_ref()
     }
+
+    /// The target as one line of text for the extension's hot module (docs/contracts.md,
+    /// "The hot module"): a target validated here, kept by the background and handed over
+    /// once, which [`Target::from_wire`] reads back without the `url` crate.
+    pub fn wire(&self) -> String {
+        let mut out = String::with_capacity(64 + self.url.len());
+        out.push_str(WIRE_VERSION);
+        for field in [self.kind.as_str(), &self.url, self.interface.as_str()] {
+            out.push('\t');
+            out.push_str(field);
+        }
+        out.push('\t');
+        for (on, c) in [
+            (self.link_kinds.binder, 'b'),
+            (self.link_kinds.nbgitpuller, 'n'),
+            (self.link_kinds.colab, 'c'),
+        ] {
+            out.push(if on { c } else { '-' });
+        }
+        if let Some(env) = &self.env {
+            for field in [env.provider.id(), &env.spec] {
+                out.push('\t');
+                wire_escape(field, &mut out);
+            }
+            out.push('\t');
+            match &env.git_ref {
+                Some(r) => wire_escape(r, &mut out),
+                None => out.push_str(NO_REF),
+            }
+            out.push('\t');
+            wire_escape(self.env_repo.as_deref().unwrap_or_default(), &mut out);
+        }
+        out
+    }
+
+    /// Reads a target written by [`Target::wire`], checking what it can without the `url`
+    /// crate: the fields, a base already in normalised form (read by the splitter, no query,
+    /// ending in `/`), that its own links read back as already on it, and that the environment
+    /// repository can be written into a link. The message names the field.
+    pub fn from_wire(text: &str) -> Result<Target, Error> {
+        let bad = |what: &str| Error::InvalidHub(crate::text::concat(&["target text: ", what]));
+        let mut fields = text.split('\t');
+        if fields.next() != Some(WIRE_VERSION) {
+            return Err(bad("not a target of this version"));
+        }
+        let kind = match fields.next() {
+            Some("binderhub") => TargetKind::BinderHub,
+            Some("jupyterhub") => TargetKind::JupyterHub,
+            Some("jupyter-server") => TargetKind::JupyterServer,
+            _ => return Err(bad("kind")),
+        };
+        let url = fields.next().unwrap_or_default();
+        let normalised = match crate::parse::split(url) {
+            crate::parse::Split::Web(link) => {
+                link.query.is_none() && link.tail == link.path && link.path.ends_with('/')
+            }
+            _ => false,
+        };
+        if !normalised {
+            return Err(bad("url is not a normalised hub base"));
+        }
+        let interface = match fields.next() {
+            Some("follow") => Interface::Follow,
+            Some("lab") => Interface::Lab,
+            Some("notebook") => Interface::Notebook,
+            _ => return Err(bad("interface")),
+        };
+        let kinds = fields.next().unwrap_or_default().as_bytes();
+        if kinds.len() != 3
+            || !matches!(kinds[0], b'b' | b'-')
+            || !matches!(kinds[1], b'n' | b'-')
+            || !matches!(kinds[2], b'c' | b'-')
+        {
+            return Err(bad("link kinds"));
+        }
+        let link_kinds = LinkKinds {
+            binder: kinds[0] == b'b',
+            nbgitpuller: kinds[1] == b'n',
+            colab: kinds[2] == b'c',
+        };
+        let lean_parse = |probe: &str| match crate::parse::split(probe) {
+            crate::parse::Split::Web(link) => match crate::parse::parse_link(&link) {
+                Ok(Some(Parsed::Launch(l))) => Some(l),
+                _ => None,
+            },
+            _ => None,
+        };
+        check_reads_back(kind, url, lean_parse)?;
+        let env = match fields.next() {
+            None => None,
+            Some(id) => {
+                let provider = Provider::from_id(id).ok_or_else(|| bad("env provider"))?;
+                let spec = wire_unescape(fields.next().unwrap_or_default());
+                let git_ref = fields.next().unwrap_or_default();
+                let git_ref = (git_ref != NO_REF).then(|| wire_unescape(git_ref));
+                Some(Repo {
+                    provider,
+                    spec,
+                    git_ref,
+                })
+            }
+        };
+        let env_repo = fields.next().map(wire_unescape);
+        if let Some(repo) = &env {
+            super::v2_link(url, repo, None).map_err(|m| bad(&m))?;
+        }
+        Ok(Target {
+            kind,
+            url: url.to_string(),
+            interface,
+            env_repo,
+            link_kinds,
+            env,
+        })
+    }
+}
+
+/// The first field of [`Target::wire`]: the format's version.
+const WIRE_VERSION: &str = "byob-target-1";
+
+/// The ref field of a repository without a ref: no escaped text reads `%-`.
+const NO_REF: &str = "%-";
+
+/// A wire field: `%`, tab, newline and carriage return escaped, so fields split at tabs.
+fn wire_escape(s: &str, out: &mut String) {
+    for c in s.chars() {
+        match c {
+            '%' => out.push_str("%25"),
+            '\t' => out.push_str("%09"),
+            '\n' => out.push_str("%0A"),
+            '\r' => out.push_str("%0D"),
+            c => out.push(c),
+        }
+    }
+}
+
+fn wire_unescape(s: &str) -> String {
+    crate::encoding::decode(s).into_owned()
+}
+
+impl Interface {
+    /// The name used in JSON.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Interface::Follow => "follow",
+            Interface::Lab => "lab",
+            Interface::Notebook => "notebook",
+        }
+    }
 }
 
 /// Refuses a base whose own links would be read as another hub's (a path that holds
 /// `v2/gh/…` or `user-redirect/`): a rewritten link must read back as already on the hub, or
 /// rewriting it again would change it.
 fn reads_back_as_itself(kind: TargetKind, url: &str) -> Result<(), Error> {
+    check_reads_back(kind, url, |probe| match parse(probe) {
+        Ok(Parsed::Launch(l)) => Some(l),
+        _ => None,
+    })
+}
+
+/// [`reads_back_as_itself`] with the parser given (the full one, or the splitter's).
+fn check_reads_back(
+    kind: TargetKind,
+    url: &str,
+    parse: impl Fn(&str) -> Option<crate::Launch>,
+) -> Result<(), Error> {
     let probe = match kind {
         TargetKind::BinderHub => format!("{url}v2/gh/o/r/HEAD"),
         TargetKind::JupyterHub => format!("{url}hub/user-redirect/git-pull?repo=https://x.org/r"),
         TargetKind::JupyterServer => format!("{url}git-pull?repo=https://x.org/r"),
     };
     match parse(&probe) {
-        Ok(Parsed::Launch(l)) if l.hub == url => Ok(()),
+        Some(l) if l.hub == url => Ok(()),
         _ => Err(Error::InvalidHub(format!(
             "'{url}' cannot be a {} base: links to it would be read as another hub's",
             kind.as_str()
@@ -228,6 +389,67 @@ mod tests {
         assert!(Target::new(TargetKind::JupyterServer, "https://h.org/user-redirect/").is_err());
         assert!(Target::new(TargetKind::JupyterHub, "https://h.org/hub/").is_ok());
         assert!(Target::new(TargetKind::BinderHub, "https://h.org/services/binder/").is_ok());
+    }
+
+    /// The hot module's target text reads back as the target it was written from, and a
+    /// text that is not a valid target is refused naming the field.
+    #[test]
+    fn a_target_reads_back_from_its_wire_text() {
+        let mut t = Target::new(TargetKind::BinderHub, "https://h.org/services/binder/")
+            .unwrap()
+            .with_env_repo(Some("https://gitlab.com/g/%sub\tx/env"))
+            .unwrap();
+        t.interface = Interface::Notebook;
+        t.link_kinds.nbgitpuller = false;
+        assert_eq!(Target::from_wire(&t.wire()).unwrap(), t);
+        let gist = Target::new(TargetKind::JupyterHub, "http://127.0.0.1:8000/")
+            .unwrap()
+            .with_env_repo(Some("gist/u/abc"))
+            .unwrap();
+        assert_eq!(gist.env().unwrap().git_ref, None);
+        assert_eq!(Target::from_wire(&gist.wire()).unwrap(), gist);
+        for (text, error) in [
+            ("", "not a target of this version"),
+            ("byob-target-1\tnope\thttps://h.org/", "kind"),
+            (
+                "byob-target-1\tjupyterhub\tHTTPS://h.org/\tfollow\tbnc",
+                "url is not a normalised hub base",
+            ),
+            (
+                "byob-target-1\tjupyterhub\thttps://h.org\tfollow\tbnc",
+                "url is not a normalised hub base",
+            ),
+            (
+                "byob-target-1\tjupyterhub\thttps://h.org/?x\tfollow\tbnc",
+                "url is not a normalised hub base",
+            ),
+            (
+                "byob-target-1\tjupyterhub\thttps://h.org/\tloud\tbnc",
+                "interface",
+            ),
+            (
+                "byob-target-1\tjupyterhub\thttps://h.org/\tlab\tbn",
+                "link kinds",
+            ),
+            (
+                "byob-target-1\tjupyterhub\thttps://h.org/\tlab\tbnc\tsvn\to/r\t%-",
+                "env provider",
+            ),
+        ] {
+            assert_eq!(
+                Target::from_wire(text).unwrap_err().to_string(),
+                format!("invalid hub url: target text: {error}"),
+                "{text}"
+            );
+        }
+        assert!(Target::from_wire(
+            "byob-target-1\tbinderhub\thttps://h.org/v2/gh/o/r/\tfollow\tbnc"
+        )
+        .is_err());
+        assert!(Target::from_wire(
+            "byob-target-1\tbinderhub\thttps://h.org/\tfollow\tbnc\tgh\to/..\tmain\t"
+        )
+        .is_err());
     }
 
     #[test]

@@ -1,6 +1,7 @@
 // extension/core.js with the real Wasm (build/pkg, patched as the extension build patches it):
 // an instance that really traps is replaced by a fresh one, and the call that met the trap is
-// answered. The trap is real: the instance's linear memory is overwritten (as a corrupting bug
+// answered — for each of the two modules (the hot one that rewrites, the cold one with the
+// rest). The trap is real: the instance's linear memory is overwritten (as a corrupting bug
 // would leave it), after which every call into it fails with a WebAssembly.RuntimeError.
 import {test, before} from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,41 +21,71 @@ before(async () => {
   glue = await load('pkg/byob.js');
 });
 
-/** Overwrite the live instance's memory: every pointer it then reads is out of bounds. */
-async function corrupt() {
+/** Overwrite the live cold instance's memory: every pointer it then reads is out of bounds. */
+async function corruptCold() {
   const exports = await glue.default(); // the live instance's exports (init returns them once set)
   new Uint8Array(exports.memory.buffer).fill(0xff);
 }
 
-test('a trapped Wasm instance is replaced by a fresh one, and the call that met the trap is answered', async () => {
+/** Overwrite the live hot instance's memory. */
+async function corruptHot() {
+  const hot = await core.hotInstance();
+  new Uint8Array(hot.exports.memory.buffer).fill(0xff);
+  return hot;
+}
+
+test('rewriting needs only the hot module: the cold one is not instantiated', async () => {
+  const [r] = await core.rewriteBatch([BINDER], {...TARGET, wire: 'byob-target-1\tjupyterhub\thttps://hub.example.edu/\tfollow\tbnc'});
+  assert.equal(r.status, 'rewritten');
+  assert.deepEqual(core.status(), {instances: 0, hot: 1});
+});
+
+test('a trapped hot instance is replaced by a fresh one, and the call that met the trap is answered', async () => {
   const [first] = await core.rewriteBatch([BINDER], TARGET);
   assert.equal(first.status, 'rewritten');
-  assert.deepEqual(core.status(), {instances: 1});
-  await corrupt();
+  const hotBefore = core.status().hot;
+  const dead = await corruptHot();
   // Control: the dead instance really traps when called directly.
-  assert.throws(() => glue.rewriteBatch([BINDER], TARGET, undefined), (err) => err instanceof WebAssembly.RuntimeError);
+  assert.throws(() => dead.rewrite(BINDER), (err) => err instanceof WebAssembly.RuntimeError);
   const [again] = await core.rewriteBatch([BINDER], TARGET);
-  assert.deepEqual(again, first, 'the same answer from the fresh instance');
-  assert.deepEqual(core.status(), {instances: 2});
+  assert.deepEqual(again, first, 'the same answer from the fresh instance (the target set again)');
+  assert.equal(core.status().hot, hotBefore + 1);
+  const answers = await Promise.all(Array.from({length: 20}, (_, i) => core.rewriteBatch([`https://mybinder.org/v2/gh/o/r${i}/main`], TARGET)));
+  assert.ok(answers.every(([r]) => r.status === 'rewritten'));
+  assert.equal(core.status().hot, hotBefore + 1, 'no restart without a trap');
+});
+
+test('a trapped cold instance is replaced by a fresh one, and the call that met the trap is answered', async () => {
+  const first = await core.parse(BINDER);
+  assert.equal(first.status, 'launch');
+  const before = core.status().instances;
+  await corruptCold();
+  // Control: the dead instance really traps when called directly.
+  assert.throws(() => glue.parse(BINDER), (err) => err instanceof WebAssembly.RuntimeError);
+  assert.deepEqual(await core.parse(BINDER), first, 'the same answer from the fresh instance');
+  assert.equal(core.status().instances, before + 1);
   // And the next calls, of every kind, too.
-  assert.equal((await core.parse(BINDER)).status, 'launch');
   assert.equal((await core.settingsDefaults()).version, 1);
-  assert.deepEqual(core.status(), {instances: 2});
+  const [r] = await core.rewriteBatch(['HTTPS://mybinder.org/v2/gh/o/r/main'], TARGET);
+  assert.equal(r.status, 'rewritten', 'an href the hot module defers, answered by the cold one');
+  assert.equal(core.status().instances, before + 1);
 });
 
 test('calls waiting while the instance is replaced are all answered', async () => {
   await core.parse(BINDER);
-  await corrupt();
+  await corruptCold();
   const before = core.status().instances;
-  const answers = await Promise.all(Array.from({length: 20}, (_, i) => core.rewriteBatch([`https://mybinder.org/v2/gh/o/r${i}/main`], TARGET)));
-  assert.ok(answers.every(([r]) => r.status === 'rewritten'), JSON.stringify(answers.map(([r]) => r.status)));
+  const answers = await Promise.all(Array.from({length: 20}, (_, i) => core.parse(`https://mybinder.org/v2/gh/o/r${i}/main`)));
+  assert.ok(answers.every((r) => r.status === 'launch'), JSON.stringify(answers.map((r) => r.status)));
   assert.equal(core.status().instances, before + 1, 'one fresh instance, not one per call');
 });
 
 test('an error the core returns (not a trap) is passed on and keeps the instance', async () => {
-  const before = core.status().instances;
+  const before = core.status();
   await assert.rejects(core.probePlan('ftp://x'), /only http and https/);
-  assert.equal(core.status().instances, before);
+  await assert.rejects(core.rewriteBatch([BINDER], {kind: 'nope', url: 'h'}), /target/);
+  await assert.rejects(core.rewriteBatch([BINDER], {wire: 'byob-target-1\tnope'}), /target text: kind/);
+  assert.deepEqual(core.status(), before);
 });
 
 test('the build refuses a glue it does not know how to patch', () => {

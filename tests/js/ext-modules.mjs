@@ -23,6 +23,7 @@ export async function extensionModules() {
   fs.mkdirSync(path.join(dir, 'pkg'));
   fs.writeFileSync(path.join(dir, 'pkg', 'byob.js'), patchGlue(fs.readFileSync(path.join(PKG, 'byob.js'), 'utf8')));
   fs.copyFileSync(path.join(PKG, 'byob_bg.wasm'), path.join(dir, 'pkg', 'byob_bg.wasm'));
+  fs.copyFileSync(path.join(PKG, 'byob_hot.wasm'), path.join(dir, 'pkg', 'byob_hot.wasm'));
   fs.writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}');
   if (!(/** @type {any} */ (globalThis.fetch)).byobFiles) {
     const realFetch = globalThis.fetch;

@@ -1,0 +1,113 @@
+//! The hot Wasm module (the `hot` feature; `make wasm` builds it as `build/pkg/byob_hot.wasm`):
+//! what the background needs to rewrite links when it wakes, and nothing else — no serde, no
+//! `url` crate, no wasm-bindgen. Four raw exports over linear memory, called by
+//! `extension/hot.js` (docs/contracts.md, "The hot module"):
+//!
+//! * `byob_input(len) -> ptr`: room for `len` bytes of UTF-8 input, written by the caller;
+//! * `byob_set_target(len) -> i32`: the input is a target's wire text ([`Target::wire`]),
+//!   validated and kept for every later batch;
+//! * `byob_rewrite(len) -> i32`: the input is a batch of hrefs, one per line; the answer (a
+//!   JSON array, [`crate::lean::answer_batch`]) is the output;
+//! * `byob_output() -> ptr`: where the last output starts.
+//!
+//! A call returns the output's length `n` (`0` for `byob_set_target`), or `-1 - n` when it
+//! failed and the output is the message.
+//!
+//! Nothing here can trap on what a caller passes: lengths are clamped to the input buffer,
+//! text that is not UTF-8 is an error, and the core never panics (fuzzed). The loader replaces
+//! an instance that traps anyway.
+
+use crate::{lean, Target};
+use std::cell::RefCell;
+
+struct State {
+    input: Vec<u8>,
+    output: String,
+    target: Option<Target>,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = const {
+        RefCell::new(State {
+            input: Vec::new(),
+            output: String::new(),
+            target: None,
+        })
+    };
+}
+
+/// Room for `len` bytes of input; returns where to write them.
+#[no_mangle]
+pub extern "C" fn byob_input(len: usize) -> *mut u8 {
+    STATE.with_borrow_mut(|s| {
+        s.input.clear();
+        s.input.resize(len, 0);
+        s.input.as_mut_ptr()
+    })
+}
+
+/// Where the last output starts (its length was returned by the call that wrote it).
+#[no_mangle]
+pub extern "C" fn byob_output() -> *const u8 {
+    STATE.with_borrow(|s| s.output.as_ptr())
+}
+
+/// Keeps the target whose wire text is the first `len` bytes of the input: 0, or `-1 - n`
+/// with the reason (`n` bytes) in the output (the target kept before is dropped).
+#[no_mangle]
+pub extern "C" fn byob_set_target(len: usize) -> i32 {
+    STATE.with_borrow_mut(|s| {
+        s.output.clear();
+        let read = input_text(&s.input, len)
+            .and_then(|text| Target::from_wire(text).map_err(|e| e.to_string()));
+        match read {
+            Ok(t) => {
+                s.target = Some(t);
+                0
+            }
+            Err(e) => {
+                s.target = None;
+                s.output.push_str(&e);
+                failed(&s.output)
+            }
+        }
+    })
+}
+
+/// Answers the batch of hrefs in the first `len` bytes of the input for the kept target:
+/// the answer's length, or `-1 - n` with the reason (`n` bytes) in the output.
+#[no_mangle]
+pub extern "C" fn byob_rewrite(len: usize) -> i32 {
+    STATE.with_borrow_mut(|s| {
+        let State {
+            input,
+            output,
+            target,
+        } = s;
+        output.clear();
+        let Some(target) = target.as_ref() else {
+            output.push_str("no target: call byob_set_target first");
+            return failed(output);
+        };
+        match input_text(input, len) {
+            Ok(hrefs) => {
+                lean::answer_batch(hrefs, target, output);
+                i32::try_from(output.len()).unwrap_or(-1)
+            }
+            Err(e) => {
+                output.push_str(&e);
+                failed(output)
+            }
+        }
+    })
+}
+
+/// The return value of a call that failed with `message` in the output.
+fn failed(message: &str) -> i32 {
+    -1 - i32::try_from(message.len()).unwrap_or(0)
+}
+
+/// The first `len` bytes of the input as text.
+fn input_text(input: &[u8], len: usize) -> Result<&str, String> {
+    std::str::from_utf8(&input[..len.min(input.len())]).map_err(|_| "input: not utf-8".to_string())
+}
