@@ -129,18 +129,25 @@ pub(crate) fn has_dot_segment(value: &str) -> bool {
     true
 }
 
+/// Whether a segment (between `/ \\ ? # & =` or the ends) is `.` or `..`, tabs and newlines
+/// dropped: one pass over the bytes.
 fn segments_have_dots(v: &str) -> bool {
-    v.split(['/', '\\', '?', '#', '&', '=']).any(|segment| {
-        let mut dots = 0;
-        for c in segment.chars() {
-            match c {
-                '.' => dots += 1,
-                '\t' | '\n' | '\r' => {}
-                _ => return false,
+    // Dots in the current segment, or -1 once it holds anything else.
+    let mut dots: i32 = 0;
+    for b in v.bytes() {
+        match b {
+            b'/' | b'\\' | b'?' | b'#' | b'&' | b'=' => {
+                if dots == 1 || dots == 2 {
+                    return true;
+                }
+                dots = 0;
             }
+            b'.' if dots >= 0 => dots += 1,
+            b'\t' | b'\n' | b'\r' => {}
+            _ => dots = -1,
         }
-        dots == 1 || dots == 2
-    })
+    }
+    dots == 1 || dots == 2
 }
 
 /// Escapes a decoded file or directory name for a urlpath (a URL path inside the server):
@@ -162,26 +169,35 @@ pub(crate) fn escape_path(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Decodes `%XX` escapes (invalid UTF-8 is replaced, never an error).
+/// Decodes `%XX` escapes (invalid UTF-8 is replaced, never an error). Text without `%` is
+/// returned as it is, without a copy.
 pub(crate) fn decode(s: &str) -> Cow<'_, str> {
+    if !s.as_bytes().contains(&b'%') {
+        return Cow::Borrowed(s);
+    }
     percent_decode_str(s).decode_utf8_lossy()
 }
 
 /// Decodes a form value: `+` is a space, then `%XX` escapes (as tornado and URLSearchParams do).
 pub(crate) fn decode_form(s: &str) -> String {
-    if s.contains('+') {
-        decode(&s.replace('+', " ")).into_owned()
+    decode_form_cow(s).into_owned()
+}
+
+/// [`decode_form`], without a copy when there is nothing to decode.
+pub(crate) fn decode_form_cow(s: &str) -> Cow<'_, str> {
+    if s.as_bytes().contains(&b'+') {
+        Cow::Owned(decode(&s.replace('+', " ")).into_owned())
     } else {
-        decode(s).into_owned()
+        decode(s)
     }
 }
 
 /// One `key=value` pair of a query string, with the raw value kept for re-encoding checks.
 #[derive(Debug, Clone)]
 pub(crate) struct Pair<'a> {
-    pub key: String,
+    pub key: Cow<'a, str>,
     pub raw: &'a str,
-    pub value: String,
+    pub value: Cow<'a, str>,
     /// Byte offset of the raw value inside the query string.
     pub offset: usize,
 }
@@ -201,9 +217,9 @@ pub(crate) fn pairs(query: &str) -> Vec<Pair<'_>> {
             None => (part, "", offset + part.len()),
         };
         out.push(Pair {
-            key: decode_form(k),
+            key: decode_form_cow(k),
             raw: v,
-            value: decode_form(v),
+            value: decode_form_cow(v),
             offset: voff,
         });
     }
@@ -215,7 +231,7 @@ pub(crate) fn get<'p>(pairs: &'p [Pair<'_>], key: &str) -> Option<&'p str> {
     pairs
         .iter()
         .find(|p| p.key == key)
-        .map(|p| p.value.as_str())
+        .map(|p| p.value.as_ref())
 }
 
 /// Builds a query string from `(key, value)` pairs, encoding values like `encodeURIComponent`.

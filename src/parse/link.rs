@@ -144,7 +144,7 @@ pub(crate) fn split(s: &str) -> Split<'_> {
     let Some(after) = after else {
         return Split::Defer;
     };
-    let authority_end = after.find('/').unwrap_or(after.len());
+    let authority_end = after.bytes().position(|c| c == b'/').unwrap_or(after.len());
     let authority = &after[..authority_end];
     if authority_end == after.len() || authority.bytes().any(|c| matches!(c, b'?' | b'#' | b'@')) {
         return Split::Defer;
@@ -160,7 +160,10 @@ pub(crate) fn split(s: &str) -> Split<'_> {
         return Split::Defer;
     }
     let tail = &after[authority_end..];
-    let path_end = tail.find(['?', '#']).unwrap_or(tail.len());
+    let path_end = tail
+        .bytes()
+        .position(|c| c == b'?' || c == b'#')
+        .unwrap_or(tail.len());
     let path = &tail[..path_end];
     if !clean(path, PATH) || has_dot_segment(path) {
         return Split::Defer;
