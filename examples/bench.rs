@@ -2,6 +2,8 @@
 //! hot path (`rewrite_href` on the corpus as a browser normalises it, answered as the hot
 //! module answers: `lean::answer_batch`) and for the full model (`rewrite` on the links as
 //! written, the CLI's path). Each figure is the median of 31 timed windows of about 40 ms.
+//! `--summary` prints one JSON line instead (the three target kinds in turn in each window),
+//! which `make bench-ext` (tests/e2e/bench.mjs) puts in its table.
 
 use byob::{lean, rewrite, rewrite_href, Target, TargetKind};
 use std::hint::black_box;
@@ -60,6 +62,36 @@ fn main() {
             "http://localhost:8888/",
         ),
     ];
+    if std::env::args().any(|a| a == "--summary") {
+        let all: Vec<Target> = targets
+            .iter()
+            .filter_map(|(_, kind, url)| Target::new(*kind, url).ok())
+            .collect();
+        let mut out = String::new();
+        let (hot, _, _) = rate(normalised.len() * all.len(), || {
+            all.iter()
+                .map(|t| {
+                    out.clear();
+                    lean::answer_batch(&batch, t, &mut out);
+                    out.len()
+                })
+                .sum()
+        });
+        let (full, _, _) = rate(links.len() * all.len(), || {
+            all.iter()
+                .flat_map(|t| {
+                    links
+                        .iter()
+                        .map(move |l| rewrite(l, t).output.map_or(0, |o| o.len()))
+                })
+                .sum()
+        });
+        println!(
+            "{{\"hot\": {hot:.0}, \"full\": {full:.0}, \"windows\": {WINDOWS}, \"links\": {}}}",
+            normalised.len()
+        );
+        return;
+    }
     println!("| target | links | hot path: `rewrite_href` (links/s, median of {WINDOWS}) | min–max | hot path + JSON answer (`lean::answer_batch`) | full model: `rewrite` (CLI) | hot / full |");
     println!("|---|---|---|---|---|---|---|");
     for (name, kind, url) in targets {
