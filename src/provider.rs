@@ -42,7 +42,7 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
                     "HEAD".into()
                 }
             };
-            (format!("{owner}/{repo}"), Some(git_ref))
+            (crate::text::concat(&[&owner, "/", &repo]), Some(git_ref))
         }
         Provider::Gl => {
             let (ns_raw, ref_raw) = raw.split_once('/').unwrap_or((raw, ""));
@@ -110,7 +110,7 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
                 return Err(format!("gist spec '{raw}' is not of the form user/gist-id"));
             }
             let git_ref = parts.next().map(|r| decode(r).into_owned());
-            (format!("{user}/{id}"), git_ref)
+            (crate::text::concat(&[&user, "/", &id]), git_ref)
         }
         Provider::Zenodo | Provider::Figshare | Provider::Dataverse => {
             (decode(raw).into_owned(), None)
@@ -175,10 +175,12 @@ pub(crate) fn write_spec(repo: &Repo) -> Result<String, String> {
             .join("/")
     };
     Ok(match repo.provider {
-        Provider::Gh => format!("{}/{r}", segments(&repo.spec)),
-        Provider::Gl | Provider::Git => format!("{}/{r}", encode_component(&repo.spec)),
+        Provider::Gh => crate::text::concat(&[&segments(&repo.spec), "/", &r]),
+        Provider::Gl | Provider::Git => {
+            crate::text::concat(&[&encode_component(&repo.spec), "/", &r])
+        }
         Provider::Gist => match &repo.git_ref {
-            Some(_) => format!("{}/{r}", segments(&repo.spec)),
+            Some(_) => crate::text::concat(&[&segments(&repo.spec), "/", &r]),
             None => segments(&repo.spec),
         },
         Provider::Zenodo | Provider::Figshare | Provider::Dataverse => {
@@ -209,10 +211,13 @@ pub(crate) fn no_dot_segments(what: &str, value: &str) -> Result<(), String> {
 /// The URL `git clone` takes for a git provider's repository; `None` for data providers.
 pub(crate) fn clone_url(repo: &Repo) -> Option<String> {
     match repo.provider {
-        Provider::Gh => Some(format!("https://github.com/{}", repo.spec)),
-        Provider::Gl => Some(format!("https://gitlab.com/{}", repo.spec)),
+        Provider::Gh => Some(crate::text::concat(&["https://github.com/", &repo.spec])),
+        Provider::Gl => Some(crate::text::concat(&["https://gitlab.com/", &repo.spec])),
         Provider::Git => Some(repo.spec.clone()),
-        Provider::Gist => Some(format!("https://gist.github.com/{}", repo.spec)),
+        Provider::Gist => Some(crate::text::concat(&[
+            "https://gist.github.com/",
+            &repo.spec,
+        ])),
         _ => None,
     }
 }

@@ -214,9 +214,15 @@ fn finish(
     let ps = pairs(query);
     let first = |k: &str| ps.iter().find(|p| p.key == k);
     let urlpath = if let Some(p) = first("labpath").filter(|p| !p.value.is_empty()) {
-        Some(format!("doc/tree/{}", p.value.trim_start_matches('/')))
+        Some(crate::text::concat(&[
+            "doc/tree/",
+            p.value.trim_start_matches('/'),
+        ]))
     } else if let Some(p) = first("filepath").filter(|p| !p.value.is_empty()) {
-        Some(format!("tree/{}", p.value.trim_start_matches('/')))
+        Some(crate::text::concat(&[
+            "tree/",
+            p.value.trim_start_matches('/'),
+        ]))
     } else {
         first("urlpath")
             .map(|p| p.value.trim_start_matches('/').to_string())
@@ -269,12 +275,12 @@ fn parse_legacy(url: &Link<'_>) -> Result<Claim, Error> {
     };
     let repo = Repo {
         provider: Provider::Gh,
-        spec: format!("{}/{}", decode(owner), decode(name)),
+        spec: crate::text::concat(&[&decode(owner), "/", &decode(name)]),
         git_ref: Some("master".into()),
     };
     let warnings = vec!["legacy binder /repo/ link: read as v2/gh/<owner>/<repo>/master".into()];
     let query = match parts.next() {
-        Some(file) => format!("urlpath={file}"),
+        Some(file) => crate::text::concat(&["urlpath=", file]),
         None => String::new(),
     };
     finish(base_url(url, i + 1), repo, &query, warnings).map(Claim::Launch)

@@ -193,14 +193,26 @@ pub(crate) fn split(s: &str) -> Split<'_> {
 /// Characters the URL standard percent-encodes in a path, a query (of a special scheme) and a
 /// fragment, beyond controls, space and non-ASCII (which every part encodes): a text holding
 /// one is not in serialised form.
-const PATH: &[u8] = b"\"<>`{}\\^|";
-const QUERY: &[u8] = b"\"<>'";
-const FRAGMENT: &[u8] = b"\"<>`";
+const PATH: &[u64; 2] = &set(b"\"<>`{}\\^|");
+const QUERY: &[u64; 2] = &set(b"\"<>'");
+const FRAGMENT: &[u64; 2] = &set(b"\"<>`");
 
 /// No control, space, non-ASCII or `extra` character.
-fn clean(s: &str, extra: &[u8]) -> bool {
+fn clean(s: &str, extra: &[u64; 2]) -> bool {
     s.bytes()
-        .all(|c| c > b' ' && c < 0x7f && !extra.contains(&c))
+        .all(|c| c > b' ' && c < 0x7f && extra[usize::from(c >> 6)] & (1 << (c & 63)) == 0)
+}
+
+/// Characters as a bit set over ASCII, for [`clean`].
+const fn set(chars: &[u8]) -> [u64; 2] {
+    let mut bits = [0u64; 2];
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        bits[(c >> 6) as usize] |= 1 << (c & 63);
+        i += 1;
+    }
+    bits
 }
 
 /// Leading or trailing characters a URL parser would trim.

@@ -107,7 +107,7 @@ pub(crate) fn nested_query(
                         .into(),
                 );
             }
-            return Some((prefix, format!("{decoded}{after}")));
+            return Some((prefix, crate::text::concat(&[&decoded, after])));
         }
     }
     let decoded = decode_form(p.raw);
@@ -122,11 +122,11 @@ pub(crate) fn nested_query(
 /// Reads an nbgitpuller query (`repo`, `branch`, `urlpath`/`urlPath`, `targetPath`/`targetpath`,
 /// and the deprecated `subPath`/`app`) the way nbgitpuller's handler does.
 pub(crate) fn read_query(query: &str, warnings: &mut Vec<String>) -> Result<Read, Error> {
-    let query = if query.contains("&amp;") {
+    let query: std::borrow::Cow<'_, str> = if query.contains("&amp;") {
         warnings.push("repaired html-escaped '&amp;' in the query".into());
-        query.replace("&amp;", "&")
+        query.replace("&amp;", "&").into()
     } else {
-        query.to_string()
+        query.into()
     };
     let mut ps = pairs(&query);
     // `repo=https://…%26branch=main%26urlpath=…`: the separators were url-encoded (older
@@ -208,14 +208,14 @@ fn legacy_urlpath(dir: &str, sub: Option<&str>, app: Option<&str>) -> Option<Str
     let path = if sub == "." || sub.is_empty() {
         dir.to_string()
     } else {
-        format!("{dir}/{sub}")
+        crate::text::concat(&[dir, "/", sub])
     };
     Some(if app.is_some_and(|a| a.eq_ignore_ascii_case("lab")) {
-        format!("lab/tree/{path}")
+        crate::text::concat(&["lab/tree/", &path])
     } else if path.to_ascii_lowercase().ends_with(".ipynb") {
-        format!("notebooks/{path}")
+        crate::text::concat(&["notebooks/", &path])
     } else {
-        format!("tree/{path}")
+        crate::text::concat(&["tree/", &path])
     })
 }
 

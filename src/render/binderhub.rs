@@ -11,7 +11,7 @@ use crate::{Launch, LaunchKind, Repo, Ui};
 /// ([`write_spec`], [`no_dot_segments`]), or when the link would be read back as another
 /// repository (a ref or DOI holding `v2/gh/…`): the same reader the parser uses checks it.
 pub(crate) fn v2_link(base: &str, repo: &Repo, urlpath: Option<&str>) -> Result<String, String> {
-    let tail = format!("/v2/{}/{}", repo.provider.id(), write_spec(repo)?);
+    let tail = crate::text::concat(&["/v2/", repo.provider.id(), "/", &write_spec(repo)?]);
     let mut warnings = Vec::new();
     let read = find_v2(&tail)
         .filter(|at| at.first == 0 && at.last == 0)
@@ -33,7 +33,7 @@ pub(crate) fn v2_link(base: &str, repo: &Repo, urlpath: Option<&str>) -> Result<
             shown(repo.git_ref.as_deref().unwrap_or("HEAD"))
         ));
     }
-    let mut out = format!("{base}{}", &tail[1..]);
+    let mut out = crate::text::concat(&[base, &tail[1..]]);
     if let Some(u) = urlpath {
         no_dot_segments("urlpath", u)?;
         out.push_str("?urlpath=");
@@ -60,10 +60,10 @@ pub(super) fn render(
     match (&launch.repo, &launch.pull) {
         // Binder + nbgitpuller: the same environment, the same pull.
         (Some(repo), Some(pull)) if launch.kind == LaunchKind::Binder => {
-            let inner = format!(
-                "git-pull?{}",
-                pull_query(pull, urlpath(Some(&pull_dir(pull))).as_deref())?
-            );
+            let inner = crate::text::concat(&[
+                "git-pull?",
+                &pull_query(pull, urlpath(Some(&pull_dir(pull))).as_deref())?,
+            ]);
             v2_link(base, repo, Some(&inner))
         }
         // nbgitpuller content: in the reader's environment repository, or in its own.
@@ -75,10 +75,10 @@ pub(super) fn render(
                     env.provider.id(),
                     env.spec
                 ));
-                let inner = format!(
-                    "git-pull?{}",
-                    pull_query(pull, urlpath(Some(&dir)).as_deref())?
-                );
+                let inner = crate::text::concat(&[
+                    "git-pull?",
+                    &pull_query(pull, urlpath(Some(&dir)).as_deref())?,
+                ]);
                 v2_link(base, env, Some(&inner))
             } else {
                 warnings.push(

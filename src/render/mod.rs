@@ -243,11 +243,11 @@ fn verbatim_tail(url: &Link<'_>, launch: &Launch, target: &Target) -> Option<Str
     let tail = url.tail.get(hub_path..)?;
     let copied = match (launch.kind, target.kind) {
         (LaunchKind::Binder, TargetKind::BinderHub) if tail.starts_with("v2/") => {
-            format!("{}{tail}", target.url())
+            crate::text::concat(&[target.url(), tail])
         }
         (LaunchKind::Nbgitpuller, TargetKind::JupyterHub | TargetKind::JupyterServer) => {
             let query = url.query?;
-            format!("{}?{query}", nbgitpuller::endpoint(target))
+            crate::text::concat(&[&nbgitpuller::endpoint(target), "?", query])
         }
         _ => return None,
     };

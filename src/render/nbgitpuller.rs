@@ -10,8 +10,12 @@ use crate::{Launch, Provider, Pull, Ui};
 /// The `git-pull` endpoint of a target.
 pub(super) fn endpoint(target: &Target) -> String {
     match target.kind {
-        TargetKind::JupyterServer | TargetKind::BinderHub => format!("{}git-pull", target.url()),
-        TargetKind::JupyterHub => format!("{}hub/user-redirect/git-pull", target.url()),
+        TargetKind::JupyterServer | TargetKind::BinderHub => {
+            crate::text::concat(&[target.url(), "git-pull"])
+        }
+        TargetKind::JupyterHub => {
+            crate::text::concat(&[target.url(), "hub/user-redirect/git-pull"])
+        }
     }
 }
 
@@ -125,11 +129,8 @@ pub(super) fn render(
         let ui = if ui == Ui::Default { Ui::Lab } else { ui };
         compose_urlpath(ui, Some(&dir), launch.open.path.as_deref())
     };
-    Ok(format!(
-        "{}?{}",
-        endpoint(target),
-        pull_query(&pull, urlpath.as_deref())?
-    ))
+    let query = pull_query(&pull, urlpath.as_deref())?;
+    Ok(crate::text::concat(&[&endpoint(target), "?", &query]))
 }
 
 /// The nbgitpuller `branch` for a Binder ref: none for `HEAD` or a gist's latest; a pinned
