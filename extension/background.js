@@ -37,6 +37,9 @@ function currentWake() {
 function currentSettings() {
   return currentWake().then((w) => w.settings);
 }
+// Read at once when the worker wakes, alongside the hot module's compilation: the page's
+// first batch, which woke it, finds them ready.
+currentWake().catch((err) => console.error('byob: reading the settings at wake failed', err));
 
 ext.runtime.onInstalled.addListener((/** @type {{reason: string}} */ details) => {
   if (details.reason === 'install') {

@@ -11,6 +11,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
+import * as esbuild from 'esbuild';
 import yazl from 'yazl';
 import {iconPng} from './icons.mjs';
 
@@ -53,6 +54,19 @@ function __byob_reset() {
 
 export { initSync, __wbg_init as default, __byob_reset };`;
   return glue.replace(exportLine, () => reset);
+}
+
+/**
+ * The background as one file: the worker that wakes for a page's first batch then loads one
+ * script instead of a graph of eleven modules (docs/benchmarks.md has the measurement). The
+ * modules stay in dist/ as they are (the options page and the popup import them); the
+ * bundle is `background.js` itself, an ES module still (Chrome's `type: module` worker,
+ * Firefox's module event page), with `import.meta.url` at the extension's root as before.
+ * @param {string} out the unpacked extension
+ */
+export function bundleBackground(out) {
+  // Paths in the bundle's comments are relative to `out`: the same bytes wherever it is built.
+  esbuild.buildSync({absWorkingDir: out, entryPoints: ['background.js'], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: 'background.js', allowOverwrite: true, legalComments: 'none', logLevel: 'warning'});
 }
 
 export function manifestFor(browser, source) {
@@ -132,6 +146,7 @@ async function main() {
     fs.copyFileSync(path.join(pkg, 'byob_bg.wasm'), path.join(out, 'pkg', 'byob_bg.wasm'));
     fs.copyFileSync(path.join(pkg, 'byob_hot.wasm'), path.join(out, 'pkg', 'byob_hot.wasm'));
     fs.writeFileSync(path.join(out, 'pkg', 'byob.js'), patchGlue(fs.readFileSync(path.join(pkg, 'byob.js'), 'utf8')));
+    if (!process.env.BYOB_NO_BUNDLE) bundleBackground(out);
     fs.mkdirSync(path.join(out, 'icons'), {recursive: true});
     for (const size of ICON_SIZES) fs.writeFileSync(path.join(out, 'icons', `icon-${size}.png`), iconPng(size));
     fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifestFor(browser, source), null, 2) + '\n');
