@@ -2,7 +2,7 @@
 /**
  * Reading the launch inputs of a Jupyter Book 2 (MyST) page as data (docs/protocols.md §5). A plain
  * script (no modules, no Wasm, no storage, no page code executed): it defines
- * `globalThis[Symbol.for('byob.myst')]` for content.js and the unit tests (a symbol: a page
+ * `globalThis[Symbol.for('byob.myst')]` for myst.js and the unit tests (a symbol: a page
  * can make names, never symbols, appear in the content script's world).
  *
  * Every string here comes from the page (its URL, its data), so no regex may backtrack over
@@ -18,7 +18,7 @@
  * `<base>/[<project>/]<slug>.json` per page (the same `page` object), which is what the site's
  * own router loads when the reader moves to another page without a reload.
  *
- * Nothing here fetches: content.js does, with the URLs these functions derive from the page's
+ * Nothing here fetches: myst.js does, with the URLs these functions derive from the page's
  * own location (never a URL the page data names).
  */
 (() => {

@@ -55,12 +55,17 @@ test('launch links are sent in one batch and rewritten; ordinary links are not s
   const binder = w.document.getElementById('binder');
   assert.equal(binder.getAttribute('href'), HUB + 'hub/user-redirect/git-pull?from=' + encodeURIComponent(BINDER));
   assert.equal(binder.getAttribute('data-byob-original'), BINDER);
+  // The tooltip is written when first needed (hover or focus): the link's own title until then.
+  assert.equal(binder.title, 'Launch on Binder');
+  binder.dispatchEvent(new w.MouseEvent('mouseover', {bubbles: true}));
   assert.match(binder.title, /titleRewritten\|hub\.example\.edu\|https:\/\/mybinder\.org\/v2\/gh\/org\/book/);
   assert.match(binder.title, /titleWarning\|environment differs/);
   assert.match(binder.title, /titleAltClick/);
   // Refused: the link is left alone, the tooltip says why.
   const zenodo = w.document.getElementById('zenodo');
   assert.equal(zenodo.getAttribute('href'), ZENODO);
+  assert.equal(zenodo.getAttribute('data-byob-refused'), 'zenodo repositories cannot be opened on a JupyterHub');
+  zenodo.dispatchEvent(new w.FocusEvent('focusin', {bubbles: true}));
   assert.match(zenodo.title, /titleRefused\|hub\.example\.edu\|zenodo repositories cannot/);
   // Our own href writes do not come back as new work (no feedback loop).
   await idle();
@@ -166,6 +171,8 @@ test('background:refresh restores the originals and asks again', async () => {
   const {sent, deliver} = runContentScript(w, answer);
   await settle(w);
   assert.ok(w.document.getElementById('binder').getAttribute('href').startsWith(HUB));
+  for (const id of ['binder', 'zenodo']) w.document.getElementById(id).dispatchEvent(new w.MouseEvent('mouseover', {bubbles: true}));
+  assert.match(w.document.getElementById('zenodo').title, /titleRefused/);
   active = false; // the user turned this site off
   deliver({type: 'background:refresh'});
   await settle(w);

@@ -177,7 +177,7 @@ test('a link whose href changes on every frame is let go after a few changes', a
 });
 
 test('the content script\'s copies of the message limits are the background\'s', () => {
-  const source = fs.readFileSync(path.join(root, 'extension', 'content', 'content.js'), 'utf8');
+  const source = fs.readFileSync(path.join(root, 'extension', 'content', 'session.js'), 'utf8');
   assert.equal(Number(/const MAX_BATCH = (\d+);/.exec(source)?.[1]), MAX_BATCH);
   assert.equal(Number(/const MAX_HREF = (\d+);/.exec(source)?.[1]), MAX_HREF);
 });
