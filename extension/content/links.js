@@ -21,9 +21,10 @@
   const g = globalThis;
   const session = g[Symbol.for('byob.session')];
   const finder = g[Symbol.for('byob.launchLinks')];
+  const actions = g[Symbol.for('byob.linkActions')];
   if (!session || session.has('links')) return;
-  if (!finder) {
-    console.error('byob: launch links cannot be relaunched: the link finder is missing');
+  if (!finder || !actions) {
+    console.error('byob: launch links cannot be relaunched: the link finder or the link actions are missing');
     return;
   }
   /** Href changes of one link looked at; past this the link is let go (a page rewriting it every frame). */
@@ -164,7 +165,7 @@
     session.timed(() => {
       s.saved ??= {title: link.getAttribute('title'), bs: link.getAttribute('data-bs-original-title')};
       s.tip = s.result;
-      const text = session.tooltip(s.original, s.result);
+      const text = actions.tooltip(s.original, s.result);
       link.setAttribute('title', text);
       // Bootstrap (sphinx-book-theme >= 1) moves the title into data-bs-original-title on load
       // and shows that one in its own tooltip.
@@ -188,8 +189,8 @@
     if (!event.altKey && !hidden) return; // the href itself is the converted URL
     event.preventDefault();
     event.stopImmediatePropagation();
-    if (event.altKey) session.follow(s.original, newTab);
-    else session.openPrivately(s.original, newTab, true);
+    if (event.altKey) actions.follow(s.original, newTab);
+    else actions.openPrivately(s.original, newTab, true);
   }
 
   /** @param {MutationRecord[]} records */

@@ -15,7 +15,8 @@
   const KEY = Symbol.for('byob.mystButton');
   const session = g[Symbol.for('byob.session')];
   const mystData = g[Symbol.for('byob.myst')];
-  if (g[KEY] || !session || !mystData) return;
+  const actions = g[Symbol.for('byob.linkActions')];
+  if (g[KEY] || !session || !mystData || !actions) return;
   /** A page that keeps dropping our control gets it back this often per page at most. */
   const MAX_PLACE = 20;
   /** What the control is shown for: a link the reader's hub opens. */
@@ -27,7 +28,7 @@
 
   /**
    * @typedef {import('./session.js').Result} Result
-   * @typedef {{link: string, result: Result | null, notebook: boolean, prefill: {url: string, kind: string} | null}} MystLaunch
+   * @typedef {{link: string, result: Result | null, notebook: boolean, prefill: {url: string, tab: string} | null}} MystLaunch
    * @typedef {{active: boolean, hidden: boolean, hub: string | null}} Page  hidden: private mode
    */
 
@@ -103,7 +104,7 @@
         if (event.type === 'auxclick' && event.button !== 1) return;
         event.preventDefault();
         event.stopPropagation();
-        session.openPrivately(link, true, false);
+        actions.openPrivately(link, true, false);
       };
       el.addEventListener('click', open);
       el.addEventListener('auxclick', open);
@@ -114,12 +115,12 @@
       el.rel = 'noopener';
       if (rewritten && result) {
         el.setAttribute('data-byob-original', link);
-        el.title = session.tooltip(link, result);
+        el.title = actions.tooltip(link, result);
         el.addEventListener('click', (event) => {
           if (!event.altKey || event.button !== 0) return;
           event.preventDefault();
           event.stopPropagation();
-          session.follow(link, true);
+          actions.follow(link, true);
         });
       } else {
         el.title = session.msg('mystTitleSame', [page.hub ?? '']);

@@ -16,9 +16,10 @@
   const g = globalThis;
   const session = g[Symbol.for('byob.session')];
   const mystData = g[Symbol.for('byob.myst')];
+  const scan = g[Symbol.for('byob.textScan')];
   const button = g[Symbol.for('byob.mystButton')];
   if (!session || session.has('myst')) return;
-  if (!mystData || !button) {
+  if (!mystData || !scan || !button) {
     console.error('byob: Jupyter Book 2 pages cannot get a launch button: the MyST reader is missing');
     return;
   }
@@ -202,7 +203,7 @@
         reader.cancel().catch(() => {
           // The rest of the body is not wanted; a stream that cannot be cancelled changes nothing.
         });
-        return mystData.leadingMembers(text);
+        return scan.leadingMembers(text);
       }
     }
   }
@@ -218,7 +219,7 @@
     if (!hub || session.page.active !== true || session.page.mode === 'private') return;
     const input = mystData.openFormInput(document, mystData.launchButton(document));
     if (!input || myst.touched.has(input)) return;
-    const tab = mystData.formTab(input, hub.kind);
+    const tab = mystData.formTab(input, hub.tab);
     if (tab && !tab.selected) {
       if (myst.touched.has(tab.tab)) return; // the reader went back to the other tab
       myst.touched.add(tab.tab);

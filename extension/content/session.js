@@ -2,26 +2,22 @@
 /**
  * The content script's session (a plain script: no Wasm, no storage). It owns what the page's
  * features share: what the background said about this page (active, mode, hub), the answer
- * cache, batching of `content:rewrite` requests, the popup's listing, and the feature
+ * cache, batching of `content:rewrite` requests, the popup's listing, and the features'
  * lifecycle. Each feature (`links.js`: launch links in the page; `myst.js`: the Jupyter Book 2
  * button) registers the same small interface and is driven from here:
  *
  *   {name, start(), stop(), restore(), entries()}
- *     start    begin (or, when already running, look again); called at load and on rescans
+ *     start    begin (or, when already running, look again): at load and on rescans
  *     stop     stop watching the page (the background said this page is not for us)
- *     restore  undo every change made to the page and forget every answer (settings changed)
+ *     restore  undo every change made to the page, forget what was found (settings changed)
  *     entries  what the popup lists: [{href, source, status, output, reason, warnings, text}]
  *
- * Load order (site-access.js CONTENT_SCRIPT_FILES): the readers (launch-links.js,
- * myst-data.js), this session, the features, then start.js, which starts the session, or on a
- * second injection (the toolbar button) asks it to look again.
- *
- * The page is hostile: this script's state is reached only through symbol-keyed globals
- * (`Symbol.for('byob.session')`, `Symbol.for('byob.content')`), which no element id can
- * produce (Chromium exposes `<a id="x">` as the global `x` in the content script's world); the
- * extension API is taken only from an object that really is one; hrefs longer than `MAX_HREF`
- * are answered here without being sent; a batch that fails is logged and the next one still
- * goes; one feature failing never stops another.
+ * The files load in the order of site-access.js CONTENT_SCRIPT_FILES; start.js, the last,
+ * starts the session (injected again by the toolbar button: looks again). The page is hostile:
+ * state is reached only through symbol-keyed globals, which no element id can produce
+ * (Chromium exposes `<a id="x">` as the global `x` in this world); hrefs longer than
+ * `MAX_HREF` are answered here without being sent; a batch that fails is logged and the next
+ * one still goes; one feature failing never stops another.
  */
 (() => {
   'use strict';
@@ -37,8 +33,8 @@
     console.error('byob: the content script cannot start: no extension API');
     return;
   }
-  const MAX_BATCH = 1000; // messages.js MAX_BATCH
-  const MAX_HREF = 8192; // messages.js MAX_HREF: longer hrefs are answered here, never sent
+  const MAX_BATCH = 1000; // protocol.js MAX_BATCH
+  const MAX_HREF = 8192; // protocol.js MAX_HREF: longer hrefs are answered here, never sent
   /** Answers kept at most (a cache: a page inventing hrefs forever must not grow it forever). */
   const MAX_ANSWERS = 20_000;
   /** How long `settled()` waits between looks while work is pending. */
@@ -52,7 +48,7 @@
 
   /** What the background said about this page. `active` is null until it answered once. */
   const state = {active: /** @type {boolean | null} */ (null), mode: 'rewrite', hub: /** @type {string | null} */ (null), reason: /** @type {string | null} */ (null), generation: 0};
-  /** Main-thread time spent in this script's own work, for `make bench-ext` and the tests. */
+  /** This script's own main-thread time, its round trips, and script start → first answers applied (`appliedMs`), for `make bench-ext`. */
   const stats = {busyMs: 0, batches: 0, firstReplyMs: /** @type {number | null} */ (null), lastReplyMs: /** @type {number | null} */ (null), appliedMs: /** @type {number | null} */ (null)};
   /** Answers by href, so re-rendered links cost no message. @type {Map<string, Result>} */
   const answers = new Map();
@@ -209,16 +205,19 @@
 
   /**
    * Call `method` on every feature; one that throws is logged and the others still run.
-   * @param {'start' | 'stop' | 'restore'} method
+   * @param {'start' | 'stop' | 'restore' | 'entries'} method
+   * @returns {any[]} what each returned
    */
   function each(method) {
+    const out = [];
     for (const f of features) {
       try {
-        f[method]();
+        out.push(f[method]());
       } catch (err) {
         console.error(`byob: ${f.name}: ${method} failed`, err);
       }
     }
+    return out;
   }
 
   /** Settings changed (or the site was turned on again): undo, forget, start over. */
@@ -231,59 +230,10 @@
     each('start');
   }
 
-  /**
-   * Private mode: the background opens the converted URL (the page never sees it). When it
-   * cannot, a page's own link is followed as the page meant it (`fallBack`); our MyST button
-   * has nothing of its own to follow.
-   * @param {string} href
-   * @param {boolean} newTab
-   * @param {boolean} fallBack
-   */
-  function openPrivately(href, newTab, fallBack) {
-    api.runtime.sendMessage({type: 'content:open', href, newTab}).then(
-      (/** @type {any} */ reply) => {
-        if (reply?.opened) return;
-        if (fallBack) follow(href, newTab);
-        else console.warn(`byob: your hub cannot open this page's launch (${reply?.error ?? 'not convertible'})`);
-      },
-      (/** @type {unknown} */ err) => {
-        console.error('byob: the background did not open the link', err);
-        if (fallBack) follow(href, newTab);
-      },
-    );
-  }
-
-  /** Open `href` as a plain link would (Alt-click, or private mode's fallback). @param {string} href @param {boolean} newTab */
-  function follow(href, newTab) {
-    if (newTab) window.open(href, '_blank', 'noopener');
-    else location.assign(href);
-  }
-
-  /**
-   * The tooltip of a converted link: where it came from, its warnings, Alt-click. Built when
-   * first needed (hover or focus), not for every link up front.
-   * @param {string} original
-   * @param {Result} result
-   */
-  function tooltip(original, result) {
-    if (result.status === 'refused') return msg('titleRefused', [state.hub ?? '', result.reason ?? '']);
-    const lines = [msg('titleRewritten', [state.hub ?? '', original])];
-    for (const w of result.warnings ?? []) lines.push(msg('titleWarning', [w]));
-    lines.push(msg('titleAltClick'));
-    return lines.join('\n');
-  }
-
   /** What the popup shows: every candidate on this page and what became of it. */
   function list() {
     /** @type {Entry[]} */
-    const links = [];
-    for (const f of features) {
-      try {
-        links.push(...f.entries());
-      } catch (err) {
-        console.error(`byob: ${f.name}: listing failed`, err);
-      }
-    }
+    const links = each('entries').flat();
     return {active: state.active, reason: state.reason, mode: state.mode, hub: state.hub, links};
   }
 
@@ -307,12 +257,7 @@
       if (message && message.type === 'background:refresh') timed(refresh);
       return false;
     });
-    g[Symbol.for('byob.content')] = Object.freeze({
-      rescan: start,
-      list,
-      stats: () => ({...stats}),
-      settled,
-    });
+    g[Symbol.for('byob.content')] = Object.freeze({rescan: start, list, stats: () => ({...stats}), settled});
     timed(() => each('start'));
   }
 
@@ -327,9 +272,6 @@
     rewrite,
     answer: (/** @type {string} */ href) => answers.get(href),
     remember: (/** @type {string} */ href, /** @type {Result} */ result) => void answers.set(href, result),
-    tooltip,
-    openPrivately,
-    follow,
     /** What the background said (read-only): active (null until it answered), mode, hub; generation counts refreshes. */
     page: Object.freeze({
       get active() {

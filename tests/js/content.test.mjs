@@ -234,14 +234,14 @@ const mystLinkFor = (location) => `https://mybinder.org/v2/gh/projectpythia/cook
  * A fake background for MyST pages: builds the link as the core would for this repository
  * and rewrites it like background().
  */
-function mystBackground({active = true, mode = 'rewrite', kind = 'jupyterhub'} = {}) {
+function mystBackground({active = true, mode = 'rewrite', tab = 'jupyterhub'} = {}) {
   const rewrite = background({active, mode});
   return (m) => {
     if (m.type !== 'content:myst') return rewrite(m);
     const link = mystLinkFor(m.location);
     if (!active) return {ok: true, active: false, reason: 'site-off', link};
     const reply = rewrite({type: 'content:rewrite', hrefs: [link]});
-    return {...reply, link, result: reply.results[0], prefill: mode === 'rewrite' ? {url: HUB, kind} : null};
+    return {...reply, link, result: reply.results[0], prefill: mode === 'rewrite' ? {url: HUB, tab} : null};
   };
 }
 
@@ -480,7 +480,7 @@ test('MyST: the page\'s own launch form gets the hub when opened, the way React 
 test('MyST, older form with Binder and JupyterHub tabs: the tab for the hub\'s kind is chosen, then filled', async () => {
   const w = pageWindow(fixture(`${MYST_DIR}/notebooks/notebook-template/index.html`), MYST_PAGE);
   serveJson(w, {});
-  runContentScript(w, mystBackground({kind: 'jupyterhub'}));
+  runContentScript(w, mystBackground({tab: 'jupyterhub'}));
   await mystSettled(w);
   const form = openForm(
     w,

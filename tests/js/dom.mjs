@@ -12,12 +12,12 @@ export const fixturePages = path.join(root, 'tests', 'fixtures', 'pages');
 /** The content script's files as the extension injects them (site-access.js), read once. */
 const FILES = CONTENT_SCRIPT_FILES.map((f) => ({file: f, text: fs.readFileSync(path.join(root, 'extension', f), 'utf8')}));
 /** The readers: plain data from the page, no extension API. */
-const READERS = FILES.filter((f) => /launch-links|myst-data/.test(f.file));
+const READERS = FILES.filter((f) => /launch-links|text-scan|myst-data/.test(f.file));
 /** The rest: the session, its features, start.js. */
 const RUNTIME = FILES.filter((f) => !READERS.includes(f));
 
 /**
- * A window for `html` at `url`, with the readers (launch-links.js, myst-data.js) loaded.
+ * A window for `html` at `url`, with the readers (launch-links.js, text-scan.js, myst-data.js) loaded.
  * @param {string} html
  * @param {string} url
  */

@@ -91,7 +91,7 @@ test('a feature that fails is logged; the others still work', async () => {
   const list = await w[CONTENT].settled();
   assert.equal(list.links.length, 2, 'the links feature still lists its links');
   assert.ok([...w.document.querySelectorAll('a.l')].every((a) => a.getAttribute('href').startsWith(HUB)));
-  assert.deepEqual(errors.map((e) => e.split(' Error')[0]), ['byob: broken: start failed', 'byob: broken: listing failed']);
+  assert.deepEqual(errors.map((e) => e.split(' Error')[0]), ['byob: broken: start failed', 'byob: broken: entries failed']);
 });
 
 test('the link finder\'s selector prefilter picks what its regex would, case-sensitively but for Colab\'s host', () => {
