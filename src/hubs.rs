@@ -256,84 +256,57 @@ mod tests {
         }
     }
 
+    /// A saved hub as JSON, for comparing whole.
+    fn saved(d: &Detection, chosen: Option<TargetKind>) -> serde_json::Value {
+        serde_json::to_value(saved_hub(d, chosen)).unwrap()
+    }
+
     #[test]
     fn a_detection_saves_where_its_launches_go() {
-        let hub = detection(
-            json!({"kind": "jupyterhub", "version": "5.2.1", "cors": false,
-            "launchUrl": "https://hub.example.edu/", "launchKind": "jupyterhub", "launchVersion": "5.2.1"}),
-        );
-        assert_eq!(
-            saved_hub(&hub, None),
-            Some(Hub {
-                url: "https://hub.example.edu/".into(),
-                name: "hub.example.edu".into(),
-                kind: HubKind::JupyterHub,
-                version: Some("5.2.1".into()),
-                cors: Some(false)
-            })
-        );
-        // An API-only BinderHub service: the JupyterHub in front of it, with the hub's own version.
-        let service = detection(
-            json!({"url": "https://hub.example.edu/services/binder/", "kind": "binderhub-service",
-            "version": "0.2.0+1763.gfaafab2", "cors": false, "launchUrl": "https://hub.example.edu/",
-            "launchKind": "jupyterhub", "launchVersion": "5.2.1"}),
-        );
-        let saved = saved_hub(&service, None).unwrap();
-        assert_eq!(
+        let service = "https://hub.example.edu/services/binder/";
+        let jupyterhub = json!({"kind": "jupyterhub", "version": "5.2.1", "cors": false, "launchUrl": "https://hub.example.edu/",
+                                "launchKind": "jupyterhub", "launchVersion": "5.2.1"});
+        let cases = [
+            // A JupyterHub: itself, with its version and CORS.
             (
-                saved.url.as_str(),
-                saved.kind,
-                saved.version.as_deref(),
-                saved.cors
+                jupyterhub.clone(),
+                json!({"url": "https://hub.example.edu/", "name": "hub.example.edu", "kind": "jupyterhub", "version": "5.2.1", "cors": false}),
             ),
+            // An API-only BinderHub service: the JupyterHub in front of it, with the hub's own version.
             (
-                "https://hub.example.edu/",
-                HubKind::JupyterHub,
-                Some("5.2.1"),
-                Some(false)
-            )
-        );
-        // A full BinderHub service launches at its own URL, under services/binder/.
-        let full = detection(
-            json!({"url": "https://hub.example.edu/services/binder/", "kind": "binderhub",
-            "version": "0.2.0+1763.gfaafab2", "cors": false, "launchUrl": "https://hub.example.edu/services/binder/",
-            "launchKind": "binderhub", "launchVersion": "0.2.0+1763.gfaafab2"}),
-        );
-        let saved = saved_hub(&full, None).unwrap();
-        assert_eq!(
-            (
-                saved.name.as_str(),
-                saved.kind,
-                saved.version.as_deref(),
-                saved.cors
+                json!({"url": service, "kind": "binderhub-service", "version": "0.2.0+1763.gfaafab2", "cors": false,
+                       "launchUrl": "https://hub.example.edu/", "launchKind": "jupyterhub", "launchVersion": "5.2.1"}),
+                json!({"url": "https://hub.example.edu/", "name": "hub.example.edu", "kind": "jupyterhub", "version": "5.2.1", "cors": false}),
             ),
+            // A full BinderHub service launches at its own URL, under services/binder/ (CORS is a JupyterHub's).
             (
-                "hub.example.edu/services/binder",
-                HubKind::BinderHub,
-                Some("0.2.0+1763.gfaafab2"),
-                None
-            )
-        );
-        // No launch target: nothing to save unless the reader says what it is.
-        let api_only = detection(
-            json!({"url": "https://b.example.edu/services/binder/", "kind": "binderhub-service", "version": "1.0"}),
-        );
-        assert_eq!(saved_hub(&api_only, None), None);
-        let chosen = saved_hub(&api_only, Some(TargetKind::BinderHub)).unwrap();
+                json!({"url": service, "kind": "binderhub", "version": "0.2.0+1763.gfaafab2", "cors": false,
+                       "launchUrl": service, "launchKind": "binderhub", "launchVersion": "0.2.0+1763.gfaafab2"}),
+                json!({"url": service, "name": "hub.example.edu/services/binder", "kind": "binderhub", "version": "0.2.0+1763.gfaafab2", "cors": null}),
+            ),
+            // No launch target: nothing to save unless the reader says what it is.
+            (
+                json!({"url": service, "kind": "binderhub-service", "version": "1.0"}),
+                json!(null),
+            ),
+        ];
+        for (d, want) in cases {
+            assert_eq!(saved(&detection(d.clone()), None), want, "{d}");
+        }
+        // A kind the reader chose: at the URL that kind launches under, without a version
+        // unless it is the one detected.
+        let api_only =
+            detection(json!({"url": service, "kind": "binderhub-service", "version": "1.0"}));
         assert_eq!(
-            (chosen.url.as_str(), chosen.version, chosen.cors),
-            ("https://b.example.edu/services/binder/", None, None)
+            saved(&api_only, Some(TargetKind::BinderHub)),
+            json!({"url": service, "name": "hub.example.edu/services/binder", "kind": "binderhub", "version": null, "cors": null})
         );
-        let chosen = saved_hub(&api_only, Some(TargetKind::JupyterServer)).unwrap();
         assert_eq!(
-            (chosen.url.as_str(), chosen.kind),
-            ("https://b.example.edu/", HubKind::JupyterServer)
+            saved(&api_only, Some(TargetKind::JupyterServer))["url"],
+            "https://hub.example.edu/"
         );
-        // The kind the detection found, chosen: as detected.
-        assert_eq!(
-            saved_hub(&hub, Some(TargetKind::JupyterHub)),
-            saved_hub(&hub, None)
-        );
+        let hub = detection(jupyterhub);
+        assert_eq!(saved(&hub, Some(TargetKind::JupyterHub)), saved(&hub, None));
     }
 
     #[test]

@@ -89,6 +89,24 @@ pub enum ProbeErrorKind {
     Other,
 }
 
+impl ProbeErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ProbeErrorKind; 12] = [
+        Self::Dns,
+        Self::Refused,
+        Self::Unreachable,
+        Self::ConnectTimeout,
+        Self::Timeout,
+        Self::Incomplete,
+        Self::Closed,
+        Self::Tls,
+        Self::Redirects,
+        Self::BadResponse,
+        Self::Network,
+        Self::Other,
+    ];
+}
+
 /// The answer to one [`Probe`]; `status` 0 with `error` (and `errorKind`) when the request
 /// failed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
