@@ -106,16 +106,15 @@
       else byHref.set(href, [link]);
     }
     pending.clear();
-    session.rewrite([...byHref.keys()], (/** @type {string[]} */ hrefs) => {
+    session.rewrite([...byHref.keys()], (/** @type {Map<string, Result>} */ answered) => {
       // Our own writes would come back as mutation records: keep the page's, then write unobserved.
       const theirs = observer.takeRecords();
       observer.disconnect();
       try {
-        for (const href of hrefs) {
-          const result = session.answer(href);
+        for (const [href, result] of answered) {
           for (const link of byHref.get(href) ?? []) {
             try {
-              if (result) apply(link, href, result);
+              apply(link, href, result);
             } catch (err) {
               console.error(`byob: could not apply the answer for ${href.slice(0, 200)}`, err);
             }

@@ -132,26 +132,27 @@
 
   /**
    * Ask what each href becomes. Every batch is sent at once (at most MAX_BATCH hrefs each) and
-   * `onAnswered(hrefs)` is called for each as it is answered, once the page is known to be
+   * `onAnswered(answers)` is called for each as it is answered, once the page is known to be
    * active (hrefs already in the cache or too long to send come with the first). Never
    * throws: a batch that fails is logged, its links stay as they are, the others still go.
    * @param {string[]} hrefs
-   * @param {(answered: string[]) => void} onAnswered reads each answer with `answer(href)`
+   * @param {(answered: Map<string, Result>) => void} onAnswered
    * @returns {Promise<unknown>}
    */
   function rewrite(hrefs, onAnswered) {
     const generation = state.generation;
     if (answers.size > MAX_ANSWERS) answers.clear();
-    /** @type {string[]} */
-    const known = [];
+    /** Answers already known (cached, or too long to send). @type {Map<string, Result>} */
+    const known = new Map();
     /** @type {string[]} */
     const unknown = [];
     for (const h of new Set(hrefs)) {
-      if (!answers.has(h) && h.length > MAX_HREF) answers.set(h, tooLong(h));
-      (answers.has(h) ? known : unknown).push(h);
+      const cached = answers.get(h) ?? (h.length > MAX_HREF ? tooLong(h) : undefined);
+      if (cached) known.set(h, cached);
+      else unknown.push(h);
     }
-    const deliver = (/** @type {string[]} */ answered) => {
-      if (generation !== state.generation || state.active !== true || answered.length === 0) return;
+    const deliver = (/** @type {Map<string, Result>} */ answered) => {
+      if (generation !== state.generation || state.active !== true || answered.size === 0) return;
       timed(() => onAnswered(answered));
       stats.appliedMs ??= performance.now() - startedAt;
     };
@@ -164,12 +165,11 @@
     deliverKnown();
     const sends = [];
     for (let i = 0; i < unknown.length; i += MAX_BATCH) {
-      const batch = unknown.slice(i, i + MAX_BATCH);
       sends.push(
-        send(batch, generation).then((ok) => {
-          if (!ok) return;
+        send(unknown.slice(i, i + MAX_BATCH), generation).then((answered) => {
+          if (!answered) return;
           deliverKnown();
-          deliver(batch);
+          deliver(answered);
         }),
       );
     }
@@ -177,9 +177,10 @@
   }
 
   /**
-   * One `content:rewrite` round trip; the answers go into the cache. Whether they came.
+   * One `content:rewrite` round trip: its answers (also kept in the cache), or null when none came.
    * @param {string[]} hrefs
    * @param {number} generation
+   * @returns {Promise<Map<string, Result> | null>}
    */
   async function send(hrefs, generation) {
     let reply;
@@ -190,17 +191,22 @@
       reply = await sending;
       stats.lastReplyMs = performance.now() - sentAt;
       stats.firstReplyMs ??= stats.lastReplyMs;
-      if (generation !== state.generation) return false; // settings changed meanwhile; a rescan follows
+      if (generation !== state.generation) return null; // settings changed meanwhile; a rescan follows
       if (!reply || reply.ok !== true) throw new Error(reply?.error ?? 'no reply from the background');
       if (reply.active && (!Array.isArray(reply.results) || reply.results.length !== hrefs.length)) throw new Error('the reply does not answer every link');
     } catch (err) {
       // Leave these links as they are (untouched is better than broken); the next batch still goes.
       console.error(`byob: could not relaunch a batch of ${hrefs.length} launch links on this page`, err);
-      return false;
+      return null;
     }
-    if (!timed(() => heard(reply))) return false;
-    hrefs.forEach((h, k) => answers.set(h, reply.results[k]));
-    return true;
+    if (!timed(() => heard(reply))) return null;
+    /** @type {Map<string, Result>} */
+    const answered = new Map();
+    hrefs.forEach((h, k) => {
+      answers.set(h, reply.results[k]);
+      answered.set(h, reply.results[k]);
+    });
+    return answered;
   }
 
   /**
@@ -270,7 +276,6 @@
     cancel,
     heard,
     rewrite,
-    answer: (/** @type {string} */ href) => answers.get(href),
     remember: (/** @type {string} */ href, /** @type {Result} */ result) => void answers.set(href, result),
     /** What the background said (read-only): active (null until it answered), mode, hub; generation counts refreshes. */
     page: Object.freeze({

@@ -121,6 +121,13 @@ test('an API-only BinderHub service is saved as the JupyterHub in front of it, w
   assert.equal(item.querySelector('.hub-info').textContent, `JupyterHub 5.2.1 · ${MESSAGES.noCors.message} · active`);
 });
 
+test('every string the preferences table names exists', async () => {
+  const {PREFERENCES} = await (await extensionModules())('options/preferences.js');
+  const keys = PREFERENCES.flatMap((row) => [row.label, row.placeholder, row.help, ...Object.values(row.choices ?? {})]).filter(Boolean);
+  assert.ok(keys.length > 10, `${keys.length} keys`);
+  assert.deepEqual(keys.filter((k) => !MESSAGES[k]?.message), []);
+});
+
 test('preferences are bound from their table: each control saves its settings key', async () => {
   const ids = [...$('prefs').querySelectorAll('[id]')].map((e) => e.id);
   assert.deepEqual(ids, ['interface-select', 'kind-binder', 'kind-nbgitpuller', 'kind-colab', 'mode-rewrite', 'mode-private', 'env-repo', 'env-repo-save', 'env-repo-help', 'disabled-sites', 'disabled-sites-save', 'disabled-sites-help']);
