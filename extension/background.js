@@ -11,8 +11,8 @@
  */
 import {ext} from './api.js';
 import * as core from './core.js';
-import {answersWithoutCors, describeFailure, originPattern, performProbes, watchNetworkErrors} from './detect.js';
-import {BACKGROUND_REFRESH, CONTENT_MYST, CONTENT_OPEN, CONTENT_REWRITE, PAGE_DETECT, PAGE_SYNC_ACCESS, checkMessage, isSiteDisabled} from './messages.js';
+import {answersWithoutCors, originPattern, performProbes, watchNetworkErrors} from './probe-runner.js';
+import {BACKGROUND_REFRESH, CONTENT_MYST, CONTENT_OPEN, CONTENT_REWRITE, PAGE_DETECT, PAGE_SYNC_ACCESS, checkMessage, isSiteDisabled} from './protocol.js';
 import {injectInto, syncContentScripts} from './site-access.js';
 import {errorMessage, settingsChanged} from './settings.js';
 import {wakeState} from './wake.js';
@@ -22,24 +22,25 @@ import {openBeside} from './tabs.js';
 const self = {id: ext.runtime.id, origin: ext.runtime.getURL('').replace(/\/$/, '')};
 
 /**
- * Settings and the active target are read once (as kept ready for a wake, wake.js) and kept
- * until storage says the settings changed.
- * @type {Promise<import('./wake.js').Wake> | null}
+ * The settings and what the core makes of them (the target links are rewritten for, with its
+ * `wire` for the hot module; the active hub as shown), read once and kept until storage says
+ * the settings changed. They come ready from the wake record (wake.js): a worker woken by a
+ * page makes no call into the cold module on the way to its first answer.
+ * @typedef {import('./wake.js').Wake} Current
+ * @type {Promise<Current> | null}
  */
-let wakeCache = null;
-function currentWake() {
-  wakeCache ??= wakeState().catch((err) => {
-    wakeCache = null;
+let cache = null;
+/** @returns {Promise<Current>} */
+function current() {
+  cache ??= wakeState().catch((err) => {
+    cache = null;
     throw err;
   });
-  return wakeCache;
-}
-function currentSettings() {
-  return currentWake().then((w) => w.settings);
+  return cache;
 }
 // Read at once when the worker wakes, alongside the hot module's compilation: the page's
 // first batch, which woke it, finds them ready.
-currentWake().catch((err) => console.error('byob: reading the settings at wake failed', err));
+current().catch((err) => console.error('byob: reading the settings at wake failed', err));
 
 ext.runtime.onInstalled.addListener((/** @type {{reason: string}} */ details) => {
   if (details.reason === 'install') {
@@ -60,7 +61,7 @@ ext.permissions.onRemoved.addListener(() => {
 
 ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
   if (!settingsChanged(changes, area)) return;
-  wakeCache = null;
+  cache = null;
   refreshMenusNow();
   broadcastRefresh().catch((err) => console.error('byob: telling tabs about new settings failed', err));
 });
@@ -69,8 +70,8 @@ ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ change
 // listener below it would be registered (docs/firefox-android.md).
 ext.contextMenus?.onClicked.addListener((/** @type {any} */ info, /** @type {any} */ tab) => {
   if (info.menuItemId !== MENU_OPEN && info.menuItemId !== MENU_COPY) return;
-  currentSettings()
-    .then((settings) => handleMenuClick(info, tab, settings))
+  current()
+    .then((now) => handleMenuClick(info, tab, now))
     .catch((err) => console.error(`byob: context menu ${info.menuItemId} on ${info.linkUrl} failed`, err));
 });
 
@@ -92,7 +93,7 @@ ext.runtime.onMessage.addListener((/** @type {unknown} */ message, /** @type {an
 // click handler as the menu calls it, reachable from the service worker's console and the e2e
 // tests: `await byobBackground.menuClick({menuItemId: 'byob-open', linkUrl}, tab)`.
 /** @type {any} */ (globalThis).byobBackground = Object.freeze({
-  menuClick: (/** @type {any} */ info, /** @type {any} */ tab) => currentSettings().then((settings) => handleMenuClick(info, tab, settings)),
+  menuClick: (/** @type {any} */ info, /** @type {any} */ tab) => current().then((now) => handleMenuClick(info, tab, now)),
 });
 
 /** @param {string} why */
@@ -102,8 +103,8 @@ function setUp(why) {
 }
 
 function refreshMenusNow() {
-  currentSettings()
-    .then(refreshMenus)
+  current()
+    .then((now) => refreshMenus(now.hub))
     .catch((err) => console.error('byob: updating the context menu failed', err));
 }
 
@@ -176,14 +177,13 @@ function pageHost(sender) {
 
 /**
  * Decide, for the page a content script runs in, whether to rewrite, and how.
- * @param {any} settings
+ * @param {Current} now
  * @param {any} sender
  */
-async function pageTarget(settings, sender) {
-  const {target} = await currentWake();
-  if (!target) return {target: null, reason: 'no-hub'};
-  if (isSiteDisabled(pageHost(sender), settings.disabledSites ?? [])) return {target: null, reason: 'site-off'};
-  return {target, reason: null};
+function pageTarget(now, sender) {
+  if (!now.target) return {target: null, reason: 'no-hub'};
+  if (isSiteDisabled(pageHost(sender), now.settings.disabledSites ?? [])) return {target: null, reason: 'site-off'};
+  return {target: now.target, reason: null};
 }
 
 /**
@@ -193,16 +193,16 @@ async function pageTarget(settings, sender) {
  *   as invalid with that reason, never handed to the core
  */
 async function rewriteForPage(hrefs, sender, refused = {}) {
-  const settings = await currentSettings();
-  const {target, reason} = await pageTarget(settings, sender);
+  const now = await current();
+  const {target, reason} = pageTarget(now, sender);
   if (!target) return {ok: true, active: false, reason};
   const rewrites = await core.rewriteBatch(hrefs, target);
-  const hidden = settings.mode === 'private';
+  const hidden = now.settings.mode === 'private';
   return {
     ok: true,
     active: true,
-    mode: settings.mode,
-    hub: hubName(settings),
+    mode: now.settings.mode,
+    hub: now.hub?.name ?? null,
     // In private mode the page never learns the user's hub: outputs stay in the background.
     results: rewrites.map((/** @type {any} */ r, /** @type {number} */ i) =>
       i in refused ? {status: 'invalid', output: null, reason: refused[i], warnings: []} : {status: r.status, output: hidden ? null : r.output, reason: r.reason, warnings: r.warnings ?? []},
@@ -213,21 +213,21 @@ async function rewriteForPage(hrefs, sender, refused = {}) {
 /**
  * Jupyter Book 2 (MyST) pages have no launch link: the core builds the Binder link the page's
  * own launch form would, and it is rewritten like any other. The page then gets a
- * "Launch on <hub>" link next to its launch button, and (rewrite mode, a BinderHub or a
- * JupyterHub) its launch form gets the hub's URL when the reader opens it. The link is
- * returned even where the extension is inactive, for the popup's list.
+ * "Launch on <hub>" link next to its launch button, and (rewrite mode, a hub the form has a
+ * tab for) its launch form gets the hub's URL when the reader opens it. The link is returned
+ * even where the extension is inactive, for the popup's list.
  * @param {any} binder
  * @param {string | null} location
  * @param {any} sender
  */
 async function mystForPage(binder, location, sender) {
   const link = await core.mystLink(binder, location);
-  const settings = await currentSettings();
-  const {target, reason} = await pageTarget(settings, sender);
+  const now = await current();
+  const {target, reason} = pageTarget(now, sender);
   if (!target) return {ok: true, active: false, reason, link};
   const reply = await rewriteForPage([link], sender);
   if (!reply.active) return {...reply, link};
-  const prefill = settings.mode === 'rewrite' && (target.kind === 'binderhub' || target.kind === 'jupyterhub') ? {url: target.url, kind: target.kind} : null;
+  const prefill = now.settings.mode === 'rewrite' && now.hub?.mystTab ? {url: now.hub.url, tab: now.hub.mystTab} : null;
   return {...reply, link, result: reply.results[0], prefill};
 }
 
@@ -239,8 +239,7 @@ async function mystForPage(binder, location, sender) {
  * @param {any} sender
  */
 async function openForPage(href, newTab, sender) {
-  const settings = await currentSettings();
-  const {target} = await pageTarget(settings, sender);
+  const {target} = pageTarget(await current(), sender);
   if (!target) return {ok: true, opened: false};
   const [rewrite] = await core.rewriteBatch([href], target);
   // Rewritten: the converted URL. Unchanged: the core found the link already on the reader's hub.
@@ -257,7 +256,8 @@ async function openForPage(href, newTab, sender) {
 /**
  * Detect what the hub the user typed is. Only the URLs the core derives from that input are
  * fetched; pages never reach this handler (checkMessage accepts page:detect from extension
- * pages only).
+ * pages only). The detection's message (the core's sentence, also for a hub that cannot be
+ * reached) is what the reader sees.
  * @param {string} input
  */
 async function detect(input) {
@@ -282,18 +282,11 @@ async function detect(input) {
   if (!access.granted && detection.kind === 'unknown') {
     answersWithoutAccess = (await Promise.all(plan.candidates.map((/** @type {string} */ c) => answersWithoutCors(c)))).some(Boolean);
   }
-  const failure = detection.kind === 'unknown' ? describeFailure(responses, detection) : null;
-  return {ok: true, detection, access, answersWithoutAccess, failure, ms: Date.now() - started};
+  return {ok: true, detection, access, answersWithoutAccess, ms: Date.now() - started};
 }
 
 /** @param {string} url */
 async function accessFor(url) {
   const pattern = originPattern(url);
   return {pattern, granted: await ext.permissions.contains({origins: [pattern]})};
-}
-
-/** @param {any} settings */
-function hubName(settings) {
-  const hub = (settings.hubs ?? []).find((/** @type {any} */ h) => h.url === settings.activeHub);
-  return hub ? hub.name || new URL(hub.url).host : null;
 }

@@ -13,12 +13,11 @@ export const MENU_COPY = 'byob-copy';
 
 /**
  * Recreate both items with the active hub's name (hidden while no hub is set).
- * @param {any} settings
+ * @param {{name: string} | null} hub the active hub as the core shows it (`hubViews`)
  */
-export async function refreshMenus(settings) {
+export async function refreshMenus(hub) {
   if (!hasContextMenus()) return; // Firefox for Android
-  const hub = (settings.hubs ?? []).find((/** @type {any} */ h) => h.url === settings.activeHub);
-  const name = hub ? hub.name || new URL(hub.url).host : null;
+  const name = hub?.name ?? null;
   await ext.contextMenus.removeAll();
   const common = {contexts: ['link'], visible: name !== null, targetUrlPatterns: ['http://*/*', 'https://*/*']};
   ext.contextMenus.create({id: MENU_OPEN, title: ext.i18n.getMessage('menuOpenOn', [name ?? '']), ...common});
@@ -28,27 +27,27 @@ export async function refreshMenus(settings) {
 /**
  * @param {{menuItemId: string, linkUrl?: string, frameId?: number}} info
  * @param {{id: number, index: number} | undefined} tab
- * @param {any} settings
+ * @param {{target: any | null}} now the target links are rewritten for (background.js `current`)
  */
-export async function handleMenuClick(info, tab, settings) {
+export async function handleMenuClick(info, tab, now) {
   const href = info.linkUrl;
   if (!href || !tab) return;
-  const target = await core.activeTarget(settings);
-  if (!target) {
-    await notify(tab, info, ext.i18n.getMessage('noticeNoHub'));
+  const inPage = (/** @type {string | null} */ copy, /** @type {string} */ notice) => ext.scripting.executeScript({target: frameTarget(tab, info), func: noticeInPage, args: [copy, notice]});
+  if (!now.target) {
+    await inPage(null, ext.i18n.getMessage('noticeNoHub'));
     return;
   }
-  const rewrite = await core.rewriteRepoLink(href, target);
+  const rewrite = await core.rewriteRepoLink(href, now.target);
   const url = rewrite.status === 'rewritten' ? rewrite.output : rewrite.status === 'unchanged' ? href : null;
   if (!url) {
-    await notify(tab, info, ext.i18n.getMessage('noticeCannotConvert', [rewrite.reason ?? rewrite.status]));
+    await inPage(null, ext.i18n.getMessage('noticeCannotConvert', [rewrite.reason ?? rewrite.status]));
     return;
   }
   if (info.menuItemId === MENU_OPEN) {
     await openBeside(url, tab);
     return;
   }
-  await ext.scripting.executeScript({target: frameTarget(tab, info), func: copyInPage, args: [url, ext.i18n.getMessage('noticeCopied')]});
+  await inPage(url, ext.i18n.getMessage('noticeCopied'));
 }
 
 /**
@@ -60,56 +59,31 @@ function frameTarget(tab, info) {
 }
 
 /**
- * @param {{id: number}} tab
- * @param {{frameId?: number}} info
- * @param {string} text
+ * Runs in the page (isolated world; self-contained, as executeScript needs): copy `text` when
+ * there is one, then say `notice` in a short box in the corner.
+ * @param {string | null} text
+ * @param {string} notice
  */
-async function notify(tab, info, text) {
-  await ext.scripting.executeScript({target: frameTarget(tab, info), func: showNotice, args: [text]});
-}
-
-/**
- * Runs in the page (isolated world): copy `text`, then say so.
- * @param {string} text
- * @param {string} done
- */
-async function copyInPage(text, done) {
-  try {
-    await navigator.clipboard.writeText(text);
-  } catch (err) {
-    // The async clipboard needs focus; the extension's clipboardWrite permission also allows
-    // the older command from a content script.
-    console.debug('byob: clipboard.writeText failed, using execCommand', err);
-    const area = document.createElement('textarea');
-    area.value = text;
-    area.style.cssText = 'position:fixed;top:-1000px;opacity:0';
-    document.documentElement.append(area);
-    area.select();
-    document.execCommand('copy');
-    area.remove();
+async function noticeInPage(text, notice) {
+  if (text !== null) {
+    try {
+      await navigator.clipboard.writeText(text);
+    } catch (err) {
+      // The async clipboard needs focus; the extension's clipboardWrite permission also allows
+      // the older command from a content script.
+      console.debug('byob: clipboard.writeText failed, using execCommand', err);
+      const area = document.createElement('textarea');
+      area.value = text;
+      area.style.cssText = 'position:fixed;top:-1000px;opacity:0';
+      document.documentElement.append(area);
+      area.select();
+      document.execCommand('copy');
+      area.remove();
+    }
   }
-  showNotice(done);
-
-  /** @param {string} message */
-  function showNotice(message) {
-    const box = document.createElement('div');
-    box.setAttribute('role', 'status');
-    box.textContent = message;
-    box.style.cssText =
-      'position:fixed;z-index:2147483647;bottom:16px;right:16px;max-width:28em;padding:8px 12px;border-radius:6px;background:#1d2733;color:#fff;font:14px/1.4 system-ui,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.3)';
-    document.documentElement.append(box);
-    setTimeout(() => box.remove(), 4000);
-  }
-}
-
-/**
- * Runs in the page (isolated world): a short notice in the corner.
- * @param {string} message
- */
-function showNotice(message) {
   const box = document.createElement('div');
   box.setAttribute('role', 'status');
-  box.textContent = message;
+  box.textContent = notice;
   box.style.cssText =
     'position:fixed;z-index:2147483647;bottom:16px;right:16px;max-width:28em;padding:8px 12px;border-radius:6px;background:#1d2733;color:#fff;font:14px/1.4 system-ui,sans-serif;box-shadow:0 2px 8px rgba(0,0,0,.3)';
   document.documentElement.append(box);

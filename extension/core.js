@@ -305,3 +305,24 @@ export function settingsMigrate(value) {
 export function settingsImport(current, file) {
   return call('settingsImport', () => cold.settingsImport(current, file));
 }
+
+// ---- Hub kinds, decided by the core (src/hubs.rs): the front ends only render them. ----
+
+/** @returns {Promise<{kind: string, label: string, target: boolean}[]>} every hub kind, its label's message key, and whether a hub of it can be saved */
+export function hubKinds() {
+  return call('hubKinds', () => cold.hubKinds());
+}
+
+/**
+ * The hub to save for a detection: its launch target, or a hub of the kind the reader chose.
+ * @param {any} detection @param {string | null} kind the reader's choice, null for "as detected"
+ * @returns {Promise<any | null>} Hub, or null when the detection does not say what to save
+ */
+export function savedHub(detection, kind) {
+  return call('savedHub', () => cold.savedHub(detection, kind));
+}
+
+/** @param {any} settings @returns {Promise<any[]>} the saved hubs as shown: name, kind label, notes, whether active */
+export function hubViews(settings) {
+  return call('hubViews', () => cold.hubViews(settings));
+}

@@ -11,8 +11,23 @@ import {ext} from './api.js';
 
 export const ALL_SITES = {origins: ['http://*/*', 'https://*/*']};
 export const CONTENT_SCRIPT_ID = 'byob-content';
-/** The content script files, in order: the link finder, the MyST page-data reader, then the runtime that uses them. */
-export const CONTENT_SCRIPT_FILES = ['content/launch-links.js', 'content/myst-data.js', 'content/content.js'];
+/**
+ * The content script files, in order: the readers (links by href; MyST page data, read with
+ * text-scan.js), the session, what converted links do (link-actions.js), the features (launch
+ * links; the MyST button), and start.js, which starts the session (content/session.js says
+ * how they fit).
+ */
+export const CONTENT_SCRIPT_FILES = [
+  'content/launch-links.js',
+  'content/text-scan.js',
+  'content/myst-data.js',
+  'content/session.js',
+  'content/link-actions.js',
+  'content/links.js',
+  'content/myst-button.js',
+  'content/myst.js',
+  'content/start.js',
+];
 
 /** @returns {Promise<boolean>} */
 export function hasAllSites() {

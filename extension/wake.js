@@ -1,7 +1,7 @@
 // @ts-check
 /**
- * What the background needs when it wakes: the settings in use and the target links are
- * rewritten for, kept ready in `storage.local` (`wake.v1`) as the cold module computed them
+ * What the background needs when it wakes: the settings in use, the target links are
+ * rewritten for and the active hub as shown, kept ready in `storage.local` (`wake.v1`) as the cold module computed them
  * (settings migrated and validated, the active target with its `wire` text for the hot module).
  * A background woken by a page reads it with the settings and uses it as it is: no migration
  * and no validation call, so the cold Wasm module is not compiled on the way to the first answer.
@@ -20,8 +20,9 @@ export const WAKE_KEY = 'wake.v1';
 const SETTINGS_KEYS = /^settings\.v\d+$/;
 
 /**
- * @typedef {{settings: any, target: any}} Wake
- *   `target`: the Target of the active hub with its `wire` (core.js `activeTarget`), or null.
+ * @typedef {{settings: any, target: any, hub: any}} Wake
+ *   `target`: the Target of the active hub with its `wire` (core.js `activeTarget`), or null;
+ *   `hub`: the active hub as shown (core.js `hubViews`), or null.
  */
 
 /**
@@ -51,13 +52,16 @@ export async function wakeState() {
   const source = sourceOf(items);
   const record = kept?.[WAKE_KEY];
   if (record && typeof record === 'object' && record.source === source && record.settings && typeof record.settings === 'object') {
-    const target = record.target;
-    if (target === null || (typeof target === 'object' && typeof target.wire === 'string')) return {settings: record.settings, target};
+    const {target, hub} = record;
+    const targetOk = target === null || (typeof target === 'object' && typeof target.wire === 'string');
+    const hubOk = typeof hub === 'object';
+    if (targetOk && hubOk) return {settings: record.settings, target, hub};
   }
   const {settings} = await loadState();
-  const target = await core.activeTarget(settings);
+  const [target, hubs] = await Promise.all([core.activeTarget(settings), core.hubViews(settings)]);
+  const hub = hubs.find((/** @type {any} */ h) => h.active) ?? null;
   if (local) {
-    local.set({[WAKE_KEY]: {source, settings, target}}).catch((/** @type {unknown} */ err) => console.warn('byob: the wake record could not be stored', err));
+    local.set({[WAKE_KEY]: {source, settings, target, hub}}).catch((/** @type {unknown} */ err) => console.warn('byob: the wake record could not be stored', err));
   }
-  return {settings, target};
+  return {settings, target, hub};
 }

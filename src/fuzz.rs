@@ -341,21 +341,7 @@ pub fn detect(data: &[u8]) {
                 body: (flags & 2 == 0).then(|| body.to_string()),
                 error: (status == 0).then(|| "connection refused".to_string()),
                 error_kind: (status == 0).then(|| {
-                    use ProbeErrorKind::*;
-                    [
-                        Dns,
-                        Refused,
-                        Unreachable,
-                        ConnectTimeout,
-                        Timeout,
-                        Incomplete,
-                        Closed,
-                        Tls,
-                        Redirects,
-                        BadResponse,
-                        Network,
-                        Other,
-                    ][usize::from(flags >> 3) % 12]
+                    ProbeErrorKind::ALL[usize::from(flags >> 3) % ProbeErrorKind::ALL.len()]
                 }),
                 cors_checked: flags & 4 != 0,
             })

@@ -13,6 +13,7 @@ mod detect;
 mod encoding;
 mod error;
 mod hub_url;
+pub mod hubs;
 mod known;
 pub mod lean;
 mod model;

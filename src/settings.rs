@@ -2,7 +2,7 @@
 //! migration. The UI never stores a value this module has not validated.
 
 use crate::detect::HubKind;
-use crate::render::{parse_env_repo, Interface, LinkKinds, Target, TargetKind};
+use crate::render::{parse_env_repo, Interface, LinkKinds, Target};
 use crate::Error;
 use serde::{Deserialize, Serialize};
 
@@ -80,13 +80,7 @@ impl Settings {
     pub fn active_target(&self) -> Option<Target> {
         let url = self.active_hub.as_deref()?;
         let hub = self.hubs.iter().find(|h| h.url == url)?;
-        let kind = match hub.kind {
-            HubKind::BinderHub => TargetKind::BinderHub,
-            HubKind::JupyterHub => TargetKind::JupyterHub,
-            HubKind::JupyterServer => TargetKind::JupyterServer,
-            HubKind::BinderHubService | HubKind::Unknown => return None,
-        };
-        let mut target = Target::new(kind, &hub.url)
+        let mut target = Target::new(crate::hubs::target_kind(hub.kind)?, &hub.url)
             .ok()?
             .with_env_repo(self.env_repo.as_deref())
             .ok()?;
@@ -277,7 +271,7 @@ fn from_v0(members: &[(String, &str)]) -> Result<Settings, Error> {
         let url = crate::detect::hub_base(&hub)
             .map_err(|e| Error::InvalidSettings(format!("hub: {e}")))?;
         s.hubs.push(Hub {
-            name: host_name(&url),
+            name: crate::hubs::display_name(&url),
             url: url.clone(),
             kind: kind.unwrap_or(HubKind::Unknown),
             version: None,
@@ -633,12 +627,6 @@ mod raw {
                 .collect(),
         )
     }
-}
-
-/// A default display name for a hub: its host (and path, when it has one).
-pub fn host_name(url: &str) -> String {
-    let rest = url.split("://").nth(1).unwrap_or(url);
-    rest.trim_end_matches('/').to_string()
 }
 
 #[cfg(test)]

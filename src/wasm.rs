@@ -284,3 +284,41 @@ pub fn settings_import(current: JsValue, file: JsValue) -> Result<JsValue, JsErr
     let current = settings::migrate(&json_text(&current, "current settings")?).map_err(core_err)?;
     to_js(&settings::import(&current, &json_text(&file, "file")?).map_err(core_err)?)
 }
+
+// ---- Hub kinds (src/hubs.rs): what the options page, the popup and the background show. ----
+
+/// Every hub kind: `{kind, label, target}` (`label`: its message key; `target`: a hub of this
+/// kind can be saved and launched on), in the order a reader is offered them.
+#[wasm_bindgen(js_name = hubKinds)]
+pub fn hub_kinds() -> Result<JsValue, JsError> {
+    to_js(&crate::hubs::kinds())
+}
+
+/// The hub to save for a detection: where its launches go, with that hub's own version, or a
+/// hub of the kind the reader chose (`kind`: a target kind's name; null or undefined for "as
+/// detected"). `null` when the detection names no launch target and no kind was chosen.
+#[wasm_bindgen(js_name = savedHub)]
+pub fn saved_hub(detection: JsValue, kind: JsValue) -> Result<JsValue, JsError> {
+    object_arg(&detection, "detection")?;
+    let detection: crate::Detection = from_js(&detection, "detection")?;
+    let chosen = if kind.is_null() || kind.is_undefined() {
+        None
+    } else {
+        let name = string_arg(&kind, "kind")?;
+        Some(crate::hubs::target_kind_named(&name).ok_or_else(|| {
+            JsError::new(&format!(
+                "kind: '{name}' is not a kind of hub that launches"
+            ))
+        })?)
+    };
+    to_js(&crate::hubs::saved_hub(&detection, chosen))
+}
+
+/// The saved hubs as the front ends show them: `{url, name, kind, label, version, notes,
+/// active, mystTab}` each (`label`, `notes`: message keys).
+#[wasm_bindgen(js_name = hubViews)]
+pub fn hub_views(settings: JsValue) -> Result<JsValue, JsError> {
+    object_arg(&settings, "settings")?;
+    let settings: Settings = from_js(&settings, "settings")?;
+    to_js(&crate::hubs::views(&settings))
+}

@@ -2,7 +2,7 @@
 /**
  * Finding launch-link candidates in a page. A plain script (no modules, no Wasm, no storage):
  * it runs as the first content script file and defines
- * `globalThis[Symbol.for('byob.launchLinks')]` for content.js and the unit tests. The key is a
+ * `globalThis[Symbol.for('byob.launchLinks')]` for links.js and the unit tests. The key is a
  * symbol because a page can make any *name* appear as a global in the content script's world
  * (Chromium exposes an element's `id` there: `<a id="byobLaunchLinks">`), never a symbol.
  *
@@ -10,8 +10,9 @@
  * Two sources:
  *  - the launch menus of Jupyter Book 1 (sphinx-book-theme), whose links are always sent,
  *    whatever host the book's author configured;
- *  - any other link whose raw href looks like a launch link (a cheap test on the attribute
- *    text, so a page of 10,000 ordinary links costs one regex test each).
+ *  - any other link whose raw href looks like a launch link: the browser's own selector engine
+ *    picks the links whose href contains a launch-link token (`CANDIDATE_LINKS`), so a page of
+ *    10,000 ordinary links costs no script per link; a regex then checks the few it picked.
  * Links are matched by href and markup, never by (translatable) title or label text.
  */
 (() => {
@@ -48,6 +49,13 @@
    */
   const CANDIDATE_HREF = /\/v2\/|git-pull|colab\.research\.google\.com\/(?:github|gist)\/|\/repo\/[^/?#]+\/[^/?#]+|\/interact\?|\/lti\/launch/i;
 
+  /**
+   * The tokens of CANDIDATE_HREF as a selector, matched by the browser. Case-sensitive, as the
+   * paths they name are on the hubs (and in the core): `/V2/` is no BinderHub route. Only
+   * Colab's host may be written in any case in an href attribute, so that token ignores case.
+   */
+  const CANDIDATE_LINKS = ['/v2/', 'git-pull', '/repo/', '/interact?', '/lti/launch'].map((t) => `a[href*="${t}"]`).concat('a[href*="colab.research.google.com/" i]').join(', ');
+
   /** @param {string} raw */
   function looksLikeLaunch(raw) {
     return CANDIDATE_HREF.test(raw);
@@ -68,18 +76,16 @@
   function findCandidates(root) {
     /** @type {Candidate[]} */
     const out = [];
-    /** @type {Set<Element>} */
-    const menu = new Set();
     const self = /** @type {any} */ (root);
     const inside = self.nodeType === 1 && self.closest(MENU_CONTAINERS) !== null;
-    if (inside || root.querySelector(MENU_CONTAINERS) !== null) {
-      for (const link of root.querySelectorAll(LAUNCH_MENUS)) menu.add(link);
-    }
+    const menu = inside || root.querySelector(MENU_CONTAINERS) !== null ? new Set(root.querySelectorAll(LAUNCH_MENUS)) : null;
     if (self.nodeType === 1 && self.matches('a[href]')) {
       pushIfCandidate(out, self, self.matches(LAUNCH_MENUS));
     }
-    for (const link of root.querySelectorAll('a[href]')) {
-      pushIfCandidate(out, /** @type {HTMLAnchorElement} */ (link), menu.has(link));
+    // One query, in document order: the menus' links (when there is a menu) and the links
+    // whose href has a launch-link token.
+    for (const link of root.querySelectorAll(menu ? `${LAUNCH_MENUS}, ${CANDIDATE_LINKS}` : CANDIDATE_LINKS)) {
+      pushIfCandidate(out, /** @type {HTMLAnchorElement} */ (link), menu !== null && menu.has(link));
     }
     return out;
   }
@@ -105,5 +111,5 @@
     return link.matches(LAUNCH_MENUS);
   }
 
-  /** @type {any} */ (globalThis)[KEY] = Object.freeze({findCandidates, looksLikeLaunch, inLaunchMenu, LAUNCH_MENUS, CANDIDATE_HREF});
+  /** @type {any} */ (globalThis)[KEY] = Object.freeze({findCandidates, looksLikeLaunch, inLaunchMenu, LAUNCH_MENUS, CANDIDATE_HREF, CANDIDATE_LINKS});
 })();

@@ -2,11 +2,11 @@
 /**
  * Reading the launch inputs of a Jupyter Book 2 (MyST) page as data (docs/protocols.md §5). A plain
  * script (no modules, no Wasm, no storage, no page code executed): it defines
- * `globalThis[Symbol.for('byob.myst')]` for content.js and the unit tests (a symbol: a page
+ * `globalThis[Symbol.for('byob.myst')]` for myst.js and the unit tests (a symbol: a page
  * can make names, never symbols, appear in the content script's world).
  *
  * Every string here comes from the page (its URL, its data), so no regex may backtrack over
- * it: trailing slashes and query strings are cut with loops and `indexOf`, never with
+ * it: trailing slashes and query strings are cut with text-scan.js's loops, never with
  * `/\/+$/`-style patterns, which take time quadratic in a run of slashes.
  *
  * A MyST site is a Remix single-page app. Its first page carries
@@ -18,13 +18,14 @@
  * `<base>/[<project>/]<slug>.json` per page (the same `page` object), which is what the site's
  * own router loads when the reader moves to another page without a reload.
  *
- * Nothing here fetches: content.js does, with the URLs these functions derive from the page's
+ * Nothing here fetches: myst.js does, with the URLs these functions derive from the page's
  * own location (never a URL the page data names).
  */
 (() => {
   'use strict';
   const KEY = Symbol.for('byob.myst');
-  if (/** @type {any} */ (globalThis)[KEY]) return;
+  const scan = /** @type {any} */ (globalThis)[Symbol.for('byob.textScan')];
+  if (/** @type {any} */ (globalThis)[KEY] || !scan) return;
 
   /** The launch control (a button opening a form, not a link), newer and older markup. */
   const LAUNCH_BUTTON = 'button.myst-fm-launch-button[aria-haspopup], button[aria-label="Launch in external computing interface"]';
@@ -70,7 +71,7 @@
     const {text, at} = found;
     const start = text.indexOf('{', text.indexOf('=', at));
     if (start < 0) return null;
-    const end = valueEnd(text, start);
+    const end = scan.valueEnd(text, start);
     if (end < 0) return null;
     try {
       return JSON.parse(text.slice(start, end));
@@ -81,124 +82,12 @@
   }
 
   /**
-   * Index just past the JSON value starting at `i` (whitespace first is skipped), or -1 when
-   * the text ends before the value does. Strings are skipped whole, so braces inside them
-   * do not count.
-   * @param {string} t
-   * @param {number} i
-   */
-  function valueEnd(t, i) {
-    const n = t.length;
-    while (i < n && /\s/.test(t[i])) i++;
-    if (i >= n) return -1;
-    const c = t.charCodeAt(i);
-    if (c === 34) return stringEnd(t, i);
-    if (c === 123 || c === 91) {
-      let depth = 0;
-      while (i < n) {
-        const d = t.charCodeAt(i);
-        if (d === 34) {
-          i = stringEnd(t, i);
-          if (i < 0) return -1;
-          continue;
-        }
-        if (d === 123 || d === 91) depth++;
-        else if (d === 125 || d === 93) {
-          depth--;
-          if (depth === 0) return i + 1;
-        }
-        i++;
-      }
-      return -1;
-    }
-    const m = /^[^,}\]\s]+/.exec(t.slice(i, i + 64));
-    if (!m || i + m[0].length >= n) return -1; // a number may go on in the next chunk
-    return i + m[0].length;
-  }
-
-  /** @param {string} t @param {number} i at the opening quote */
-  function stringEnd(t, i) {
-    const n = t.length;
-    for (i++; i < n; i++) {
-      const c = t.charCodeAt(i);
-      if (c === 92) i++;
-      else if (c === 34) return i + 1;
-    }
-    return -1;
-  }
-
-  /**
-   * The members of a JSON object whose text may be cut short (a page JSON read up to a size
-   * cap): every top-level member that is complete, in order, and none after the first
-   * incomplete one. MyST page JSON starts with `version, kind, sha256, slug, location,
-   * dependencies, frontmatter` before the (possibly huge) `mdast`.
-   * @param {string} text
-   * @returns {Record<string, any>}
-   */
-  function leadingMembers(text) {
-    /** @type {Record<string, any>} */
-    const out = {};
-    let i = text.indexOf('{');
-    if (i < 0) return out;
-    i++;
-    const n = text.length;
-    const ws = () => {
-      while (i < n && /\s/.test(text[i])) i++;
-    };
-    for (;;) {
-      ws();
-      if (text[i] !== '"') return out;
-      const keyEnd = stringEnd(text, i);
-      if (keyEnd < 0) return out;
-      const key = JSON.parse(text.slice(i, keyEnd));
-      i = keyEnd;
-      ws();
-      if (text[i] !== ':') return out;
-      i++;
-      ws();
-      const end = valueEnd(text, i);
-      if (end < 0) return out;
-      try {
-        out[key] = JSON.parse(text.slice(i, end));
-      } catch {
-        return out;
-      }
-      i = end;
-      ws();
-      if (text[i] !== ',') return out;
-      i++;
-    }
-  }
-
-  /** `s` without the slashes it ends with (a loop: `/\/+$/` is quadratic in a run of slashes). @param {string} s */
-  function trimSlashesEnd(s) {
-    let end = s.length;
-    while (end > 0 && s.charCodeAt(end - 1) === 47) end--;
-    return end === s.length ? s : s.slice(0, end);
-  }
-
-  /** `s` without the slashes it starts with. @param {string} s */
-  function trimSlashesStart(s) {
-    let start = 0;
-    while (start < s.length && s.charCodeAt(start) === 47) start++;
-    return start === 0 ? s : s.slice(start);
-  }
-
-  /** `s` up to its first `?` or `#` (`/[?#].*$/` would be quadratic in a run of them). @param {string} s */
-  function withoutQuery(s) {
-    const q = s.indexOf('?');
-    const h = s.indexOf('#');
-    const cut = q < 0 ? h : h < 0 ? q : Math.min(q, h);
-    return cut < 0 ? s : s.slice(0, cut);
-  }
-
-  /**
    * A path without its `index.html` and trailing slashes: `/a/b/` and `/a/b/index.html` are `/a/b`,
    * `/` is ``.
    * @param {string} pathname
    */
   function normalPath(pathname) {
-    let p = trimSlashesEnd(pathname.replace(/\/index\.html?$/i, ''));
+    let p = scan.trimSlashesEnd(pathname.replace(/\/index\.html?$/i, ''));
     try {
       p = decodeURI(p);
     } catch {
@@ -220,11 +109,11 @@
   function baseFor({pathname, baseUrl, url, index = 'index'}) {
     const path = normalPath(pathname);
     const root = `/${index}`;
-    const u = typeof url === 'string' ? normalPath(withoutQuery(url)) : null;
+    const u = typeof url === 'string' ? normalPath(scan.withoutQuery(url)) : null;
     /** @type {string | null} */
     let derived = null;
     if (u && u !== root && path.endsWith(u)) derived = path.slice(0, path.length - u.length);
-    const b = typeof baseUrl === 'string' ? trimSlashesEnd(baseUrl) : null;
+    const b = typeof baseUrl === 'string' ? scan.trimSlashesEnd(baseUrl) : null;
     if (b !== null && (b === '' || path === b || path.startsWith(b + '/'))) return derived ?? b;
     if (derived !== null) return derived;
     if (u === '' || u === root) return path.endsWith(root) ? path.slice(0, path.length - root.length) : path;
@@ -240,7 +129,7 @@
   function pageKey(pathname, base) {
     const path = normalPath(pathname);
     const rel = base && (path === base || path.startsWith(base + '/')) ? path.slice(base.length) : path;
-    return trimSlashesStart(trimSlashesEnd(rel));
+    return scan.trimSlashesStart(scan.trimSlashesEnd(rel));
   }
 
   /**
@@ -259,7 +148,7 @@
     const route = routeKey ? loader[routeKey] : null;
     const config = root.config ?? route?.config ?? null;
     const index = route?.project?.index ?? config?.projects?.[0]?.index ?? 'index';
-    let url = typeof ctx.url === 'string' ? withoutQuery(ctx.url) : null;
+    let url = typeof ctx.url === 'string' ? scan.withoutQuery(ctx.url) : null;
     const slug = route?.page?.slug;
     if (url === null && typeof slug === 'string' && slug) {
       // No URL in the data (Remix 1): the page's slug says where it is (`a.b` is /a/b).
@@ -370,39 +259,23 @@
 
   /**
    * Older markup (myst-theme < 1.0) has a Binder tab and a JupyterHub tab, each with its own
-   * form. The tab for a hub of `kind`, if the form has tabs (Radix ids end in
-   * `-trigger-binder` / `-trigger-jupyterhub`).
+   * form. The tab named `name` (which one takes the reader's hub is the core's `mystTab`), if
+   * the form has tabs (Radix ids end in `-trigger-<name>`).
    * @param {Element} input
-   * @param {string} kind binderhub | jupyterhub
+   * @param {string} name the tab's value in the form's markup
    * @returns {{tab: HTMLElement, selected: boolean} | null}
    */
-  function formTab(input, kind) {
+  function formTab(input, name) {
     const tablist = input.closest('[role=dialog], [data-radix-popper-content-wrapper], .myst-fm-launch-modal')?.querySelector('[role=tablist]');
-    if (!tablist) return null;
-    const value = kind === 'binderhub' ? 'binder' : 'jupyterhub';
-    const tab = /** @type {HTMLElement | null} */ (tablist.querySelector(`[role=tab][id$="-trigger-${value}"]`));
+    if (!tablist || !/^[a-z-]+$/.test(name)) return null;
+    const tab = /** @type {HTMLElement | null} */ (tablist.querySelector(`[role=tab][id$="-trigger-${name}"]`));
     return tab ? {tab, selected: tab.getAttribute('aria-selected') === 'true'} : null;
-  }
-
-  /**
-   * The first page's launch inputs and button, from its inline data only (tests, popup).
-   * @param {Document} doc
-   * @param {string} [pathname]
-   */
-  function readMystLaunch(doc, pathname = doc.location?.pathname ?? '/') {
-    if (!isMystPage(doc)) return null;
-    const site = siteFromContext(readRemixContext(doc), pathname);
-    if (!site?.first) return null;
-    const launch = launchFor(site.first.project, site.first.page);
-    return launch ? {...launch, button: launchButton(doc), site} : null;
   }
 
   /** @type {any} */ (globalThis)[KEY] = Object.freeze({
     LAUNCH_BUTTON,
     isMystPage,
     readRemixContext,
-    leadingMembers,
-    valueEnd,
     normalPath,
     baseFor,
     pageKey,
@@ -414,6 +287,5 @@
     launchButton,
     openFormInput,
     formTab,
-    readMystLaunch,
   });
 })();

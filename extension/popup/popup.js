@@ -11,22 +11,14 @@
  */
 import {ext} from '../api.js';
 import * as core from '../core.js';
-import {hrefRefusal, isSiteDisabled} from '../messages.js';
+import {hrefRefusal, isSiteDisabled} from '../protocol.js';
 import {CONTENT_SCRIPT_FILES} from '../site-access.js';
 import {errorMessage, loadState, settingsChanged, updateSettings} from '../settings.js';
 import {localize, t} from '../ui/i18n.js';
+import {$, el} from '../ui/dom.js';
 
-/** @param {string} id */
-const $ = (id) => /** @type {any} */ (document.getElementById(id));
-
-const KIND_NAMES = /** @type {Record<string, string>} */ ({binderhub: 'BinderHub', jupyterhub: 'JupyterHub', 'jupyter-server': 'Jupyter Server'});
 /** How long to wait for the page's links to be answered before showing what is known. */
 const SETTLE_TIMEOUT_MS = 4000;
-
-/** @type {any} */
-let settings = null;
-/** @type {{id: number, url: string | undefined} | null} */
-let tab = null;
 
 main().catch((err) => {
   console.error('byob: the popup failed to start', err);
@@ -35,14 +27,15 @@ main().catch((err) => {
 
 async function main() {
   localize();
+  const tab = await targetTab();
+  const refresh = () => render(tab);
   $('open-options').addEventListener('click', () => ext.runtime.openOptionsPage().then(() => window.close()));
   $('set-hub').addEventListener('click', () => ext.runtime.openOptionsPage().then(() => window.close()));
   $('hub-select').addEventListener('change', onSwitchHub);
-  $('site-off').addEventListener('change', onToggleSite);
+  $('site-off').addEventListener('change', () => onToggleSite(tab));
   ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
     if (settingsChanged(changes, area)) refresh().catch((err) => console.error('byob: popup refresh failed', err));
   });
-  tab = await targetTab();
   await refresh();
   document.body.dataset.ready = 'true';
 }
@@ -58,36 +51,35 @@ async function targetTab() {
   return active ?? null;
 }
 
-async function refresh() {
+/** @param {{id: number, url?: string} | null} tab */
+async function render(tab) {
   const state = await loadState();
-  settings = state.settings;
   // Settings of a newer version (another device) are kept untouched; say so.
   const notice = $('settings-notice');
   notice.hidden = state.newer === null;
   notice.textContent = state.newer === null ? '' : t('settingsNewer', [String(state.newer)]);
-  renderHub();
-  await renderPage();
+  renderHubs(await core.hubViews(state.settings));
+  await renderPage(state.settings, tab);
 }
 
-function renderHub() {
+/**
+ * The saved hubs to switch between, and the active one's kind, version and URL, as the core shows them.
+ * @param {{url: string, name: string, label: string, version: string | null, active: boolean}[]} hubs
+ */
+function renderHubs(hubs) {
   const select = $('hub-select');
-  select.replaceChildren();
-  const hubs = settings.hubs ?? [];
+  select.replaceChildren(...hubs.map((hub) => Object.assign(el('option', hub.name), {value: hub.url, selected: hub.active})));
   $('no-hub').hidden = hubs.length > 0;
   select.hidden = hubs.length === 0;
-  for (const hub of hubs) {
-    const option = document.createElement('option');
-    option.value = hub.url;
-    option.textContent = hub.name;
-    option.selected = hub.url === settings.activeHub;
-    select.append(option);
-  }
-  const active = hubs.find((/** @type {any} */ h) => h.url === settings.activeHub);
-  const status = $('hub-status');
-  status.textContent = active ? [KIND_NAMES[active.kind] ?? active.kind, active.version, active.url].filter(Boolean).join(' · ') : '';
+  const active = hubs.find((h) => h.active);
+  $('hub-status').textContent = active ? [t(active.label), active.version, active.url].filter(Boolean).join(' · ') : '';
 }
 
-async function renderPage() {
+/**
+ * @param {any} settings
+ * @param {{id: number, url?: string} | null} tab
+ */
+async function renderPage(settings, tab) {
   const list = $('links');
   list.replaceChildren();
   $('site-toggle').hidden = true;
@@ -177,33 +169,24 @@ function collectInPage(timeoutMs) {
  * @param {any} rewrite
  */
 function linkItem(link, rewrite) {
-  const li = document.createElement('li');
+  const li = el('li', '');
   li.dataset.status = rewrite?.status ?? 'unknown';
-  const label = document.createElement('span');
-  label.className = 'label';
   li.dataset.source = link.source;
   const source = link.source === 'launch-menu' ? 'popupSourceMenu' : link.source === 'myst' ? 'popupSourceMyst' : 'popupSourcePage';
-  label.textContent = [link.text, t(source)].filter(Boolean).join(' · ');
-  li.append(label);
-  const from = document.createElement('span');
-  from.className = 'from url';
-  from.textContent = link.href;
+  li.append(el('span', [link.text, t(source)].filter(Boolean).join(' · '), 'label'));
+  const from = el('span', link.href, 'from url');
   from.title = link.text || link.href;
   li.append(from);
   if (!rewrite) return li;
   if (rewrite.status === 'rewritten') {
-    const to = document.createElement('span');
-    to.className = 'to url';
-    to.textContent = rewrite.output;
-    li.append(to);
+    li.append(el('span', rewrite.output, 'to url'));
   } else {
-    li.append(note(t(`status_${rewrite.status}`) + (rewrite.reason ? `: ${rewrite.reason}` : ''), rewrite.status === 'unchanged' ? 'muted' : 'warn'));
+    li.append(el('span', t(`status_${rewrite.status}`) + (rewrite.reason ? `: ${rewrite.reason}` : ''), `note ${rewrite.status === 'unchanged' ? 'muted' : 'warn'}`));
   }
-  for (const w of rewrite.warnings ?? []) li.append(note(t('titleWarning', [w]), 'warn'));
+  for (const w of rewrite.warnings ?? []) li.append(el('span', t('titleWarning', [w]), 'note warn'));
   if (rewrite.status === 'rewritten') {
-    const copy = document.createElement('button');
+    const copy = /** @type {HTMLButtonElement} */ (el('button', t('popupCopy')));
     copy.type = 'button';
-    copy.textContent = t('popupCopy');
     copy.setAttribute('aria-label', t('popupCopyLink', [link.href]));
     copy.addEventListener('click', () =>
       navigator.clipboard.writeText(rewrite.output).then(
@@ -216,17 +199,6 @@ function linkItem(link, rewrite) {
   return li;
 }
 
-/**
- * @param {string} text
- * @param {string} cls
- */
-function note(text, cls) {
-  const s = document.createElement('span');
-  s.className = `note ${cls}`;
-  s.textContent = text;
-  return s;
-}
-
 function onSwitchHub() {
   const url = $('hub-select').value;
   updateSettings((s) => {
@@ -235,7 +207,8 @@ function onSwitchHub() {
   }).catch((err) => setStatus(t('settingsInvalid', [errorMessage(err)]), 'bad'));
 }
 
-function onToggleSite() {
+/** @param {{url?: string} | null} tab */
+function onToggleSite(tab) {
   const host = new URL(/** @type {string} */ (tab?.url)).hostname;
   const off = $('site-off').checked;
   updateSettings((s) => {

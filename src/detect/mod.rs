@@ -166,6 +166,7 @@ pub fn classify(plan: &ProbePlan, responses: &[ProbeResponse]) -> Detection {
         known: false,
         launch_url: None,
         launch_kind: None,
+        launch_version: None,
         notes: Vec::new(),
     }
 }
@@ -194,6 +195,7 @@ fn at_base_detection(plan: &ProbePlan, base: &str, found: Finding) -> Detection 
         ),
         HubKind::Unknown => (String::new(), None),
     };
+    let launch_version = launch_url.as_ref().and(found.version.clone());
     Detection {
         input: plan.input.clone(),
         url: base.to_string(),
@@ -202,6 +204,7 @@ fn at_base_detection(plan: &ProbePlan, base: &str, found: Finding) -> Detection 
         cors: found.cors,
         known: false,
         launch_kind: launch_url.as_ref().map(|_| found.kind),
+        launch_version,
         launch_url,
         message,
         notes: found.notes,
@@ -252,6 +255,11 @@ fn typed_service(
             Vec::new(),
         ),
     };
+    // What launches go to: the service itself, or the JupyterHub in front of an API-only one.
+    let launch_version = launch_url.as_ref().and(match svc.kind {
+        HubKind::BinderHub => svc.version.clone(),
+        _ => hub.as_ref().and_then(|h| h.version.clone()),
+    });
     Detection {
         input: plan.input.clone(),
         url: service_url,
@@ -263,6 +271,7 @@ fn typed_service(
             HubKind::BinderHub => HubKind::BinderHub,
             _ => HubKind::JupyterHub,
         }),
+        launch_version,
         launch_url,
         message,
         notes,

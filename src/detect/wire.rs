@@ -89,6 +89,24 @@ pub enum ProbeErrorKind {
     Other,
 }
 
+impl ProbeErrorKind {
+    /// Every kind, in declaration order.
+    pub const ALL: [ProbeErrorKind; 12] = [
+        Self::Dns,
+        Self::Refused,
+        Self::Unreachable,
+        Self::ConnectTimeout,
+        Self::Timeout,
+        Self::Incomplete,
+        Self::Closed,
+        Self::Tls,
+        Self::Redirects,
+        Self::BadResponse,
+        Self::Network,
+        Self::Other,
+    ];
+}
+
 /// The answer to one [`Probe`]; `status` 0 with `error` (and `errorKind`) when the request
 /// failed.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -139,6 +157,10 @@ pub struct Detection {
     /// a front end saves or rewrites for; `None` when it cannot launch. Differs from `kind`
     /// for an API-only BinderHub service, whose launches go to the JupyterHub in front of it.
     pub launch_kind: Option<HubKind>,
+    /// The version of what `launch_url` is: the hub's own for an API-only BinderHub service
+    /// (launches go to the JupyterHub in front of it), else `version`. What a front end saves.
+    #[serde(default)]
+    pub launch_version: Option<String>,
     /// One sentence for the user.
     pub message: String,
     /// Further details, one sentence each.

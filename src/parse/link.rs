@@ -347,7 +347,10 @@ mod tests {
         assert!(matches!(split("mailto:a@b.c"), Split::Other("mailto")));
         // Found by the `lean` fuzz target: byob's own host check reads `%EF%BF%BD` here as a
         // host, and says "not ascii"; the splitter leaves it to it.
-        assert!(matches!(split("httfs:%EF%BF%BD/mybinder.org/"), Split::Defer));
+        assert!(matches!(
+            split("httfs:%EF%BF%BD/mybinder.org/"),
+            Split::Defer
+        ));
         assert!(matches!(
             split("javascript:alert(1)"),
             Split::Other("javascript")

@@ -55,12 +55,17 @@ test('launch links are sent in one batch and rewritten; ordinary links are not s
   const binder = w.document.getElementById('binder');
   assert.equal(binder.getAttribute('href'), HUB + 'hub/user-redirect/git-pull?from=' + encodeURIComponent(BINDER));
   assert.equal(binder.getAttribute('data-byob-original'), BINDER);
+  // The tooltip is written when first needed (hover or focus): the link's own title until then.
+  assert.equal(binder.title, 'Launch on Binder');
+  binder.dispatchEvent(new w.MouseEvent('mouseover', {bubbles: true}));
   assert.match(binder.title, /titleRewritten\|hub\.example\.edu\|https:\/\/mybinder\.org\/v2\/gh\/org\/book/);
   assert.match(binder.title, /titleWarning\|environment differs/);
   assert.match(binder.title, /titleAltClick/);
   // Refused: the link is left alone, the tooltip says why.
   const zenodo = w.document.getElementById('zenodo');
   assert.equal(zenodo.getAttribute('href'), ZENODO);
+  assert.equal(zenodo.getAttribute('data-byob-refused'), 'zenodo repositories cannot be opened on a JupyterHub');
+  zenodo.dispatchEvent(new w.FocusEvent('focusin', {bubbles: true}));
   assert.match(zenodo.title, /titleRefused\|hub\.example\.edu\|zenodo repositories cannot/);
   // Our own href writes do not come back as new work (no feedback loop).
   await idle();
@@ -166,6 +171,8 @@ test('background:refresh restores the originals and asks again', async () => {
   const {sent, deliver} = runContentScript(w, answer);
   await settle(w);
   assert.ok(w.document.getElementById('binder').getAttribute('href').startsWith(HUB));
+  for (const id of ['binder', 'zenodo']) w.document.getElementById(id).dispatchEvent(new w.MouseEvent('mouseover', {bubbles: true}));
+  assert.match(w.document.getElementById('zenodo').title, /titleRefused/);
   active = false; // the user turned this site off
   deliver({type: 'background:refresh'});
   await settle(w);
@@ -227,14 +234,14 @@ const mystLinkFor = (location) => `https://mybinder.org/v2/gh/projectpythia/cook
  * A fake background for MyST pages: builds the link as the core would for this repository
  * and rewrites it like background().
  */
-function mystBackground({active = true, mode = 'rewrite', kind = 'jupyterhub'} = {}) {
+function mystBackground({active = true, mode = 'rewrite', tab = 'jupyterhub'} = {}) {
   const rewrite = background({active, mode});
   return (m) => {
     if (m.type !== 'content:myst') return rewrite(m);
     const link = mystLinkFor(m.location);
     if (!active) return {ok: true, active: false, reason: 'site-off', link};
     const reply = rewrite({type: 'content:rewrite', hrefs: [link]});
-    return {...reply, link, result: reply.results[0], prefill: mode === 'rewrite' ? {url: HUB, kind} : null};
+    return {...reply, link, result: reply.results[0], prefill: mode === 'rewrite' ? {url: HUB, tab} : null};
   };
 }
 
@@ -473,7 +480,7 @@ test('MyST: the page\'s own launch form gets the hub when opened, the way React 
 test('MyST, older form with Binder and JupyterHub tabs: the tab for the hub\'s kind is chosen, then filled', async () => {
   const w = pageWindow(fixture(`${MYST_DIR}/notebooks/notebook-template/index.html`), MYST_PAGE);
   serveJson(w, {});
-  runContentScript(w, mystBackground({kind: 'jupyterhub'}));
+  runContentScript(w, mystBackground({tab: 'jupyterhub'}));
   await mystSettled(w);
   const form = openForm(
     w,

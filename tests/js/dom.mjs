@@ -4,33 +4,39 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {JSDOM} from 'jsdom';
+import {CONTENT_SCRIPT_FILES} from '../../extension/site-access.js';
 
 export const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const fixturePages = path.join(root, 'tests', 'fixtures', 'pages');
 
-const LAUNCH_LINKS = fs.readFileSync(path.join(root, 'extension', 'content', 'launch-links.js'), 'utf8');
-const MYST_DATA = fs.readFileSync(path.join(root, 'extension', 'content', 'myst-data.js'), 'utf8');
-const CONTENT = fs.readFileSync(path.join(root, 'extension', 'content', 'content.js'), 'utf8');
+/** The content script's files as the extension injects them (site-access.js), read once. */
+const FILES = CONTENT_SCRIPT_FILES.map((f) => ({file: f, text: fs.readFileSync(path.join(root, 'extension', f), 'utf8')}));
+/** The readers: plain data from the page, no extension API. */
+const READERS = FILES.filter((f) => /launch-links|text-scan|myst-data/.test(f.file));
+/** The rest: the session, its features, start.js. */
+const RUNTIME = FILES.filter((f) => !READERS.includes(f));
 
 /**
- * A window for `html` at `url`, with launch-links.js and myst-data.js loaded.
+ * A window for `html` at `url`, with the readers (launch-links.js, text-scan.js, myst-data.js) loaded.
  * @param {string} html
  * @param {string} url
  */
 export function pageWindow(html, url) {
   const dom = new JSDOM(html, {url, runScripts: 'outside-only', pretendToBeVisual: true});
-  dom.window.eval(LAUNCH_LINKS);
-  dom.window.eval(MYST_DATA);
+  for (const f of READERS) dom.window.eval(f.text);
   return dom.window;
 }
 
 /**
- * Run content.js in `window` with a fake extension runtime whose background answers with
- * `answer(message)`. Returns the messages the script sent.
+ * Run the rest of the content script (session, features, start) in `window`, as the browser
+ * injects it, with a fake extension runtime whose background answers with `answer(message)`.
+ * Returns the messages the script sent.
  * @param {any} window
  * @param {(message: any) => any} answer
+ * @param {{beforeStart?: (session: any) => void}} [hooks] `beforeStart`: called with the session
+ *   once every feature registered, before start.js runs
  */
-export function runContentScript(window, answer) {
+export function runContentScript(window, answer, {beforeStart} = {}) {
   const sent = [];
   const listeners = [];
   window.chrome = {
@@ -43,7 +49,10 @@ export function runContentScript(window, answer) {
     },
     i18n: {getMessage: (key, subs) => [key, ...[].concat(subs ?? [])].join('|')},
   };
-  window.eval(CONTENT);
+  for (const f of RUNTIME) {
+    if (beforeStart && f.file === 'content/start.js') beforeStart(window[Symbol.for('byob.session')]);
+    window.eval(f.text);
+  }
   return {
     sent,
     /** deliver a message from the background to the content script */

@@ -4,7 +4,7 @@
 // Each test is named after what it guards.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {MAX_BATCH, MAX_HREF, checkMessage} from '../../extension/messages.js';
+import {MAX_BATCH, MAX_HREF, checkMessage} from '../../extension/protocol.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import {fixture, pageWindow, root, runContentScript} from './dom.mjs';
@@ -18,7 +18,7 @@ const settle = (w) => w[CONTENT].settled();
 const idle = (ms = 80) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * A background that checks every message with the real guard (messages.js) first, as
+ * A background that checks every message with the real guard (protocol.js) first, as
  * background.js does, then rewrites every href it was given; guard refusals are answered per
  * href, as background.js answers them.
  */
@@ -177,7 +177,7 @@ test('a link whose href changes on every frame is let go after a few changes', a
 });
 
 test('the content script\'s copies of the message limits are the background\'s', () => {
-  const source = fs.readFileSync(path.join(root, 'extension', 'content', 'content.js'), 'utf8');
+  const source = fs.readFileSync(path.join(root, 'extension', 'content', 'session.js'), 'utf8');
   assert.equal(Number(/const MAX_BATCH = (\d+);/.exec(source)?.[1]), MAX_BATCH);
   assert.equal(Number(/const MAX_HREF = (\d+);/.exec(source)?.[1]), MAX_HREF);
 });

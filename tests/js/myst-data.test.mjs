@@ -1,4 +1,5 @@
-// Reading Jupyter Book 2 (MyST) launch inputs as data (extension/content/myst-data.js): the
+// Reading Jupyter Book 2 (MyST) launch inputs as data (extension/content/myst-data.js, with
+// text-scan.js): the
 // real deployed mystmd 1.7 pages of tests/fixtures/pages, served where they were built
 // for (/cookbook-template/) and from the origin's root, and the variants docs/protocols.md §5 names.
 import {test} from 'node:test';
@@ -15,12 +16,26 @@ const BINDER = {url: 'https://mybinder.org/', provider: 'github', repo: 'project
 /** Plain data of this realm (jsdom objects compare by contents only after this). */
 const plain = (v) => JSON.parse(JSON.stringify(v));
 
+/**
+ * The first page's launch inputs and button, from its inline data only: what the MyST feature
+ * reads when the page shown is the one loaded.
+ * @param {any} m the reader (myst-data.js)
+ * @param {Document} doc
+ */
+function readMystLaunch(m, doc, pathname = doc.location?.pathname ?? '/') {
+  if (!m.isMystPage(doc)) return null;
+  const s = m.siteFromContext(m.readRemixContext(doc), pathname);
+  if (!s?.first) return null;
+  const launch = m.launchFor(s.first.project, s.first.page);
+  return launch ? {...launch, button: m.launchButton(doc), site: s} : null;
+}
+
 /** @param {string} html @param {string} url */
 function site(html, url) {
   const w = pageWindow(html, url);
   const m = w[Symbol.for('byob.myst')];
   const ctx = m.readRemixContext(w.document);
-  return {w, m, ctx, site: m.siteFromContext(ctx, new URL(url).pathname)};
+  return {w, m, scan: w[Symbol.for('byob.textScan')], ctx, site: m.siteFromContext(ctx, new URL(url).pathname)};
 }
 
 test('a real mystmd 1.7 notebook page where it was deployed: base, page key, launch inputs', () => {
@@ -31,7 +46,7 @@ test('a real mystmd 1.7 notebook page where it was deployed: base, page key, lau
   const launch = m.launchFor(s.first.project, s.first.page);
   assert.deepEqual(plain(launch), {binder: BINDER, location: '/notebooks/notebook-template.ipynb', notebook: true, kind: 'Notebook'});
   assert.equal(m.launchButton(w.document).getAttribute('aria-label'), 'Launch in external computing interface');
-  const info = m.readMystLaunch(w.document);
+  const info = readMystLaunch(m, w.document);
   assert.equal(info.location, '/notebooks/notebook-template.ipynb');
 });
 
@@ -73,24 +88,24 @@ test('inline data of another page (the script ran after a single-page navigation
 });
 
 test('the page JSON the site serves for its router gives the same launch; read up to a cap, its leading members suffice', () => {
-  const {m, site: s} = site(NOTEBOOK, 'http://localhost:8000/notebooks/notebook-template/');
+  const {m, scan, site: s} = site(NOTEBOOK, 'http://localhost:8000/notebooks/notebook-template/');
   const whole = JSON.parse(PAGE_JSON);
   assert.deepEqual(plain(m.launchFor(s.config.projects[0], whole)), plain(m.launchFor(s.first.project, s.first.page)));
   const cut = PAGE_JSON.slice(0, PAGE_JSON.indexOf('"mdast"') + 500);
-  const lead = plain(m.leadingMembers(cut));
+  const lead = plain(scan.leadingMembers(cut));
   assert.deepEqual(Object.keys(lead), ['version', 'kind', 'sha256', 'slug', 'location', 'dependencies', 'frontmatter', 'widgets']);
   assert.equal(lead.location, '/notebooks/notebook-template.ipynb');
   // Cut inside a string, a number, a key: only complete members come back.
-  assert.deepEqual(plain(m.leadingMembers('{"a": "x}", "b": [1, {"c": "]"}], "d": 12')), {a: 'x}', b: [1, {c: ']'}]});
-  assert.deepEqual(plain(m.leadingMembers('{"a": 1, "b')), {a: 1});
-  assert.deepEqual(plain(m.leadingMembers('{"a": "\\"}", "b": true}')), {a: '"}', b: true});
+  assert.deepEqual(plain(scan.leadingMembers('{"a": "x}", "b": [1, {"c": "]"}], "d": 12')), {a: 'x}', b: [1, {c: ']'}]});
+  assert.deepEqual(plain(scan.leadingMembers('{"a": 1, "b')), {a: 1});
+  assert.deepEqual(plain(scan.leadingMembers('{"a": "\\"}", "b": true}')), {a: '"}', b: true});
 });
 
 test('config.json, the fallback when a page has no usable inline data', () => {
   const w = pageWindow('<meta name="generator" content="mystmd"><button aria-label="Launch in external computing interface"></button>', 'http://localhost:8000/notebooks/notebook-template/');
   const m = w[Symbol.for('byob.myst')];
   assert.equal(m.readRemixContext(w.document), null);
-  assert.equal(m.readMystLaunch(w.document), null);
+  assert.equal(readMystLaunch(m, w.document), null);
   assert.deepEqual(Array.from(m.configUrls('/notebooks/notebook-template/', 'http://localhost:8000')), [
     'http://localhost:8000/config.json',
     'http://localhost:8000/notebooks/config.json',
@@ -139,15 +154,15 @@ test('launch inputs: the documented providers pass through; no Binder config or 
 test('recognising a MyST page: the generator tag, or the launch button beside Remix data; not Jupyter Book 1', () => {
   const jb1 = pageWindow(fixture('jb1-sbt-1.1-cookbook-template/notebooks/notebook-template.html'), 'https://projectpythia.org/cookbook-template/notebooks/notebook-template.html');
   assert.equal(jb1[Symbol.for('byob.myst')].isMystPage(jb1.document), false);
-  assert.equal(jb1[Symbol.for('byob.myst')].readMystLaunch(jb1.document), null);
+  assert.equal(readMystLaunch(jb1[Symbol.for('byob.myst')], jb1.document), null);
   const noMeta = pageWindow(
     `<button aria-label="Launch in external computing interface"></button><script>window.__remixContext = {"url":"/x","state":{"loaderData":{"root":{"BASE_URL":""},"routes/$":{"project":{"thebe":{"binder":{"repo":"o/r"}}},"page":{"kind":"Notebook","location":"/x.ipynb"}}}}};</script>`,
     'https://book.example.org/x',
   );
   assert.equal(noMeta[Symbol.for('byob.myst')].isMystPage(noMeta.document), true);
-  assert.equal(noMeta[Symbol.for('byob.myst')].readMystLaunch(noMeta.document).location, '/x.ipynb');
+  assert.equal(readMystLaunch(noMeta[Symbol.for('byob.myst')], noMeta.document).location, '/x.ipynb');
   const bare = pageWindow('<meta name="generator" content="mystmd"><script>window.__remixContext = {"url":"/x","state":{"loaderData":{"routes/$":{"project":{},"page":{"location":"/x.md"}}}}};</script>', 'https://book.example.org/x');
-  assert.equal(bare[Symbol.for('byob.myst')].readMystLaunch(bare.document), null);
+  assert.equal(readMystLaunch(bare[Symbol.for('byob.myst')], bare.document), null);
   const broken = pageWindow('<meta name="generator" content="mystmd"><script>window.__remixContext = {not json};</script>', 'https://book.example.org/x');
   broken.console.warn = () => {};
   assert.equal(broken[Symbol.for('byob.myst')].readRemixContext(broken.document), null);
@@ -175,7 +190,7 @@ test('the launch form: the open popover\'s URL field (newer and older markup) an
   const button = m.launchButton(w.document);
   const input = m.openFormInput(w.document, button);
   assert.equal(input?.name, 'url');
-  assert.equal(m.formTab(input, 'binderhub').selected, true);
+  assert.equal(m.formTab(input, 'binder').selected, true);
   assert.equal(m.formTab(input, 'jupyterhub').selected, false);
   assert.equal(m.formTab(input, 'jupyterhub').tab.id, 'radix-2-trigger-jupyterhub');
   button.setAttribute('aria-expanded', 'false');

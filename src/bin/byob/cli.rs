@@ -2,7 +2,8 @@
 //! of their own.
 
 use crate::terminal;
-use byob::Parsed;
+use byob::{Parsed, TargetKind};
+use clap::builder::{PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::process::ExitCode;
 
@@ -38,8 +39,8 @@ enum Command {
         #[arg(long)]
         hub: String,
         /// What your hub is; detected over the network when omitted.
-        #[arg(long, value_enum)]
-        kind: Option<KindArg>,
+        #[arg(long, value_parser = kind())]
+        kind: Option<TargetKind>,
         /// Which interface to open.
         #[arg(long, value_enum, default_value = "follow")]
         interface: InterfaceArg,
@@ -72,12 +73,13 @@ enum Command {
     },
 }
 
-/// A hub kind given on the command line.
-#[derive(Clone, Copy, ValueEnum)]
-pub enum KindArg {
-    Binderhub,
-    Jupyterhub,
-    JupyterServer,
+/// `--kind`: the kinds of hub the core launches on, by their names (`byob::hubs`).
+fn kind() -> impl TypedValueParser<Value = TargetKind> {
+    let names: Vec<&'static str> = byob::hubs::target_kinds().map(TargetKind::as_str).collect();
+    PossibleValuesParser::new(names).try_map(|name| {
+        // Every name offered is a kind's: the parser above refuses any other first.
+        byob::hubs::target_kind_named(&name).ok_or_else(|| format!("'{name}' is not a kind of hub"))
+    })
 }
 
 /// An interface preference given on the command line.

@@ -1,16 +1,16 @@
 //! `byob rewrite`: links from the arguments or stdin, one output line per input line.
 
-use crate::cli::{fail, InterfaceArg, KindArg};
+use crate::cli::{fail, InterfaceArg};
 use crate::detect::{detection, NotRun};
 use crate::terminal;
-use byob::{HubKind, Interface, RewriteStatus, Target, TargetKind};
+use byob::{Interface, RewriteStatus, Target, TargetKind};
 use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 /// What the command line asked for.
 pub struct Options<'a> {
     pub hub: &'a str,
-    pub kind: Option<KindArg>,
+    pub kind: Option<TargetKind>,
     pub interface: InterfaceArg,
     pub env_repo: Option<&'a str>,
     pub timeout_ms: Option<u32>,
@@ -71,39 +71,30 @@ pub fn run(o: Options<'_>) -> ExitCode {
     }
 }
 
-/// The target for `--hub` and `--kind` (detected when no kind is given). A BinderHub keeps
-/// every path prefix of the URL typed, `services/<name>/` included (it launches under it); a
-/// JupyterHub or a Jupyter Server is the base before `hub/`, `services/`, `user/`, ….
-fn target_for(hub: &str, kind: Option<KindArg>, timeout_ms: Option<u32>) -> Result<Target, NotRun> {
+/// The target for `--hub` and `--kind` (detected when no kind is given), as the core decides
+/// (`byob::hubs`): with a kind, the URL that kind launches under (a BinderHub keeps
+/// `services/<name>/`); detected, where the detection's launches go (an API-only BinderHub
+/// service: the JupyterHub in front of it).
+fn target_for(
+    hub: &str,
+    kind: Option<TargetKind>,
+    timeout_ms: Option<u32>,
+) -> Result<Target, NotRun> {
     let usage = |e: byob::Error| NotRun(2, e.to_string());
     let (kind, url) = match kind {
-        Some(KindArg::Binderhub) => (TargetKind::BinderHub, byob::hub_base(hub).map_err(usage)?),
-        Some(k) => {
-            let kind = match k {
-                KindArg::Jupyterhub => TargetKind::JupyterHub,
-                _ => TargetKind::JupyterServer,
-            };
-            (kind, byob::jupyterhub_base(hub).map_err(usage)?)
-        }
+        Some(k) => (k, byob::hubs::target_url(k, hub).map_err(usage)?),
         None => {
             let d = detection(hub, timeout_ms)?;
-            // What the launch URL is, as the core decided (an API-only BinderHub service
-            // launches on the JupyterHub in front of it).
-            let kind = match (d.launch_kind, &d.launch_url) {
-                (Some(HubKind::BinderHub), Some(_)) => TargetKind::BinderHub,
-                (Some(HubKind::JupyterHub), Some(_)) => TargetKind::JupyterHub,
-                (Some(HubKind::JupyterServer), Some(_)) => TargetKind::JupyterServer,
-                _ => {
-                    return Err(NotRun(
-                        1,
-                        format!("{}; pass --kind to say what the hub is", d.message),
-                    ))
-                }
+            let Some((kind, url)) = byob::hubs::launch_target(&d) else {
+                return Err(NotRun(
+                    1,
+                    format!("{}; pass --kind to say what the hub is", d.message),
+                ));
             };
-            if d.kind != d.launch_kind.unwrap_or(d.kind) {
+            if byob::hubs::target_kind(d.kind) != Some(kind) {
                 eprintln!("byob: note: {}", crate::terminal::text(&d.message));
             }
-            (kind, d.launch_url.unwrap_or(d.url))
+            (kind, url.to_string())
         }
     };
     Target::new(kind, &url).map_err(usage)

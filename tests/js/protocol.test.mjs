@@ -1,7 +1,7 @@
-// The background's message guards (extension/messages.js): sender first, then shape.
+// The message protocol's guards (extension/protocol.js): sender first, then shape.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {MAX_BATCH, checkMessage, isSiteDisabled, senderKind} from '../../extension/messages.js';
+import {MAX_BATCH, checkMessage, isSiteDisabled, senderKind} from '../../extension/protocol.js';
 
 const self = {id: 'abcdefghijklmnop', origin: 'chrome-extension://abcdefghijklmnop'};
 const fxSelf = {id: 'byob@byob.dev', origin: 'moz-extension://11111111-2222-3333-4444-555555555555'};

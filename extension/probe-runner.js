@@ -1,25 +1,27 @@
 // @ts-check
 /**
- * Hub detection, sans-IO style: the Rust core decides which URLs to probe (`probePlan`) and
- * what the answers mean (`classify`); this module only performs the requests, all in
- * parallel, with a timeout, no credentials, a size cap on each body, and the final URL and
- * redirect reported back.
+ * The probe runner: performs the requests the Rust core plans for a hub detection
+ * (`probePlan`; the core reads the answers with `classify`), all in parallel, before the
+ * plan's deadline, without credentials, a size cap on each body, the final URL and redirect
+ * reported back. (The Rust classifier is `src/detect/`; the CLI's runner `src/bin/byob/http.rs`.)
  *
- * A failed request is told apart for the reader (`errorKind`: timeout, refused, unreachable,
- * dns, tls, redirects, reset, network), although `fetch` rejects every network failure with
- * the same bare TypeError: the browser's own error code comes from `webRequest.onErrorOccurred`
- * (`net::ERR_CERT_AUTHORITY_INVALID`, `SEC_ERROR_UNKNOWN_ISSUER`, …; seen where the extension
- * may read the host), and a redirect that cannot be followed to its end is found by asking
- * again without following it (`redirect: 'manual'`).
+ * A failed request says why in `errorKind`, the wire contract's kinds (docs/contracts.md), so
+ * the core phrases an unreachable hub in the same sentence here as in the CLI. `fetch` rejects
+ * every network failure with the same bare TypeError: the browser's own error code comes from
+ * `webRequest.onErrorOccurred` (`net::ERR_CERT_AUTHORITY_INVALID`, `SEC_ERROR_UNKNOWN_ISSUER`,
+ * …; seen where the extension may read the host), and a redirect that cannot be followed to
+ * its end is found by asking again without following it (`redirect: 'manual'`). Without
+ * either, the kind is `network`: a failure this runner cannot tell apart.
  */
 
-/** Per-probe timeout. A hub on the same network answers in milliseconds; a slow one is "down". */
+/** Per-probe timeout when a plan has none. A hub on the same network answers in milliseconds; a slow one is "down". */
 export const PROBE_TIMEOUT_MS = 5000;
-/** Bytes of each body handed to the core; hub API answers are tiny, UI pages are not needed whole. */
+/** Bytes of each body handed to the core when a plan says none; hub API answers are tiny, UI pages are not needed whole. */
 export const PROBE_MAX_BYTES = 256 * 1024;
 
 /**
- * @typedef {'timeout' | 'refused' | 'unreachable' | 'dns' | 'tls' | 'redirects' | 'reset' | 'network'} ErrorKind
+ * @typedef {'dns' | 'refused' | 'unreachable' | 'connect-timeout' | 'timeout' | 'incomplete' | 'closed' | 'tls' | 'redirects' | 'bad-response' | 'network' | 'other'} ErrorKind
+ *   `ProbeErrorKind` of the wire contract (src/detect/wire.rs)
  * @typedef {{id: string, url: string}} Probe
  * @typedef {{id: string, status: number, url: string, redirected: boolean, headers: Record<string, string>, body: string, error: string | null, errorKind: ErrorKind | null, corsChecked: boolean}} ProbeResponse
  * @typedef {(url: string) => Promise<string | null>} NetworkError the browser's error code for a failed request to `url`, if it saw one
@@ -38,8 +40,11 @@ const ERROR_CODES = [
   ['dns', /ERR_NAME_NOT_RESOLVED|ERR_NAME_RESOLUTION_FAILED|NS_ERROR_UNKNOWN_HOST/],
   ['refused', /ERR_CONNECTION_REFUSED|NS_ERROR_CONNECTION_REFUSED/],
   ['unreachable', /ERR_ADDRESS_UNREACHABLE|ERR_INTERNET_DISCONNECTED|ERR_NETWORK_UNREACHABLE|NS_ERROR_OFFLINE|NS_ERROR_NET_UNREACHABLE/],
-  ['timeout', /ERR_CONNECTION_TIMED_OUT|ERR_TIMED_OUT|NS_ERROR_NET_TIMEOUT/],
-  ['reset', /ERR_CONNECTION_RESET|ERR_CONNECTION_CLOSED|ERR_EMPTY_RESPONSE|NS_ERROR_NET_RESET|NS_ERROR_NET_INTERRUPT|NS_ERROR_NET_PARTIAL_TRANSFER/],
+  ['connect-timeout', /ERR_CONNECTION_TIMED_OUT/],
+  ['timeout', /ERR_TIMED_OUT|NS_ERROR_NET_TIMEOUT/],
+  ['incomplete', /ERR_CONTENT_LENGTH_MISMATCH|ERR_INCOMPLETE_CHUNKED_ENCODING|NS_ERROR_NET_PARTIAL_TRANSFER/],
+  ['closed', /ERR_CONNECTION_RESET|ERR_CONNECTION_CLOSED|ERR_EMPTY_RESPONSE|NS_ERROR_NET_RESET|NS_ERROR_NET_INTERRUPT/],
+  ['bad-response', /ERR_INVALID_HTTP_RESPONSE/],
 ];
 
 /**
@@ -53,31 +58,35 @@ export function errorKind(code) {
 }
 
 /**
- * What a failed request means, for the reader.
+ * The detail of a failed request (`ProbeResponse.error`): what the browser saw, with its
+ * code. The core builds the reader's sentence from the kind, quoting this where it helps (a
+ * certificate, a redirect loop).
  * @param {ErrorKind} kind
  * @param {{code?: string | null, timeoutMs?: number}} [detail]
  */
 export function failureText(kind, {code = null, timeoutMs = PROBE_TIMEOUT_MS} = {}) {
   const suffix = code ? ` (${code})` : '';
-  switch (kind) {
-    case 'timeout':
-      return `no answer within ${timeoutMs} ms (the host is slow, or drops the connection)${suffix}`;
-    case 'refused':
-      return `connection refused: nothing answers at that address and port${suffix}`;
-    case 'unreachable':
-      return `the host cannot be reached from this network${suffix}`;
-    case 'dns':
-      return `no such host: the name does not resolve${suffix}`;
-    case 'tls':
-      return `its HTTPS certificate is not trusted by this browser${suffix}`;
-    case 'redirects':
-      return code ? `too many redirects: it redirects in a loop${suffix}` : 'it redirects, and the redirects never reach a page (a loop, too many, or a target that does not answer)';
-    case 'reset':
-      return `the connection was closed without an answer${suffix}`;
-    default:
-      return code ? `no answer${suffix}` : 'no answer (the address is wrong, the host is down, or it refuses connections)';
-  }
+  if (kind === 'timeout') return `no answer within ${timeoutMs} ms${suffix}`;
+  if (kind === 'redirects' && !code) return 'the redirects never reach a page (a loop, too many, or a target that does not answer)';
+  if (kind === 'network' && !code) return 'no answer (the address is wrong, the host is down, or it refuses connections)';
+  return `${DETAILS[kind]}${suffix}`;
 }
+
+/** What each kind of failure is, in the words of the CLI's runner where it has them. @type {Record<ErrorKind, string>} */
+const DETAILS = {
+  dns: 'host name not found',
+  refused: 'connection refused',
+  unreachable: 'no route to the host',
+  'connect-timeout': 'no connection',
+  timeout: 'no answer',
+  incomplete: 'the answer was cut off',
+  closed: 'closed without an answer',
+  tls: 'its HTTPS certificate is not trusted by this browser',
+  redirects: 'a redirect loop',
+  'bad-response': 'not an HTTP answer',
+  network: 'no answer',
+  other: 'the request failed',
+};
 
 /**
  * Perform every probe of a plan in parallel, with the plan's timeout and body cap (the core
@@ -99,28 +108,27 @@ export function performProbes(plan, options = {}) {
 export async function performProbe(probe, {fetch: fetchImpl = globalThis.fetch, timeoutMs = PROBE_TIMEOUT_MS, maxBytes = PROBE_MAX_BYTES, networkError = async () => null} = {}) {
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new Error('timeout')), timeoutMs);
+  /** @type {ProbeResponse} */
+  const out = {id: probe.id, status: 0, url: probe.url, redirected: false, headers: {}, body: '', error: null, errorKind: null, corsChecked: false};
+  const failed = (/** @type {ErrorKind} */ kind, /** @type {string} */ error) => ({...out, error, errorKind: kind});
   try {
-    const res = await fetchImpl(probe.url, {
-      method: 'GET',
-      credentials: 'omit',
-      redirect: 'follow',
-      cache: 'no-store',
-      signal: controller.signal,
-    });
-    /** @type {Record<string, string>} */
-    const headers = {};
+    const res = await fetchImpl(probe.url, {method: 'GET', credentials: 'omit', redirect: 'follow', cache: 'no-store', signal: controller.signal});
     res.headers.forEach((value, name) => {
-      headers[name.toLowerCase()] = value;
+      out.headers[name.toLowerCase()] = value;
     });
-    const body = await readCapped(res, maxBytes);
     // Read without host access, a cross-origin answer is a CORS response: the browser has
     // already checked its Access-Control-Allow-Origin, and hides that header from us.
-    const corsChecked = res.type === 'cors';
-    return {id: probe.id, status: res.status, url: res.url || probe.url, redirected: res.redirected, headers, body, error: null, errorKind: null, corsChecked};
+    Object.assign(out, {status: res.status, url: res.url || probe.url, redirected: res.redirected, corsChecked: res.type === 'cors'});
+    try {
+      out.body = await readCapped(res, maxBytes);
+    } catch (err) {
+      // Status and headers came; the body did not, in time or at all.
+      return failed('incomplete', controller.signal.aborted ? `the answer was still arriving after ${timeoutMs} ms` : failureText('incomplete', {code: errorText(err)}));
+    }
+    return out;
   } catch (err) {
-    const failed = (/** @type {ErrorKind} */ kind, /** @type {string} */ error) => ({id: probe.id, status: 0, url: probe.url, redirected: false, headers: {}, body: '', error, errorKind: kind, corsChecked: false});
     if (controller.signal.aborted) return failed('timeout', failureText('timeout', {timeoutMs}));
-    if (!(err instanceof TypeError)) return failed('network', `request failed: ${err instanceof Error ? err.message : String(err)}`);
+    if (!(err instanceof TypeError)) return failed('other', `request failed: ${errorText(err)}`);
     // fetch rejects every network failure with a bare TypeError ("Failed to fetch",
     // "NetworkError when attempting to fetch resource."): find out which it was.
     const code = await networkError(probe.url).catch(() => null);
@@ -133,6 +141,11 @@ export async function performProbe(probe, {fetch: fetchImpl = globalThis.fetch, 
   } finally {
     clearTimeout(timer);
   }
+}
+
+/** @param {unknown} err */
+function errorText(err) {
+  return err instanceof Error ? err.message : String(err);
 }
 
 /**
@@ -193,28 +206,6 @@ export function watchNetworkErrors(webRequest, urls) {
       webRequest.onErrorOccurred.removeListener(onError);
     },
   };
-}
-
-/**
- * What an unknown detection's responses say, for the reader: the kind of failure and a
- * message. Every probe failed: the most telling failure (a known kind before a bare network
- * error). Some answered: `http` when every answer was a server error (the status named),
- * else `not-a-hub` (the core's message, which lists what answered).
- * @param {ProbeResponse[]} responses
- * @param {{url: string, message: string}} detection the core's Detection
- * @returns {{kind: ErrorKind | 'http' | 'not-a-hub', message: string}}
- */
-export function describeFailure(responses, detection) {
-  const answered = responses.filter((r) => r.status !== 0);
-  if (answered.length === 0) {
-    const first = responses.find((r) => r.errorKind && r.errorKind !== 'network') ?? responses[0];
-    return {kind: first?.errorKind ?? 'network', message: `could not reach ${detection.url}: ${first?.error ?? failureText('network')}`};
-  }
-  if (answered.every((r) => r.status >= 500)) {
-    const statuses = [...new Set(answered.map((r) => r.status))].join(', ');
-    return {kind: 'http', message: `the server answered with an error (HTTP ${statuses}) to every request: it may be down or misconfigured`};
-  }
-  return {kind: 'not-a-hub', message: detection.message};
 }
 
 /**

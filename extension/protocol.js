@@ -1,7 +1,8 @@
 // @ts-check
 /**
- * Messages between the extension's contexts, named by direction, and the guards the
- * background applies to every message before acting on it (sender first, then shape).
+ * The message protocol: messages between the extension's contexts, named by direction, and the
+ * guards the background applies to every message before acting on it (sender first, then
+ * shape). (The reader's strings are elsewhere: `_locales/<lang>/messages.json`, `ui/i18n.js`.)
  *
  *   content:rewrite   content script -> background   {hrefs: string[]}   (each href checked on its own)
  *   content:open      content script -> background   {href: string, newTab: boolean}  (private mode click)

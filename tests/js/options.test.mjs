@@ -1,0 +1,162 @@
+// The options page as a reader uses it, in jsdom, with the real background module and the real
+// core (Wasm) behind it: the page's messages go to the background's listener, whose probe
+// runner fetches a small hub on 127.0.0.1. What is saved for a hub is the core's decision (an
+// API-only BinderHub service: the JupyterHub in front of it, with the JupyterHub's version);
+// the kinds offered are the core's; the preferences are bound from their table.
+import {test, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import http from 'node:http';
+import path from 'node:path';
+import {JSDOM} from 'jsdom';
+import {root} from './dom.mjs';
+import {extensionModules, fakeSync} from './ext-modules.mjs';
+
+const MESSAGES = JSON.parse(fs.readFileSync(path.join(root, 'extension', '_locales', 'en', 'messages.json'), 'utf8'));
+const BINDERHUB = '0.2.0+1763.gfaafab2';
+
+/** A JupyterHub 5.2.1 (no CORS) with an API-only BinderHub service at services/binder/, as the binderhub-service chart runs. */
+function hubWithApiOnlyService() {
+  return http.createServer((req, res) => {
+    const headers = {'x-jupyterhub-version': '5.2.1'};
+    if (req.url === '/hub/api/') {
+      res.writeHead(200, {...headers, 'content-type': 'application/json'});
+      res.end('{"version": "5.2.1"}');
+    } else if (req.url === '/services/binder/versions') {
+      res.writeHead(200, {'content-type': 'application/json'});
+      res.end(`{"builder_info": {"build_image": "quay.io/jupyterhub/repo2docker:2024.07.0"}, "binderhub": "${BINDERHUB}"}`);
+    } else {
+      res.writeHead(404, {...headers, 'content-type': 'text/html'});
+      res.end('<html><body>404 Not Found</body></html>');
+    }
+  });
+}
+
+/** An event with addListener that remembers its listeners. */
+const event = () => {
+  const listeners = [];
+  return {listeners, addListener: (/** @type {any} */ f) => listeners.push(f), removeListener: () => {}};
+};
+
+let server;
+let hub;
+/** @type {any} */
+let w;
+/** @type {any} */
+let sync;
+
+before(async () => {
+  server = hubWithApiOnlyService();
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  hub = `http://127.0.0.1:${server.address().port}/`;
+  const dom = new JSDOM(fs.readFileSync(path.join(root, 'extension', 'options', 'options.html'), 'utf8'), {url: 'chrome-extension://ext/options/options.html', pretendToBeVisual: true});
+  w = dom.window;
+  for (const name of ['window', 'document', 'HTMLElement', 'HTMLInputElement', 'HTMLSelectElement', 'HTMLButtonElement', 'Node', 'Event']) globalThis[name] = w[name];
+  sync = fakeSync();
+  const onMessage = event();
+  /** @type {any} */ (globalThis).browser = {
+    runtime: {
+      id: 'ext',
+      getURL: (/** @type {string} */ p) => `chrome-extension://ext/${p}`,
+      onInstalled: event(),
+      onStartup: event(),
+      onMessage,
+      // The page's message, delivered to the background's listener as the browser would.
+      sendMessage: (/** @type {any} */ message) =>
+        new Promise((resolve) => onMessage.listeners[0](structuredClone(message), {id: 'ext', url: 'chrome-extension://ext/options/options.html'}, resolve)),
+    },
+    permissions: {onAdded: event(), onRemoved: event(), contains: async () => true, request: async () => true},
+    storage: {sync, onChanged: event()},
+    scripting: {getRegisteredContentScripts: async () => [], registerContentScripts: async () => {}, unregisterContentScripts: async () => {}},
+    tabs: {query: async () => []},
+    i18n: {getMessage: (/** @type {string} */ k, /** @type {any} */ subs) => [].concat(subs ?? []).reduce((m, s, i) => m.replace(`$${i + 1}`, s), MESSAGES[k]?.message ?? ''), getUILanguage: () => 'en'},
+  };
+  const load = await extensionModules();
+  await load('background.js');
+  await load('options/options.js');
+  await until(() => w.document.body.dataset.ready === 'true', 'the options page to be ready');
+});
+
+after(() => {
+  server.close();
+});
+
+/** Wait until `check()` is truthy (polled); its value. */
+async function until(check, what, ms = 5000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+const $ = (/** @type {string} */ id) => w.document.getElementById(id);
+const stored = () => sync.all()['settings.v1'];
+
+test('the kinds a reader may choose are the core\'s, labelled from the strings', () => {
+  const options = [...$('kind-select').options].map((o) => [o.value, o.textContent]);
+  assert.deepEqual(options, [
+    ['auto', 'As detected'],
+    ['binderhub', 'BinderHub'],
+    ['jupyterhub', 'JupyterHub'],
+    ['jupyter-server', 'Jupyter Server'],
+  ]);
+});
+
+test('an API-only BinderHub service is saved as the JupyterHub in front of it, with the JupyterHub\'s own version', async () => {
+  $('hub-input').value = `${hub}services/binder/`;
+  $('hub-input').dispatchEvent(new w.Event('input'));
+  const shown = await until(() => $('detect-result').dataset.state === 'done' && $('detect-result'), 'the detection');
+  assert.equal(shown.dataset.kind, 'binderhub-service');
+  assert.match(shown.textContent, /in API-only mode \(no launch pages\): launches go to the JupyterHub 5\.2\.1 in front of it/);
+  $('hub-form').dispatchEvent(new w.Event('submit', {cancelable: true}));
+  await until(() => /Saved/.test($('save-status').textContent), 'the hub saved');
+  const s = stored();
+  assert.deepEqual(s.hubs, [{url: hub, name: hub.slice(7, -1), kind: 'jupyterhub', version: '5.2.1', cors: false}]);
+  assert.equal(s.activeHub, hub);
+  // Shown as the core shows it: kind label, version, CORS note, active.
+  const item = await until(() => w.document.querySelector(`#hub-list li[data-url="${hub}"]`), 'the saved hub listed');
+  assert.equal(item.querySelector('.hub-info').textContent, `JupyterHub 5.2.1 · ${MESSAGES.noCors.message} · active`);
+});
+
+test('every string the preferences table names exists', async () => {
+  const {PREFERENCES} = await (await extensionModules())('options/preferences.js');
+  const keys = PREFERENCES.flatMap((row) => [row.label, row.placeholder, row.help, ...Object.values(row.choices ?? {})]).filter(Boolean);
+  assert.ok(keys.length > 10, `${keys.length} keys`);
+  assert.deepEqual(keys.filter((k) => !MESSAGES[k]?.message), []);
+});
+
+test('preferences are bound from their table: each control saves its settings key', async () => {
+  const ids = [...$('prefs').querySelectorAll('[id]')].map((e) => e.id);
+  assert.deepEqual(ids, ['interface-select', 'kind-binder', 'kind-nbgitpuller', 'kind-colab', 'mode-rewrite', 'mode-private', 'env-repo', 'env-repo-save', 'env-repo-help', 'disabled-sites', 'disabled-sites-save', 'disabled-sites-help']);
+  const saved = async (what) => {
+    await until(() => /Saved/.test($('prefs-status').textContent), what);
+    $('prefs-status').textContent = '';
+    return stored();
+  };
+  $('kind-colab').click();
+  assert.deepEqual((await saved('link kinds')).linkKinds, {binder: true, nbgitpuller: true, colab: false});
+  $('mode-private').click();
+  assert.equal((await saved('mode')).mode, 'private');
+  $('interface-select').value = 'lab';
+  $('interface-select').dispatchEvent(new w.Event('change'));
+  assert.equal((await saved('interface')).interface, 'lab');
+  $('env-repo').value = ' gh/org/env/main ';
+  $('env-repo-save').click();
+  assert.equal((await saved('environment')).envRepo, 'gh/org/env/main');
+  $('disabled-sites').value = 'Example.org, books.example.com\n';
+  $('disabled-sites-save').click();
+  assert.deepEqual((await saved('sites')).disabledSites, ['books.example.com', 'example.org']);
+  // Two changes in quick succession are both stored: each applies to what the one before stored.
+  $('kind-binder').click();
+  $('mode-rewrite').click();
+  const both = await saved('two changes at once');
+  assert.deepEqual([both.linkKinds.binder, both.mode], [false, 'rewrite']);
+  // A value the core refuses is not stored, and the page says why.
+  $('env-repo').value = 'not a repository';
+  $('env-repo-save').click();
+  await until(() => /Not saved/.test($('prefs-status').textContent), 'the refusal');
+  assert.equal(stored().envRepo, 'gh/org/env/main');
+});
