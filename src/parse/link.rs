@@ -236,51 +236,77 @@ fn read_port(p: &str, default: u16) -> Option<u16> {
 /// A lowercase ASCII host name of plain labels (`a-z`, `0-9`, `-`, not at a label's ends,
 /// no `xn--` or other `??--` label), or a dotted IPv4 address as the standard writes it.
 fn plain_host(host: &str) -> bool {
-    if host.is_empty() || host.len() > 253 {
+    let b = host.as_bytes();
+    if b.is_empty() || b.len() > 253 {
         return false;
     }
-    let labels = || host.split('.');
-    let last = labels().next_back().unwrap_or_default();
-    let numeric = |l: &str| !l.is_empty() && l.bytes().all(|c| c.is_ascii_digit());
-    if numeric(last) || last.starts_with("0x") {
+    let last = &b[b.iter().rposition(|&c| c == b'.').map_or(0, |i| i + 1)..];
+    if (!last.is_empty() && last.iter().all(u8::is_ascii_digit)) || last.starts_with(b"0x") {
         // The standard reads a host ending in a number as an IPv4 address.
-        return labels().count() == 4
-            && labels().all(|l| numeric(l) && l.len() <= 3 && (l == "0" || !l.starts_with('0')))
-            && labels().all(|l| l.parse::<u16>().is_ok_and(|n| n <= 255));
+        return ipv4(host);
     }
-    labels().all(|l| {
-        let b = l.as_bytes();
-        !b.is_empty()
-            && b.len() <= 63
-            && b.iter()
-                .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-            && b[0] != b'-'
-            && b[b.len() - 1] != b'-'
-            && !(b.len() >= 4 && b[2] == b'-' && b[3] == b'-')
-    })
+    // One pass: each label of `a-z 0-9 -`, not empty, not starting or ending with `-`, no
+    // `??--` (an `xn--` label and its like: IDNA would read them).
+    let mut start = 0;
+    for i in 0..=b.len() {
+        if i == b.len() || b[i] == b'.' {
+            let l = &b[start..i];
+            if l.is_empty()
+                || l.len() > 63
+                || l[0] == b'-'
+                || l[l.len() - 1] == b'-'
+                || (l.len() >= 4 && l[2] == b'-' && l[3] == b'-')
+            {
+                return false;
+            }
+            start = i + 1;
+        } else if !(b[i].is_ascii_lowercase() || b[i].is_ascii_digit() || b[i] == b'-') {
+            return false;
+        }
+    }
+    true
+}
+
+/// A dotted IPv4 address as the standard writes it: four decimal numbers up to 255, without
+/// leading zeros.
+fn ipv4(host: &str) -> bool {
+    let labels = || host.split('.');
+    let numeric = |l: &str| !l.is_empty() && l.bytes().all(|c| c.is_ascii_digit());
+    labels().count() == 4
+        && labels().all(|l| numeric(l) && l.len() <= 3 && (l == "0" || !l.starts_with('0')))
+        && labels().all(|l| l.parse::<u16>().is_ok_and(|n| n <= 255))
 }
 
 /// A `.` or `..` segment, in any case of `%2e`, which the parser would have resolved.
 fn has_dot_segment(path: &str) -> bool {
-    path.split('/').skip(1).any(|seg| {
-        let seg = seg.as_bytes();
-        let mut i = 0;
-        let mut dots = 0;
-        while i < seg.len() {
-            if seg[i] == b'.' {
-                i += 1;
-            } else if seg[i] == b'%'
-                && seg.get(i + 1) == Some(&b'2')
-                && matches!(seg.get(i + 2), Some(b'e' | b'E'))
-            {
-                i += 3;
-            } else {
+    let b = path.as_bytes();
+    // Dots in the current segment (`%2e` counts as one), or -1 once it holds anything else.
+    let mut dots: i32 = 0;
+    let mut i = 0;
+    loop {
+        if i == b.len() || b[i] == b'/' {
+            if dots == 1 || dots == 2 {
+                return true;
+            }
+            if i == b.len() {
                 return false;
             }
-            dots += 1;
+            dots = 0;
+        } else if dots >= 0 {
+            if b[i] == b'.' {
+                dots += 1;
+            } else if b[i] == b'%'
+                && b.get(i + 1) == Some(&b'2')
+                && matches!(b.get(i + 2), Some(b'e' | b'E'))
+            {
+                dots += 1;
+                i += 2;
+            } else {
+                dots = -1;
+            }
         }
-        dots == 1 || dots == 2
-    })
+        i += 1;
+    }
 }
 
 #[cfg(test)]
