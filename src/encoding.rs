@@ -1,6 +1,6 @@
 //! Percent-encoding and query-string helpers shared by the parsers and renderers.
 
-use percent_encoding::{percent_decode_str, utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use std::borrow::Cow;
 
 /// What `encodeURIComponent` leaves alone: `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
@@ -117,13 +117,11 @@ pub(crate) fn has_dot_segment(value: &str) -> bool {
         if segments_have_dots(&v) {
             return true;
         }
-        if !v.contains('%') {
-            return false;
-        }
-        let next = decode(&v).into_owned();
-        if next == v {
-            return false;
-        }
+        // `decode` borrows exactly when nothing decodes: then the value is final.
+        let next = match decode(&v) {
+            Cow::Borrowed(_) => return false,
+            Cow::Owned(next) => next,
+        };
         v = Cow::Owned(next);
     }
     true
@@ -286,6 +284,7 @@ pub(crate) fn build_query<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use percent_encoding::percent_decode_str;
 
     #[test]
     fn encodes_like_encode_uri_component() {
