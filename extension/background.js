@@ -22,6 +22,14 @@ import {openBeside} from './tabs.js';
 const self = {id: ext.runtime.id, origin: ext.runtime.getURL('').replace(/\/$/, '')};
 
 /**
+ * When this worker's wake went where (ms since the worker started, `performance.now()`): the
+ * module evaluated, the settings read, the hot module ready, the first message received and
+ * answered. Read by `make bench-ext` through `byobBackground.wake()`; nothing else uses it.
+ * @type {Record<string, number>}
+ */
+const wakeTimes = {evaluated: performance.now()};
+
+/**
  * The settings and what the core makes of them (the target links are rewritten for, with its
  * `wire` for the hot module; the active hub as shown), read once and kept until storage says
  * the settings changed. They come ready from the wake record (wake.js): a worker woken by a
@@ -40,7 +48,14 @@ function current() {
 }
 // Read at once when the worker wakes, alongside the hot module's compilation: the page's
 // first batch, which woke it, finds them ready.
-current().catch((err) => console.error('byob: reading the settings at wake failed', err));
+current().then(
+  () => (wakeTimes.settings = performance.now()),
+  (err) => console.error('byob: reading the settings at wake failed', err),
+);
+core.ready().then(
+  () => (wakeTimes.hot = performance.now()),
+  () => {}, // core.js logs a module that could not be loaded
+);
 
 ext.runtime.onInstalled.addListener((/** @type {{reason: string}} */ details) => {
   if (details.reason === 'install') {
@@ -76,13 +91,17 @@ ext.contextMenus?.onClicked.addListener((/** @type {any} */ info, /** @type {any
 });
 
 ext.runtime.onMessage.addListener((/** @type {unknown} */ message, /** @type {any} */ sender, /** @type {(r: any) => void} */ sendResponse) => {
+  wakeTimes.message ??= performance.now();
   const checked = checkMessage(message, sender, self);
   if (!checked.ok) {
     console.warn(`byob: refused a message from ${sender?.url ?? 'an unknown sender'}: ${checked.error}`);
     sendResponse({ok: false, error: checked.error});
     return false;
   }
-  handle(checked.message, sender).then(sendResponse, (err) => {
+  handle(checked.message, sender).then((reply) => {
+    wakeTimes.answered ??= performance.now();
+    sendResponse(reply);
+  }, (err) => {
     console.error(`byob: ${checked.message.type} failed`, err);
     sendResponse({ok: false, error: errorMessage(err)});
   });
@@ -92,8 +111,12 @@ ext.runtime.onMessage.addListener((/** @type {unknown} */ message, /** @type {an
 // The link context menu cannot be clicked by a test driver (nor its items listed). This is the
 // click handler as the menu calls it, reachable from the service worker's console and the e2e
 // tests: `await byobBackground.menuClick({menuItemId: 'byob-open', linkUrl}, tab)`.
+// `coreStatus()` says which Wasm modules this worker instantiated (core.js `status`): a worker
+// woken by a page should have made the hot one only (`make bench-ext` checks it).
 /** @type {any} */ (globalThis).byobBackground = Object.freeze({
   menuClick: (/** @type {any} */ info, /** @type {any} */ tab) => current().then((now) => handleMenuClick(info, tab, now)),
+  coreStatus: () => core.status(),
+  wake: () => ({...wakeTimes}),
 });
 
 /** @param {string} why */

@@ -345,6 +345,8 @@ async function main() {
     const coldRun = async (withPage) => {
       const byobMs = [];
       const emptyMs = [];
+      /** @type {Record<string, number>[]} */
+      const wakes = [];
       for (let r = 0; r < LOADS; r++) {
         const pages = [];
         if (withPage) {
@@ -365,6 +367,11 @@ async function main() {
         const reader = new ChromiumPage(await context.newPage());
         await reader.goto(`${byob}/options/options.html`);
         byobMs.push((await contentStats(reader, bookUrl)).firstReplyMs);
+        // The woken worker rewrote with the hot module only: the cold one was never instantiated.
+        const worker = context.serviceWorkers().find((w) => w.url().startsWith(byob));
+        const status = worker ? await worker.evaluate(() => /** @type {any} */ (globalThis).byobBackground.coreStatus()) : null;
+        if (!status || status.instances !== 0) throw new Error(`the woken background instantiated the cold module: ${JSON.stringify(status)}`);
+        wakes.push(await worker.evaluate(() => /** @type {any} */ (globalThis).byobBackground.wake()));
         await reader.close();
         await page.close();
         // the empty extension, its worker stopped again
@@ -379,7 +386,8 @@ async function main() {
         await ep.close();
         for (const p of pages) await p.close();
       }
-      return {byob: median(byobMs), empty: median(emptyMs)};
+      const at = (k) => median(wakes.map((w) => w[k] ?? NaN));
+      return {byob: median(byobMs), empty: median(emptyMs), wake: {evaluated: at('evaluated'), settings: at('settings'), hot: at('hot'), message: at('message'), answered: at('answered')}};
     };
     // Without an extension page: close the options page first.
     await options.close();
@@ -419,12 +427,17 @@ function report(rows) {
     `| same, an extension page open | ${f(rows.coldPage.byob)} ms | empty MV3 extension: ${f(rows.coldPage.empty)} ms | ${rows.coldPage.byob - rows.coldPage.empty >= 0 ? '+' : ''}${f(rows.coldPage.byob - rows.coldPage.empty)} ms | ≤ +5 ms | ${ok(rows.coldPage.byob <= rows.coldPage.empty + 5)} |`,
     `| native rewrite, hot path (\`rewrite_href\` + JSON answer), corpus as a browser gives it | ${Math.round(rows.native.hot).toLocaleString('en')} links/s (median of ${rows.native.windows} windows) | full model (\`rewrite\`, the CLI's): ${Math.round(rows.native.full).toLocaleString('en')} links/s | ${r(rows.native.hot / rows.native.full)}x | ≥ 1,000,000 links/s | ${ok(rows.native.hot >= 1_000_000)} |`,
   ].join('\n');
+  const wake = (c) => `module evaluated ${f(c.wake.evaluated)} ms, settings read ${f(c.wake.settings)}, hot module ready ${f(c.wake.hot)}, first message ${f(c.wake.message)}, answered ${f(c.wake.answered)}`;
+  const wakeNote = `Where a woken byob worker's time went (medians, ms since the worker started): no page open: ${wake(rows.coldNoPage)}; a page open: ${wake(rows.coldPage)}.`;
   console.log(table);
+  console.log(wakeNote);
   const section = [
     '<!-- bench:begin (written by `make bench`: tests/e2e/bench.mjs) -->',
     `Latest run: ${date}, Linux ${version}, headless Chromium, load average ${load} at the end. Medians of ${SAMPLES} samples (Wasm) and ${LOADS} page loads; the native row of 31 windows.`,
     '',
     table,
+    '',
+    wakeNote,
     '<!-- bench:end -->',
   ].join('\n');
   const file = path.join(root, 'docs', 'benchmarks.md');
