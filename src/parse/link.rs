@@ -127,9 +127,13 @@ pub(crate) fn split(s: &str) -> Split<'_> {
         _ => {
             // An opaque path (`mailto:a@b`, `javascript:…`) cannot fail to parse; anything
             // starting with `/` has an authority or a path the parser would normalise. byob's
-            // own host check reads up to the first `/ \ ? #` as a host: an escape there is
-            // left to it.
-            let host_like = rest.split(['/', '\\', '?', '#']).next().unwrap_or_default();
+            // own host check (`parse::non_ascii_host`) reads what follows the scheme, past any
+            // `/` and `\`, up to the next `/ \ ? #`, as a host: an escape there is left to it.
+            let host_like = rest
+                .trim_start_matches(['/', '\\'])
+                .split(['/', '\\', '?', '#'])
+                .next()
+                .unwrap_or_default();
             return if rest.starts_with('/')
                 || host_like.contains('%')
                 || !clean(rest, FRAGMENT)
@@ -375,6 +379,10 @@ mod tests {
         // host, and says "not ascii"; the splitter leaves it to it.
         assert!(matches!(
             split("httfs:%EF%BF%BD/mybinder.org/"),
+            Split::Defer
+        ));
+        assert!(matches!(
+            split("mainhttps:\\//github%EF%BF%BDcom/o/r"),
             Split::Defer
         ));
         assert!(matches!(
