@@ -8,9 +8,9 @@
 //!   serialise it in, so that both entries give the forms the same parts, and says
 //!   [`Split::Defer`] for anything else (the caller then takes the `url` crate's path).
 //!
-//! The rule that makes the two equivalent is checked by `lean_splits_only_what_url_keeps_as_is`
-//! (tests/lean.rs) and the `lean` fuzz target: whatever [`split`] reads, `url::Url::parse`
-//! serialises unchanged, into the same parts.
+//! The rule that makes the two equivalent — whatever [`split`] reads, `url::Url::parse`
+//! serialises unchanged, into the same parts — is checked by `invariants::check_lean`, which
+//! tests/lean.rs and the `lean` fuzz target call, and by the tests below.
 
 use url::Url;
 

@@ -97,8 +97,9 @@ pub fn parse(input: &str) -> Result<Parsed, Error> {
     match parse_url(input) {
         Ok(url) => match parse_link(&Link::of(&url))? {
             Some(parsed) => Ok(parsed),
+            // A form defers only when the `url` crate's reading is not at hand: never here.
             None => Err(Error::InvalidLink(
-                "the url crate's reading deferred to itself".into(),
+                "a link form asked for the url crate's reading it was given".into(),
             )),
         },
         Err(reason) => Ok(Parsed::NotLaunch(reason)),
