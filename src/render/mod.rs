@@ -107,8 +107,12 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
             return out;
         }
     };
-    // The `url` crate's reading answers every question a form asks: it never defers.
-    rewrite_link(&mut out, &Link::of(&url), target);
+    // The `url` crate's reading answers every question a form asks: a form never defers here
+    // (the same outcome as `parse` gives if one did).
+    if !rewrite_link(&mut out, &Link::of(&url), target) {
+        out.status = RewriteStatus::Invalid;
+        out.reason = Some("a link form asked for the url crate's reading it was given".into());
+    }
     out
 }
 
