@@ -11,11 +11,12 @@
  */
 import {ext} from './api.js';
 import * as core from './core.js';
-import {answersWithoutCors, originPattern, performProbes} from './detect.js';
+import {answersWithoutCors, describeFailure, originPattern, performProbes, watchNetworkErrors} from './detect.js';
 import {BACKGROUND_REFRESH, CONTENT_MYST, CONTENT_OPEN, CONTENT_REWRITE, PAGE_DETECT, PAGE_SYNC_ACCESS, checkMessage, isSiteDisabled} from './messages.js';
 import {injectInto, syncContentScripts} from './site-access.js';
 import {errorMessage, loadSettings, settingsChanged} from './settings.js';
 import {MENU_COPY, MENU_OPEN, handleMenuClick, refreshMenus} from './context-menu.js';
+import {openBeside} from './tabs.js';
 
 const self = {id: ext.runtime.id, origin: ext.runtime.getURL('').replace(/\/$/, '')};
 
@@ -54,7 +55,9 @@ ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ change
   broadcastRefresh().catch((err) => console.error('byob: telling tabs about new settings failed', err));
 });
 
-ext.contextMenus.onClicked.addListener((/** @type {any} */ info, /** @type {any} */ tab) => {
+// Firefox for Android has no context menus: without this guard the line would throw and no
+// listener below it would be registered (docs/firefox-android.md).
+ext.contextMenus?.onClicked.addListener((/** @type {any} */ info, /** @type {any} */ tab) => {
   if (info.menuItemId !== MENU_OPEN && info.menuItemId !== MENU_COPY) return;
   currentSettings()
     .then((settings) => handleMenuClick(info, tab, settings))
@@ -133,7 +136,7 @@ async function broadcastRefresh() {
 async function handle(message, sender) {
   switch (message.type) {
     case CONTENT_REWRITE:
-      return rewriteForPage(message.hrefs, sender);
+      return rewriteForPage(message.hrefs, sender, message.refused);
     case CONTENT_OPEN:
       return openForPage(message.href, message.newTab, sender);
     case CONTENT_MYST:
@@ -176,8 +179,10 @@ async function pageTarget(settings, sender) {
 /**
  * @param {string[]} hrefs
  * @param {any} sender
+ * @param {Record<number, string>} [refused] hrefs the message guard refused, by index: answered
+ *   as invalid with that reason, never handed to the core
  */
-async function rewriteForPage(hrefs, sender) {
+async function rewriteForPage(hrefs, sender, refused = {}) {
   const settings = await currentSettings();
   const {target, reason} = await pageTarget(settings, sender);
   if (!target) return {ok: true, active: false, reason};
@@ -189,7 +194,9 @@ async function rewriteForPage(hrefs, sender) {
     mode: settings.mode,
     hub: hubName(settings),
     // In private mode the page never learns the user's hub: outputs stay in the background.
-    results: rewrites.map((/** @type {any} */ r) => ({status: r.status, output: hidden ? null : r.output, reason: r.reason, warnings: r.warnings ?? []})),
+    results: rewrites.map((/** @type {any} */ r, /** @type {number} */ i) =>
+      i in refused ? {status: 'invalid', output: null, reason: refused[i], warnings: []} : {status: r.status, output: hidden ? null : r.output, reason: r.reason, warnings: r.warnings ?? []},
+    ),
   };
 }
 
@@ -226,11 +233,13 @@ async function openForPage(href, newTab, sender) {
   const {target} = await pageTarget(settings, sender);
   if (!target) return {ok: true, opened: false};
   const [rewrite] = await core.rewriteBatch([href], target);
-  if (rewrite?.status !== 'rewritten' || !rewrite.output) return {ok: true, opened: false};
+  // Rewritten: the converted URL. Unchanged: the core found the link already on the reader's hub.
+  const url = rewrite?.status === 'rewritten' ? rewrite.output : rewrite?.status === 'unchanged' ? href : null;
+  if (!url) return {ok: true, opened: false, error: rewrite?.reason ?? null};
   if (newTab) {
-    await ext.tabs.create({url: rewrite.output, openerTabId: sender.tab.id, index: sender.tab.index + 1});
+    await openBeside(url, sender.tab);
   } else {
-    await ext.tabs.update(sender.tab.id, {url: rewrite.output});
+    await ext.tabs.update(sender.tab.id, {url});
   }
   return {ok: true, opened: true};
 }
@@ -245,16 +254,26 @@ async function detect(input) {
   const plan = await core.probePlan(input);
   if (plan.known) return {ok: true, detection: plan.known, access: await accessFor(plan.known.url ?? plan.candidates[0]), answersWithoutAccess: false};
   const started = Date.now();
-  const responses = await performProbes(plan);
+  // The browser's own error codes (TLS, DNS, refused, redirect loop) for these requests: fetch
+  // reports every network failure alike.
+  const watch = watchNetworkErrors(ext.webRequest, plan.probes.map((/** @type {{url: string}} */ p) => p.url));
+  let responses;
+  try {
+    responses = await performProbes(plan, {networkError: watch.networkError});
+  } finally {
+    watch.stop();
+  }
   const detection = await core.classify(plan, responses);
   const access = await accessFor(detection.url ?? plan.candidates[0]);
-  // Every probe failed and the extension may not read this origin: find out whether the
-  // server answered at all, to tell "needs access" from "down".
+  // Nothing recognised and the extension may not read this origin: find out whether the
+  // server answered at all, to tell "needs access" from "down". (Some probes may have been
+  // read anyway: a BinderHub service's `versions` sends CORS on a hub that does not.)
   let answersWithoutAccess = false;
-  if (!access.granted && responses.every((r) => r.status === 0)) {
+  if (!access.granted && detection.kind === 'unknown') {
     answersWithoutAccess = (await Promise.all(plan.candidates.map((/** @type {string} */ c) => answersWithoutCors(c)))).some(Boolean);
   }
-  return {ok: true, detection, access, answersWithoutAccess, ms: Date.now() - started};
+  const failure = detection.kind === 'unknown' ? describeFailure(responses, detection) : null;
+  return {ok: true, detection, access, answersWithoutAccess, failure, ms: Date.now() - started};
 }
 
 /** @param {string} url */

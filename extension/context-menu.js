@@ -6,6 +6,7 @@
  */
 import {ext} from './api.js';
 import * as core from './core.js';
+import {hasContextMenus, openBeside} from './tabs.js';
 
 export const MENU_OPEN = 'byob-open';
 export const MENU_COPY = 'byob-copy';
@@ -15,6 +16,7 @@ export const MENU_COPY = 'byob-copy';
  * @param {any} settings
  */
 export async function refreshMenus(settings) {
+  if (!hasContextMenus()) return; // Firefox for Android
   const hub = (settings.hubs ?? []).find((/** @type {any} */ h) => h.url === settings.activeHub);
   const name = hub ? hub.name || new URL(hub.url).host : null;
   await ext.contextMenus.removeAll();
@@ -43,7 +45,7 @@ export async function handleMenuClick(info, tab, settings) {
     return;
   }
   if (info.menuItemId === MENU_OPEN) {
-    await ext.tabs.create({url, openerTabId: tab.id, index: tab.index + 1});
+    await openBeside(url, tab);
     return;
   }
   await ext.scripting.executeScript({target: frameTarget(tab, info), func: copyInPage, args: [url, ext.i18n.getMessage('noticeCopied')]});

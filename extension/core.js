@@ -10,22 +10,87 @@
  *
  * Shapes in and out are the JSON contracts of docs/contracts.md; the core throws an Error whose
  * message names what was wrong.
+ *
+ * If the instance dies anyway (a `WebAssembly.RuntimeError`: a trap, after which its memory and
+ * allocator may be left half-way and every later call trap too), it is dropped and a fresh one
+ * is made from the already compiled module, and the call is tried once more on it. The
+ * wasm-bindgen glue keeps its instance in a module variable and `init()` returns early once it
+ * is set; the extension's build adds `__byob_reset` to the pinned glue to forget it
+ * (tools/build-extension.mjs, `patchGlue`, which fails the build if the glue changed shape).
  */
 import init, * as wasm from './pkg/byob.js';
 
-/** Resolves once the Wasm module is instantiated; rejects if it cannot load. */
-export const ready = init({module_or_path: new URL('./pkg/byob_bg.wasm', import.meta.url)});
+const WASM_URL = new URL('./pkg/byob_bg.wasm', import.meta.url);
+
+/** Instances made in this context: 1, plus one per restart after a trap (tests, console). */
+let instances = 0;
+/** The live instance's exports, once instantiated. @type {Promise<any>} */
+let instance = start(WASM_URL);
+
+/** @param {URL | WebAssembly.Module} source */
+function start(source) {
+  instances++;
+  const made = init({module_or_path: source});
+  made.catch((/** @type {unknown} */ err) => console.error('byob: the Rust core could not be loaded', err));
+  return made;
+}
+
+/** Drop the instance; the next call gets a fresh one (from the compiled module when there is one). */
+function restart() {
+  const reset = /** @type {any} */ (wasm).__byob_reset;
+  if (typeof reset !== 'function') throw new Error('the Wasm glue has no __byob_reset: build the extension with tools/build-extension.mjs');
+  const compiled = reset();
+  instance = start(compiled instanceof WebAssembly.Module ? compiled : WASM_URL);
+}
+
+/** Resolves once the Wasm module is instantiated. */
+export function ready() {
+  return instance;
+}
+
+/** What the loader has done so far: `{instances}` (1 until a trap made it start a fresh one). */
+export function status() {
+  return {instances};
+}
+
+/**
+ * Run `fn` (a call into the glue) on a live instance; after a trap, on a fresh one.
+ * @template T
+ * @param {string} what the export, for messages
+ * @param {() => T} fn
+ * @returns {Promise<T>}
+ */
+async function call(what, fn) {
+  for (let attempt = 0; ; attempt++) {
+    const current = instance;
+    try {
+      await current;
+    } catch (err) {
+      if (current === instance) restart(); // a failed load is tried again by the next call
+      throw err;
+    }
+    if (current !== instance) continue; // another call restarted it meanwhile
+    try {
+      return fn();
+    } catch (err) {
+      if (!(err instanceof WebAssembly.RuntimeError)) throw err;
+      console.error(`byob: the Rust core trapped in ${what}; starting a fresh instance`, err);
+      restart();
+      // Once more on the fresh instance (the damage may have been an earlier call's); a second
+      // trap is this input's own: report it (the next call still finds a fresh instance).
+      if (attempt >= 1) throw new Error(`${what}: the core failed on this input (${err.message})`);
+    }
+  }
+}
 
 /** @param {string} url @returns {Promise<any>} ParseOutcome */
-export async function parse(url) {
-  await ready;
-  return wasm.parse(url);
+export function parse(url) {
+  return call('parse', () => wasm.parse(url));
 }
 
 /** @param {string[]} hrefs @param {any} target @returns {Promise<any[]>} one Rewrite per href, in order */
-export async function rewriteBatch(hrefs, target) {
-  await ready;
-  return wasm.rewriteBatch(hrefs, target);
+export function rewriteBatch(hrefs, target) {
+  return call('rewriteBatch', () => wasm.rewriteBatch(hrefs, target));
 }
 
 /**
@@ -33,9 +98,8 @@ export async function rewriteBatch(hrefs, target) {
  * launched as its repository; any other link as `rewriteBatch` would.
  * @param {string} href @param {any} target @returns {Promise<any>} Rewrite
  */
-export async function rewriteRepoLink(href, target) {
-  await ready;
-  return wasm.rewriteRepoLink(href, target);
+export function rewriteRepoLink(href, target) {
+  return call('rewriteRepoLink', () => wasm.rewriteRepoLink(href, target));
 }
 
 /**
@@ -44,43 +108,45 @@ export async function rewriteRepoLink(href, target) {
  * @param {{url?: string, provider?: string, repo: string, ref?: string}} binder @param {string | null} location
  * @returns {Promise<string>}
  */
-export async function mystLink(binder, location) {
-  await ready;
-  return wasm.mystLink(binder, location ?? undefined);
+export function mystLink(binder, location) {
+  return call('mystLink', () => wasm.mystLink(binder, location ?? undefined));
 }
 
 /** @param {any} settings @returns {Promise<any | null>} the Target of the active hub, or null */
-export async function activeTarget(settings) {
-  await ready;
-  return wasm.activeTarget(settings);
+export function activeTarget(settings) {
+  return call('activeTarget', () => wasm.activeTarget(settings));
 }
 
 /** @param {string} input what the user typed @returns {Promise<any>} ProbePlan (throws on a bad hub URL) */
-export async function probePlan(input) {
-  await ready;
-  return wasm.probePlan(input);
+export function probePlan(input) {
+  return call('probePlan', () => wasm.probePlan(input));
 }
 
 /** @param {any} plan @param {any[]} responses @returns {Promise<any>} Detection */
-export async function classify(plan, responses) {
-  await ready;
-  return wasm.classify(plan, responses);
+export function classify(plan, responses) {
+  return call('classify', () => wasm.classify(plan, responses));
 }
 
 /** @returns {Promise<any>} Settings */
-export async function settingsDefaults() {
-  await ready;
-  return wasm.settingsDefaults();
+export function settingsDefaults() {
+  return call('settingsDefaults', () => wasm.settingsDefaults());
 }
 
 /** @param {unknown} value @returns {Promise<any>} Settings (throws naming the bad field) */
-export async function settingsValidate(value) {
-  await ready;
-  return wasm.settingsValidate(value);
+export function settingsValidate(value) {
+  return call('settingsValidate', () => wasm.settingsValidate(value));
 }
 
 /** @param {unknown} value @returns {Promise<any>} Settings at the current schema version (throws) */
-export async function settingsMigrate(value) {
-  await ready;
-  return wasm.settingsMigrate(value);
+export function settingsMigrate(value) {
+  return call('settingsMigrate', () => wasm.settingsMigrate(value));
+}
+
+/**
+ * What importing a settings file would do over the settings in use (nothing stored).
+ * @param {any} current the settings in use @param {unknown} file the parsed file
+ * @returns {Promise<{settings: any, changes: {field: string, from: any, to: any}[], refused: {field: string, reason: string}[]}>}
+ */
+export function settingsImport(current, file) {
+  return call('settingsImport', () => wasm.settingsImport(current, file));
 }

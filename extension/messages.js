@@ -3,7 +3,7 @@
  * Messages between the extension's contexts, named by direction, and the guards the
  * background applies to every message before acting on it (sender first, then shape).
  *
- *   content:rewrite   content script -> background   {hrefs: string[]}
+ *   content:rewrite   content script -> background   {hrefs: string[]}   (each href checked on its own)
  *   content:open      content script -> background   {href: string, newTab: boolean}  (private mode click)
  *   content:myst      content script -> background   {binder: {url?, provider?, repo, ref?}, location: string | null}
  *   page:detect       options/popup  -> background   {input: string}
@@ -15,7 +15,11 @@
 
 /** Most hrefs one `content:rewrite` message may carry; the content script splits larger batches. */
 export const MAX_BATCH = 1000;
-/** Longest href accepted; real launch links are far shorter, and a page could send megabytes. */
+/**
+ * Longest href read; real launch links are far shorter, and a page could send megabytes. A
+ * longer href is answered on its own as invalid (`hrefRefusal`): the rest of its batch is
+ * still rewritten.
+ */
 export const MAX_HREF = 8192;
 /** Longest hub input the options page may send. */
 export const MAX_INPUT = 2048;
@@ -85,10 +89,17 @@ function checkContent(m) {
       const hrefs = m.hrefs;
       if (!Array.isArray(hrefs)) return fail('content:rewrite needs hrefs: string[]');
       if (hrefs.length === 0 || hrefs.length > MAX_BATCH) return fail(`content:rewrite needs 1 to ${MAX_BATCH} hrefs, got ${hrefs.length}`);
-      for (const h of hrefs) {
-        if (typeof h !== 'string' || h.length > MAX_HREF) return fail('content:rewrite hrefs must be strings of at most ' + MAX_HREF + ' characters');
-      }
-      return ok('content', {type: m.type, hrefs});
+      // One bad href never costs the batch: it is refused on its own (`refused[i]` says why) and
+      // an empty string takes its place in `hrefs`, so indexes still match the answers.
+      /** @type {Record<number, string>} */
+      const refused = {};
+      const checked = hrefs.map((h, i) => {
+        const why = hrefRefusal(h);
+        if (why === null) return /** @type {string} */ (h);
+        refused[i] = why;
+        return '';
+      });
+      return ok('content', {type: m.type, hrefs: checked, refused});
     }
     case CONTENT_OPEN: {
       if (typeof m.href !== 'string' || m.href.length > MAX_HREF || !/^https?:\/\//i.test(m.href)) return fail('content:open needs an http(s) href');
@@ -125,6 +136,17 @@ function checkPage(m) {
     default:
       return fail(`unknown message type ${JSON.stringify(String(m.type).slice(0, 40))}`);
   }
+}
+
+/**
+ * Why an href a page supplied is not read at all, or null when it may be.
+ * @param {unknown} href
+ * @returns {string | null}
+ */
+export function hrefRefusal(href) {
+  if (typeof href !== 'string') return `not a link: ${href === null ? 'null' : typeof href}`;
+  if (href.length > MAX_HREF) return `link of ${href.length} characters: longer than ${MAX_HREF}, not read`;
+  return null;
 }
 
 /**

@@ -3,6 +3,12 @@
 WASM_OUT := build/pkg
 WASM_RAW := target/wasm32-unknown-unknown/release/byob.wasm
 WASM_OPT := node_modules/.bin/wasm-opt
+# Reproducible Wasm: the same bytes wherever the tree and the cargo registry live. Panic locations
+# name source files; these prefixes map the checkout and cargo's home to fixed names (the
+# standard library's paths are already /rustc/<commit>/). Only the wasm32 target gets them, so
+# native builds keep their cache. BUILDING.md says how a release is rebuilt and checked.
+CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
+WASM_RUSTFLAGS := --remap-path-prefix=$(CURDIR)=/byob --remap-path-prefix=$(CARGO_HOME_DIR)=/cargo
 
 BUILD_TARGETS += cli wasm
 TEST_TARGETS += test-rust lint test-wasm
@@ -29,7 +35,7 @@ cli: ## build the byob CLI (target/release/byob)
 
 wasm: $(WASM_OUT)/byob_bg.wasm ## build the Wasm package (build/pkg)
 $(WASM_OUT)/byob_bg.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
-	$(CARGO) build --release --lib --target wasm32-unknown-unknown
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" $(CARGO) build --release --locked --lib --target wasm32-unknown-unknown
 	wasm-bindgen --target web --out-dir $(WASM_OUT) --out-name byob $(WASM_RAW)
 	$(WASM_OPT) -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types $@ -o $@.opt && mv $@.opt $@
 	@ls -l $@ | awk '{print "wasm: " $$5 " bytes"}'

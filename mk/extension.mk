@@ -11,21 +11,17 @@ BENCH_TARGETS += bench-ext
 .PHONY: setup-e2e
 .PHONY: setup-browsers extension test-js lint-ext test-e2e screenshots bench-ext run
 
-setup: setup-browsers
-
-setup-browsers: ## Chromium, its driver and Firefox ESR from Debian (only those missing)
-	@missing=""; for p in chromium chromium-driver firefox-esr; do \
-	  dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; done; \
-	if [ -n "$$missing" ]; then \
-	  echo "installing$$missing"; \
-	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
-	fi
+# Browsers are test needs, not build needs: `make` never installs system packages (it needs no
+# root). The tiers that drive a browser depend on setup-browsers, which installs what is missing
+# with sudo when not root, or names the command to run (tools/setup-browsers.sh).
+setup-browsers: ## Chromium and Firefox ESR from Debian, for the browser tiers (only those missing; sudo when not root)
+	@tools/setup-browsers.sh
 
 extension: dist/byob-chrome-$(EXT_VERSION).zip ## build dist/chrome, dist/firefox and their zips
 dist/byob-chrome-$(EXT_VERSION).zip: $(EXT_SOURCES) $(WASM_OUT)/byob_bg.wasm node_modules/.package-lock.json
 	node tools/build-extension.mjs
 
-test-js: node_modules/.package-lock.json ## JS unit tests (node --test): link finding, message guards, content script, build
+test-js: node_modules/.package-lock.json $(WASM_OUT)/byob_bg.wasm ## JS unit tests (node --test): link finding, message guards, content script, build, the core loader on the real Wasm
 	node --test tests/js/
 
 lint-ext: extension ## web-ext lint on dist/firefox: no errors, no warnings

@@ -1,13 +1,14 @@
 # Real servers on 127.0.0.1 for the tests (tests/servers/README.md): JupyterHub 6.1.1 and 5.2.1,
-# a plain jupyter lab, BinderHub stand-ins, a git server (smart HTTP). Ports in tests/servers/ports.env.
+# a plain jupyter lab, BinderHub stand-ins, a git server (smart HTTP), faulty hubs. Ports in
+# tests/servers/ports.env.
 
-TEST_TARGETS += test-servers test-detect test-flows
+TEST_TARGETS += test-servers test-detect test-faults test-flows
 
-.PHONY: setup-servers servers-start servers-stop test-servers test-detect test-flows
+.PHONY: setup-servers servers-start servers-stop test-servers test-detect test-faults test-flows
 
 # The venvs are test needs: `make test` (and servers-start) install them, plain `make` does not.
 
-setup-servers: ## Python venvs of the test servers (.venv/hub6, .venv/hub52; ~60 s once)
+setup-servers: ## environments of the test servers (.venv/hub6, .venv/hub52, .venv/proxy; ~60 s once)
 	@tests/servers/setup.sh
 
 servers-start: setup-servers ## start every test server on 127.0.0.1 (a no-op for those already up)
@@ -21,8 +22,11 @@ test-servers: setup-servers ## smoke-test the servers against the probe shapes o
 	@started=$$(mktemp); trap '[ -s "$$started" ] && tests/servers/stop.sh $$(cat "$$started"); rm -f "$$started"' EXIT; \
 	tests/servers/start.sh --record "$$started" && tests/servers/check-servers.sh
 
-test-detect: cli setup-servers ## byob detect against the real servers (starts and stops them)
-	@tests/servers/test-detect.sh
+test-detect: cli setup-servers ## byob detect (and rewrite without --kind) against the real servers (starts and stops them)
+	@python3 tests/servers/test_detect.py
+
+test-faults: cli ## byob detect against faulty hubs: each fault its own message within the deadline (~35 s)
+	@python3 tests/servers/test_faults.py
 
 test-flows: cli setup-servers ## launch flows with curl: byob rewrite → login → spawn → nbgitpuller clone → notebook (~70 s)
 	@tests/servers/test-flows.sh

@@ -9,7 +9,7 @@ use crate::invariants::{check_launch, check_rendered, check_rewrite};
 use crate::settings::{self, Settings};
 use crate::{
     classify, myst_binder_link, parse, parse_repo_link, probe_plan, render, rewrite, HubKind,
-    Interface, MystBinder, Parsed, ProbeResponse, Target, TargetKind, MAX_LINK_LEN,
+    Interface, MystBinder, Parsed, ProbeErrorKind, ProbeResponse, Target, TargetKind, MAX_LINK_LEN,
 };
 use std::collections::BTreeMap;
 
@@ -335,6 +335,23 @@ pub fn detect(data: &[u8]) {
                 headers,
                 body: (flags & 2 == 0).then(|| body.to_string()),
                 error: (status == 0).then(|| "connection refused".to_string()),
+                error_kind: (status == 0).then(|| {
+                    use ProbeErrorKind::*;
+                    [
+                        Dns,
+                        Refused,
+                        Unreachable,
+                        ConnectTimeout,
+                        Timeout,
+                        Incomplete,
+                        Closed,
+                        Tls,
+                        Redirects,
+                        BadResponse,
+                        Network,
+                        Other,
+                    ][usize::from(flags >> 3) % 12]
+                }),
                 cors_checked: flags & 4 != 0,
             })
         })

@@ -12,6 +12,7 @@
 mod detect;
 mod encoding;
 mod error;
+mod hub_url;
 mod known;
 mod model;
 mod parse;
@@ -20,14 +21,15 @@ mod render;
 pub mod settings;
 
 pub use detect::{
-    classify, hub_base, probe_plan, Detection, HubKind, Probe, ProbePlan, ProbeResponse,
+    classify, probe_plan, Detection, HubKind, Probe, ProbeErrorKind, ProbePlan, ProbeResponse,
 };
 pub use error::Error;
+pub use hub_url::{hub_base, jupyterhub_base, normalize_hub_url};
 pub use model::{Launch, LaunchKind, Open, Provider, Pull, Repo, Ui};
 pub use parse::{myst_binder_link, parse, parse_repo_link, MystBinder, Parsed, MAX_LINK_LEN};
 pub use render::{
-    normalize_hub_url, parse_env_repo, render, rewrite, rewrite_repo_link, Interface, LinkKinds,
-    Rendered, Rewrite, RewriteStatus, Target, TargetKind,
+    parse_env_repo, render, rewrite, rewrite_repo_link, Interface, LinkKinds, Rendered, Rewrite,
+    RewriteStatus, Target, TargetKind,
 };
 pub use settings::{Hub, Mode, Settings};
 

@@ -255,3 +255,12 @@ pub fn settings_validate(value: JsValue) -> Result<JsValue, JsError> {
 pub fn settings_migrate(value: JsValue) -> Result<JsValue, JsError> {
     to_js(&settings::migrate(&json_text(&value, "settings")?).map_err(core_err)?)
 }
+
+/// Previews importing a settings file (`file`: the parsed JSON, any known version) over the
+/// settings in use: `{settings, changes, refused}`, nothing stored. Throws when the file is not
+/// settings, is from a newer version, or its result could not be stored.
+#[wasm_bindgen(js_name = settingsImport)]
+pub fn settings_import(current: JsValue, file: JsValue) -> Result<JsValue, JsError> {
+    let current = settings::migrate(&json_text(&current, "current settings")?).map_err(core_err)?;
+    to_js(&settings::import(&current, &json_text(&file, "file")?).map_err(core_err)?)
+}

@@ -227,3 +227,199 @@ fn help_documents_every_command() {
         assert!(help.contains(word), "--help lacks {word}:\n{help}");
     }
 }
+
+fn byob_bytes(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_byob"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run byob");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+/// A hub on 127.0.0.1: each request's path gets `answer(path)` (a whole HTTP response), or,
+/// for `None`, no answer at all (the connection is held open).
+fn hub(answer: fn(&str) -> Option<String>) -> String {
+    use std::io::{BufRead, BufReader};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut first = String::new();
+                reader.read_line(&mut first).unwrap();
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap() > 2 {
+                    line.clear();
+                }
+                let path = first.split(' ').nth(1).unwrap_or("/").to_string();
+                match answer(&path) {
+                    Some(response) => {
+                        let mut stream = stream;
+                        stream.write_all(response.as_bytes()).unwrap();
+                    }
+                    None => std::thread::sleep(std::time::Duration::from_secs(60)),
+                }
+            });
+        }
+    });
+    url
+}
+
+fn http(status: &str, headers: &str, body: &str) -> String {
+    format!(
+        "HTTP/1.1 {status}\r\nContent-Length: {}\r\nConnection: close\r\n{headers}\r\n{body}",
+        body.len()
+    )
+}
+
+/// Issue 9 defect 7: what a hub says is printed as text, never run by the terminal.
+#[test]
+fn detect_prints_a_hubs_escape_sequences_as_text() {
+    let url = hub(|path| {
+        Some(if path == "/hub/api/" {
+            http(
+                "200 OK",
+                "Content-Type: application/json\r\n",
+                "{\"version\": \"6.1.1\\u001b[2J\\u001b]0;pwned\\u0007\\u009b31m\\u202e\"}",
+            )
+        } else {
+            http("404 Not Found", "", "")
+        })
+    });
+    let o = byob(&["detect", &url], None);
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{}", text(&o.stderr));
+    assert!(
+        out.starts_with(&format!(
+            "{url}: JupyterHub 6.1.1\\u{{1b}}[2J\\u{{1b}}]0;pwned\\u{{7}}\\u{{9b}}31m\\u{{202e}} — no CORS"
+        )),
+        "{out}"
+    );
+    let o = byob(&["detect", "--json", &url], None);
+    let json = text(&o.stdout);
+    assert!(
+        !json.contains(['\u{1b}', '\u{7}', '\u{9b}', '\u{202e}']),
+        "{json}"
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v["version"],
+        "6.1.1\u{1b}[2J\u{1b}]0;pwned\u{7}\u{9b}31m\u{202e}"
+    );
+}
+
+/// Issue 9 defect 6: one deadline for the whole detection, which --timeout sets.
+#[test]
+fn detect_gives_up_on_a_silent_hub_at_the_deadline() {
+    let url = hub(|_| None);
+    let t0 = std::time::Instant::now();
+    let o = byob(&["detect", "--timeout", "1", &url], None);
+    let took = t0.elapsed();
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        text(&o.stderr),
+        format!("byob: {url} accepted the connection but sent no answer within 1 s\n")
+    );
+    assert!(took.as_secs_f64() < 1.0 + 2.0, "took {took:?}");
+    for bad in ["0", "0.01", "601", "soon"] {
+        let o = byob(&["detect", "--timeout", bad, &url], None);
+        assert_eq!(o.status.code(), Some(2), "--timeout {bad}");
+        assert!(text(&o.stderr).contains("--timeout"), "{}", text(&o.stderr));
+    }
+}
+
+/// Issue 9 defect 13: a line that is not UTF-8 is reported and echoed; the rest is converted.
+#[test]
+fn rewrite_reads_stdin_past_a_line_that_is_not_utf8() {
+    let input = b"https://mybinder.org/v2/gh/o/r/main\nhttps://mybinder.org/v2/gh/\xff\xfe/r\r\nhttps://mybinder.org/v2/gh/o/s/main\n";
+    let o = byob_bytes(
+        &[
+            "rewrite",
+            "-q",
+            "--hub",
+            "hub.example.edu",
+            "--kind",
+            "jupyterhub",
+        ],
+        input,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let lines: Vec<&[u8]> = o.stdout.split(|b| *b == b'\n').collect();
+    assert_eq!(lines.len(), 4, "{:?}", text(&o.stdout));
+    assert!(lines[0].starts_with(
+        b"https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr"
+    ));
+    assert_eq!(lines[1], b"https://mybinder.org/v2/gh/\xff\xfe/r");
+    assert!(lines[2].starts_with(
+        b"https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fs"
+    ));
+    assert_eq!(
+        text(&o.stderr),
+        "byob: line 2: not UTF-8 text (byte 28 is not), left unchanged\n"
+    );
+}
+
+/// Issue 13: a BinderHub URL keeps every path prefix it launches under.
+#[test]
+fn rewrite_keeps_every_prefix_a_binderhub_launches_under() {
+    let link = "https://mybinder.org/v2/gh/org/repo/HEAD?urlpath=lab/tree/x.ipynb";
+    for base in [
+        "http://127.0.0.1:29610/",
+        "http://127.0.0.1:29610/binder/",
+        "http://127.0.0.1:29610/services/binder/",
+        "http://127.0.0.1:29610/services/my-binder/",
+    ] {
+        for typed in [base.to_string(), format!("{base}v2/gh/o/r/HEAD")] {
+            let o = byob(
+                &["rewrite", "--hub", &typed, "--kind", "binderhub", link],
+                None,
+            );
+            assert_eq!(
+                text(&o.stdout),
+                format!("{base}v2/gh/org/repo/HEAD?urlpath=lab/tree/x.ipynb\n"),
+                "--hub {typed}"
+            );
+        }
+    }
+    // A JupyterHub's base is in front of its services.
+    let o = byob(
+        &[
+            "rewrite",
+            "--hub",
+            "https://h.example/services/binder/",
+            "--kind",
+            "jupyterhub",
+            link,
+        ],
+        None,
+    );
+    assert!(
+        text(&o.stdout).starts_with("https://h.example/hub/user-redirect/git-pull?"),
+        "{}",
+        text(&o.stdout)
+    );
+}
+
+/// A hub's strings on stderr are text too: a link from a file can carry escape sequences.
+#[test]
+fn rewrite_reports_links_as_text() {
+    let o = byob(
+        &[
+            "rewrite",
+            "--hub",
+            "hub.example.edu",
+            "--kind",
+            "jupyterhub",
+        ],
+        Some("https://example.org/\u{1b}[31mred\n"),
+    );
+    assert_eq!(
+        text(&o.stderr),
+        "byob: https://example.org/\\u{1b}[31mred: not a launch link: no binder, nbgitpuller or colab form matches\n"
+    );
+}

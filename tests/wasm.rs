@@ -122,6 +122,24 @@ fn settings_defaults_validate_and_migrate() {
     );
 }
 
+#[wasm_bindgen_test]
+fn settings_import_previews_changes_and_refusals() {
+    let current = api::settings_defaults().unwrap();
+    let file = json(
+        r#"{"version": 1, "hubs": [{"url": "hub.example.edu", "name": "Uni", "kind": "jupyterhub"}], "mode": "loud"}"#,
+    );
+    let preview = text(&api::settings_import(current.clone(), file).unwrap());
+    assert!(
+        preview.contains(r#""changes":[{"field":"hubs[https://hub.example.edu/]","from":"null""#),
+        "{preview}"
+    );
+    assert!(
+        preview.contains(r#""refused":[{"field":"mode","reason":"unknown variant `loud`"#),
+        "{preview}"
+    );
+    assert!(api::settings_import(current, json("{}")).is_err());
+}
+
 /// Issue 9, defect 2: no value a page or a file can supply makes an export throw from inside
 /// Wasm (which, a few thousand times over, killed the instance for good). Wrong types are
 /// per-item results or clear errors; a good call still works after thousands of bad ones.

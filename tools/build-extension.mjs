@@ -25,6 +25,36 @@ const PKG_FILES = ['byob.js', 'byob_bg.wasm'];
 const ICON_SIZES = [16, 32, 48, 128];
 const ZIP_BUDGET = 300 * 1024; // docs/design.md §10
 
+/**
+ * The wasm-bindgen `--target web` glue (byob.js, wasm-bindgen pinned in Cargo.toml) keeps its
+ * instance in module variables, and its `init()` returns early once one is set, so a trapped
+ * instance could never be replaced. This adds one export, `__byob_reset()`, that forgets the
+ * instance (and the views of its memory) and returns the compiled module, so extension/core.js
+ * can instantiate a fresh one. The text it relies on is checked: a glue of another shape
+ * (a wasm-bindgen upgrade) fails the build instead of shipping a loader that cannot recover.
+ * @param {string} glue
+ */
+export function patchGlue(glue) {
+  const anchors = ['let wasmModule, wasmInstance, wasm;', 'let __wbg_init_promise;', 'async function __wbg_init(module_or_path) {\n    if (wasm !== undefined) return wasm;', 'let cachedDataViewMemory0 = null;', 'let cachedUint8ArrayMemory0 = null;'];
+  const exportLine = 'export { initSync, __wbg_init as default };';
+  const missing = [...anchors, exportLine].filter((a) => !glue.includes(a));
+  if (missing.length) throw new Error(`build/pkg/byob.js is not the glue this build knows how to patch (missing: ${missing.map((m) => JSON.stringify(m.split('\n')[0])).join(', ')}); update patchGlue for this wasm-bindgen version`);
+  const reset = `// Added by tools/build-extension.mjs (patchGlue): forget the instance, so that the next
+// init() makes a fresh one; returns the compiled module to make it from.
+function __byob_reset() {
+    const module = wasmModule;
+    wasm = undefined;
+    wasmInstance = undefined;
+    __wbg_init_promise = undefined;
+    cachedDataViewMemory0 = null;
+    cachedUint8ArrayMemory0 = null;
+    return module;
+}
+
+export { initSync, __wbg_init as default, __byob_reset };`;
+  return glue.replace(exportLine, () => reset);
+}
+
 export function manifestFor(browser, source) {
   const m = structuredClone(source);
   const bg = m.background ?? {};
@@ -53,7 +83,7 @@ function copyTree(from, to) {
 
 function listFiles(dir, base = dir) {
   const out = [];
-  for (const entry of fs.readdirSync(dir, {withFileTypes: true}).sort((x, y) => x.name.localeCompare(y.name))) {
+  for (const entry of fs.readdirSync(dir, {withFileTypes: true}).sort((x, y) => (x.name < y.name ? -1 : x.name > y.name ? 1 : 0))) {
     const p = path.join(dir, entry.name);
     if (entry.isDirectory()) out.push(...listFiles(p, base));
     else out.push(path.relative(base, p).split(path.sep).join('/'));
@@ -61,14 +91,26 @@ function listFiles(dir, base = dir) {
   return out;
 }
 
-function zipDir(dir, file) {
+/** Every archive the build writes has this one timestamp: the bytes depend only on the files. */
+export const ZIP_MTIME = new Date('2025-01-01T00:00:00Z');
+
+/**
+ * Write a reproducible zip: entries in the order given (callers sort them by code unit, not by
+ * locale), one fixed timestamp, permissions from `mode` (default 0644).
+ * @param {{path: string, name: string, mode?: number}[]} entries
+ * @param {string} file
+ */
+export function writeZip(entries, file) {
   return new Promise((resolve, reject) => {
     const zip = new yazl.ZipFile();
-    const mtime = new Date('2025-01-01T00:00:00Z'); // reproducible archives
-    for (const rel of listFiles(dir)) zip.addFile(path.join(dir, rel), rel, {mtime, mode: 0o100644});
+    for (const e of entries) zip.addFile(e.path, e.name, {mtime: ZIP_MTIME, mode: e.mode ?? 0o100644});
     zip.end();
     zip.outputStream.pipe(fs.createWriteStream(file)).on('close', resolve).on('error', reject);
   });
+}
+
+function zipDir(dir, file) {
+  return writeZip(listFiles(dir).map((rel) => ({path: path.join(dir, rel), name: rel})), file);
 }
 
 async function main() {
@@ -87,7 +129,8 @@ async function main() {
     fs.rmSync(out, {recursive: true, force: true});
     copyTree(src, out);
     fs.mkdirSync(path.join(out, 'pkg'), {recursive: true});
-    for (const f of PKG_FILES) fs.copyFileSync(path.join(pkg, f), path.join(out, 'pkg', f));
+    fs.copyFileSync(path.join(pkg, 'byob_bg.wasm'), path.join(out, 'pkg', 'byob_bg.wasm'));
+    fs.writeFileSync(path.join(out, 'pkg', 'byob.js'), patchGlue(fs.readFileSync(path.join(pkg, 'byob.js'), 'utf8')));
     fs.mkdirSync(path.join(out, 'icons'), {recursive: true});
     for (const size of ICON_SIZES) fs.writeFileSync(path.join(out, 'icons', `icon-${size}.png`), iconPng(size));
     fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifestFor(browser, source), null, 2) + '\n');

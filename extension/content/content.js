@@ -14,19 +14,38 @@
  * recognised (the link's href equals what we wrote) so they never feed back into the observer.
  * On sites the user turned off, or with no hub set, the background answers "inactive" and
  * nothing on the page changes.
+ *
+ * The page is hostile. Its hrefs may be megabytes long, its DOM may churn forever, its elements
+ * may be named like our globals: this script's own state is reached only through symbol-keyed
+ * globals (`Symbol.for('byob.content')`), which no element id can produce (Chromium exposes
+ * `<a id="x">` as the global `x` in the content script's world), work per link is bounded (a
+ * link whose href keeps changing is let go), hrefs longer than `MAX_HREF` are answered here
+ * without being sent, and a batch that fails is logged while the next one still goes.
  */
 (() => {
   'use strict';
   /** @type {any} */
   const g = globalThis;
-  if (g.byobContent) {
+  const KEY = Symbol.for('byob.content');
+  if (g[KEY]) {
     // Injected again (toolbar button after an earlier run): look for new links only.
-    g.byobContent.rescan();
+    g[KEY].rescan();
     return;
   }
-  const api = g.browser ?? g.chrome;
-  const finder = g.byobLaunchLinks;
+  // The extension API: the first namespace that really is one (a page element named `browser`
+  // is not; Chromium before 148 has no `browser` of its own to hide it).
+  const api = [g.browser, g.chrome].find((x) => x && typeof x === 'object' && typeof x.runtime?.sendMessage === 'function');
+  const finder = g[Symbol.for('byob.launchLinks')];
+  if (!api || !finder) {
+    console.error('byob: the content script cannot start: the extension API or the link finder is missing');
+    return;
+  }
   const MAX_BATCH = 1000; // messages.js MAX_BATCH
+  const MAX_HREF = 8192; // messages.js MAX_HREF: longer hrefs are answered here, never sent
+  /** Answers kept at most (a cache: a page inventing hrefs forever must not grow it forever). */
+  const MAX_ANSWERS = 20_000;
+  /** Href changes of one link looked at; past this the link is let go (a page rewriting it every frame). */
+  const MAX_CHANGES = 10;
   const SETTLE_MS = 30; // coalesce bursts of DOM changes (framework re-renders) into one batch
   const MAX_REAPPLY = 5; // a page that keeps resetting one link's href is left alone after this
 
@@ -45,6 +64,10 @@
   const pending = new Map();
   /** Found candidates with their source, for the popup. @type {Map<HTMLAnchorElement, string>} */
   const found = new Map();
+  /** How often each link was collected again after an href change. @type {WeakMap<Element, number>} */
+  const changes = new WeakMap();
+  /** Links the page kept changing, let go: their mutations are not even looked at. @type {WeakSet<Element>} */
+  const letGo = new WeakSet();
 
   const state = {
     /** null until the background answered once */
@@ -88,10 +111,34 @@
       // Our own rewrite reads back as the applied URL: nothing new.
       if (known && known.applied !== null && c.href === known.applied) continue;
       if (known && known.applied === null && c.href === known.original) continue;
+      if (known || found.has(c.link)) {
+        const n = (changes.get(c.link) ?? 0) + 1;
+        changes.set(c.link, n);
+        if (n > MAX_CHANGES) {
+          letGo.add(c.link); // a link the page keeps changing: let it go
+          continue;
+        }
+      }
       found.set(c.link, c.source);
       pending.set(c.link, {href: c.href, source: c.source});
     }
+    if (found.size > MAX_ANSWERS) forgetDetached();
     schedule();
+  }
+
+  /** Drop links the page removed (a page that keeps making and dropping links must not fill memory). */
+  function forgetDetached() {
+    for (const link of found.keys()) if (!link.isConnected) found.delete(link);
+    for (const link of changed) if (!link.isConnected) changed.delete(link);
+  }
+
+  /**
+   * What an href too long to send becomes: left as it is, with the reason (the popup lists it).
+   * @param {string} href
+   * @returns {Result}
+   */
+  function tooLong(href) {
+    return {status: 'invalid', output: null, reason: `link of ${href.length} characters: longer than ${MAX_HREF}, not read`, warnings: []};
   }
 
   function schedule() {
@@ -102,46 +149,68 @@
     }, SETTLE_MS);
   }
 
+  /**
+   * Ask the background about every pending link not answered yet, in batches, then apply the
+   * answers. Never throws: a batch that fails (no background, a bad reply) is logged, its links
+   * stay as they are, and the next batch still goes.
+   */
   async function flush() {
     const generation = state.generation;
     const t0 = performance.now();
     const batch = [...pending];
     pending.clear();
-    const unknown = [...new Set(batch.map(([, p]) => p.href).filter((h) => !answers.has(h)))];
+    if (answers.size > MAX_ANSWERS) answers.clear();
+    /** @type {string[]} */
+    const unknown = [];
+    /** @type {Set<string>} */
+    const asked = new Set();
+    for (const [, p] of batch) {
+      if (answers.has(p.href) || asked.has(p.href)) continue;
+      asked.add(p.href);
+      if (p.href.length > MAX_HREF) answers.set(p.href, tooLong(p.href));
+      else unknown.push(p.href);
+    }
     stats.busyMs += performance.now() - t0;
-    try {
-      for (let i = 0; i < unknown.length; i += MAX_BATCH) {
-        const hrefs = unknown.slice(i, i + MAX_BATCH);
-        const asked = timed(() => api.runtime.sendMessage({type: 'content:rewrite', hrefs}));
+    for (let i = 0; i < unknown.length; i += MAX_BATCH) {
+      const hrefs = unknown.slice(i, i + MAX_BATCH);
+      let reply;
+      try {
+        const sending = timed(() => api.runtime.sendMessage({type: 'content:rewrite', hrefs}));
         stats.batches++;
         const sentAt = performance.now();
-        const reply = await asked;
+        reply = await sending;
         stats.lastReplyMs = performance.now() - sentAt;
         stats.firstReplyMs ??= stats.lastReplyMs;
         if (generation !== state.generation) return; // settings changed meanwhile; a rescan follows
         if (!reply || reply.ok !== true) throw new Error(reply?.error ?? 'no reply from the background');
-        state.active = reply.active;
-        state.reason = reply.reason ?? null;
-        if (!reply.active) {
-          stop();
-          return;
-        }
-        state.mode = reply.mode;
-        state.hub = reply.hub;
-        hrefs.forEach((h, k) => answers.set(h, reply.results[k]));
+        if (reply.active && (!Array.isArray(reply.results) || reply.results.length !== hrefs.length)) throw new Error('the reply does not answer every link');
+      } catch (err) {
+        // Leave these links as they are (untouched is better than broken); the next batch still goes.
+        console.error(`byob: could not relaunch a batch of ${hrefs.length} launch links on this page`, err);
+        continue;
       }
-      if (unknown.length === 0 && state.active === null) return; // nothing to ask yet
-      if (state.active === false) return;
-      timed(() => {
-        for (const [link, p] of batch) {
-          const result = answers.get(p.href);
-          if (result && link.isConnected) apply(link, p.href, result);
-        }
-      });
-    } catch (err) {
-      // Leave the links as they are: untouched is better than broken.
-      console.error('byob: could not relaunch the launch links on this page', err);
+      state.active = reply.active;
+      state.reason = reply.reason ?? null;
+      if (!reply.active) {
+        stop();
+        return;
+      }
+      state.mode = reply.mode;
+      state.hub = reply.hub;
+      hrefs.forEach((h, k) => answers.set(h, reply.results[k]));
     }
+    if (state.active !== true) return; // nothing answered yet, or inactive here
+    timed(() => {
+      for (const [link, p] of batch) {
+        const result = answers.get(p.href);
+        if (!result || !link.isConnected) continue;
+        try {
+          apply(link, p.href, result);
+        } catch (err) {
+          console.error(`byob: could not apply the answer for ${p.href.slice(0, 200)}`, err);
+        }
+      }
+    });
   }
 
   /**
@@ -218,7 +287,7 @@
   // server HTML away). When the reader opens the rocket's own form, its URL field gets the
   // active hub (rewrite mode only: private mode never shows the page the hub).
 
-  const mystData = g.byobMyst ?? null;
+  const mystData = g[Symbol.for('byob.myst')] ?? null;
   /** How much of a page JSON is read: its leading members (kind, location, frontmatter) come before the mdast. */
   const MYST_PAGE_CAP = 512 * 1024;
   const MYST_CONFIG_CAP = 8 * 1024 * 1024;
@@ -433,15 +502,36 @@
     }
   }
 
-  /** @param {MystLaunch} cur */
+  /**
+   * Our "Launch on <hub>" control. Rewrite mode: a link to the rewritten URL (on the reader's
+   * hub: whatever happens to the click, that is where it goes). Private mode: a button with no
+   * URL at all, whose click asks the background to open the hub. It is not a link to the page's
+   * own Binder URL (built from the page's data: any host the page chose), because a page can
+   * stop the click before our listener sees it (at window capture) and the link's default
+   * action would then open that URL.
+   * @param {MystLaunch} cur
+   */
   function mystCreate(cur) {
     const hidden = state.mode === 'private';
     const hub = hidden ? msg('mystYourHub') : state.hub ?? '';
-    const a = document.createElement('a');
+    const a = /** @type {HTMLAnchorElement} */ (document.createElement(hidden ? 'button' : 'a'));
     a.className = 'byob-myst-launch';
-    a.setAttribute('href', cur.link);
-    a.target = '_blank';
-    a.rel = 'noopener';
+    if (hidden) {
+      /** @type {any} */ (a).type = 'button';
+      const link = cur.link;
+      const open = (/** @type {MouseEvent} */ event) => {
+        if (event.type === 'auxclick' && event.button !== 1) return;
+        event.preventDefault();
+        event.stopPropagation();
+        openPrivately(link, true, false);
+      };
+      a.addEventListener('click', open);
+      a.addEventListener('auxclick', open);
+    } else {
+      a.setAttribute('href', cur.link);
+      a.target = '_blank';
+      a.rel = 'noopener';
+    }
     a.setAttribute('aria-label', msg('mystLaunchAria', [hub]));
     const icon = mystData.launchButton(document)?.querySelector('svg')?.cloneNode(true);
     if (icon instanceof Element) {
@@ -453,7 +543,7 @@
     const text = document.createElement('span');
     text.textContent = msg('mystLaunchOn', [hub]);
     a.append(text);
-    const base = 'display:inline-flex;align-items:center;gap:.35em;margin-left:.5rem;padding:0 .5em;height:1.5rem;box-sizing:border-box;border:1px solid currentColor;border-radius:.25rem;font:inherit;font-size:.8125rem;line-height:1;color:inherit;background:transparent;text-decoration:none;white-space:nowrap;cursor:pointer';
+    const base = 'display:inline-flex;align-items:center;gap:.35em;margin:0 0 0 .5rem;padding:0 .5em;height:1.5rem;box-sizing:border-box;border:1px solid currentColor;border-radius:.25rem;font:inherit;font-size:.8125rem;line-height:1;color:inherit;background:transparent;text-decoration:none;white-space:nowrap;cursor:pointer';
     a.style.cssText = base;
     // The page's rocket turns orange on hover; so does this link (inline styles: no stylesheet to be blocked by the page's CSP).
     const hot = () => {
@@ -545,6 +635,7 @@
     for (const r of records) {
       if (r.type === 'attributes') {
         const link = /** @type {HTMLAnchorElement} */ (r.target);
+        if (letGo.has(link)) continue;
         const s = links.get(link);
         if (s && s.applied !== null && link.getAttribute('href') === s.applied) continue; // our own write
         if (s && s.applied === null && link.href === s.original) continue; // unchanged
@@ -604,13 +695,27 @@
     if (state.mode !== 'private') return; // the href itself is the converted URL
     event.preventDefault();
     event.stopImmediatePropagation();
-    api.runtime.sendMessage({type: 'content:open', href: s.original, newTab}).then(
+    openPrivately(s.original, newTab, true);
+  }
+
+  /**
+   * Private mode: the background opens the converted URL (the page never sees it). When it
+   * cannot, a page's own link is followed as the page meant it (`fallBack`); our MyST button
+   * has nothing of its own to follow.
+   * @param {string} href
+   * @param {boolean} newTab
+   * @param {boolean} fallBack
+   */
+  function openPrivately(href, newTab, fallBack) {
+    api.runtime.sendMessage({type: 'content:open', href, newTab}).then(
       (/** @type {any} */ reply) => {
-        if (!reply?.opened) followOriginal(s.original, newTab);
+        if (reply?.opened) return;
+        if (fallBack) followOriginal(href, newTab);
+        else console.warn(`byob: your hub cannot open this page's launch (${reply?.error ?? 'not convertible'})`);
       },
       (/** @type {unknown} */ err) => {
-        console.error('byob: the background did not open the link; following the original', err);
-        followOriginal(s.original, newTab);
+        console.error('byob: the background did not open the link', err);
+        if (fallBack) followOriginal(href, newTab);
       },
     );
   }
@@ -653,13 +758,14 @@
   document.addEventListener('auxclick', onClick, true);
   // Single-page navigation (MyST): back and forward, and where the browser has it, every history change.
   window.addEventListener('popstate', () => timed(mystCheck));
-  g.navigation?.addEventListener?.('currententrychange', () => timed(mystCheck));
+  // (Checked to be the real Navigation object: a page element named `navigation` is not.)
+  if (typeof g.Navigation === 'function' && g.navigation instanceof g.Navigation) g.navigation.addEventListener('currententrychange', () => timed(mystCheck));
   api.runtime.onMessage.addListener((/** @type {any} */ message) => {
     if (message && message.type === 'background:refresh') timed(refresh);
     return false;
   });
 
-  g.byobContent = Object.freeze({
+  g[KEY] = Object.freeze({
     rescan: () =>
       timed(() => {
         if (state.active === false) refresh();

@@ -1,8 +1,10 @@
 // @ts-check
 /**
  * Finding launch-link candidates in a page. A plain script (no modules, no Wasm, no storage):
- * it runs as the first content script file and defines `globalThis.byobLaunchLinks` for
- * content.js, the popup's in-page query and the unit tests.
+ * it runs as the first content script file and defines
+ * `globalThis[Symbol.for('byob.launchLinks')]` for content.js and the unit tests. The key is a
+ * symbol because a page can make any *name* appear as a global in the content script's world
+ * (Chromium exposes an element's `id` there: `<a id="byobLaunchLinks">`), never a symbol.
  *
  * It only *finds candidates*; the Rust core (in the background) decides what each link is.
  * Two sources:
@@ -14,7 +16,8 @@
  */
 (() => {
   'use strict';
-  if (/** @type {any} */ (globalThis).byobLaunchLinks) return;
+  const KEY = Symbol.for('byob.launchLinks');
+  if (/** @type {any} */ (globalThis)[KEY]) return;
 
   /**
    * The three generations of Jupyter Book 1 launch menus (docs/protocols.md §5), each with an
@@ -102,5 +105,5 @@
     return link.matches(LAUNCH_MENUS);
   }
 
-  /** @type {any} */ (globalThis).byobLaunchLinks = Object.freeze({findCandidates, looksLikeLaunch, inLaunchMenu, LAUNCH_MENUS, CANDIDATE_HREF});
+  /** @type {any} */ (globalThis)[KEY] = Object.freeze({findCandidates, looksLikeLaunch, inLaunchMenu, LAUNCH_MENUS, CANDIDATE_HREF});
 })();

@@ -2,7 +2,12 @@
 /**
  * Reading the launch inputs of a Jupyter Book 2 (MyST) page as data (docs/protocols.md §5). A plain
  * script (no modules, no Wasm, no storage, no page code executed): it defines
- * `globalThis.byobMyst` for content.js and the unit tests.
+ * `globalThis[Symbol.for('byob.myst')]` for content.js and the unit tests (a symbol: a page
+ * can make names, never symbols, appear in the content script's world).
+ *
+ * Every string here comes from the page (its URL, its data), so no regex may backtrack over
+ * it: trailing slashes and query strings are cut with loops and `indexOf`, never with
+ * `/\/+$/`-style patterns, which take time quadratic in a run of slashes.
  *
  * A MyST site is a Remix single-page app. Its first page carries
  * `<script>window.__remixContext = {…};</script>`, valid JSON whose
@@ -18,7 +23,8 @@
  */
 (() => {
   'use strict';
-  if (/** @type {any} */ (globalThis).byobMyst) return;
+  const KEY = Symbol.for('byob.myst');
+  if (/** @type {any} */ (globalThis)[KEY]) return;
 
   /** The launch control (a button opening a form, not a link), newer and older markup. */
   const LAUNCH_BUTTON = 'button.myst-fm-launch-button[aria-haspopup], button[aria-label="Launch in external computing interface"]';
@@ -164,13 +170,35 @@
     }
   }
 
+  /** `s` without the slashes it ends with (a loop: `/\/+$/` is quadratic in a run of slashes). @param {string} s */
+  function trimSlashesEnd(s) {
+    let end = s.length;
+    while (end > 0 && s.charCodeAt(end - 1) === 47) end--;
+    return end === s.length ? s : s.slice(0, end);
+  }
+
+  /** `s` without the slashes it starts with. @param {string} s */
+  function trimSlashesStart(s) {
+    let start = 0;
+    while (start < s.length && s.charCodeAt(start) === 47) start++;
+    return start === 0 ? s : s.slice(start);
+  }
+
+  /** `s` up to its first `?` or `#` (`/[?#].*$/` would be quadratic in a run of them). @param {string} s */
+  function withoutQuery(s) {
+    const q = s.indexOf('?');
+    const h = s.indexOf('#');
+    const cut = q < 0 ? h : h < 0 ? q : Math.min(q, h);
+    return cut < 0 ? s : s.slice(0, cut);
+  }
+
   /**
    * A path without its `index.html` and trailing slashes: `/a/b/` and `/a/b/index.html` are `/a/b`,
    * `/` is ``.
    * @param {string} pathname
    */
   function normalPath(pathname) {
-    let p = pathname.replace(/\/index\.html?$/i, '').replace(/\/+$/, '');
+    let p = trimSlashesEnd(pathname.replace(/\/index\.html?$/i, ''));
     try {
       p = decodeURI(p);
     } catch {
@@ -192,11 +220,11 @@
   function baseFor({pathname, baseUrl, url, index = 'index'}) {
     const path = normalPath(pathname);
     const root = `/${index}`;
-    const u = typeof url === 'string' ? normalPath(url.replace(/[?#].*$/, '')) : null;
+    const u = typeof url === 'string' ? normalPath(withoutQuery(url)) : null;
     /** @type {string | null} */
     let derived = null;
     if (u && u !== root && path.endsWith(u)) derived = path.slice(0, path.length - u.length);
-    const b = typeof baseUrl === 'string' ? baseUrl.replace(/\/+$/, '') : null;
+    const b = typeof baseUrl === 'string' ? trimSlashesEnd(baseUrl) : null;
     if (b !== null && (b === '' || path === b || path.startsWith(b + '/'))) return derived ?? b;
     if (derived !== null) return derived;
     if (u === '' || u === root) return path.endsWith(root) ? path.slice(0, path.length - root.length) : path;
@@ -212,7 +240,7 @@
   function pageKey(pathname, base) {
     const path = normalPath(pathname);
     const rel = base && (path === base || path.startsWith(base + '/')) ? path.slice(base.length) : path;
-    return rel.replace(/^\/+|\/+$/g, '');
+    return trimSlashesStart(trimSlashesEnd(rel));
   }
 
   /**
@@ -231,7 +259,7 @@
     const route = routeKey ? loader[routeKey] : null;
     const config = root.config ?? route?.config ?? null;
     const index = route?.project?.index ?? config?.projects?.[0]?.index ?? 'index';
-    let url = typeof ctx.url === 'string' ? ctx.url.replace(/[?#].*$/, '') : null;
+    let url = typeof ctx.url === 'string' ? withoutQuery(ctx.url) : null;
     const slug = route?.page?.slug;
     if (url === null && typeof slug === 'string' && slug) {
       // No URL in the data (Remix 1): the page's slug says where it is (`a.b` is /a/b).
@@ -369,7 +397,7 @@
     return launch ? {...launch, button: launchButton(doc), site} : null;
   }
 
-  /** @type {any} */ (globalThis).byobMyst = Object.freeze({
+  /** @type {any} */ (globalThis)[KEY] = Object.freeze({
     LAUNCH_BUTTON,
     isMystPage,
     readRemixContext,

@@ -8,10 +8,10 @@
  * `permissions.request` while it is still handling the user's input.
  */
 import {ext} from '../api.js';
-import * as core from '../core.js';
+import {hasContextMenus} from '../tabs.js';
 import {originPattern} from '../detect.js';
 import {ALL_SITES} from '../site-access.js';
-import {errorMessage, loadSettings, saveSettings, settingsChanged, updateSettings} from '../settings.js';
+import {applyImport, errorMessage, loadState, previewImport, settingsChanged, updateSettings} from '../settings.js';
 import {localize, t} from '../ui/i18n.js';
 
 /** @param {string} id */
@@ -41,16 +41,12 @@ main().catch((err) => {
 async function main() {
   localize();
   wire();
-  settings = await loadSettings();
-  render();
+  useState(await loadState());
   await renderAccess();
   ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
     if (!settingsChanged(changes, area)) return;
-    loadSettings().then(
-      (s) => {
-        settings = s;
-        render();
-      },
+    loadState().then(
+      (state) => useState(state),
       (err) => console.error('byob: reloading settings after a change failed', err),
     );
   });
@@ -99,6 +95,25 @@ function wire() {
   $('export').addEventListener('click', onExport);
   $('import').addEventListener('click', () => $('import-file').click());
   $('import-file').addEventListener('change', onImport);
+  $('import-apply').addEventListener('click', onImportApply);
+  $('import-cancel').addEventListener('click', () => {
+    closePreview();
+    showStatus($('backup-status'), t('importCancelled'), 'muted');
+  });
+}
+
+/**
+ * Show the settings in use, and say so when the stored ones are a newer version's (kept
+ * untouched: update the extension) or could not be read.
+ * @param {import('../settings.js').SettingsState} state
+ */
+function useState(state) {
+  settings = state.settings;
+  render();
+  const notice = $('settings-notice');
+  const text = [state.newer !== null ? t('settingsNewer', [String(state.newer)]) : '', state.unreadable ? t('settingsUnreadable', [state.unreadable]) : ''].filter(Boolean).join(' ');
+  notice.textContent = text;
+  notice.hidden = text === '';
 }
 
 // ---------------------------------------------------------------------------------------
@@ -130,6 +145,7 @@ function renderDetect(reply) {
   box.removeAttribute('data-kind');
   box.removeAttribute('data-version');
   box.removeAttribute('data-state');
+  box.removeAttribute('data-failure');
   $('allow-check').hidden = true;
   if (!reply) return;
   if (reply.pending) {
@@ -152,7 +168,9 @@ function renderDetect(reply) {
       box.append(span(t('detectNeedsAccess', [reply.access.pattern]), 'warn'));
       $('allow-check').hidden = false;
     } else {
-      box.append(span(d.message || t('detectUnknown'), 'bad'));
+      // What went wrong, told apart (timeout, refused, certificate, redirect loop, HTTP error, not a hub).
+      if (reply.failure) box.dataset.failure = reply.failure.kind;
+      box.append(span(reply.failure?.message ?? (d.message || t('detectUnknown')), 'bad'));
     }
     return;
   }
@@ -323,7 +341,7 @@ function onRecheck(hub) {
     }
     const d = reply.detection;
     if (d.kind === 'unknown') {
-      showStatus(status, t('recheckUnreachable', [hub.name, d.message ?? '']), 'bad');
+      showStatus(status, t('recheckUnreachable', [hub.name, reply.failure?.message ?? d.message ?? '']), 'bad');
       return;
     }
     settings = await updateSettings((s) => {
@@ -380,7 +398,7 @@ async function renderAccess() {
   const status = $('access-status');
   const automatic = reply?.ok && reply.automatic;
   status.dataset.automatic = String(!!automatic);
-  showStatus(status, automatic ? t('accessOn') : t('accessOff'), automatic ? 'ok' : 'muted');
+  showStatus(status, automatic ? t('accessOn') : t(hasContextMenus() ? 'accessOff' : 'accessOffNoMenu'), automatic ? 'ok' : 'muted');
   $('allow-all').hidden = !!automatic;
   $('revoke-all').hidden = !automatic;
 }
@@ -415,12 +433,20 @@ function onExport() {
   showStatus($('backup-status'), t('exported'), 'ok');
 }
 
+/** The file being previewed: its name, parsed content and how many changes it makes. @type {{name: string, value: unknown, changes: number} | null} */
+let importing = null;
+
+/**
+ * Read the chosen file and show what importing it would change and what it would leave out
+ * (the core decides, field by field); nothing is stored until the reader confirms.
+ */
 async function onImport() {
   const input = $('import-file');
   const file = input.files?.[0];
   input.value = '';
   if (!file) return;
   const status = $('backup-status');
+  closePreview();
   let value;
   try {
     value = JSON.parse(await file.text());
@@ -428,17 +454,58 @@ async function onImport() {
     showStatus(status, t('importNotJson', [file.name, errorMessage(err)]), 'bad');
     return;
   }
+  let preview;
   try {
-    // The core migrates older exports and rejects anything invalid, naming the field;
-    // nothing is stored unless the whole file is valid.
-    const migrated = await core.settingsMigrate(value);
-    settings = await saveSettings(migrated);
+    preview = await previewImport(value);
   } catch (err) {
     showStatus(status, t('importInvalid', [file.name, errorMessage(err)]), 'bad');
     return;
   }
-  render();
-  showStatus(status, t('imported', [file.name, String(settings.hubs?.length ?? 0)]), 'ok');
+  importing = {name: file.name, value, changes: preview.changes.length};
+  $('backup-status').hidden = true;
+  const box = $('import-preview');
+  box.hidden = false;
+  box.dataset.changes = String(preview.changes.length);
+  box.dataset.refused = String(preview.refused.length);
+  $('import-title').textContent = preview.changes.length ? t('importPreviewTitle', [file.name]) : t('importNothing', [file.name]);
+  $('import-changes').replaceChildren(...preview.changes.map((/** @type {any} */ c) => item(`${c.field}: ${c.from === 'null' ? t('importAdded') : c.from} → ${c.to}`, '')));
+  $('import-refused').replaceChildren(...preview.refused.map((/** @type {any} */ r) => item(`${r.field}: ${r.reason}`, 'warn')));
+  $('import-changes').previousElementSibling.hidden = preview.changes.length === 0;
+  $('import-refused').previousElementSibling.hidden = preview.refused.length === 0;
+  $('import-apply').disabled = preview.changes.length === 0;
+  (preview.changes.length ? $('import-apply') : $('import-cancel')).focus();
+}
+
+/** The reader confirmed: import (computed again over the settings now in use) and store. */
+async function onImportApply() {
+  if (!importing) return;
+  const {name, value, changes} = importing;
+  const status = $('backup-status');
+  try {
+    settings = await applyImport(value);
+    render();
+    closePreview();
+    showStatus(status, t('imported', [name, String(changes)]), 'ok');
+  } catch (err) {
+    closePreview();
+    showStatus(status, t('importInvalid', [name, errorMessage(err)]), 'bad');
+  }
+}
+
+function closePreview() {
+  importing = null;
+  $('import-preview').hidden = true;
+}
+
+/**
+ * @param {string} text
+ * @param {string} cls
+ */
+function item(text, cls) {
+  const li = document.createElement('li');
+  li.textContent = text;
+  if (cls) li.className = cls;
+  return li;
 }
 
 // ---------------------------------------------------------------------------------------

@@ -11,9 +11,9 @@
  */
 import {ext} from '../api.js';
 import * as core from '../core.js';
-import {isSiteDisabled} from '../messages.js';
+import {hrefRefusal, isSiteDisabled} from '../messages.js';
 import {CONTENT_SCRIPT_FILES} from '../site-access.js';
-import {errorMessage, loadSettings, settingsChanged, updateSettings} from '../settings.js';
+import {errorMessage, loadState, settingsChanged, updateSettings} from '../settings.js';
 import {localize, t} from '../ui/i18n.js';
 
 /** @param {string} id */
@@ -59,7 +59,12 @@ async function targetTab() {
 }
 
 async function refresh() {
-  settings = await loadSettings();
+  const state = await loadState();
+  settings = state.settings;
+  // Settings of a newer version (another device) are kept untouched; say so.
+  const notice = $('settings-notice');
+  notice.hidden = state.newer === null;
+  notice.textContent = state.newer === null ? '' : t('settingsNewer', [String(state.newer)]);
   renderHub();
   await renderPage();
 }
@@ -110,7 +115,7 @@ async function renderPage() {
     return;
   }
   const target = await core.activeTarget(settings);
-  const rewrites = target ? await core.rewriteBatch(found.map((l) => l.href), target) : [];
+  const rewrites = target ? await rewriteListed(found.map((l) => l.href), target) : [];
   const converted = rewrites.filter((/** @type {any} */ r) => r.status === 'rewritten').length;
   document.body.dataset.links = String(found.length);
   document.body.dataset.converted = String(converted);
@@ -118,6 +123,22 @@ async function renderPage() {
   else if (off) setStatus(t('popupFoundSiteOff', [String(found.length), host]), 'warn');
   else setStatus(t('popupFound', [String(found.length), String(converted)]), 'ok');
   found.forEach((link, i) => list.append(linkItem(link, rewrites[i])));
+}
+
+/**
+ * What each listed href becomes; hrefs the background would not read (too long) are answered
+ * here with the reason, as the background answers the page.
+ * @param {string[]} hrefs
+ * @param {any} target
+ */
+async function rewriteListed(hrefs, target) {
+  const readable = hrefs.filter((h) => hrefRefusal(h) === null);
+  const rewrites = readable.length ? await core.rewriteBatch(readable, target) : [];
+  let k = 0;
+  return hrefs.map((h) => {
+    const why = hrefRefusal(h);
+    return why === null ? rewrites[k++] : {status: 'invalid', output: null, reason: why, warnings: []};
+  });
 }
 
 /**
@@ -146,9 +167,9 @@ async function linksInTab(tabId) {
  */
 function collectInPage(timeoutMs) {
   /** @type {any} */
-  const g = globalThis;
-  if (!g.byobContent) return {links: []};
-  return Promise.race([g.byobContent.settled(), new Promise((resolve) => setTimeout(() => resolve(g.byobContent.list()), timeoutMs))]);
+  const content = /** @type {any} */ (globalThis)[Symbol.for('byob.content')];
+  if (!content) return {links: []};
+  return Promise.race([content.settled(), new Promise((resolve) => setTimeout(() => resolve(content.list()), timeoutMs))]);
 }
 
 /**

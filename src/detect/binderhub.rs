@@ -1,71 +1,130 @@
 //! BinderHub: `versions` answers JSON with the key `binderhub` (public even on authenticated
-//! BinderHubs). A full BinderHub also serves UI pages (`window.pageConfig`, and a 200 HTML
-//! catch-all for `hub/api/`); the API-only binderhub-service serves none.
+//! BinderHubs; `jupyterhub/binderhub:binderhub/base.py`, `VersionHandler`). A full BinderHub
+//! also serves its UI (`binderhub/main.py`, `UIHandler`: every other path, `hub/api/` included,
+//! is a 200 HTML page with `window.pageConfig`); in API-only mode (`enable_api_only_mode`, the
+//! binderhub-service chart) it registers no UI and answers 404 there.
 //!
-//! Examples (docs/protocols.md §1): `{"builder_info": {"build_image": "quay.io/jupyterhub/repo2docker:…"},
-//! "binderhub": "0.2.0+1763.gfaafab2", "builder": "quay.io/…"}` and the 2019–2023 shape
-//! `{"builder": …, "binderhub": …}`.
+//! A BinderHub runs standalone at a base (`https://binder.example.edu/`, `…/binder/`) or as a
+//! JupyterHub service (`<hub>/services/binder/`): [`AT_BASE`] reads the first from the base's
+//! own probes, [`AS_SERVICE`] the second from the `service-*` probes.
 
-use super::{json_body, Answers, Finding, HubKind};
+use super::{Answer, Answers, Classifier, Example, Finding, HubKind};
 
-fn version_of(answers: &Answers<'_>, probe: &str) -> Option<String> {
-    let body = json_body(answers.get(probe)?)?;
-    // The key is what marks a BinderHub; an odd value is still one.
-    Some(
-        body.binderhub?
-            .0
-            .unwrap_or_else(|| "(unknown version)".into()),
-    )
+/// A BinderHub at the candidate base itself.
+pub(super) const AT_BASE: Classifier = Classifier {
+    name: "binderhub",
+    classify: at_base,
+    examples: BASE_EXAMPLES,
+};
+
+/// A BinderHub as a JupyterHub service under the candidate base.
+pub(super) const AS_SERVICE: Classifier = Classifier {
+    name: "binderhub as a service",
+    classify: as_service,
+    examples: SERVICE_EXAMPLES,
+};
+
+fn at_base(answers: &Answers<'_>) -> Option<Finding> {
+    read(answers, "versions", &["root", "hub-api"])
 }
 
-/// Whether the base serves BinderHub's UI pages: any HTML home page (`window.pageConfig` since
-/// 2024, `id="base-url"` in the 2019–2023 interface), or the 200 HTML catch-all on `hub/api/`.
-/// The API-only service answers neither.
-fn serves_ui(answers: &Answers<'_>) -> bool {
-    let html = |name: &str| {
-        answers.get(name).is_some_and(|r| {
-            r.status == 200
-                && r.body.as_deref().is_some_and(|b| {
-                    let b = b.to_ascii_lowercase();
-                    b.contains("<html") || b.contains("<!doctype html") || b.contains("pageconfig")
-                })
-        })
-    };
-    html("root") || html("hub-api")
+fn as_service(answers: &Answers<'_>) -> Option<Finding> {
+    read(answers, "service-versions", &["service-root"])
 }
 
-/// A full BinderHub at this base.
-pub(super) fn classify(answers: &Answers<'_>) -> Option<Finding> {
-    let version = version_of(answers, "versions")?;
-    if !serves_ui(answers) {
-        return Some(Finding {
-            kind: HubKind::BinderHubService,
-            message: format!("BinderHub {version} in API-only mode (no launch pages)"),
-            version: Some(version),
-            cors: None,
-            notes: vec![
-                "an API-only BinderHub is not a launch target; use the JupyterHub in front of it"
-                    .into(),
-            ],
-        });
-    }
+/// A BinderHub whose `versions` is probe `versions`, full when any of `ui` reaches its UI.
+fn read(answers: &Answers<'_>, versions: &str, ui: &[&str]) -> Option<Finding> {
+    let version = answers.json(versions)?.binderhub()?;
+    let full = ui.iter().any(|probe| answers.binderhub_ui(probe));
     Some(Finding {
+        kind: if full {
+            HubKind::BinderHub
+        } else {
+            HubKind::BinderHubService
+        },
+        version: Some(version),
+        cors: None,
+        notes: Vec::new(),
+    })
+}
+
+/// The current `versions` shape (2024–), as mybinder.org and the upstream tests answer.
+const VERSIONS: &str = r#"{"builder_info": {"build_image": "quay.io/jupyterhub/repo2docker:2024.07.0"}, "binderhub": "0.2.0+1763.gfaafab2", "builder": "quay.io/jupyterhub/repo2docker:2024.07.0"}"#;
+/// The start of a UI page (`binderhub/templates/page.html`).
+const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n  <title>Binder</title>\n  <script>\n    window.pageConfig = {\"baseUrl\": \"/\", \"binderVersion\": \"0.2.0+1763.gfaafab2\"};\n  </script>";
+const NOT_FOUND: &str = "<html><title>404: Not Found</title><body>404: Not Found</body></html>";
+
+const BASE_EXAMPLES: &[Example] = &[
+    Example {
+        what: "a full BinderHub at / (current UI: pageConfig on every page, hub/api/ included)",
         kind: HubKind::BinderHub,
-        message: format!("BinderHub {version}"),
-        version: Some(version),
-        cors: None,
-        notes: Vec::new(),
-    })
-}
-
-/// A BinderHub service under `services/<name>/` of this base.
-pub(super) fn classify_service(answers: &Answers<'_>) -> Option<Finding> {
-    let version = version_of(answers, "service")?;
-    Some(Finding {
+        version: Some("0.2.0+1763.gfaafab2"),
+        answers: &[
+            Answer::json("versions", VERSIONS),
+            Answer::html("hub-api", 200, PAGE),
+            Answer::html("api", 200, PAGE),
+            Answer::html("root", 200, PAGE),
+            Answer::html("service-versions", 200, PAGE),
+            Answer::html("service-root", 200, PAGE),
+        ],
+    },
+    Example {
+        what: "the 2019–2023 BinderHub: the {builder, binderhub} shape, a home page without pageConfig",
+        kind: HubKind::BinderHub,
+        version: Some("0.2.0+625.g4da4b56"),
+        answers: &[
+            Answer::json(
+                "versions",
+                r#"{"builder": "jupyter/repo2docker:2021.08.0", "binderhub": "0.2.0+625.g4da4b56"}"#,
+            ),
+            Answer::html("hub-api", 404, NOT_FOUND),
+            Answer::html(
+                "root",
+                200,
+                "<!DOCTYPE html>\n<html><head><title>Binder</title></head><body><div id=\"base-url\" data-url=\"/\"></div>",
+            ),
+        ],
+    },
+    Example {
+        what: "a BinderHub with authentication: anonymous readers are sent to the JupyterHub's login",
+        kind: HubKind::BinderHub,
+        version: Some("1.0.0-0.dev.git.3673.h040c9bbe"),
+        answers: &[
+            Answer::json("versions", r#"{"builder_info": {}, "binderhub": "1.0.0-0.dev.git.3673.h040c9bbe"}"#),
+            Answer::redirected("root", 200, "hub/login?next=%2Fhub%2Fapi%2Foauth2%2Fauthorize", "<html>login</html>"),
+        ],
+    },
+    Example {
+        what: "BinderHub in API-only mode at its own base: versions, and 404 for every page",
         kind: HubKind::BinderHubService,
-        message: format!("BinderHub {version} API-only service"),
-        version: Some(version),
-        cors: None,
-        notes: Vec::new(),
-    })
-}
+        version: Some("0+unknown"),
+        answers: &[
+            Answer::json("versions", r#"{"builder_info": {"build_image": "quay.io/jupyterhub/repo2docker:main"}, "binderhub": "0+unknown"}"#),
+            Answer::html("hub-api", 404, NOT_FOUND),
+            Answer::html("api", 404, NOT_FOUND),
+            Answer::html("root", 404, NOT_FOUND),
+        ],
+    },
+];
+
+const SERVICE_EXAMPLES: &[Example] = &[
+    Example {
+        what:
+            "a full BinderHub as the JupyterHub service `binder`: its home page under the service",
+        kind: HubKind::BinderHub,
+        version: Some("0.2.0+1763.gfaafab2"),
+        answers: &[
+            Answer::json("service-versions", VERSIONS),
+            Answer::html("service-root", 200, PAGE),
+        ],
+    },
+    Example {
+        what: "the binderhub-service chart (API-only): versions, and 404 under the service",
+        kind: HubKind::BinderHubService,
+        version: Some("0.2.0+1763.gfaafab2"),
+        answers: &[
+            Answer::json("service-versions", VERSIONS),
+            Answer::html("service-root", 404, NOT_FOUND),
+        ],
+    },
+];

@@ -1,24 +1,48 @@
 //! A single Jupyter Server: `api` answers `{"version": "2.x"}` without a redirect and without
-//! the `X-JupyterHub-Version` header. A request with a foreign `Origin` (a browser extension's)
-//! gets 404 unless the server was started with `allow_origin`.
+//! the `X-JupyterHub-Version` header (`jupyter-server/jupyter_server:jupyter_server/base/handlers.py`,
+//! `APIVersionHandler`). A request with a foreign `Origin` (a browser extension's) gets 404
+//! unless the server was started with `allow_origin`.
 
-use super::{json_body, Answers, Finding, HubKind};
+use super::{Answer, Answers, Classifier, Example, Finding, HubKind};
 
-/// A Jupyter Server at this base.
-pub(super) fn classify(answers: &Answers<'_>) -> Option<Finding> {
+/// A Jupyter Server at the candidate base.
+pub(super) const SERVER: Classifier = Classifier {
+    name: "jupyter server",
+    classify,
+    examples: EXAMPLES,
+};
+
+fn classify(answers: &Answers<'_>) -> Option<Finding> {
     if answers.jupyterhub_header().is_some() {
         return None;
     }
-    let r = answers.get("api")?;
-    if r.url.contains("/hub/api") {
-        return None;
-    }
-    let version = json_body(r)?.version?.0?;
+    let version = answers.json("api")?.version()?;
     Some(Finding {
         kind: HubKind::JupyterServer,
-        message: format!("Jupyter Server {version}"),
         version: Some(version),
         cors: None,
         notes: vec!["launches use nbgitpuller: the server must have it installed, and you must be logged in (token or password)".into()],
     })
 }
+
+const EXAMPLES: &[Example] = &[
+    Example {
+        what: "jupyter lab (jupyter_server 2.17): api answers its version, the rest 404 or the UI",
+        kind: HubKind::JupyterServer,
+        version: Some("2.17.0"),
+        answers: &[
+            Answer::html("versions", 404, ""),
+            Answer::redirected("hub-api", 404, "hub/api/", ""),
+            Answer::json("api", r#"{"version": "2.17.0"}"#),
+            Answer::redirected("root", 200, "lab", "<html>"),
+            Answer::html("service-versions", 404, ""),
+            Answer::html("service-root", 404, ""),
+        ],
+    },
+    Example {
+        what: "a Jupyter Server behind a path prefix (`--ServerApp.base_url=/jupyter/`)",
+        kind: HubKind::JupyterServer,
+        version: Some("2.21.1"),
+        answers: &[Answer::json("api", r#"{"version": "2.21.1"}"#)],
+    },
+];

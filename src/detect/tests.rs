@@ -1,5 +1,6 @@
 //! Classification of the response shapes in docs/protocols.md §1, traps included.
 
+use super::read::lenient_version;
 use super::*;
 
 fn resp(id: &str, status: u16, url: &str, body: &str, headers: &[(&str, &str)]) -> ProbeResponse {
@@ -14,58 +15,89 @@ fn resp(id: &str, status: u16, url: &str, body: &str, headers: &[(&str, &str)]) 
             .collect(),
         body: Some(body.into()),
         error: None,
+        error_kind: None,
         cors_checked: false,
     }
 }
 
-fn redirected(mut r: ProbeResponse) -> ProbeResponse {
-    r.redirected = true;
-    r
+/// The responses an example's answers stand for, as candidate `index` of `plan`.
+fn responses_of(plan: &ProbePlan, index: usize, answers: &[Answer]) -> Vec<ProbeResponse> {
+    let base = &plan.candidates[index];
+    answers
+        .iter()
+        .map(|a| {
+            let id = format!("{index}:{}", a.probe);
+            let planned = plan
+                .probes
+                .iter()
+                .find(|p| p.id == id)
+                .unwrap_or_else(|| panic!("no probe {id} in the plan"));
+            let mut r = resp(&id, a.status, &planned.url, a.body, a.headers);
+            if let Some(to) = a.redirected_to {
+                r.url = format!("{base}{to}");
+                r.redirected = true;
+            }
+            r
+        })
+        .collect()
 }
 
-const HTML: &str = "<html><script>window.pageConfig = {\"baseUrl\": \"/\"}</script></html>";
-const VERSIONS: &str = r#"{"builder_info": {"build_image": "quay.io/jupyterhub/repo2docker:2024.07.0"}, "binderhub": "0.2.0+1763.gfaafab2", "builder": "x"}"#;
+/// Every example of every classifier, as the responses of the plan for `http://h/`.
+fn example_responses(example: &Example) -> (ProbePlan, Vec<ProbeResponse>) {
+    let plan = probe_plan("http://h/").unwrap();
+    let responses = responses_of(&plan, 0, example.answers);
+    (plan, responses)
+}
 
-fn jupyterhub(version: &str, cors: bool) -> Vec<ProbeResponse> {
-    let h = [("x-jupyterhub-version", version)];
-    let mut api_headers = vec![
-        ("x-jupyterhub-version", version),
-        ("content-type", "application/json"),
-    ];
-    if cors {
-        api_headers.push(("access-control-allow-origin", "*"));
+#[test]
+fn every_example_is_claimed_by_its_own_classifier_only() {
+    for own in CLASSIFIERS {
+        assert!(!own.examples.is_empty(), "{} has no examples", own.name);
+        for example in own.examples {
+            let (_, responses) = example_responses(example);
+            let answers = Answers::of_candidate(0, &responses);
+            let found = (own.classify)(&answers).unwrap_or_else(|| {
+                panic!("{} does not claim its example: {}", own.name, example.what)
+            });
+            assert_eq!(
+                (found.kind, found.version.as_deref()),
+                (example.kind, example.version),
+                "{}: {}",
+                own.name,
+                example.what
+            );
+            for other in CLASSIFIERS.iter().filter(|c| c.name != own.name) {
+                assert!(
+                    (other.classify)(&answers).is_none(),
+                    "{} also claims {}'s example: {}",
+                    other.name,
+                    own.name,
+                    example.what
+                );
+            }
+        }
     }
-    vec![
-        redirected(resp("0:versions", 404, "http://h/hub/versions", "", &h)),
-        resp(
-            "0:hub-api",
-            200,
-            "http://h/hub/api/",
-            &format!("{{\"version\": \"{version}\"}}"),
-            &api_headers,
-        ),
-        redirected(resp(
-            "0:api",
-            200,
-            "http://h/hub/api",
-            &format!("{{\"version\": \"{version}\"}}"),
-            &h,
-        )),
-        redirected(resp(
-            "0:root",
-            200,
-            "http://h/hub/login",
-            "<html>login</html>",
-            &h,
-        )),
-        redirected(resp(
-            "0:service",
-            404,
-            "http://h/hub/services/binder/versions",
-            "",
-            &h,
-        )),
-    ]
+}
+
+#[test]
+fn base_examples_read_the_same_through_classify() {
+    // The service classifier's examples are read through a typed service URL instead.
+    for c in [
+        &binderhub::AT_BASE,
+        &jupyterhub::HUB,
+        &jupyter_server::SERVER,
+    ] {
+        for example in c.examples {
+            let (plan, responses) = example_responses(example);
+            let d = classify(&plan, &responses);
+            assert_eq!(
+                (d.kind, d.version.as_deref()),
+                (example.kind, example.version),
+                "{}",
+                example.what
+            );
+        }
+    }
 }
 
 #[test]
@@ -78,11 +110,30 @@ fn plans_parallel_probes_for_every_candidate() {
             "https://hub.example.edu/"
         ]
     );
-    assert_eq!(plan.probes.len(), 10);
+    let urls: Vec<(&str, &str)> = plan
+        .probes
+        .iter()
+        .map(|p| (p.id.as_str(), p.url.as_str()))
+        .collect();
     assert_eq!(
-        plan.probes[1].url,
-        "https://hub.example.edu/jupyter/hub/api/"
+        urls[..6],
+        [
+            ("0:versions", "https://hub.example.edu/jupyter/versions"),
+            ("0:hub-api", "https://hub.example.edu/jupyter/hub/api/"),
+            ("0:api", "https://hub.example.edu/jupyter/api"),
+            ("0:root", "https://hub.example.edu/jupyter/"),
+            (
+                "0:service-versions",
+                "https://hub.example.edu/jupyter/services/binder/versions"
+            ),
+            (
+                "0:service-root",
+                "https://hub.example.edu/jupyter/services/binder/"
+            ),
+        ]
     );
+    assert_eq!(plan.probes.len(), 12);
+    assert_eq!((plan.timeout_ms, plan.max_body), (5000, 65536));
     for (typed, base) in [
         ("hub.example.edu", "https://hub.example.edu/"),
         ("localhost:8888", "http://localhost:8888/"),
@@ -98,13 +149,13 @@ fn plans_parallel_probes_for_every_candidate() {
     ] {
         assert_eq!(probe_plan(typed).unwrap().candidates[0], base, "{typed}");
     }
-    assert_eq!(
-        probe_plan("https://h.org/services/binder/")
-            .unwrap()
-            .service
-            .as_deref(),
-        Some("services/binder/")
-    );
+    // A typed service is probed where it is: its versions and its home page.
+    let plan = probe_plan("https://h.org/services/my-binder/v2/gh/o/r/HEAD").unwrap();
+    assert_eq!(plan.service.as_deref(), Some("services/my-binder/"));
+    assert!(plan
+        .probes
+        .iter()
+        .any(|p| p.id == "0:service-root" && p.url == "https://h.org/services/my-binder/"));
     assert_eq!(
         probe_plan("ftp://x").unwrap_err().to_string(),
         "invalid hub url: 'ftp://x': only http and https hubs are supported"
@@ -129,146 +180,353 @@ fn knows_public_binderhubs_offline() {
         .is_empty());
 }
 
+/// The answers of a JupyterHub at `http://h/`, `service` the answers under `services/binder/`.
+fn hub_with(plan: &ProbePlan, version: &str, cors: bool, service: &[Answer]) -> Vec<ProbeResponse> {
+    let example = if version == "6.1.1" { 0 } else { 1 };
+    let mut responses = responses_of(plan, 0, jupyterhub::HUB.examples[example].answers);
+    responses.retain(|r| !r.id.contains("service"));
+    if !cors {
+        for r in &mut responses {
+            r.headers.remove("access-control-allow-origin");
+        }
+    }
+    responses.extend(responses_of(plan, 0, service));
+    responses
+}
+
 #[test]
 fn classifies_jupyterhub_with_and_without_cors() {
     let plan = probe_plan("http://h/").unwrap();
-    let d = classify(&plan, &jupyterhub("6.1.1", true));
+    let d = classify(&plan, &hub_with(&plan, "6.1.1", true, &[]));
     assert_eq!(
-        (d.kind, d.version.as_deref(), d.cors),
-        (HubKind::JupyterHub, Some("6.1.1"), Some(true))
+        (
+            d.kind,
+            d.version.as_deref(),
+            d.cors,
+            d.launch_url.as_deref()
+        ),
+        (
+            HubKind::JupyterHub,
+            Some("6.1.1"),
+            Some(true),
+            Some("http://h/")
+        )
     );
-    let d = classify(&plan, &jupyterhub("5.2.1", false));
+    assert_eq!(
+        d.message,
+        "JupyterHub 6.1.1 — CORS on /hub/api/: books' own launch buttons can detect it too"
+    );
+    let d = classify(&plan, &hub_with(&plan, "5.2.1", false, &[]));
     assert_eq!((d.kind, d.cors), (HubKind::JupyterHub, Some(false)));
-    // Read under CORS in a browser: the header is hidden, but the browser checked it.
-    let mut under_cors = jupyterhub("6.1.1", false);
-    under_cors[1].cors_checked = true;
-    assert_eq!(classify(&plan, &under_cors).cors, Some(true));
     assert_eq!(
         d.message,
         "JupyterHub 5.2.1 — no CORS on /hub/api/: books' own launch buttons cannot detect it; this extension can"
     );
+    // Read under CORS in a browser: the header is hidden, but the browser checked it.
+    let mut under_cors = hub_with(&plan, "6.1.1", false, &[]);
+    under_cors[1].cors_checked = true;
+    assert_eq!(classify(&plan, &under_cors).cors, Some(true));
+    // 6.1.1 without the header: the admin removed it.
+    let d = classify(&plan, &hub_with(&plan, "6.1.1", false, &[]));
+    assert_eq!(
+        d.notes[0],
+        "JupyterHub 5.3 and later send CORS on /hub/api/ unless the admin set that header"
+    );
+}
+
+const VERSIONS: &str = r#"{"binderhub": "0.2.0+1763.gfaafab2"}"#;
+const FULL_SERVICE: &[Answer] = &[
+    Answer::json("service-versions", VERSIONS),
+    Answer::html(
+        "service-root",
+        200,
+        "<!DOCTYPE html><html><script>window.pageConfig = {}</script>",
+    ),
+];
+const API_ONLY_SERVICE: &[Answer] = &[
+    Answer::json("service-versions", VERSIONS),
+    Answer::html("service-root", 404, "404: Not Found"),
+];
+
+/// Issue 13: a full BinderHub running as a JupyterHub service is a launch target at the
+/// service's URL; the API-only one is not, and launches go to the hub in front.
+#[test]
+fn tells_a_full_binderhub_service_from_an_api_only_one() {
+    let plan = probe_plan("http://h/services/binder/").unwrap();
+    let d = classify(&plan, &hub_with(&plan, "6.1.1", true, FULL_SERVICE));
+    assert_eq!(
+        (d.kind, d.url.as_str(), d.launch_url.as_deref()),
+        (
+            HubKind::BinderHub,
+            "http://h/services/binder/",
+            Some("http://h/services/binder/")
+        )
+    );
+    assert_eq!(
+        d.message,
+        "BinderHub 0.2.0+1763.gfaafab2, running as a service of the JupyterHub 6.1.1 at http://h/"
+    );
+
+    let d = classify(&plan, &hub_with(&plan, "6.1.1", true, API_ONLY_SERVICE));
+    assert_eq!(
+        (d.kind, d.url.as_str(), d.launch_url.as_deref(), d.cors),
+        (
+            HubKind::BinderHubService,
+            "http://h/services/binder/",
+            Some("http://h/"),
+            Some(true)
+        )
+    );
+    assert_eq!(
+        d.message,
+        "BinderHub 0.2.0+1763.gfaafab2 in API-only mode (no launch pages): launches go to the JupyterHub 6.1.1 in front of it"
+    );
+    assert_eq!(
+        d.notes[0],
+        "JupyterHub 6.1.1 — CORS on /hub/api/: books' own launch buttons can detect it too"
+    );
+
+    // The hub itself, typed: a JupyterHub, with a note naming the service for what it is.
+    let plan = probe_plan("http://h/").unwrap();
+    let d = classify(&plan, &hub_with(&plan, "6.1.1", true, FULL_SERVICE));
+    assert_eq!(
+        (d.kind, d.launch_url.as_deref()),
+        (HubKind::JupyterHub, Some("http://h/"))
+    );
+    assert_eq!(
+        d.notes.last().map(String::as_str),
+        Some("a full BinderHub 0.2.0+1763.gfaafab2 runs at http://h/services/binder/: save that URL as your hub to launch Binder links in the environments their repositories specify")
+    );
+    let d = classify(&plan, &hub_with(&plan, "6.1.1", true, API_ONLY_SERVICE));
+    assert_eq!(
+        d.notes.last().map(String::as_str),
+        Some("a BinderHub 0.2.0+1763.gfaafab2 in API-only mode runs at http://h/services/binder/: not a launch target (no launch pages)")
+    );
+}
+
+/// Each detection message is one sentence: no message nested inside another.
+#[test]
+fn messages_read_as_one_sentence_each() {
+    let mut all = Vec::new();
+    for typed in ["http://h/services/binder/", "http://h/"] {
+        let plan = probe_plan(typed).unwrap();
+        for service in [FULL_SERVICE, API_ONLY_SERVICE, &[]] {
+            for (version, cors) in [("6.1.1", true), ("5.2.1", false)] {
+                let d = classify(&plan, &hub_with(&plan, version, cors, service));
+                all.push(d.message.clone());
+                all.extend(d.notes);
+            }
+        }
+    }
+    for text in all {
+        let hubs = text.matches("JupyterHub ").count() + text.matches("BinderHub ").count();
+        assert!(
+            hubs <= 2
+                && text.matches(" — ").count() <= 1
+                && !text.contains(
+                    " — CORS on /hub/api/: books' own launch buttons can detect it too in"
+                ),
+            "not one sentence: {text}"
+        );
+        assert!(
+            !(text.contains(" — ") && text.contains("in front of it")),
+            "a detection message inside another: {text}"
+        );
+    }
 }
 
 #[test]
-fn classifies_binderhub_full_and_api_only() {
-    let plan = probe_plan("http://b/").unwrap();
-    let full = vec![
-        resp("0:versions", 200, "http://b/versions", VERSIONS, &[]),
-        resp("0:hub-api", 200, "http://b/hub/api/", HTML, &[]),
-        resp("0:api", 200, "http://b/api", HTML, &[]),
-        resp("0:root", 200, "http://b/", HTML, &[]),
-        resp(
-            "0:service",
-            200,
-            "http://b/services/binder/versions",
-            HTML,
-            &[],
-        ),
-    ];
-    let d = classify(&plan, &full);
+fn a_typed_service_that_is_not_there_is_the_hub_itself() {
+    let plan = probe_plan("http://h/services/nothere/").unwrap();
+    let d = classify(&plan, &hub_with(&plan, "5.2.1", false, &[]));
+    assert_eq!((d.kind, d.url.as_str()), (HubKind::JupyterHub, "http://h/"));
     assert_eq!(
-        (d.kind, d.version.as_deref()),
-        (HubKind::BinderHub, Some("0.2.0+1763.gfaafab2"))
+        d.notes[0],
+        "nothing answered as a BinderHub at http://h/services/nothere/"
     );
-    // The trap: hub/api/ answers 200 HTML, which must not read as a JupyterHub.
-    let api_only: Vec<_> = full
-        .iter()
-        .map(|r| {
-            if r.id == "0:versions" {
-                r.clone()
-            } else {
-                resp(&r.id, 404, &r.url, "not found", &[])
-            }
-        })
-        .collect();
-    let d = classify(&plan, &api_only);
+}
+
+#[test]
+fn an_api_only_service_alone_is_no_launch_target() {
+    // The binderhub-service shape with nothing in front (tests/servers' binder-service).
+    let plan = probe_plan("http://b/services/binder/").unwrap();
+    let mut responses = responses_of(&plan, 0, API_ONLY_SERVICE);
+    for probe in ["versions", "hub-api", "api", "root"] {
+        responses.push(resp(&format!("0:{probe}"), 404, "http://b/", "", &[]));
+    }
+    let d = classify(&plan, &responses);
     assert_eq!((d.kind, d.launch_url), (HubKind::BinderHubService, None));
-    // The 2019–2023 interface: no pageConfig, hub/api/ 404, but an HTML home page.
-    let old_ui: Vec<_> = api_only
-        .iter()
-        .map(|r| match r.id.as_str() {
-            "0:root" => resp(
-                "0:root",
-                200,
-                "http://b/",
-                "<!DOCTYPE html><html><div id=\"base-url\" data-url=\"/\"></div></html>",
-                &[],
-            ),
-            _ => r.clone(),
-        })
-        .collect();
-    assert_eq!(classify(&plan, &old_ui).kind, HubKind::BinderHub);
-    let plan = probe_plan("http://h/services/binder/").unwrap();
-    let mut behind_hub = jupyterhub("6.1.1", true);
-    behind_hub[4] = resp(
-        "0:service",
-        200,
-        "http://h/services/binder/versions",
-        VERSIONS,
-        &[],
-    );
-    let d = classify(&plan, &behind_hub);
     assert_eq!(
-        (d.kind, d.launch_url.as_deref()),
-        (HubKind::BinderHubService, Some("http://h/"))
+        d.message,
+        "BinderHub 0.2.0+1763.gfaafab2 in API-only mode (no launch pages), with no JupyterHub answering in front of it: not a launch target"
+    );
+    // The same API-only mode at a base of its own.
+    let plan = probe_plan("http://b/").unwrap();
+    let d = classify(
+        &plan,
+        &responses_of(&plan, 0, binderhub::AT_BASE.examples[3].answers),
+    );
+    assert_eq!(
+        (d.kind, d.launch_url, d.message.as_str()),
+        (HubKind::BinderHubService, None, "BinderHub 0+unknown in API-only mode: it has no launch pages, so it is not a launch target")
     );
 }
 
 #[test]
 fn classifies_jupyter_server_and_its_traps() {
     let plan = probe_plan("http://s/").unwrap();
-    let server = vec![
-        resp("0:versions", 404, "http://s/versions", "", &[]),
-        redirected(resp("0:hub-api", 404, "http://s/hub/api/", "", &[])),
-        resp(
-            "0:api",
-            200,
-            "http://s/api",
-            r#"{"version": "2.17.0"}"#,
-            &[],
-        ),
-        redirected(resp("0:root", 200, "http://s/lab", "<html>", &[])),
-        resp(
-            "0:service",
-            404,
-            "http://s/services/binder/versions",
-            "",
-            &[],
-        ),
-    ];
-    let d = classify(&plan, &server);
-    assert_eq!(
-        (d.kind, d.version.as_deref()),
-        (HubKind::JupyterServer, Some("2.17.0"))
-    );
     // A foreign Origin gets 404 from a server without allow_origin: unknown, with the hint.
-    let refused: Vec<_> = server
+    let refused: Vec<_> = plan
+        .probes
         .iter()
-        .map(|r| resp(&r.id, 404, &r.url, "", &[]))
+        .map(|p| resp(&p.id, 404, &p.url, "", &[]))
         .collect();
     let d = classify(&plan, &refused);
     assert_eq!(d.kind, HubKind::Unknown);
     assert!(d.message.contains("allow_origin"), "{}", d.message);
 }
 
+/// A hub's strings are data: an odd version is cut, an odd body is no answer, never a panic.
 #[test]
-fn reports_unreachable_hubs() {
-    let plan = probe_plan("http://127.0.0.1:9/").unwrap();
-    let failed: Vec<_> = plan
-        .probes
+fn reads_hostile_bodies_as_data() {
+    let plan = probe_plan("http://h/").unwrap();
+    let long = format!("{{\"version\": \"{}\"}}", "9".repeat(10_000));
+    let hostile = [
+        r#"{"version": "6.1.1\u001b[2J\u001b]0;pwned\u0007"}"#,
+        r#"{"version": 6}"#,
+        r#"{"version": {"nested": "6.1.1"}}"#,
+        r#"{"version": "6.1.1""#,
+        r#"[{"version": "6.1.1"}]"#,
+        "",
+        long.as_str(),
+    ];
+    for body in hostile {
+        let responses = vec![resp("0:hub-api", 200, "http://h/hub/api/", body, &[])];
+        let d = classify(&plan, &responses);
+        if let Some(v) = &d.version {
+            assert!(v.chars().count() <= 65, "{v}");
+        }
+    }
+    // The escape sequence is kept as text (the CLI escapes it on output), not interpreted.
+    let d = classify(
+        &plan,
+        &[resp("0:hub-api", 200, "http://h/hub/api/", hostile[0], &[])],
+    );
+    assert_eq!(
+        d.version.as_deref(),
+        Some("6.1.1\u{1b}[2J\u{1b}]0;pwned\u{7}")
+    );
+    let d = classify(
+        &plan,
+        &[resp("0:hub-api", 200, "http://h/hub/api/", &long, &[])],
+    );
+    assert_eq!(d.version.map(|v| v.chars().count()), Some(65));
+    // A `binderhub` key of any value marks a BinderHub of unknown version.
+    let d = classify(
+        &plan,
+        &[
+            resp(
+                "0:versions",
+                200,
+                "http://h/versions",
+                r#"{"binderhub": null}"#,
+                &[],
+            ),
+            resp("0:root", 200, "http://h/", "<html>", &[]),
+        ],
+    );
+    assert_eq!(
+        (d.kind, d.version.as_deref()),
+        (HubKind::BinderHub, Some("(unknown version)"))
+    );
+}
+
+fn failed(plan: &ProbePlan, kind: Option<ProbeErrorKind>, error: &str) -> Vec<ProbeResponse> {
+    plan.probes
         .iter()
         .map(|p| ProbeResponse {
             id: p.id.clone(),
-            error: Some("connection refused".into()),
+            url: p.url.clone(),
+            error: Some(error.into()),
+            error_kind: kind,
             ..Default::default()
         })
-        .collect();
-    let d = classify(&plan, &failed);
-    assert_eq!(d.kind, HubKind::Unknown);
+        .collect()
+}
+
+/// Issue 9 defect 6: each way of not answering has its own sentence.
+#[test]
+fn says_why_a_hub_could_not_be_reached() {
+    let plan = probe_plan("http://127.0.0.1:9/").unwrap();
+    for (kind, error, want) in [
+        (Some(ProbeErrorKind::Refused), "connection refused", "could not reach http://127.0.0.1:9/: connection refused (nothing listens at 127.0.0.1:9)"),
+        (Some(ProbeErrorKind::Dns), "x", "could not reach http://127.0.0.1:9/: the host name 127.0.0.1 was not found (DNS)"),
+        (Some(ProbeErrorKind::Unreachable), "x", "could not reach http://127.0.0.1:9/: no route to 127.0.0.1 (network unreachable)"),
+        (Some(ProbeErrorKind::ConnectTimeout), "x", "could not reach http://127.0.0.1:9/: no connection within 5 s (the host is down, or drops connections)"),
+        (Some(ProbeErrorKind::Timeout), "x", "http://127.0.0.1:9/ accepted the connection but sent no answer within 5 s"),
+        (Some(ProbeErrorKind::Incomplete), "x", "http://127.0.0.1:9/ started to answer, but the answer was still arriving after 5 s"),
+        (Some(ProbeErrorKind::Closed), "x", "http://127.0.0.1:9/ closed the connection without an answer"),
+        (Some(ProbeErrorKind::Tls), "the certificate is not trusted (self-signed, or signed by an unknown authority)", "could not reach http://127.0.0.1:9/ securely: the certificate is not trusted (self-signed, or signed by an unknown authority)"),
+        (Some(ProbeErrorKind::Redirects), "a redirect loop: http://127.0.0.1:9/a → http://127.0.0.1:9/a", "http://127.0.0.1:9/ never stops redirecting: a redirect loop: http://127.0.0.1:9/a → http://127.0.0.1:9/a"),
+        (Some(ProbeErrorKind::BadResponse), "not an HTTP response", "http://127.0.0.1:9/ answered, but not in HTTP: not an HTTP response"),
+        (Some(ProbeErrorKind::Network), "TypeError", "could not reach http://127.0.0.1:9/: no answer (the address is wrong, the host is down or refuses connections, or its certificate is not trusted)"),
+        (Some(ProbeErrorKind::Other), "something odd", "could not reach http://127.0.0.1:9/: something odd"),
+        (None, "connection refused", "could not reach http://127.0.0.1:9/: connection refused"),
+    ] {
+        let d = classify(&plan, &failed(&plan, kind, error));
+        assert_eq!((d.kind, d.message.as_str()), (HubKind::Unknown, want), "{kind:?}");
+    }
+    // The deadline the plan had, and the redirects a failed request had followed.
+    let mut plan = probe_plan("http://h/").unwrap();
+    plan.timeout_ms = 1500;
+    let mut responses = failed(&plan, Some(ProbeErrorKind::Timeout), "timed out");
+    responses[0].redirected = true;
+    responses[0].url = "http://h/hop/3".into();
     assert_eq!(
-        d.message,
-        "could not reach http://127.0.0.1:9/: connection refused"
+        classify(&plan, &responses).message,
+        "http://h/ accepted the connection but sent no answer within 1.5 s, after redirects to http://h/hop/3"
     );
+    // The most telling failure wins: a certificate over a refused second guess.
+    let mut mixed = failed(&plan, Some(ProbeErrorKind::Refused), "refused");
+    mixed[2].error_kind = Some(ProbeErrorKind::Tls);
+    mixed[2].error = Some("the certificate is for another host".into());
+    assert_eq!(
+        classify(&plan, &mixed).message,
+        "could not reach http://h/ securely: the certificate is for another host"
+    );
+}
+
+#[test]
+fn says_when_a_server_only_fails() {
+    let plan = probe_plan("http://h/").unwrap();
+    let errors: Vec<_> = plan
+        .probes
+        .iter()
+        .map(|p| resp(&p.id, 500, &p.url, "Internal Server Error", &[]))
+        .collect();
+    let d = classify(&plan, &errors);
+    assert_eq!(d.kind, HubKind::Unknown);
+    assert!(
+        d.message.starts_with("http://h/ answered every request with a server error (500 http://h/versions, 500 http://h/hub/api/"),
+        "{}",
+        d.message
+    );
+}
+
+/// The wire format stays readable by and for older runners.
+#[test]
+fn probe_responses_read_with_or_without_an_error_kind() {
+    let old: ProbeResponse =
+        serde_json::from_str(r#"{"id": "0:api", "status": 0, "error": "timed out"}"#).unwrap();
+    assert_eq!(old.error_kind, None);
+    let new: ProbeResponse =
+        serde_json::from_str(r#"{"id": "0:api", "errorKind": "connect-timeout"}"#).unwrap();
+    assert_eq!(new.error_kind, Some(ProbeErrorKind::ConnectTimeout));
+    let newer: ProbeResponse =
+        serde_json::from_str(r#"{"id": "0:api", "errorKind": "quantum-foam"}"#).unwrap();
+    assert_eq!(newer.error_kind, Some(ProbeErrorKind::Other));
+    let json = serde_json::to_string(&new).unwrap();
+    assert!(json.contains(r#""errorKind":"connect-timeout""#), "{json}");
 }
 
 #[test]

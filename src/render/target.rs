@@ -1,6 +1,8 @@
 //! The hub a link is rewritten for, and the reader's preferences that shape the rewrite.
 
-use crate::parse::{base_url, parse, Parsed};
+// Hub URL cleaning lives in the leaf module `hub_url`, shared with detection.
+pub use crate::hub_url::normalize_hub_url;
+use crate::parse::{parse, Parsed};
 use crate::provider::{read_spec, repo_for_clone_url};
 use crate::{Error, LaunchKind, Provider, Repo, Ui};
 use serde::{Deserialize, Serialize};
@@ -157,45 +159,6 @@ impl Target {
     }
 }
 
-/// Normalises a hub URL to its base: http(s), no query or fragment, ending in `/`.
-/// A bare host (`hub.example.edu`) gets `https://`; `localhost` and `127.0.0.1` get `http://`.
-pub fn normalize_hub_url(input: &str) -> Result<String, Error> {
-    let s = input.trim();
-    if s.is_empty() {
-        return Err(Error::InvalidHub("empty".into()));
-    }
-    let with_scheme = if s.contains("://") {
-        s.to_string()
-    } else if is_local(s) {
-        format!("http://{s}")
-    } else {
-        format!("https://{s}")
-    };
-    if s.contains(char::is_whitespace) {
-        return Err(Error::InvalidHub(format!("'{s}' contains a space")));
-    }
-    let url = crate::parse::web_url(&with_scheme)
-        .map_err(|e| Error::InvalidHub(format!("'{s}': {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(Error::InvalidHub(format!(
-            "'{s}': only http and https hubs are supported"
-        )));
-    }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(Error::InvalidHub(format!("'{s}' has no host")));
-    }
-    let path = url.path();
-    let end = if path.ends_with('/') {
-        path.len()
-    } else {
-        path.len() + 1
-    };
-    Ok(base_url(&url, end.min(path.len()))
-        .trim_end_matches('/')
-        .to_string()
-        + "/")
-}
-
 /// Refuses a base whose own links would be read as another hub's (a path that holds
 /// `v2/gh/…` or `user-redirect/`): a rewritten link must read back as already on the hub, or
 /// rewriting it again would change it.
@@ -212,11 +175,6 @@ fn reads_back_as_itself(kind: TargetKind, url: &str) -> Result<(), Error> {
             kind.as_str()
         ))),
     }
-}
-
-fn is_local(s: &str) -> bool {
-    let host = s.split(['/', ':']).next().unwrap_or_default();
-    host == "localhost" || host.starts_with("127.") || host == "[::1]"
 }
 
 /// Reads an environment repository: a Binder link, a spec (`gh/org/repo/ref`), or a repository URL.
@@ -256,32 +214,6 @@ pub fn parse_env_repo(s: &str) -> Result<Repo, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn normalizes_hub_urls() {
-        assert_eq!(
-            normalize_hub_url("hub.example.edu").unwrap(),
-            "https://hub.example.edu/"
-        );
-        assert_eq!(
-            normalize_hub_url("localhost:8888").unwrap(),
-            "http://localhost:8888/"
-        );
-        assert_eq!(
-            normalize_hub_url("https://h.org/binder?x=1#y").unwrap(),
-            "https://h.org/binder/"
-        );
-        assert_eq!(
-            normalize_hub_url("HTTPS://H.ORG").unwrap(),
-            "https://h.org/"
-        );
-        assert_eq!(
-            normalize_hub_url("ftp://h.org").unwrap_err().to_string(),
-            "invalid hub url: 'ftp://h.org': only http and https hubs are supported"
-        );
-        assert!(normalize_hub_url("").is_err());
-        assert!(normalize_hub_url("http://").is_err());
-    }
 
     /// A rewritten link must read back as already on the hub (idempotence): a base whose
     /// path holds what the parser reads as another hub's launch is refused.

@@ -88,7 +88,7 @@ async function measuredLoad(browser, options, url, done, doneArgs) {
   const stats = await options.page.evaluate(async (url) => {
     const x = /** @type {any} */ (globalThis).chrome;
     const tab = (await x.tabs.query({})).find((t) => t.url === url);
-    const [frame] = await x.scripting.executeScript({target: {tabId: tab.id}, func: () => /** @type {any} */ (globalThis).byobContent.stats()});
+    const [frame] = await x.scripting.executeScript({target: {tabId: tab.id}, func: () => /** @type {any} */ (globalThis)[Symbol.for('byob.content')].stats()});
     return frame.result;
   }, url);
   await page.close();

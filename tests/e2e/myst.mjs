@@ -62,7 +62,7 @@ export async function runMystScenarios(h, browser, env) {
   const settled = async (url) => {
     const tabId = await ext(async (x, u) => (await x.tabs.query({})).find((t) => t.url === u)?.id, url);
     expect(typeof tabId === 'number', `no tab at ${url}`);
-    return ext(async (x, id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => globalThis.byobContent?.settled()}))[0].result, tabId);
+    return ext(async (x, id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => globalThis[Symbol.for('byob.content')]?.settled()}))[0].result, tabId);
   };
 
   /**

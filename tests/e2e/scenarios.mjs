@@ -4,6 +4,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import {expect, expectEqual} from './lib/harness.mjs';
+import {runHostileScenarios} from './hostile.mjs';
 import {runMystScenarios} from './myst.mjs';
 
 /**
@@ -208,6 +209,9 @@ export async function runScenarios(h, browser, env) {
   // Jupyter Book 2 (MyST) pages: myst.mjs (HUB6 active here, BINDER saved; it leaves HUB6 active).
   await runMystScenarios(h, browser, {myst: env.myst, ports, options, ext, screenshotDir: env.screenshotDir});
 
+  // Pages that try to break or abuse the content script: hostile.mjs (HUB6 active, rewrite mode; it leaves them so).
+  await runHostileScenarios(h, browser, {ports, options, ext, detect, next: BADGES});
+
   await h.test('a page that adds and re-renders links after load', async () => {
     h.step('open the page and wait for its last change');
     const page = await browser.open(LATE);
@@ -269,14 +273,14 @@ export async function runScenarios(h, browser, env) {
     const before = await badges.evaluate(() => document.getElementById('badge-binder').getAttribute('href'));
     // Nothing to wait for when nothing happens: the popup list says the page was answered.
     const tabId = await ext(async (x, url) => (await x.tabs.query({})).find((t) => t.url === url)?.id, BADGES);
-    const listed = await ext(async (x, id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => globalThis.byobContent?.settled()}))[0].result, tabId);
+    const listed = await ext(async (x, id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => globalThis[Symbol.for('byob.content')]?.settled()}))[0].result, tabId);
     expectEqual([listed.active, listed.reason], [false, 'site-off'], 'content script state on a turned-off site');
     expectEqual(before, 'https://mybinder.org/v2/gh/byob-test/tiny-book/main?urlpath=lab/tree/book/analysis.ipynb', 'href on a turned-off site');
     h.step('a MyST page of the turned-off site (also localhost): no launch link, its launch still listed');
     const mystUrl = `${env.myst}notebooks/notebook-template/`;
     const mystPage = await browser.open(mystUrl);
     const mystTab = await ext(async (x, url) => (await x.tabs.query({})).find((t) => t.url === url)?.id, mystUrl);
-    const mystListed = await ext(async (x, id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => globalThis.byobContent?.settled()}))[0].result, mystTab);
+    const mystListed = await ext(async (x, id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => globalThis[Symbol.for('byob.content')]?.settled()}))[0].result, mystTab);
     expectEqual([mystListed.active, mystListed.reason, mystListed.links.map((l) => [l.source, l.status])], [false, 'site-off', [['myst', 'pending']]], 'content script state on a turned-off MyST page');
     const shadowed = await mystPage.evaluate(() => [...document.querySelectorAll('*')].filter((e) => e.shadowRoot).length + document.querySelectorAll('a.byob-myst-launch').length);
     expectEqual(shadowed, 0, 'nothing added to the MyST page');
@@ -332,7 +336,7 @@ export async function runScenarios(h, browser, env) {
     h.step('load the badges page: hrefs stay original');
     await badges.goto(BADGES);
     const tabId = await ext(async (x, url) => (await x.tabs.query({})).find((t) => t.url === url)?.id, BADGES);
-    const listed = await ext(async (x, id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => globalThis.byobContent?.settled()}))[0].result, tabId);
+    const listed = await ext(async (x, id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => globalThis[Symbol.for('byob.content')]?.settled()}))[0].result, tabId);
     expectEqual([listed.active, listed.mode], [true, 'private'], 'content script state');
     const hrefs = await badges.evaluate(() => ['badge-binder', 'pull'].map((id) => [document.getElementById(id).getAttribute('href'), document.getElementById(id).hasAttribute('data-byob-original'), document.getElementById(id).title]));
     expectEqual(
@@ -350,14 +354,15 @@ export async function runScenarios(h, browser, env) {
     const mystPage = await browser.open(`${env.myst}notebooks/notebook-template/`);
     const mystLink = await mystPage.waitFor(
       () => {
-        const a = document.querySelector('button[aria-label="Launch in external computing interface"]')?.parentElement?.shadowRoot?.querySelector('a.byob-myst-launch');
-        return a ? {href: a.getAttribute('href'), text: a.textContent, rewritten: a.hasAttribute('data-byob-original')} : null;
+        const a = document.querySelector('button[aria-label="Launch in external computing interface"]')?.parentElement?.shadowRoot?.querySelector('.byob-myst-launch');
+        return a ? {tag: a.localName, href: a.getAttribute('href'), text: a.textContent, rewritten: a.hasAttribute('data-byob-original')} : null;
       },
       [],
-      {what: 'the MyST link in private mode'},
+      {what: 'the MyST control in private mode'},
     );
-    expectEqual(mystLink, {href: 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb', text: 'Launch on your hub', rewritten: false}, 'the MyST link in private mode');
-    await mystPage.click('a.byob-myst-launch');
+    // A button with no URL: a page stopping the click first must not get the page's own link opened (issue 9).
+    expectEqual(mystLink, {tag: 'button', href: null, text: 'Launch on your hub', rewritten: false}, 'the MyST control in private mode');
+    await mystPage.click('.byob-myst-launch');
     const opened = await browser.waitForPage((u) => u.startsWith(HUB6) && /git-pull/.test(decodeURIComponent(u)), 15_000);
     await opened.close();
     await mystPage.close();
@@ -379,18 +384,115 @@ export async function runScenarios(h, browser, env) {
     h.step('remove a hub');
     await options.evaluate((url) => /** @type {HTMLButtonElement} */ (document.querySelector(`#hub-list li[data-url="${url}"] button:last-of-type`)).click(), BINDER);
     await options.waitFor(() => document.querySelectorAll('#hub-list li').length === 1);
-    h.step('import an invalid file');
+    h.step('import a JSON object that is not settings: refused whole, nothing changed');
+    const notSettings = path.join(path.dirname(file), 'not-settings.json');
+    fs.writeFileSync(notSettings, JSON.stringify({hubs: [], mode: 'private'}));
+    await options.setFiles('#import-file', [notSettings]);
+    const refusedWhole = await options.waitFor(() => /was not imported/.test(document.getElementById('backup-status').textContent) && document.getElementById('backup-status').textContent);
+    expect(/not byob settings: no version/.test(refusedWhole), `the message says why: ${refusedWhole}`);
+    h.step('import a file with a bad hub: the preview leaves it out, offers nothing else to change');
     const bad = path.join(path.dirname(file), 'bad-settings.json');
     fs.writeFileSync(bad, JSON.stringify({...exported, hubs: [{url: 'not a url', name: 'x', kind: 'jupyterhub'}]}));
     await options.setFiles('#import-file', [bad]);
-    const message = await options.waitFor(() => /was not imported/.test(document.getElementById('backup-status').textContent) && document.getElementById('backup-status').textContent);
-    expect(/hubs\[0\]\.url/.test(message), `the message names the field: ${message}`);
-    expectEqual(await options.evaluate(() => document.querySelectorAll('#hub-list li').length), 1, 'hubs after the invalid import');
-    h.step('import the export');
+    const preview = await options.waitFor(() => {
+      const box = document.getElementById('import-preview');
+      return !box.hidden && {refused: [...document.querySelectorAll('#import-refused li')].map((li) => li.textContent), changes: box.dataset.changes, apply: document.getElementById('import-apply').disabled};
+    }, [], {what: 'the import preview'});
+    expect(preview.refused.length === 1 && /^hubs\[0\]: url: /.test(preview.refused[0]), `the refusal names the hub: ${JSON.stringify(preview.refused)}`);
+    expectEqual([preview.changes, preview.apply], ['0', true], 'nothing to change, nothing to apply');
+    await options.click('#import-cancel');
+    expectEqual(await options.evaluate(() => document.querySelectorAll('#hub-list li').length), 1, 'hubs after the refused import');
+    h.step('import the export: the preview shows the hub it brings back; confirm');
     await options.setFiles('#import-file', [file]);
+    const changes = await options.waitFor(() => !document.getElementById('import-preview').hidden && [...document.querySelectorAll('#import-changes li')].map((li) => li.textContent), [], {what: 'the preview of the export'});
+    expect(changes.length === 1 && changes[0].startsWith(`hubs[${BINDER}]: add → `), `changes: ${JSON.stringify(changes)}`);
+    await options.click('#import-apply');
     await options.waitFor(() => document.querySelectorAll('#hub-list li').length === 2 && /Imported/.test(document.getElementById('backup-status').textContent), [], {what: 'the import'});
     const stored = await ext(async (x) => (await x.storage.sync.get('settings.v1'))['settings.v1']);
     expectEqual(stored, exported, 'settings after the round trip');
+  });
+
+  await h.test('the Rust core: a Wasm instance that really traps is replaced by a fresh one, and the extension page keeps working', async () => {
+    // In the options page (its own instance of core.js, the same module options.js uses):
+    // overwrite the instance's memory, so every call into it traps, as a corrupting bug leaves it.
+    const r = await options.evaluate(async () => {
+      const core = await import('/core.js');
+      const glue = await import('/pkg/byob.js');
+      const before = core.status().instances;
+      const exports = await glue.default();
+      new Uint8Array(exports.memory.buffer).fill(0xff);
+      let direct = 'no trap';
+      try {
+        glue.parse('https://mybinder.org/v2/gh/o/r/HEAD');
+      } catch (err) {
+        direct = err instanceof WebAssembly.RuntimeError ? 'RuntimeError' : String(err);
+      }
+      const parsed = await core.parse('https://mybinder.org/v2/gh/o/r/HEAD');
+      return {direct, status: parsed.status, instances: core.status().instances - before};
+    });
+    expectEqual(r, {direct: 'RuntimeError', status: 'launch', instances: 1}, 'a real trap, then the answer from one fresh instance');
+    h.step('the page still validates and saves through the core');
+    await options.click('#kind-colab');
+    await options.waitFor(() => /Saved/.test(document.getElementById('prefs-status').textContent), [], {what: 'a save after the trap'});
+    await options.click('#kind-colab');
+    await options.waitFor(() => document.getElementById('kind-colab').checked);
+  });
+
+  await h.test('settings of a newer version from another device: kept untouched, this device keeps its own, the options page and popup say to update', async () => {
+    const before = await ext(async (x) => (await x.storage.sync.get('settings.v1'))['settings.v1']);
+    const newer = {version: 2, profiles: [{name: 'work', hubs: before.hubs}], somethingNew: true};
+    h.step('another device (a newer version) writes settings.v2');
+    await ext((x, v) => x.storage.sync.set({'settings.v2': v}), newer);
+    await options.waitFor(() => !document.getElementById('settings-notice').hidden && document.getElementById('settings-notice').textContent, [], {what: 'the update notice'});
+    expectEqual(await options.evaluate(() => document.querySelectorAll('#hub-list li').length), 2, 'this device\'s hubs still shown');
+    h.step('a change here saves settings.v1 only (Colab links off, then on again)');
+    for (const colab of [false, true]) {
+      await options.click('#kind-colab');
+      await ext(async (x, colab) => {
+        for (let i = 0; i < 100 && (await x.storage.sync.get('settings.v1'))['settings.v1'].linkKinds.colab !== colab; i++) await new Promise((r) => setTimeout(r, 20));
+      }, colab);
+    }
+    const stored = await ext(async (x) => x.storage.sync.get(null));
+    expectEqual(stored['settings.v2'], newer, 'settings.v2 untouched');
+    expectEqual(stored['settings.v1'], before, 'settings.v1 kept (and changed only by the reader)');
+    h.step('the popup says it too');
+    await ext((x) => x.tabs.create({url: '/popup/popup.html'}));
+    const popup = await browser.waitForPage((u) => u.startsWith(browser.origin) && u.endsWith('/popup/popup.html'));
+    const notice = await popup.waitFor(() => document.body.dataset.ready === 'true' && !document.getElementById('settings-notice').hidden && document.getElementById('settings-notice').textContent, [], {what: 'the popup\'s update notice'});
+    expect(/newer version/.test(notice) && /Update the extension/.test(notice), `popup notice: ${notice}`);
+    await popup.close();
+    await ext((x) => x.storage.sync.remove('settings.v2'));
+    await options.waitFor(() => document.getElementById('settings-notice').hidden, [], {what: 'the notice gone'});
+  });
+
+  await h.test('settings too large for the browser\'s sync storage are refused before saving, with the reason', async () => {
+    await options.bringToFront();
+    const sites = Array.from({length: 300}, (_, i) => `site-${String(i).padStart(3, '0')}.books.example.org`);
+    await options.evaluate((text) => {
+      /** @type {HTMLTextAreaElement} */ (document.getElementById('disabled-sites')).value = text;
+    }, sites.join('\n'));
+    await options.click('#disabled-sites-save');
+    const message = await options.waitFor(() => /Not saved/.test(document.getElementById('prefs-status').textContent) && document.getElementById('prefs-status').textContent, [], {what: 'the refusal'});
+    expect(/too large to store: \d+ bytes, and the browser's sync storage allows 8192 per item; disabledSites \(300 sites\)/.test(message), `message: ${message}`);
+    const stored = await ext(async (x) => (await x.storage.sync.get('settings.v1'))['settings.v1']);
+    expectEqual(stored.disabledSites, [], 'nothing saved');
+    h.step('the limit is the browser\'s: a value of exactly 8192 bytes (key + JSON) is stored, one byte more is refused by storage.sync itself');
+    const quota = await ext(async (x) => {
+      const key = 'byob-quota-probe';
+      const fill = (n) => 'x'.repeat(n - key.length - 2); // the JSON of a string adds its two quotes
+      const out = [];
+      for (const n of [8192, 8193]) {
+        try {
+          await x.storage.sync.set({[key]: fill(n)});
+          out.push('stored');
+        } catch (err) {
+          out.push(/quota/i.test(String(err)) ? 'quota' : String(err));
+        }
+      }
+      await x.storage.sync.remove(key);
+      return out;
+    });
+    expectEqual(quota, ['stored', 'quota'], 'storage.sync at 8192 and 8193 bytes');
   });
 
   await h.test('revoking all-sites access turns automatic mode off', async () => {
@@ -427,7 +529,7 @@ export async function runScenarios(h, browser, env) {
     await ext((x, id) => x.tabs.create({url: `/popup/popup.html?tab=${id}`}), tabId);
     const popup = await browser.waitForPage((u) => u.startsWith(browser.origin) && u.includes(`/popup/popup.html?tab=${tabId}`));
     await popup.waitFor(() => document.body.dataset.converted === '3', [], {what: 'the popup to list 3 converted links'}).catch(async (err) => {
-      const probe = await ext(async (x, id) => JSON.stringify(await x.scripting.executeScript({target: {tabId: id, allFrames: true}, func: () => [typeof globalThis.byobContent, typeof globalThis.byobLaunchLinks, location.href, globalThis.byobLaunchLinks?.findCandidates(document).length]})), tabId).catch((e) => String(e));
+      const probe = await ext(async (x, id) => JSON.stringify(await x.scripting.executeScript({target: {tabId: id, allFrames: true}, func: () => [typeof globalThis[Symbol.for('byob.content')], typeof globalThis[Symbol.for('byob.launchLinks')], location.href, globalThis[Symbol.for('byob.launchLinks')]?.findCandidates(document).length]})), tabId).catch((e) => String(e));
       throw new Error(`${err.message}; the popup says: ${await popup.evaluate(() => document.getElementById('page-status').textContent)}; probe ${probe}`);
     });
     await page.waitFor((hub) => [...document.querySelectorAll('.dropdown-launch-buttons a')].every((a) => a.getAttribute('href').startsWith(hub)), [HUB6], {what: 'the tab relaunched by the popup'});

@@ -9,7 +9,7 @@ import {fixture, pageWindow, root} from './dom.mjs';
 /** @param {any} window */
 function found(window) {
   // Array.from: plain arrays of this realm, so deepEqual compares contents only.
-  return Array.from(window.byobLaunchLinks.findCandidates(window.document), (c) => ({href: c.href, source: c.source}));
+  return Array.from(window[Symbol.for('byob.launchLinks')].findCandidates(window.document), (c) => ({href: c.href, source: c.source}));
 }
 
 test('sphinx-book-theme 1.x launch menu (cookbook-template)', () => {
@@ -91,19 +91,19 @@ test('searching a subtree finds links inside it and the element itself', () => {
   li.innerHTML = '<a href="https://x.example/launch">Launch</a>';
   w.document.getElementById('list').append(li);
   assert.deepEqual(
-    Array.from(w.byobLaunchLinks.findCandidates(li), (c) => c.source),
+    Array.from(w[Symbol.for('byob.launchLinks')].findCandidates(li), (c) => c.source),
     ['launch-menu'],
   );
   const a = w.document.createElement('a');
   a.href = 'https://mybinder.org/v2/gh/o/r/HEAD';
   w.document.body.append(a);
-  assert.equal(w.byobLaunchLinks.findCandidates(a).length, 1);
+  assert.equal(w[Symbol.for('byob.launchLinks')].findCandidates(a).length, 1);
 });
 
 test('loading the script twice keeps one finder', () => {
   const w = pageWindow('<a href="https://mybinder.org/v2/gh/o/r/HEAD">x</a>', 'https://book.example.org/');
-  const first = w.byobLaunchLinks;
+  const first = w[Symbol.for('byob.launchLinks')];
   w.eval(fs.readFileSync(path.join(root, 'extension', 'content', 'launch-links.js'), 'utf8'));
-  assert.equal(w.byobLaunchLinks, first);
-  assert.equal(w.byobLaunchLinks.findCandidates(w.document).length, 1);
+  assert.equal(w[Symbol.for('byob.launchLinks')], first);
+  assert.equal(w[Symbol.for('byob.launchLinks')].findCandidates(w.document).length, 1);
 });

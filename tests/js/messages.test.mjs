@@ -1,7 +1,7 @@
 // The background's message guards (extension/messages.js): sender first, then shape.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {MAX_BATCH, MAX_HREF, checkMessage, isSiteDisabled, senderKind} from '../../extension/messages.js';
+import {MAX_BATCH, checkMessage, isSiteDisabled, senderKind} from '../../extension/messages.js';
 
 const self = {id: 'abcdefghijklmnop', origin: 'chrome-extension://abcdefghijklmnop'};
 const fxSelf = {id: 'byob@byob.dev', origin: 'moz-extension://11111111-2222-3333-4444-555555555555'};
@@ -11,7 +11,7 @@ const popup = {id: self.id, url: 'chrome-extension://abcdefghijklmnop/popup/popu
 
 test('content:rewrite is accepted from a content script, with the hrefs as sent', () => {
   const r = checkMessage({type: 'content:rewrite', hrefs: ['https://mybinder.org/v2/gh/o/r/HEAD']}, content, self);
-  assert.deepEqual(r, {ok: true, kind: 'content', message: {type: 'content:rewrite', hrefs: ['https://mybinder.org/v2/gh/o/r/HEAD']}});
+  assert.deepEqual(r, {ok: true, kind: 'content', message: {type: 'content:rewrite', hrefs: ['https://mybinder.org/v2/gh/o/r/HEAD'], refused: {}}});
 });
 
 test('content:rewrite shape errors', () => {
@@ -20,8 +20,6 @@ test('content:rewrite shape errors', () => {
     [{type: 'content:rewrite', hrefs: 'https://x'}, /hrefs: string\[\]/],
     [{type: 'content:rewrite', hrefs: []}, /1 to 1000 hrefs, got 0/],
     [{type: 'content:rewrite', hrefs: Array(MAX_BATCH + 1).fill('https://x/')}, /got 1001/],
-    [{type: 'content:rewrite', hrefs: [42]}, /must be strings/],
-    [{type: 'content:rewrite', hrefs: ['https://x/' + 'a'.repeat(MAX_HREF)]}, /must be strings of at most/],
   ];
   for (const [message, error] of cases) {
     const r = checkMessage(message, content, self);

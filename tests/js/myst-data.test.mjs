@@ -18,7 +18,7 @@ const plain = (v) => JSON.parse(JSON.stringify(v));
 /** @param {string} html @param {string} url */
 function site(html, url) {
   const w = pageWindow(html, url);
-  const m = w.byobMyst;
+  const m = w[Symbol.for('byob.myst')];
   const ctx = m.readRemixContext(w.document);
   return {w, m, ctx, site: m.siteFromContext(ctx, new URL(url).pathname)};
 }
@@ -88,7 +88,7 @@ test('the page JSON the site serves for its router gives the same launch; read u
 
 test('config.json, the fallback when a page has no usable inline data', () => {
   const w = pageWindow('<meta name="generator" content="mystmd"><button aria-label="Launch in external computing interface"></button>', 'http://localhost:8000/notebooks/notebook-template/');
-  const m = w.byobMyst;
+  const m = w[Symbol.for('byob.myst')];
   assert.equal(m.readRemixContext(w.document), null);
   assert.equal(m.readMystLaunch(w.document), null);
   assert.deepEqual(Array.from(m.configUrls('/notebooks/notebook-template/', 'http://localhost:8000')), [
@@ -103,7 +103,7 @@ test('config.json, the fallback when a page has no usable inline data', () => {
 
 test('a site of several projects: the first path segment names the project', () => {
   const w = pageWindow('', 'https://books.example.org/');
-  const m = w.byobMyst;
+  const m = w[Symbol.for('byob.myst')];
   const a = {slug: 'alpha', index: 'intro', thebe: {binder: {repo: 'org/alpha'}}};
   const b = {slug: 'beta', index: 'index', thebe: {binder: {repo: 'org/beta'}}};
   const s = {base: '/site', config: {projects: [a, b]}, index: 'intro', routeProject: null, first: null};
@@ -114,7 +114,7 @@ test('a site of several projects: the first path segment names the project', () 
 
 test('launch inputs: the documented providers pass through; no Binder config or no location is no launch; MyST Markdown with a kernel is a notebook', () => {
   const w = pageWindow('', 'https://book.example.org/');
-  const m = w.byobMyst;
+  const m = w[Symbol.for('byob.myst')];
   const project = (binder) => ({thebe: {binder}});
   const page = {kind: 'Article', location: '/chapters/intro.md'};
   for (const binder of [
@@ -138,19 +138,19 @@ test('launch inputs: the documented providers pass through; no Binder config or 
 
 test('recognising a MyST page: the generator tag, or the launch button beside Remix data; not Jupyter Book 1', () => {
   const jb1 = pageWindow(fixture('jb1-sbt-1.1-cookbook-template/notebooks/notebook-template.html'), 'https://projectpythia.org/cookbook-template/notebooks/notebook-template.html');
-  assert.equal(jb1.byobMyst.isMystPage(jb1.document), false);
-  assert.equal(jb1.byobMyst.readMystLaunch(jb1.document), null);
+  assert.equal(jb1[Symbol.for('byob.myst')].isMystPage(jb1.document), false);
+  assert.equal(jb1[Symbol.for('byob.myst')].readMystLaunch(jb1.document), null);
   const noMeta = pageWindow(
     `<button aria-label="Launch in external computing interface"></button><script>window.__remixContext = {"url":"/x","state":{"loaderData":{"root":{"BASE_URL":""},"routes/$":{"project":{"thebe":{"binder":{"repo":"o/r"}}},"page":{"kind":"Notebook","location":"/x.ipynb"}}}}};</script>`,
     'https://book.example.org/x',
   );
-  assert.equal(noMeta.byobMyst.isMystPage(noMeta.document), true);
-  assert.equal(noMeta.byobMyst.readMystLaunch(noMeta.document).location, '/x.ipynb');
+  assert.equal(noMeta[Symbol.for('byob.myst')].isMystPage(noMeta.document), true);
+  assert.equal(noMeta[Symbol.for('byob.myst')].readMystLaunch(noMeta.document).location, '/x.ipynb');
   const bare = pageWindow('<meta name="generator" content="mystmd"><script>window.__remixContext = {"url":"/x","state":{"loaderData":{"routes/$":{"project":{},"page":{"location":"/x.md"}}}}};</script>', 'https://book.example.org/x');
-  assert.equal(bare.byobMyst.readMystLaunch(bare.document), null);
+  assert.equal(bare[Symbol.for('byob.myst')].readMystLaunch(bare.document), null);
   const broken = pageWindow('<meta name="generator" content="mystmd"><script>window.__remixContext = {not json};</script>', 'https://book.example.org/x');
   broken.console.warn = () => {};
-  assert.equal(broken.byobMyst.readRemixContext(broken.document), null);
+  assert.equal(broken[Symbol.for('byob.myst')].readRemixContext(broken.document), null);
 });
 
 test('the Remix data is cut out by its braces: statements after it, braces and semicolons inside strings', () => {
@@ -158,7 +158,7 @@ test('the Remix data is cut out by its braces: statements after it, braces and s
     `<script>window.__remixContext = {"url":"/a","s":"};{","state":{"loaderData":{"routes/_index":{"page":{"location":"/a.ipynb"}}}}};__remixContext.p = function(v){return v};</script>`,
     'https://book.example.org/a',
   );
-  const ctx = w.byobMyst.readRemixContext(w.document);
+  const ctx = w[Symbol.for('byob.myst')].readRemixContext(w.document);
   assert.equal(ctx.s, '};{');
   assert.equal(ctx.state.loaderData['routes/_index'].page.location, '/a.ipynb');
 });
@@ -171,7 +171,7 @@ test('the launch form: the open popover\'s URL field (newer and older markup) an
        <form><input type="url" name="url"></form></div></div>`,
     'https://book.example.org/a',
   );
-  const m = w.byobMyst;
+  const m = w[Symbol.for('byob.myst')];
   const button = m.launchButton(w.document);
   const input = m.openFormInput(w.document, button);
   assert.equal(input?.name, 'url');
@@ -185,16 +185,16 @@ test('the launch form: the open popover\'s URL field (newer and older markup) an
      <div id="p" class="myst-fm-launch-modal"><input type="text"><input class="myst-fm-launch-input" type="url"></div>`,
     'https://book.example.org/a',
   );
-  const field = newer.byobMyst.openFormInput(newer.document, newer.byobMyst.launchButton(newer.document));
+  const field = newer[Symbol.for('byob.myst')].openFormInput(newer.document, newer[Symbol.for('byob.myst')].launchButton(newer.document));
   assert.equal(field.className, 'myst-fm-launch-input');
-  assert.equal(newer.byobMyst.formTab(field, 'jupyterhub'), null);
+  assert.equal(newer[Symbol.for('byob.myst')].formTab(field, 'jupyterhub'), null);
 });
 
 test('Remix 1 page data (older mystmd: `routeData`, no `url`): the page slug places the page', () => {
   const ctx = readFixtureContext(NOTEBOOK);
   const old = {routeData: ctx.state.loaderData};
   const w = pageWindow('', 'https://projectpythia.org/');
-  const m = w.byobMyst;
+  const m = w[Symbol.for('byob.myst')];
   const here = m.siteFromContext(old, '/cookbook-template/notebooks/notebook-template/');
   assert.equal(here.base, '/cookbook-template');
   assert.equal(here.first?.key, 'notebooks/notebook-template');
@@ -207,5 +207,5 @@ test('Remix 1 page data (older mystmd: `routeData`, no `url`): the page slug pla
 /** @param {string} html */
 function readFixtureContext(html) {
   const w = pageWindow(html, 'https://projectpythia.org/');
-  return JSON.parse(JSON.stringify(w.byobMyst.readRemixContext(w.document)));
+  return JSON.parse(JSON.stringify(w[Symbol.for('byob.myst')].readRemixContext(w.document)));
 }

@@ -6,7 +6,7 @@ run_dir="$servers_dir/run"
 # shellcheck source=ports.env
 source "$servers_dir/ports.env"
 
-ALL_SERVERS=(hub6 hub52 lab binder binder-prefix binder-service git)
+ALL_SERVERS=(hub6 hub52 lab binder binder-prefix binder-service git faults)
 
 is_server() {
   local s
@@ -18,12 +18,13 @@ is_server() {
 ready_urls() {
   case "$1" in
     hub6) echo "${HUB6_URL}hub/api/ ${HUB6_SERVICE_URL}versions" ;;
-    hub52) echo "${HUB52_URL}hub/api/" ;;
+    hub52) echo "${HUB52_URL}hub/api/ ${HUB52_SERVICE_URL}versions" ;;
     lab) echo "${LAB_URL}api" ;;
     binder) echo "${BINDER_URL}versions" ;;
     binder-prefix) echo "${BINDER_PREFIX_URL}versions" ;;
     binder-service) echo "${BINDER_SERVICE_URL}versions" ;;
     git) echo "${GIT_URL}demo-book/info/refs?service=git-upload-pack ${GIT_URL}demo-env/info/refs?service=git-upload-pack" ;;
+    faults) echo "$FAULTS_URL" ;;
   esac
 }
 
@@ -36,6 +37,7 @@ server_port() {
     binder-prefix) echo "$BINDER_PREFIX_PORT" ;;
     binder-service) echo "$BINDER_SERVICE_PORT" ;;
     git) echo "$GIT_PORT" ;;
+    faults) echo "$FAULTS_PORT" ;;
   esac
 }
 

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Create the Python environments of the test servers, once: .venv/hub6 and .venv/hub52 in the
-# repository root (gitignored). Idempotent: a venv whose stamp matches its requirements file and
-# the interpreter is kept as it is; any other is rebuilt from scratch.
-#   tests/servers/setup.sh [hub6|hub52]...     (default: both)
-# Needs only python3 (with venv) and the PyPI registry. About 60 s for both from nothing (2 cores).
+# Create the environments of the test servers, once: .venv/hub6 and .venv/hub52 (Python) in the
+# repository root, and .venv/proxy, the hubs' proxy (the Node configurable-http-proxy, from
+# tests/servers/proxy/package-lock.json), all gitignored. Idempotent: an environment whose stamp
+# matches what it was built from is kept as it is; any other is rebuilt from scratch.
+#   tests/servers/setup.sh [hub6|hub52]...     (default: both; either brings the proxy)
+# Needs python3 (with venv), npm, PyPI and the npm registry. About 60 s from nothing (2 cores).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -35,8 +36,29 @@ build() {  # build NAME: one venv, from scratch
   echo "setup.sh: .venv/$name ready ($((SECONDS - start)) s, jupyterhub $("$venv/bin/jupyterhub" --version))"
 }
 
+# The hubs' proxy: the Node configurable-http-proxy passes request paths as they came (a
+# BinderHub spec's %2F survives) and streams answers (a build's event stream); the PyPI port
+# re-encodes paths and buffers whole answers.
+build_proxy() {
+  local dir="$root/.venv/proxy" want start=$SECONDS
+  want="$(cat "$here/proxy/package.json" "$here/proxy/package-lock.json" | sha256sum | cut -d' ' -f1) $(node --version)"
+  if [ "$(cat "$dir/.byob-stamp" 2>/dev/null)" = "$want" ] && [ -x "$dir/node_modules/.bin/configurable-http-proxy" ]; then
+    echo "setup.sh: .venv/proxy is up to date"
+    return 0
+  fi
+  rm -rf "$dir"
+  mkdir -p "$dir"
+  cp "$here/proxy/package.json" "$here/proxy/package-lock.json" "$dir/"
+  (cd "$dir" && npm ci --no-audit --no-fund --silent)
+  "$dir/node_modules/.bin/configurable-http-proxy" --version >/dev/null
+  echo "$want" >"$dir/.byob-stamp"
+  echo "setup.sh: .venv/proxy ready ($((SECONDS - start)) s, configurable-http-proxy $("$dir/node_modules/.bin/configurable-http-proxy" --version))"
+}
+
 # The venvs build in parallel: pip spends most of its time waiting on downloads.
 pids=()
+build_proxy &
+pids+=($!)
 for name in "${names[@]}"; do
   req="$here/requirements-$name.txt"
   venv="$root/.venv/$name"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Start the test servers on 127.0.0.1 (ports in ports.env) and wait until each answers.
 #   tests/servers/start.sh [--record FILE] [NAME...]
-# NAME: hub6 hub52 lab binder binder-prefix binder-service git (default: all of them).
+# NAME: hub6 hub52 lab binder binder-prefix binder-service git faults (default: all of them).
 # A server already up (recorded PID alive and answering) is left alone. --record FILE appends the
 # names this call actually started, so a caller can stop exactly those (see check-servers.sh).
 # Each server runs in its own session; PID in run/NAME.pid, log in run/NAME.log.
@@ -51,7 +51,10 @@ launch() {
         "BYOB_SERVERS_DIR=$servers_dir"
         "PATH=$venv/$name/bin:$PATH"
       )
-      if [ "$name" = hub6 ]; then env_vars+=("BYOB_BINDER_SERVICE_PORT=$HUB6_SERVICE_PORT"); fi
+      # hub6: the API-only BinderHub as its service; hub52: a full BinderHub as its service
+      local service_var="${upper}_SERVICE_PORT" mode=api-only
+      if [ "$name" = hub52 ]; then mode=full; fi
+      env_vars+=("BYOB_BINDER_SERVICE_PORT=${!service_var}" "BYOB_BINDER_SERVICE_MODE=$mode")
       cmd=("$venv/$name/bin/jupyterhub" -f "$servers_dir/jupyterhub_config.py")
       ;;
     lab)
@@ -69,17 +72,24 @@ launch() {
         "--ServerApp.allow_origin_pat=chrome-extension://.*|moz-extension://.*"
         --LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate)
       ;;
-    binder)
+    binder|binder-prefix)
+      # no JupyterHub behind them: launches go to the stand-in's own fake servers
+      local port="$BINDER_PORT" base=/
+      if [ "$name" = binder-prefix ]; then port="$BINDER_PREFIX_PORT" base=/binder/; fi
       env_vars=()
-      cmd=(python3 "$servers_dir/binderhub_standin.py" --port "$BINDER_PORT" --base / --log "$dir/launches.jsonl")
-      ;;
-    binder-prefix)
-      env_vars=()
-      cmd=(python3 "$servers_dir/binderhub_standin.py" --port "$BINDER_PREFIX_PORT" --base /binder/ --log "$dir/launches.jsonl")
+      cmd=(python3 "$servers_dir/binderhub_standin.py" --port "$port" --base "$base" --log "$dir/launches.jsonl"
+        --servers-log "$dir/servers.jsonl" --images "$dir/images")
       ;;
     binder-service)
+      # the binderhub-service shape whose JupyterHub is gone (nothing listens at UNUSED_URL):
+      # its health says 503
       env_vars=()
-      cmd=(python3 "$servers_dir/binderhub_standin.py" --port "$BINDER_SERVICE_PORT" --base /services/binder/ --api-only)
+      cmd=(python3 "$servers_dir/binderhub_standin.py" --port "$BINDER_SERVICE_PORT" --base /services/binder/ --api-only
+        --hub-url "$UNUSED_URL" --images "$dir/images")
+      ;;
+    faults)
+      env_vars=()
+      cmd=(python3 "$servers_dir/faults.py" --run-dir "$dir")
       ;;
     git)
       # recreates run/git/demo-book and run/git/demo-env (same commit IDs every time), then serves them

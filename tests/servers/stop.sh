@@ -41,8 +41,9 @@ EOF
   } | while read -r pid; do
     [[ "$pid" =~ ^[0-9]+$ ]] || continue
     pid_alive "$pid" || continue
-    # only processes of this checkout's venvs: a recycled PID is someone else's
-    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qF "$repo_root/.venv/$name/" || continue
+    # only processes of this checkout's environments (the hub's venv, the proxy's): a recycled
+    # PID is someone else's
+    tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -qE "$repo_root/\.venv/($name|proxy)/" || continue
     echo "$pid $(proc_start "$pid")"
   done
 }

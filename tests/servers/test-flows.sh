@@ -144,6 +144,16 @@ def query(url):
     for k, v in up.parse_qsl(up.urlsplit(url).query, keep_blank_values=True):
         out[k] = v if k not in out else (out[k] if isinstance(out[k], list) else [out[k]]) + [v]
     return out
+def decode_uri(s):
+    """JavaScript's decodeURI: escapes decoded, but those of reserved characters kept. BinderHub's
+    launch page applies it to its query before URLSearchParams."""
+    def one(m):
+        try:
+            text = up.unquote_to_bytes(m.group(0)).decode("utf-8")
+        except UnicodeDecodeError:
+            return m.group(0)
+        return "".join(up.quote(c, safe="") if c in ";/?:@&=+$,#" else c for c in text)
+    return re.sub(r"(?:%[0-9A-Fa-f]{2})+", one, s)
 def data_attrs(page):
     """nbgitpuller's status page: <body data-*> values, url-decoded as its index.js decodes them."""
     return {k: up.unquote(html.unescape(v)) for k, v in re.findall(r'\bdata-([a-z-]+)="([^"]*)"', page)}
@@ -572,7 +582,7 @@ fi
 # BinderHub flows (f): what the stand-in receives, parsed the way BinderHub parses it
 
 # binder_flow ID BASE TITLE LINK ENV_REPO PROVIDER WANT_RAW_PATH WANT_QUERY_PY
-#   WANT_QUERY_PY: a Python expression over `q` (the recorded query, parsed) that must hold
+#   WANT_QUERY_PY: a Python expression over `q` (the recorded query, read as the launch page reads it) that must hold
 binder_flow() {
   local id="$1" base="$2" title="$3" link="$4" env_repo="$5" provider="$6" want_path="$7" want_query="$8"
   local server=binder before entry path
@@ -605,9 +615,9 @@ stderr: $(cat "$tmp/err")"
   if BEFORE="$before" RAW="${path}${converted#"$base"}" WANT_PATH="${path}${want_path}" PROVIDER="$provider" py '
       (lambda e: e is not None and say("     recorded raw: " + e["raw"]) and e["path"] == env["WANT_PATH"]
         and e["provider"] == env["PROVIDER"] and e["status"] == 200
-        and (lambda q: '"$want_query"')(query("?" + e["query"])))(
+        and (lambda q: '"$want_query"')(query("?" + decode_uri(e["query"]))))(
         next((e for e in json.loads(text[0])[int(env["BEFORE"]):] if e["raw"] == env["RAW"]), None))' "$tmp/launches"; then
-    ok "recorded: path ${path}${want_path} raw, query as BinderHub needs it"
+    ok "recorded: path ${path}${want_path} raw, query as BinderHub's launch page reads it (decodeURI, then form decoding)"
   else
     ko recorded "the stand-in recorded path ${path}${want_path} and a query where $want_query" \
       "sent: ${path}${converted#"$base"}

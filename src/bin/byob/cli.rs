@@ -1,22 +1,22 @@
-//! The command line: argument parsing and the three commands.
+//! The command line: arguments, and the `parse` command; `detect` and `rewrite` have files
+//! of their own.
 
-use crate::http;
-use byob::{Detection, HubKind, Interface, Parsed, RewriteStatus, Target, TargetKind};
+use crate::terminal;
+use byob::Parsed;
 use clap::{Parser, Subcommand, ValueEnum};
-use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 /// Bring Your Own Binder: relaunch Jupyter launch links (Binder, nbgitpuller, Colab) on your own hub.
 ///
 /// Exit status: 0 success; 1 a link was not a launch link, could not be read or converted, or
-/// the hub is unknown; 2 usage error or a hub URL that cannot be used.
+/// the hub is unknown or unreachable; 2 usage error or a hub URL that cannot be used.
 #[derive(Parser)]
 #[command(
     name = "byob",
     version,
     about,
     long_about,
-    after_help = "Examples:\n  byob parse 'https://mybinder.org/v2/gh/org/book/main?urlpath=lab/tree/intro.ipynb'\n  byob rewrite --hub hub.example.edu --kind jupyterhub 'https://mybinder.org/v2/gh/org/book/main'\n  byob rewrite --hub binder.example.edu < links.txt > converted.txt\n  byob detect hub.example.edu --json"
+    after_help = "Examples:\n  byob parse 'https://mybinder.org/v2/gh/org/book/main?urlpath=lab/tree/intro.ipynb'\n  byob rewrite --hub hub.example.edu --kind jupyterhub 'https://mybinder.org/v2/gh/org/book/main'\n  byob rewrite --hub binder.example.edu < links.txt > converted.txt\n  byob detect hub.example.edu --json\n\nDetection makes its requests in parallel and gives up on the whole after --timeout seconds\n(5 by default). HTTPS hubs are checked against the Mozilla root certificates, plus the CAs in\nthe PEM file SSL_CERT_FILE names, if set."
 )]
 struct Cli {
     #[command(subcommand)]
@@ -47,6 +47,9 @@ enum Command {
         /// (a Binder link, gh/org/repo/ref, or a repository URL).
         #[arg(long)]
         env_repo: Option<String>,
+        /// Give up detecting the hub (without --kind) after this many seconds.
+        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+        timeout: Option<u32>,
         /// Do not print warnings (a pinned commit dropped, another environment, …) on stderr.
         #[arg(long, short)]
         quiet: bool,
@@ -63,38 +66,64 @@ enum Command {
         /// Print the Detection JSON.
         #[arg(long)]
         json: bool,
+        /// Give up after this many seconds, for the whole detection (redirects included).
+        #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+        timeout: Option<u32>,
     },
 }
 
+/// A hub kind given on the command line.
 #[derive(Clone, Copy, ValueEnum)]
-enum KindArg {
+pub enum KindArg {
     Binderhub,
     Jupyterhub,
     JupyterServer,
 }
 
+/// An interface preference given on the command line.
 #[derive(Clone, Copy, ValueEnum)]
-enum InterfaceArg {
+pub enum InterfaceArg {
     Follow,
     Lab,
     Notebook,
 }
 
+/// `--timeout SECONDS` (decimals allowed) as milliseconds, between 0.1 s and 10 minutes.
+fn seconds(s: &str) -> Result<u32, String> {
+    let secs: f64 = s
+        .trim()
+        .parse()
+        .map_err(|_| format!("'{s}' is not a number of seconds"))?;
+    if !(0.1..=600.0).contains(&secs) {
+        return Err(format!("{s} s is out of range (0.1 to 600 seconds)"));
+    }
+    // In range, so the product fits a u32.
+    Ok((secs * 1000.0).round() as u32)
+}
+
 /// Runs the command the arguments name.
 pub fn main() -> ExitCode {
-    let cli = Cli::parse();
-    match cli.command {
+    match Cli::parse().command {
         Command::Parse { url } => parse(&url),
         Command::Rewrite {
             hub,
             kind,
             interface,
             env_repo,
+            timeout,
             quiet,
             verbose: _,
             urls,
-        } => rewrite(&hub, kind, interface, env_repo.as_deref(), quiet, urls),
-        Command::Detect { hub, json } => detect(&hub, json),
+        } => crate::rewrite::run(crate::rewrite::Options {
+            hub: &hub,
+            kind,
+            interface,
+            env_repo: env_repo.as_deref(),
+            timeout_ms: timeout,
+            quiet,
+            urls,
+        }),
+        Command::Detect { hub, json, timeout } => crate::detect::run(&hub, json, timeout),
     }
 }
 
@@ -102,7 +131,7 @@ fn parse(url: &str) -> ExitCode {
     match byob::parse(url) {
         Ok(Parsed::Launch(launch)) => match serde_json::to_string_pretty(&launch) {
             Ok(json) => {
-                println!("{json}");
+                println!("{}", terminal::json(&json));
                 ExitCode::SUCCESS
             }
             Err(e) => fail(1, &e.to_string()),
@@ -112,159 +141,9 @@ fn parse(url: &str) -> ExitCode {
     }
 }
 
-fn fail(code: u8, message: &str) -> ExitCode {
-    eprintln!("byob: {message}");
+/// Prints `byob: <message>` on stderr (as text: nothing in it acts on the terminal) and
+/// returns the exit code.
+pub fn fail(code: u8, message: &str) -> ExitCode {
+    eprintln!("byob: {}", terminal::text(message));
     ExitCode::from(code)
-}
-
-fn run_detection(hub: &str) -> Result<Detection, byob::Error> {
-    let plan = byob::probe_plan(hub)?;
-    let responses = if plan.known.is_some() {
-        Vec::new()
-    } else {
-        http::perform(&plan)
-    };
-    Ok(byob::classify(&plan, &responses))
-}
-
-fn detect(hub: &str, json: bool) -> ExitCode {
-    let d = match run_detection(hub) {
-        Ok(d) => d,
-        Err(e) => return fail(2, &e.to_string()),
-    };
-    if json {
-        match serde_json::to_string_pretty(&d) {
-            Ok(s) => println!("{s}"),
-            Err(e) => return fail(1, &e.to_string()),
-        }
-    } else if d.kind == HubKind::Unknown {
-        eprintln!("byob: {}", d.message);
-    } else {
-        if d.message.contains(&d.url) {
-            println!("{}", d.message);
-        } else {
-            println!("{}: {}", d.url, d.message);
-        }
-        if let Some(launch) = d.launch_url.as_deref().filter(|l| *l != d.url) {
-            println!("  launches go to {launch}");
-        }
-        for note in &d.notes {
-            println!("  note: {note}");
-        }
-    }
-    if d.kind == HubKind::Unknown {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
-    }
-}
-
-/// Why no target could be made: the exit code and the message.
-struct NoTarget(u8, String);
-
-fn target_for(hub: &str, kind: Option<KindArg>) -> Result<Target, NoTarget> {
-    let usage = |e: byob::Error| NoTarget(2, e.to_string());
-    let kind = match kind {
-        Some(KindArg::Binderhub) => TargetKind::BinderHub,
-        Some(KindArg::Jupyterhub) => TargetKind::JupyterHub,
-        Some(KindArg::JupyterServer) => TargetKind::JupyterServer,
-        None => {
-            let d = run_detection(hub).map_err(usage)?;
-            let kind = match d.kind {
-                HubKind::BinderHub => TargetKind::BinderHub,
-                HubKind::JupyterHub => TargetKind::JupyterHub,
-                HubKind::JupyterServer => TargetKind::JupyterServer,
-                HubKind::BinderHubService | HubKind::Unknown => {
-                    return Err(NoTarget(
-                        1,
-                        format!("{}; pass --kind to say what the hub is", d.message),
-                    ))
-                }
-            };
-            let url = d.launch_url.unwrap_or(d.url);
-            return Target::new(kind, &url).map_err(usage);
-        }
-    };
-    Target::new(kind, &byob::hub_base(hub).map_err(usage)?).map_err(usage)
-}
-
-fn rewrite(
-    hub: &str,
-    kind: Option<KindArg>,
-    interface: InterfaceArg,
-    env_repo: Option<&str>,
-    quiet: bool,
-    urls: Vec<String>,
-) -> ExitCode {
-    let mut target = match target_for(hub, kind) {
-        Ok(t) => t,
-        Err(NoTarget(code, message)) => return fail(code, &message),
-    };
-    if let Some(env) = env_repo {
-        if target.kind != TargetKind::BinderHub {
-            eprintln!(
-                "byob: warning: --env-repo is used only for a BinderHub; ignored for a {}",
-                target.kind.as_str()
-            );
-        }
-        target = match target.with_env_repo(Some(env)) {
-            Ok(t) => t,
-            Err(_) => {
-                return fail(
-                    2,
-                    &format!("--env-repo '{env}' is not a binder link, a spec like gh/org/repo/ref, or a repository url"),
-                )
-            }
-        };
-    }
-    target.interface = match interface {
-        InterfaceArg::Follow => Interface::Follow,
-        InterfaceArg::Lab => Interface::Lab,
-        InterfaceArg::Notebook => Interface::Notebook,
-    };
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
-    let mut all_ok = true;
-    let mut one = |link: &str| -> std::io::Result<()> {
-        if link.is_empty() {
-            // Keep stdout aligned with stdin, line for line.
-            return writeln!(out);
-        }
-        let r = byob::rewrite(link, &target);
-        match r.status {
-            RewriteStatus::Rewritten => writeln!(out, "{}", r.output.as_deref().unwrap_or(link))?,
-            RewriteStatus::Unchanged => writeln!(out, "{link}")?,
-            _ => {
-                all_ok = false;
-                writeln!(out, "{link}")?;
-                eprintln!(
-                    "byob: {link}: {}",
-                    r.reason.as_deref().unwrap_or("not converted")
-                );
-            }
-        }
-        if !quiet && r.status == RewriteStatus::Rewritten {
-            for w in &r.warnings {
-                eprintln!("byob: warning: {link}: {w}");
-            }
-        }
-        Ok(())
-    };
-    let result = if urls.is_empty() {
-        let stdin = std::io::stdin();
-        if stdin.is_terminal() {
-            eprintln!("byob: reading links from stdin, one per line (end with Ctrl-D)");
-        }
-        stdin.lock().lines().try_for_each(|line| one(line?.trim()))
-    } else {
-        urls.iter().try_for_each(|u| one(u.trim()))
-    };
-    if let Err(e) = result {
-        return fail(1, &e.to_string());
-    }
-    if all_ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    }
 }

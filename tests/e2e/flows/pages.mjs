@@ -28,6 +28,9 @@ export function launchLinks(ports, commits) {
     pinned: `https://mybinder.org/v2/git/${enc(book)}/${commits.book}?urlpath=lab/tree/intro.ipynb`,
     /** a data archive: only a BinderHub can launch it */
     zenodo: 'https://mybinder.org/v2/zenodo/10.5281/zenodo.3242074/',
+    /** nbgitpuller to a file whose name holds the characters BinderHub's launch page decodes
+     * twice (`+`, a space, `%`, `&`): on a BinderHub they are nested in the Binder link's urlpath */
+    nestedChars: `https://other.example.edu/hub/user-redirect/git-pull?repo=${enc(book)}&branch=main&urlpath=${enc('lab/tree/demo-book/a+b c%d&e.ipynb')}`,
     /** mybinder.org links to GitHub and GitLab (the %2F of a GitLab namespace is significant) */
     gh: 'https://mybinder.org/v2/gh/binder-examples/requirements/HEAD?labpath=index.ipynb',
     gl: 'https://mybinder.org/v2/gl/gitlab-org%2Fgitlab-foss/v10.0.6?urlpath=lab',

@@ -9,6 +9,7 @@
 import {execFileSync, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import {binderhubFlows} from './binderhub.mjs';
 import {closeTab} from './runner.mjs';
 
 /**
@@ -68,10 +69,11 @@ export async function runFlows(run, browser, env) {
   const LAB = ports.LAB_URL;
   const BINDER = ports.BINDER_URL;
   const who = browser.name; // user names: <browser>-<flow>
+  const enc = encodeURIComponent;
   /** @type {any} */
   let options = null;
   /** the hub URLs as the options page saved them */
-  const saved = {hub6: HUB6, hub52: HUB52, lab: LAB, binder: BINDER};
+  const saved = {hub6: HUB6, hub52: HUB52, lab: LAB, binder: BINDER, binderService: ports.HUB52_SERVICE_URL};
 
   const wanted = (/** @type {string} */ name) => !env.only || name.startsWith('options-') || env.only.test(name);
   /**
@@ -296,6 +298,17 @@ export async function runFlows(run, browser, env) {
     // (JupyterLab may later move the URL along with its file browser: the landing is in the trail)
     const want = `${o.base}${o.urlpath}`;
     if (left !== want) await waitUrl(f, page, () => f.trail.includes(want), 5000, want);
+    await renderNotebook(f, page, o);
+  }
+
+  /**
+   * The notebook open in JupyterLab: a rendered markdown cell holds `o.text`, and the kernel
+   * JupyterLab starts for it goes idle.
+   * @param {Flow} f
+   * @param {any} page
+   * @param {{server: string, base: string, urlpath: string, file: string, text: string}} o
+   */
+  async function renderNotebook(f, page, o) {
     f.step('render', `JupyterLab renders ${o.file} in the page: "${o.text}"`, [o.server]);
     const shown = await page
       .waitFor(
@@ -308,11 +321,9 @@ export async function runFlows(run, browser, env) {
         {timeout: RENDER_MS, what: `"${o.text}" in a rendered markdown cell of the notebook`},
       )
       .catch((/** @type {Error} */ err) => f.fail(err.message));
-    // The kernel JupyterLab starts for the notebook: Idle in the status bar. (Firefox through the
-    // test hubs' proxy is the exception: the pure-Python configurable-http-proxy 0.4.0 forwards the
-    // browser's Sec-WebSocket-Protocol upstream but does not answer it, so Firefox talks the
-    // legacy protocol to a server that speaks v1 and the kernel never connects; Chromium refuses
-    // that handshake and retries without a subprotocol. See flows/README.md.)
+    // The kernel JupyterLab starts for the notebook: Idle in the status bar. (Firefox on the test
+    // hubs is the exception: its kernel stays "Unknown" there, behind the PyPI proxy and behind
+    // the Node one alike. See flows/README.md.)
     const strict = !(browser.name === 'firefox' && o.server !== 'lab');
     f.step('kernel', "the notebook's kernel starts (JupyterLab's status bar says Idle)", [o.server]);
     const status = await page
@@ -329,8 +340,8 @@ export async function runFlows(run, browser, env) {
         if (strict) f.fail(err.message);
         return page.evaluate(() => [...document.querySelectorAll('.jp-StatusBar-TextItem')].map((e) => e.textContent?.trim()).find((t) => t?.includes('|')) ?? '?');
       });
-    if (!/Idle$/.test(status)) f.note(`${who}: kernel "${status}" (not checked: Firefox through the hubs' pure-Python proxy, see flows/README.md)`);
-    f.note(`${who}: ${want} shows "${shown}"`);
+    if (!/Idle$/.test(status)) f.note(`${who}: kernel "${status}" (not checked: Firefox on the hubs, see flows/README.md)`);
+    f.note(`${who}: ${o.base}${o.urlpath} shows "${shown}"`);
   }
 
   /**
@@ -443,18 +454,24 @@ export async function runFlows(run, browser, env) {
     f.note(`${who}: options says "${after.text.trim()}"; the page's own fetch of hub52: ${reads[0]}`);
   });
 
-  await flow('options-hubs', 'save the Jupyter Server, the BinderHub and JupyterHub 6.1.1 (active); allow on all sites', async (f) => {
+  await flow('options-hubs', "save the Jupyter Server, the BinderHub, hub52's full BinderHub service (at its own URL) and, through hub6's API-only service, JupyterHub 6.1.1 (active); allow on all sites", async (f) => {
     if (!options) f.fail('no options page (the previous flow failed before finding it)');
-    for (const [key, url, kind] of /** @type {const} */ ([
-      ['lab', LAB, 'jupyter-server'],
-      ['binder', BINDER, 'binderhub'],
-      ['hub6', HUB6, 'jupyterhub'],
+    // [key, typed, detected kind, the hub saved: URL and kind]
+    for (const [key, url, kind, savedUrl, savedKind] of /** @type {const} */ ([
+      ['lab', LAB, 'jupyter-server', LAB, 'jupyter-server'],
+      ['binder', BINDER, 'binderhub', BINDER, 'binderhub'],
+      // issue 13: a full BinderHub service is a launch target at its own URL ...
+      ['binderService', ports.HUB52_SERVICE_URL, 'binderhub', ports.HUB52_SERVICE_URL, 'binderhub'],
+      // ... and an API-only one is not: the JupyterHub in front of it is saved
+      ['hub6', ports.HUB6_SERVICE_URL, 'binderhub-service', HUB6, 'jupyterhub'],
     ])) {
-      f.step('detect', `type ${url}: ${kind}`, [key]);
+      f.step('detect', `type ${url}: ${kind}`, [key === 'binderService' ? 'hub52' : key]);
       const d = await detect(url);
       if (d.state !== 'done' || d.kind !== kind) f.fail(`detection of ${url}: ${JSON.stringify(d)}`);
-      f.step('save', `save ${url}`);
+      f.step('save', `save ${url}: the hub saved is ${savedKind} ${savedUrl}`);
       saved[key] = await save();
+      const hub = (await stored()).hubs.find((/** @type {any} */ h) => h.url === saved[key]);
+      if (saved[key] !== savedUrl || hub?.kind !== savedKind) f.fail(`saved ${JSON.stringify(hub)}; want ${savedKind} at ${savedUrl}`);
     }
     const s = await stored();
     const kinds = s.hubs.map((/** @type {any} */ h) => `${h.url} ${h.kind}${h.version ? ` ${h.version}` : ''}`);
@@ -564,87 +581,12 @@ export async function runFlows(run, browser, env) {
   }
 
   // ---------------------------------------------------------------------------------------
-  // 4: BinderHub (the stand-in records each launch request raw)
+  // 4: BinderHub: the root stand-in, and a full BinderHub service behind JupyterHub 5.2.1,
+  // each followed past the launch page (flows/binderhub.mjs)
 
-  const enc = encodeURIComponent;
-  /** @param {string} s */
-  const params = (s) => {
-    /** @type {Record<string, string>} */
-    const out = {};
-    for (const [k, v] of new URLSearchParams(s)) {
-      if (k in out) throw new Error(`the query repeats ${k}`);
-      out[k] = v;
-    }
-    return out;
-  };
-  /** @param {Record<string, string>} q the launch's urlpath must be nbgitpuller's, pulling demo-book */
-  const nbgpUrlpath = (q, file) => {
-    if (Object.keys(q).join() !== 'urlpath' || !q.urlpath.startsWith('git-pull?')) return false;
-    return JSON.stringify(params(queryOf(q.urlpath))) === JSON.stringify({repo: links.book, branch: 'main', urlpath: `lab/tree/demo-book/${file}`});
-  };
-  const binderCases = [
-    {id: 'binder-git', what: 'a mybinder.org v2/git link', link: links.binder, envRepo: '', provider: 'git', path: `/v2/git/${enc(links.book)}/main`, repo: links.book, ref: 'main', query: (/** @type {any} */ q) => JSON.stringify(q) === '{"urlpath":"lab/tree/intro.ipynb"}'},
-    {id: 'binder-gl', what: 'a mybinder.org gl link (%2F in the namespace kept)', link: links.gl, envRepo: '', provider: 'gl', path: '/v2/gl/gitlab-org%2Fgitlab-foss/v10.0.6', repo: 'gitlab-org/gitlab-foss', ref: 'v10.0.6', query: (/** @type {any} */ q) => JSON.stringify(q) === '{"urlpath":"lab"}'},
-    {id: 'binder-nbgp', what: 'an nbgitpuller link, no environment repository set (the content\'s own)', link: links.nbgitpuller, envRepo: '', provider: 'git', path: `/v2/git/${enc(links.book)}/main`, repo: links.book, ref: 'main', query: (/** @type {any} */ q) => JSON.stringify(q) === '{"urlpath":"lab/tree/chapters/two.ipynb"}'},
-    {id: 'binder-nbgp-env', what: `an nbgitpuller link, environment repository ${links.env} set in the options`, link: links.nbgitpuller, envRepo: links.env, provider: 'git', path: `/v2/git/${enc(links.env)}/HEAD`, repo: links.env, ref: 'HEAD', query: (/** @type {any} */ q) => nbgpUrlpath(q, 'chapters/two.ipynb')},
-    {id: 'binder-env', what: 'a Binder + nbgitpuller link (kept, double encoding intact)', link: links.binderEnv, envRepo: links.env, provider: 'git', path: `/v2/git/${enc(links.env)}/main`, repo: links.env, ref: 'main', query: (/** @type {any} */ q) => nbgpUrlpath(q, 'intro.ipynb')},
-  ];
-  for (const c of binderCases) {
-    await flow(c.id, `BinderHub stand-in ← ${c.what}: the launch page, and the request as BinderHub reads it`, (f) => binderFlow(f, c, 'launch'));
-  }
-
-  /**
-   * Click a link converted for the BinderHub; the stand-in's launch page opens, and its record
-   * of the request has the spec and query a BinderHub needs (docs/protocols.md §2).
-   * @param {Flow} f
-   * @param {typeof binderCases[number]} c
-   * @param {'launch' | 'private'} how
-   */
-  async function binderFlow(f, c, how) {
-    const hub = saved.binder;
-    await setMode(how === 'private' ? 'private' : 'rewrite');
-    await useHub(hub);
-    await setEnvRepo(c.envRepo);
-    f.step('convert', `the page's link becomes what \`byob rewrite --kind binderhub${c.envRepo ? ` --env-repo ${c.envRepo}` : ''}\` makes`);
-    const want = cliRewrite(env.byob, hub, 'binderhub', c.link, c.envRepo || null).output;
-    if (!want) f.fail(`byob rewrite does not convert ${c.link}`);
-    const page = await openPage(f, c.id, [{id: 'launch', href: c.link, text: 'Launch Binder', target: how === 'private' ? '_blank' : undefined}]);
-    let tab = page;
-    // the stand-in's clock (time.time()) is this machine's: entries recorded from now on
-    const since = Date.now() / 1000 - 1;
-    if (how === 'private') {
-      await privateChecks(f, page, hub, async () => {
-        await page.click('#launch');
-        tab = await browser.waitForPage((/** @type {string} */ u) => u.startsWith(hub), 15_000);
-      });
-      f.tabs.push(tab);
-    } else {
-      await expectConverted(f, page, 'launch', c.link, want);
-      f.step('click', 'a click on the converted link', ['binder']);
-      await page.click('#launch');
-    }
-    f.step('launch', "the BinderHub's launch page opens at the converted URL", ['binder']);
-    await waitUrl(f, tab, (u) => u === want, 15_000, want);
-    await tab.waitFor(() => typeof (/** @type {any} */ (window).pageConfig) === 'object', [], {what: "the launch page's pageConfig"});
-    f.step('recorded', `the stand-in recorded ${c.path} raw, and the query BinderHub needs`, ['binder']);
-    const sent = want.slice(hub.length - 1);
-    const entries = (await (await fetch(`${hub}_standin/launches`)).json()).filter((/** @type {any} */ x) => x.time >= since);
-    const e = entries.find((/** @type {any} */ x) => x.raw === sent);
-    if (!e) f.fail(`no launch request ${sent}; recorded since the click: ${JSON.stringify(entries.map((/** @type {any} */ x) => x.raw))}`);
-    if (e.path !== c.path || e.provider !== c.provider || e.status !== 200) f.fail(`recorded ${JSON.stringify(e)}; want path ${c.path}`);
-    // BinderHub's reading of the spec: gl and git split("/", 1) and unquote both halves
-    const spec = e.spec;
-    const [repo, ref] = c.provider === 'gh' ? [spec.split('/').slice(0, 2).join('/'), spec.split('/').slice(2).join('/')] : [decodeURIComponent(spec.slice(0, spec.indexOf('/'))), decodeURIComponent(spec.slice(spec.indexOf('/') + 1))];
-    if (repo !== c.repo || ref !== c.ref) f.fail(`BinderHub would read repository ${repo} at ${ref}; want ${c.repo} at ${c.ref}`);
-    let q;
-    try {
-      q = params(e.query);
-    } catch (err) {
-      f.fail(`query ${e.query}: ${err}`);
-    }
-    if (!c.query(q)) f.fail(`the query as BinderHub reads it: ${JSON.stringify(q)}`);
-    f.note(`${who}: ${e.raw}`);
-  }
+  const binderhub = await binderhubFlows({
+    flow, browser, env, who, saved, links, setMode, useHub, setEnvRepo, openPage, expectConverted, privateChecks, waitUrl, cliRewrite, pullToNotebook, renderNotebook,
+  });
 
   // ---------------------------------------------------------------------------------------
   // 6: private mode: the page keeps its links, never contains the hub; a click opens the hub
@@ -674,7 +616,7 @@ export async function runFlows(run, browser, env) {
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline && !privateAnswered(state)) {
       state = await ext(
-        async (/** @type {any} */ x, /** @type {number} */ id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => /** @type {any} */ (globalThis).byobContent?.settled()}))[0].result,
+        async (/** @type {any} */ x, /** @type {number} */ id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => /** @type {any} */ (globalThis)[Symbol.for('byob.content')]?.settled()}))[0].result,
         tabId,
       );
       if (!privateAnswered(state)) await sleep(100);
@@ -757,7 +699,7 @@ export async function runFlows(run, browser, env) {
 
   await flow('private-hub6', 'private mode, JupyterHub 6.1.1 ← links a, b, c: the page never contains the hub; each click opens the notebook', (f) => privateHub(f, `${who}-private`));
   await flow('private-binder', 'private mode, BinderHub stand-in ← a mybinder.org v2/git link: the page never contains the hub; the launch is recorded', (f) =>
-    binderFlow(f, {...binderCases[0], id: 'private-binder'}, 'private'),
+    binderhub.binderFlow(f, {...binderhub.binderCases[0], id: 'private-binder'}, 'private'),
   );
 
   // ---------------------------------------------------------------------------------------

@@ -1,0 +1,69 @@
+//! Text from outside (a hub's version, a link from a file) shown on a terminal as text, never
+//! interpreted: control characters (escape sequences, C1 controls, a carriage return that
+//! overwrites the line) and the bidirectional overrides that reorder what is shown are
+//! printed as `\u{…}` escapes (issue 9 defect 7).
+
+/// Whether `c` would act on the terminal rather than be shown.
+fn acts(c: char) -> bool {
+    c.is_control()
+        || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+}
+
+/// `s` with every character that would act on the terminal written as `\u{…}`.
+pub fn text(s: &str) -> String {
+    if !s.chars().any(acts) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if acts(c) {
+                format!("\\u{{{:x}}}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+/// JSON as serde writes it (C0 controls already escaped) with C1 controls and
+/// bidirectional overrides escaped too, as `\uXXXX` (they only occur inside strings).
+pub fn json(s: &str) -> String {
+    if !s.chars().any(acts) {
+        return s.to_string();
+    }
+    s.chars()
+        .map(|c| {
+            if acts(c) && c != '\n' {
+                format!("\\u{:04x}", u32::from(c))
+            } else {
+                c.to_string()
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escape_sequences_are_shown_not_run() {
+        assert_eq!(text("6.1.1"), "6.1.1");
+        assert_eq!(
+            text("6.1.1\u{1b}[2J\u{1b}]0;pwned\u{7}\r\n"),
+            "6.1.1\\u{1b}[2J\\u{1b}]0;pwned\\u{7}\\u{d}\\u{a}"
+        );
+        assert_eq!(text("a\u{9b}31mb\u{202e}c"), "a\\u{9b}31mb\\u{202e}c");
+        assert_eq!(text("é 中 🚀"), "é 中 🚀");
+    }
+
+    #[test]
+    fn json_keeps_its_newlines_and_escapes_the_rest() {
+        let v = serde_json::json!({"version": "1\u{1b}[31m\u{9b}\u{202e}"});
+        let pretty = serde_json::to_string_pretty(&v).unwrap();
+        let safe = json(&pretty);
+        assert_eq!(safe, "{\n  \"version\": \"1\\u001b[31m\\u009b\\u202e\"\n}");
+        let back: serde_json::Value = serde_json::from_str(&safe).unwrap();
+        assert_eq!(back, v);
+    }
+}

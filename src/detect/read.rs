@@ -1,0 +1,154 @@
+//! Reading probe responses: the answers of one candidate base by probe name, the few JSON
+//! fields detection needs, and what marks a page as BinderHub's UI. Everything here treats
+//! the hub as untrusted: a body may be anything, cut anywhere.
+
+use super::wire::ProbeResponse;
+use serde::Deserialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+
+/// Longest version string shown; a hub may send anything in a version field.
+const MAX_VERSION_CHARS: usize = 64;
+
+/// The responses of one candidate base, by probe name.
+pub(crate) struct Answers<'a> {
+    by_name: BTreeMap<&'a str, &'a ProbeResponse>,
+}
+
+impl<'a> Answers<'a> {
+    /// The responses whose id is `<index>:<name>`.
+    pub fn of_candidate(index: usize, responses: &'a [ProbeResponse]) -> Self {
+        let prefix = format!("{index}:");
+        Answers {
+            by_name: responses
+                .iter()
+                .filter_map(|r| r.id.strip_prefix(&prefix).map(|name| (name, r)))
+                .collect(),
+        }
+    }
+
+    /// The response to probe `name`, if it came back with an HTTP status.
+    pub fn get(&self, name: &str) -> Option<&'a ProbeResponse> {
+        self.by_name.get(name).copied().filter(|r| r.status != 0)
+    }
+
+    /// The `X-JupyterHub-Version` header of any response (JupyterHub sends it on every one).
+    pub fn jupyterhub_header(&self) -> Option<String> {
+        self.by_name
+            .values()
+            .find_map(|r| r.headers.get("x-jupyterhub-version"))
+            .and_then(|v| version_text(v))
+    }
+
+    /// The JSON object of probe `name`'s 200 answer, when it was not redirected elsewhere.
+    pub fn json(&self, name: &str) -> Option<Fields> {
+        self.get(name)
+            .filter(|r| !r.redirected)
+            .and_then(json_fields)
+    }
+
+    /// Whether probe `name` reached BinderHub's UI: a 200 HTML page (`window.pageConfig` since
+    /// 2024, `id="base-url"` before), or a redirect to a JupyterHub's login or OAuth page (a
+    /// BinderHub with authentication sends anonymous readers there; the API-only mode has no
+    /// pages at all and answers 404).
+    pub fn binderhub_ui(&self, name: &str) -> bool {
+        let Some(r) = self.get(name) else {
+            return false;
+        };
+        if r.status != 200 {
+            return false;
+        }
+        if r.redirected && (r.url.contains("/hub/login") || r.url.contains("/oauth2/authorize")) {
+            return true;
+        }
+        !r.redirected && r.body.as_deref().is_some_and(is_html)
+    }
+}
+
+/// The fields detection reads from a JSON object: `{"version": "…"}` (JupyterHub, Jupyter
+/// Server) and `{"binderhub": "…", …}` (BinderHub `versions`). Other fields are skipped unread.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct Fields {
+    #[serde(default)]
+    version: Option<Value>,
+    #[serde(default, deserialize_with = "present")]
+    binderhub: Option<Value>,
+}
+
+/// A field that is present, whatever its value (`null` included).
+fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
+    Value::deserialize(d).map(Some)
+}
+
+impl Fields {
+    /// The `version` field, when it is a string.
+    pub fn version(&self) -> Option<String> {
+        self.version
+            .as_ref()
+            .and_then(Value::as_str)
+            .and_then(version_text)
+    }
+
+    /// The `binderhub` field: `None` without the key (not a BinderHub); the key with an odd
+    /// value still marks one, of an unknown version.
+    pub fn binderhub(&self) -> Option<String> {
+        let v = self.binderhub.as_ref()?;
+        Some(
+            v.as_str()
+                .and_then(version_text)
+                .unwrap_or_else(|| "(unknown version)".into()),
+        )
+    }
+}
+
+/// The JSON object body of a 200 response (`None` for anything else, however malformed).
+pub(crate) fn json_fields(r: &ProbeResponse) -> Option<Fields> {
+    if r.status != 200 {
+        return None;
+    }
+    let text = r.body.as_deref()?.trim_start();
+    if !text.starts_with('{') {
+        return None;
+    }
+    serde_json::from_str(text).ok()
+}
+
+/// A version as the hub wrote it, trimmed and cut to [`MAX_VERSION_CHARS`]; `None` when empty.
+/// (What it may contain is the front ends' business: the CLI escapes control characters.)
+fn version_text(v: &str) -> Option<String> {
+    let v = v.trim();
+    if v.is_empty() {
+        return None;
+    }
+    Some(match v.char_indices().nth(MAX_VERSION_CHARS) {
+        Some((cut, _)) => format!("{}…", &v[..cut]),
+        None => v.to_string(),
+    })
+}
+
+/// Whether a (possibly cut) body is an HTML page.
+fn is_html(body: &str) -> bool {
+    // A UI page says what it is in its first bytes; look no further than its head.
+    let head: String = body
+        .chars()
+        .take(4096)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    head.contains("<html") || head.contains("<!doctype html") || head.contains("pageconfig")
+}
+
+/// Parses a version leniently (`5.3.0`, `6.0.0b2`, `0.2.0+1763.gfaafab2`, `1.0.0-0.dev.git.3673.h040c9bbe`).
+pub(crate) fn lenient_version(v: &str) -> Option<semver::Version> {
+    if let Ok(parsed) = semver::Version::parse(v.trim()) {
+        return Some(parsed);
+    }
+    let mut nums = v
+        .trim()
+        .split(|c: char| !c.is_ascii_digit())
+        .take_while(|s| !s.is_empty())
+        .map(|s| s.parse::<u64>().ok());
+    let major = nums.next()??;
+    let minor = nums.next().flatten().unwrap_or(0);
+    let patch = nums.next().flatten().unwrap_or(0);
+    Some(semver::Version::new(major, minor, patch))
+}
