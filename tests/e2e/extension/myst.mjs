@@ -1,9 +1,11 @@
-// Jupyter Book 2 (MyST) pages, end to end (issue 4), run by scenarios.mjs in each browser once
-// the extension has a JupyterHub (HUB6, active) and a BinderHub saved and all sites allowed.
-// The sites are those of lib/myst-site.mjs: the real mystmd 1.7 pages from `/`, variants of
-// them, and a small React site with myst-theme's real launch button and form.
+// Jupyter Book 2 (MyST) pages, end to end (issue 4), once the extension has a JupyterHub (HUB6,
+// active) and a BinderHub saved and all sites allowed. The sites are those of
+// lib/myst-site.mjs: the real mystmd 1.7 pages from `/`, variants of them, and a small React
+// site with myst-theme's real launch button and form. The tests of this area run in order: the
+// variants reuse the first test's tab, the page moves reuse the React site's.
 import path from 'node:path';
-import {expect, expectEqual} from './lib/harness.mjs';
+import {before} from 'node:test';
+import {expect, expectEqual} from '../lib/suite.mjs';
 
 const ROCKET = 'button[aria-label="Launch in external computing interface"]';
 
@@ -32,20 +34,20 @@ function linksInPage(count) {
   });
 }
 
-/**
- * @param {import('./lib/harness.mjs').Harness} h
- * @param {any} browser
- * @param {{myst: string, ports: Record<string, string>, options: any, ext: Function, screenshotDir: string}} env
- */
-export async function runMystScenarios(h, browser, env) {
-  const {myst: SITE, ports, options, ext} = env;
-  const HUB6 = ports.HUB6_URL;
-  const BINDER = ports.BINDER_URL;
-  const GIT = ports.GIT_URL;
-  const NOTEBOOK = `${SITE}notebooks/notebook-template/`;
-  const ORIGINAL = 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb';
-  const ON_HUB6 = `${HUB6}hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fprojectpythia%2Fcookbook-template&urlpath=lab%2Ftree%2Fcookbook-template%2Fnotebooks%2Fnotebook-template.ipynb`;
-  const ON_BINDER = `${BINDER}v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb`;
+/** @param {import('./common.mjs').Ctx} ctx */
+export function mystTests(ctx) {
+  const {check} = ctx;
+  let browser, ui, SITE, HUB6, BINDER, GIT, NOTEBOOK, ORIGINAL, ON_HUB6, ON_BINDER;
+  before(() => {
+    ({browser, ui, myst: SITE} = ctx);
+    HUB6 = ctx.ports.HUB6_URL;
+    BINDER = ctx.ports.BINDER_URL;
+    GIT = ctx.ports.GIT_URL;
+    NOTEBOOK = `${SITE}notebooks/notebook-template/`;
+    ORIGINAL = 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb';
+    ON_HUB6 = `${HUB6}hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fprojectpythia%2Fcookbook-template&urlpath=lab%2Ftree%2Fcookbook-template%2Fnotebooks%2Fnotebook-template.ipynb`;
+    ON_BINDER = `${BINDER}v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb`;
+  });
 
   /** Wait for exactly `count` of our links whose hrefs start with `prefix`; return them. */
   const waitLinks = (page, count, prefix, what) =>
@@ -58,18 +60,11 @@ export async function runMystScenarios(h, browser, env) {
       {what},
     );
 
-  /** The content script's own account of a tab, once every link and the MyST page data are answered. */
-  const settled = async (url) => {
-    const tabId = await ext(async (x, u) => (await x.tabs.query({})).find((t) => t.url === u)?.id, url);
-    expect(typeof tabId === 'number', `no tab at ${url}`);
-    return ext(async (x, id) => (await x.scripting.executeScript({target: {tabId: id}, func: () => globalThis[Symbol.for('byob.content')]?.settled()}))[0].result, tabId);
-  };
-
   /**
    * Wait for a tab that opened `expected`: at it, or already redirected by JupyterHub to its
    * login page with `next` = exactly its path and query. Closes it.
    */
-  const waitOpened = async (expected) => {
+  const waitOpened = async (s, expected) => {
     const want = new URL(expected);
     const tab = await browser.waitForPage((u) => {
       if (u === expected) return true;
@@ -81,47 +76,35 @@ export async function runMystScenarios(h, browser, env) {
       }
     }, 15_000);
     const at = await tab.url();
-    h.step(`opened ${at}`);
+    s.step(`opened ${at}`);
     await tab.close();
     return at;
-  };
-
-  /** Make `hub` the active hub in the options page (one click, as the reader would). */
-  const activate = async (hub) => {
-    await options.bringToFront();
-    await options.evaluate((hub) => /** @type {HTMLInputElement} */ (document.querySelector(`#hub-list li[data-url="${hub}"] input[type=radio]`)).click(), hub);
-    await options.waitFor((hub) => document.querySelector(`#hub-list li[data-url="${hub}"] input[type=radio]`).checked, [hub], {what: `${hub} active`});
-    await ext(async (x, hub) => {
-      for (let i = 0; i < 100 && (await x.storage.sync.get('settings.v1'))['settings.v1'].activeHub !== hub; i++) await new Promise((r) => setTimeout(r, 20));
-    }, hub);
   };
 
   /** @type {any} */
   let page = null;
 
-  await h.test('MyST: the real mystmd 1.7 notebook page served from /: "Launch on <hub>" beside its rocket opens exactly the JupyterHub URL', async () => {
-    h.step('open the page');
+  check('MyST: the real mystmd 1.7 notebook page served from /: "Launch on <hub>" beside its rocket opens exactly the JupyterHub URL', async (s) => {
+    s.step('open the page');
     page = await browser.open(NOTEBOOK);
     const [link] = await waitLinks(page, 1, HUB6, 'the MyST launch link');
     expectEqual(link.href, ON_HUB6, 'href: the page\'s Binder link on JupyterHub 6.1.1 (nbgitpuller, clone directory cookbook-template)');
     expectEqual(link.original, ORIGINAL, 'the Binder link the page means (no lab/tree// double slash)');
     expectEqual([link.text, link.label, link.target, link.tabIndex, link.inShadowOfRocketRow], ['Launch on 127.0.0.1:18001', 'Launch on 127.0.0.1:18001: open this page\'s notebook there, in a new tab', '_blank', 0, true], 'label, accessible name, new tab, focusable, place');
     expect(link.title.includes(ORIGINAL) && /hub's environment/.test(link.title), `tooltip names the original and the warning: ${link.title}`);
-    h.step('screenshot');
-    await page.screenshotElement('#skip-to-frontmatter', path.join(env.screenshotDir, 'myst.png'));
-    h.step('from the rocket, Tab reaches it; Enter opens it');
+    s.step('screenshot');
+    await page.screenshotElement('#skip-to-frontmatter', path.join(ctx.screenshotDir, 'myst.png'));
+    s.step('from the rocket, Tab reaches it; Enter opens it');
     await page.evaluate(() => /** @type {HTMLElement} */ (document.querySelector('button[aria-label="Launch in external computing interface"]')).focus());
     await page.press('Tab');
     const focused = await page.evaluate(() => document.activeElement?.shadowRoot?.activeElement?.className ?? document.activeElement?.className);
     expectEqual(focused, 'byob-myst-launch', 'the focused element after Tab');
     await page.press('Enter');
-    await waitOpened(ON_HUB6);
+    await waitOpened(s, ON_HUB6);
   });
 
-  await h.test('MyST: the popup lists the page\'s launch (the Binder link it means, what it becomes)', async () => {
-    const tabId = await ext(async (x, url) => (await x.tabs.query({})).find((t) => t.url === url)?.id, NOTEBOOK);
-    await ext((x, id) => x.tabs.create({url: `/popup/popup.html?tab=${id}`}), tabId);
-    const popup = await browser.waitForPage((u) => u.startsWith(browser.origin) && u.includes(`/popup/popup.html?tab=${tabId}`));
+  check('MyST: the popup lists the page\'s launch (the Binder link it means, what it becomes)', async (s) => {
+    const popup = await ui.popupFor(NOTEBOOK);
     const items = await popup.waitFor(
       () =>
         document.body.dataset.links
@@ -137,7 +120,7 @@ export async function runMystScenarios(h, browser, env) {
     await popup.close();
   });
 
-  await h.test('MyST variants: BASE_URL prefix, older markup without myst-fm-* classes, gitlab and git providers, the README page, no launch config', async () => {
+  check('MyST variants: BASE_URL prefix, older markup without myst-fm-* classes, gitlab and git providers, the README page, no launch config', async (s) => {
     const cases = [
       ['under its BASE_URL /cookbook-template/', `${SITE}cookbook-template/notebooks/notebook-template/`, ON_HUB6],
       ['older markup', `${SITE}old/notebooks/notebook-template/`, ON_HUB6],
@@ -145,7 +128,7 @@ export async function runMystScenarios(h, browser, env) {
       ['git (clone URL)', `${SITE}git/notebooks/notebook-template/`, `${HUB6}hub/user-redirect/git-pull?repo=${encodeURIComponent(`${GIT}demo-book`)}&branch=main&urlpath=lab%2Ftree%2Fdemo-book%2Fnotebooks%2Fnotebook-template.ipynb`],
     ];
     for (const [what, url, expected] of cases) {
-      h.step(what);
+      s.step(what);
       await page.goto(url);
       const [link] = await waitLinks(page, 1, HUB6, `the link (${what})`);
       expectEqual(link.href, expected, `href (${what})`);
@@ -155,9 +138,9 @@ export async function runMystScenarios(h, browser, env) {
       ['the README page (no notebook)', SITE],
       ['no launch config', `${SITE}nolaunch/notebooks/notebook-template/`],
     ]) {
-      h.step(what);
+      s.step(what);
       await page.goto(url);
-      const list = await settled(url);
+      const list = await ui.contentState(url);
       expect(list.active !== false, `the extension is active here (${what}): ${JSON.stringify(list)}`);
       expectEqual(list.links.filter((l) => l.source === 'myst').length, 0, `MyST launches listed (${what})`);
       expectEqual(await page.evaluate((src) => (0, eval)(`(${src})`)(0), linksInPage.toString()), [], `nothing added (${what})`);
@@ -165,17 +148,17 @@ export async function runMystScenarios(h, browser, env) {
     await page.close();
   });
 
-  await h.test('MyST React site (@myst-theme/frontmatter 1.4.1): our link added before hydration breaks nothing; the opened form is pre-filled and its own detection and Launch work', async () => {
-    h.step('open the server-rendered page, hydration held back');
+  check('MyST React site (@myst-theme/frontmatter 1.4.1): our link added before hydration breaks nothing; the opened form is pre-filled and its own detection and Launch work', async (s) => {
+    s.step('open the server-rendered page, hydration held back');
     page = await browser.open(`${SITE}app/notebooks/notebook-template/?hydrate=manual`);
     await waitLinks(page, 1, HUB6, 'the link on the server-rendered page');
-    h.step('hydrate');
+    s.step('hydrate');
     await page.evaluate(() => /** @type {any} */ (window).hydrateNow());
     await page.waitFor(() => document.documentElement.dataset.hydrated === 'yes', [], {what: 'hydration'});
     expectEqual(await page.evaluate(() => /** @type {any} */ (window).hydrationErrors), [], 'React\'s hydration errors');
     const [link] = await waitLinks(page, 1, HUB6, 'the link after hydration');
     expectEqual(link.href, ON_HUB6, 'href');
-    h.step('control: a plain extra node beside the rocket before hydration does make React throw the server HTML away');
+    s.step('control: a plain extra node beside the rocket before hydration does make React throw the server HTML away');
     const control = await browser.open(`${SITE}app/notebooks/notebook-template/?hydrate=manual`);
     await control.evaluate(() => {
       document.querySelector('button[aria-label="Launch in external computing interface"]').after(document.createElement('a'));
@@ -185,7 +168,7 @@ export async function runMystScenarios(h, browser, env) {
     expect(errors.some((e) => /418|423|hydrat/i.test(e)), `React's errors: ${errors}`);
     await control.close();
     await page.bringToFront();
-    h.step('open the rocket\'s form');
+    s.step('open the rocket\'s form');
     await page.click(ROCKET);
     const form = await page.waitFor(
       () => {
@@ -198,34 +181,34 @@ export async function runMystScenarios(h, browser, env) {
       {what: 'the form filled and its own hub detection done'},
     );
     expectEqual(form.value, HUB6, 'the URL field');
-    h.step('screenshot');
-    await page.screenshotElement('[data-radix-popper-content-wrapper]', path.join(env.screenshotDir, 'myst-form.png'));
-    h.step('the form\'s own Launch button');
+    s.step('screenshot');
+    await page.screenshotElement('[data-radix-popper-content-wrapper]', path.join(ctx.screenshotDir, 'myst-form.png'));
+    s.step('the form\'s own Launch button');
     await page.click('form button[type=submit]');
-    await waitOpened(ON_HUB6); // myst-theme builds the same nbgitpuller link (without the branch, HEAD here)
+    await waitOpened(s, ON_HUB6); // myst-theme builds the same nbgitpuller link (without the branch, HEAD here)
   });
 
-  await h.test('MyST React site: moving between pages without a reload keeps exactly one correct link; none on the README page', async () => {
+  check('MyST React site: moving between pages without a reload keeps exactly one correct link; none on the README page', async (s) => {
     const second = `${HUB6}hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fprojectpythia%2Fcookbook-template&urlpath=lab%2Ftree%2Fcookbook-template%2Fnotebooks%2Fsecond.ipynb`;
     const at = (slug) => page.waitFor((slug) => document.querySelector('article')?.dataset.slug === slug, [slug], {what: `the page ${slug} rendered`});
     await page.evaluate(() => {
       /** @type {any} */ (window).byobSamePage = true; // gone if the page reloads
     });
-    h.step('to the second notebook');
+    s.step('to the second notebook');
     await page.click('a[data-slug="notebooks.second"]');
     await at('notebooks.second');
     let [link] = await waitLinks(page, 1, second, 'the link for the second notebook');
     expectEqual(link.original, 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/second.ipynb', 'original');
-    h.step('to the README page');
+    s.step('to the README page');
     await page.click('a[data-slug="index"]');
     await at('index');
     await page.waitFor((src) => (0, eval)(`(${src})`)(0), [linksInPage.toString()], {what: 'no link on the README page'});
     expect(await page.evaluate(() => !!document.querySelector('button[aria-label="Launch in external computing interface"]')), 'the page\'s own rocket is still there');
-    h.step('back (popstate) to the second notebook');
+    s.step('back (popstate) to the second notebook');
     await page.evaluate(() => history.back());
     await at('notebooks.second');
     await waitLinks(page, 1, second, 'the link for the second notebook again');
-    h.step('to the first notebook');
+    s.step('to the first notebook');
     await page.click('a[data-slug="notebooks.notebook-template"]');
     await at('notebooks.notebook-template');
     [link] = await waitLinks(page, 1, ON_HUB6, 'the link for the first notebook');
@@ -234,7 +217,7 @@ export async function runMystScenarios(h, browser, env) {
     await page.close();
   });
 
-  await h.test('MyST React site, older form (@myst-theme/frontmatter 0.14, Binder and JupyterHub tabs): the JupyterHub tab is chosen and filled', async () => {
+  check('MyST React site, older form (@myst-theme/frontmatter 0.14, Binder and JupyterHub tabs): the JupyterHub tab is chosen and filled', async (s) => {
     page = await browser.open(`${SITE}app-old/notebooks/notebook-template/`);
     await page.waitFor(() => document.documentElement.dataset.hydrated === 'yes', [], {what: 'hydration'});
     await waitLinks(page, 1, HUB6, 'the link');
@@ -252,23 +235,23 @@ export async function runMystScenarios(h, browser, env) {
     await page.close();
   });
 
-  await h.test('MyST with a BinderHub: the real page\'s link reaches the BinderHub byte for byte; gitlab namespace encoded; the form gets the BinderHub', async () => {
-    h.step('make the BinderHub active');
-    await activate(BINDER);
-    h.step('the real page from /');
+  check('MyST with a BinderHub: the real page\'s link reaches the BinderHub byte for byte; gitlab namespace encoded; the form gets the BinderHub', async (s) => {
+    s.step('make the BinderHub active');
+    await ui.useHub(BINDER);
+    s.step('the real page from /');
     page = await browser.open(NOTEBOOK);
     const [link] = await waitLinks(page, 1, BINDER, 'the link on the BinderHub');
     expectEqual([link.href, link.text], [ON_BINDER, 'Launch on 127.0.0.1:18004'], 'href and label');
     await fetch(`${BINDER}_standin/launches`, {method: 'DELETE'});
     await page.click('a.byob-myst-launch');
-    await waitOpened(ON_BINDER);
+    await waitOpened(s, ON_BINDER);
     const launches = await (await fetch(`${BINDER}_standin/launches`)).json();
     expectEqual(launches.map((l) => l.raw), ['/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb'], 'what the BinderHub received');
-    h.step('gitlab');
+    s.step('gitlab');
     await page.goto(`${SITE}gitlab/notebooks/notebook-template/`);
     const [gl] = await waitLinks(page, 1, BINDER, 'the gitlab link');
     expectEqual(gl.href, `${BINDER}v2/gl/byob-test%2Fgroup%2Ftiny-book/main?urlpath=lab/tree/notebooks/notebook-template.ipynb`, 'gitlab on the BinderHub');
-    h.step('the form');
+    s.step('the form');
     await page.goto(`${SITE}app/notebooks/notebook-template/`);
     await page.waitFor(() => document.documentElement.dataset.hydrated === 'yes', [], {what: 'hydration'});
     await waitLinks(page, 1, BINDER, 'the link');
@@ -276,7 +259,7 @@ export async function runMystScenarios(h, browser, env) {
     const value = await page.waitFor(() => document.querySelector('.myst-fm-launch-status-ready') && /** @type {HTMLInputElement} */ (document.querySelector('input.myst-fm-launch-input')).value, [], {what: 'the form filled, a BinderHub detected'});
     expectEqual(value, BINDER, 'the URL field');
     await page.close();
-    h.step('JupyterHub 6.1.1 active again');
-    await activate(HUB6);
+    s.step('JupyterHub 6.1.1 active again');
+    await ui.useHub(HUB6);
   });
 }
