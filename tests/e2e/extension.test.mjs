@@ -14,14 +14,14 @@
 // (the README's pictures: `make screenshots`).
 import fs from 'node:fs';
 import path from 'node:path';
-import {before, describe} from 'node:test';
+import {after, before, describe} from 'node:test';
 import {ExtensionUi} from './lib/extension-ui.mjs';
 import {buildMystSites, serveMystSites} from './lib/myst-site.mjs';
 import {onExit, ports, root, startServers} from './lib/servers.mjs';
 import {buildBook, serveSite} from './lib/site.mjs';
 import {eachBrowser} from './lib/suite.mjs';
 import {accessTests} from './extension/access.mjs';
-import {ensureReady, urls} from './extension/common.mjs';
+import {SHARED_TABS, ensureReady, urls} from './extension/common.mjs';
 import {serveHostile} from './extension/hostile-pages.mjs';
 import {hostileTests} from './extension/hostile.mjs';
 import {mystTests} from './extension/myst.mjs';
@@ -70,7 +70,13 @@ eachBrowser(
     for (const [title, tests] of AREAS) {
       describe(title, () => {
         if (tests !== optionsTests) before(() => ensureReady(ctx));
-        tests(ctx);
+        after(async () => {
+          for (const name of Object.keys(ctx.tabs ?? {}).filter((n) => !SHARED_TABS.includes(n))) {
+            await ctx.tabs[name].close().catch(() => {}); // gone with a failed test: nothing to close
+            delete ctx.tabs[name];
+          }
+        });
+        for (const [name, fn, {only} = {}] of tests) if (!only || only === ctx.name) ctx.check(name, (s) => fn(ctx, s));
       });
     }
   },

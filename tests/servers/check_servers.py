@@ -161,11 +161,16 @@ def check_git(c, tmp):
 def main():
     c = Checks()
     with Servers(servers.ALL), tempfile.TemporaryDirectory() as tmp:
-        check_hub(c, "hub6", P["HUB6_URL"], "6.1.1", cors=True)
-        check_hub(c, "hub52", P["HUB52_URL"], "5.2.1", cors=False)
-        check_lab(c)
-        check_git(c, tmp)
-        check_binderhub.run(c)
+        def hub6(c):
+            check_hub(c, "hub6", P["HUB6_URL"], "6.1.1", cors=True)
+
+        def hub52(c):
+            check_hub(c, "hub52", P["HUB52_URL"], "5.2.1", cors=False)
+
+        def git(c):
+            check_git(c, tmp)
+
+        c.sections(hub6, hub52, check_lab, git, check_binderhub.run)
     return c.summary()
 
 

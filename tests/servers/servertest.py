@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import sys
+import traceback
 import urllib.parse
 
 import servers
@@ -113,6 +114,14 @@ class Checks:
         except Exception as e:  # noqa: BLE001 (any failure of a check is that check's failure)
             ok, detail = False, f"{type(e).__name__}: {e}"
         return self.check(what, ok, detail)
+
+    def sections(self, *fns):
+        """Run each `fn(self)` in turn; one that raises is a failed check, and the next still runs."""
+        for fn in fns:
+            try:
+                fn(self)
+            except Exception as e:  # noqa: BLE001 (a section that breaks is that section's failure)
+                self.check(f"{fn.__name__} ran to its end", False, "".join(traceback.format_exception(e))[-3000:])
 
     def summary(self, label=""):
         print(f"{label}{self.passed} passed, {self.failed} failed", flush=True)

@@ -14,6 +14,25 @@ import {ExtensionUi} from '../lib/extension-ui.mjs';
  */
 
 /**
+ * An area's tests, in order: a title and what the test does; `only` names the one browser a
+ * test runs in (where a driver cannot do what it needs: lib/driver.mjs).
+ * @typedef {[string, (ctx: Ctx, s: import('../lib/suite.mjs').Steps) => Promise<void>, {only?: 'chromium' | 'firefox'}?][]} Tests
+ */
+
+/** Tabs an area leaves open for the areas after it; any other an area opens is closed when it ends. */
+export const SHARED_TABS = ['book', 'badges'];
+
+/**
+ * What most tests start from: the browser, the extension's pages (the options page ready, `ext`
+ * to reach the extension's API from it), the sites' URLs.
+ * @param {Ctx} ctx
+ */
+export async function env(ctx) {
+  const options = await ctx.ui.options();
+  return {...ctx.urls, browser: ctx.browser, ui: ctx.ui, options, ext: (/** @type {Function} */ fn, /** @type {any[]} */ ...args) => ctx.ui.ext(fn, ...args)};
+}
+
+/**
  * @param {string} site the test site (lib/site.mjs)
  * @param {Record<string, string>} ports
  */

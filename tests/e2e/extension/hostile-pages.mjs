@@ -55,11 +55,11 @@ function mystContext(binder, extra = {}) {
   };
 }
 
-/** @param {number} port */
-function pages(port) {
-  const evil = `http://127.0.0.1:${port}/evil/`;
-  const ordinary = (n) => Array.from({length: n}, (_, i) => `<a href="/page-${i}.html">page ${i}</a>`).join(' ');
-  const launches = (n, from = 0) => Array.from({length: n}, (_, i) => `<a class="launch" href="${launch(from + i)}">launch ${from + i}</a>`).join(' ');
+/** `n` launch links, the first numbered `from`. @param {number} n */
+const launches = (n, from = 0) => Array.from({length: n}, (_, i) => `<a class="launch" href="${launch(from + i)}">launch ${from + i}</a>`).join(' ');
+
+/** The pages that attack through the DOM: its size, an href's length, global names, churn, a flood of mutations. */
+function domPages() {
   return {
     '/huge.html': page(
       'a huge page',
@@ -123,6 +123,12 @@ flood();
 __measure();
 </script>`,
     ),
+  };
+}
+
+/** The MyST pages whose page data attacks; `evil` is a URL of the page's own choosing. @param {string} evil */
+function mystPages(evil) {
+  return {
     '/myst/js/notebooks/x': mystPage('MyST data pointing the launch at javascript:', mystContext({url: 'javascript:alert(document.domain)//', provider: 'github', repo: 'hostile/myst', ref: 'main'})),
     '/myst/origin/notebooks/x': mystPage('MyST data pointing the launch at another origin', mystContext({url: evil, provider: 'github', repo: 'hostile/myst', ref: 'main'})),
     '/myst/hubpath/notebooks/x': mystPage('MyST data pointing the launch at a hub path', mystContext({url: `${evil}hub/logout/`, provider: 'github', repo: 'hostile/../../hub/logout', ref: '../../../../hub/logout'})),
@@ -154,6 +160,6 @@ export async function serveHostile() {
     const body = files[url.pathname.startsWith('/evil/') ? '/evil/' : url.pathname];
     return body === undefined ? null : {body};
   });
-  files = pages(site.port);
+  files = {...domPages(), ...mystPages(`http://127.0.0.1:${site.port}/evil/`)};
   return {url: site.url, evil: `http://127.0.0.1:${site.port}/evil/`, close: site.close};
 }
