@@ -46,7 +46,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import string
 import subprocess
 import sys
@@ -57,6 +56,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import servers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BINDERHUB_VERSION = "0.2.0+1763.gfaafab2"
@@ -585,19 +586,7 @@ def main(argv=None):
     where = f"launches on {args.hub_url}" if args.hub_url else "launches on its fake servers"
     print(f"binderhub stand-in ({mode}, {where}) on http://{args.host}:{args.port}{args.base}", flush=True)
 
-    # A process started in the background by a non-interactive shell inherits SIGINT ignored,
-    # and JupyterHub stops a managed service with SIGINT first (then waits 10 s): exit at once
-    # on SIGINT and SIGTERM whatever the parent did.
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-
+    servers.serve(server)
 
 if __name__ == "__main__":
     main()

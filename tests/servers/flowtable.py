@@ -1,4 +1,4 @@
-"""The launch flows of flows.json, expanded for this machine (the curl tier's reader of the table;
+"""The launch flows of flows.json, expanded for this machine (the HTTP tier's reader of the table;
 the browser tier's is tests/e2e/flows/table.mjs).
 """
 

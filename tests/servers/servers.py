@@ -188,6 +188,29 @@ def wait_gone(procs, seconds):
 
 
 # ---------------------------------------------------------------------------------------------
+# What every server of ours does while it runs
+
+def exit_on_signals():
+    """Exit at once on SIGINT and SIGTERM, whatever the parent did: a process started in the
+    background by a non-interactive shell inherits SIGINT ignored, and JupyterHub stops a managed
+    service with SIGINT first (then waits 10 s)."""
+    def stop(signum, frame):
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+
+
+def serve(server):
+    """Serve an http.server until a signal ends the process (exit_on_signals), then close it."""
+    exit_on_signals()
+    try:
+        server.serve_forever()
+    finally:
+        server.server_close()
+
+
+# ---------------------------------------------------------------------------------------------
 # start
 
 def port_busy(port):

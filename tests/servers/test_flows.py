@@ -3,7 +3,7 @@
 each link converted by `byob rewrite`, followed to an open notebook on the reader's own server, or
 to the BinderHub's launch page and its record of the request (make test-flows).
 
-  python3 tests/servers/test_flows.py [FLOW-ID-REGEX]      (default: every flow `on` curl)
+  python3 tests/servers/test_flows.py [FLOW-ID-REGEX]      (default: every flow `on` http)
 
 On a hub: GET the link → login form → POST it → spawn (pending page polled) → nbgitpuller's
 git-pull page → its event-stream API called exactly as the page's JavaScript calls it (same URL,
@@ -232,7 +232,7 @@ def walk_jupyterhub(w, fl):
     f = fl.f
     key = (f["hub"]["key"], f.get("reader", f["id"]))
     fresh = key not in w.readers
-    user = f"curl-{f['hub']['key']}-{f.get('reader', f['name'])}"
+    user = f"http-{f['hub']['key']}-{f.get('reader', f['name'])}"
     reader = Reader() if fresh else w.readers[key][0]
     home = os.path.join(RUN, fl.server, "home", user)
     # a fresh start: the clone must happen in this run
@@ -371,13 +371,13 @@ def main(argv):
     only = re.compile(argv[1]) if len(argv) > 1 else None
     t0 = time.monotonic()
     table = Table(P)
-    names = ["git", *[s for s in table.servers("curl", only) if s != "git"]]
+    names = ["git", *[s for s in table.servers("http", only) if s != "git"]]
     with Servers(names):
         print(f"servers up in {time.monotonic() - t0:.1f} s ({' '.join(names)})", flush=True)
         with open(os.path.join(RUN, "git", "repos.json")) as f:
             book_commit = json.load(f)["demo-book"]["commit"]
         table = Table(P, book_commit)
-        flows = [f for f in table.flows("curl") if not only or only.search(f["id"])]
+        flows = [f for f in table.flows("http") if not only or only.search(f["id"])]
         w = Walk(c, table, byob, book_commit)
         try:
             run_flows(c, w, flows)

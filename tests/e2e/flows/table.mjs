@@ -1,6 +1,6 @@
 // @ts-check
 // The launch flows of tests/servers/flows.json, expanded for this machine: the browser tier's
-// reader of the table (the curl tier's is tests/servers/flowtable.py; flows.json says what each
+// reader of the table (the HTTP tier's is tests/servers/flowtable.py; flows.json says what each
 // field means).
 import fs from 'node:fs';
 import path from 'node:path';

@@ -8,9 +8,12 @@ import path from 'node:path';
 import {chromium} from 'playwright-core';
 import {BaseBrowser, BasePage} from './driver.mjs';
 
+/** @typedef {import('./driver.mjs').Browser} Browser */
+/** @typedef {import('./driver.mjs').Page} Page */
+
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** @implements {import('./driver.mjs').Browser} */
+/** @implements {Browser} */
 export class ChromiumBrowser extends BaseBrowser {
   /** @type {'chromium'} */
   name = 'chromium';
@@ -114,7 +117,7 @@ export class ChromiumBrowser extends BaseBrowser {
   }
 }
 
-/** @implements {import('./driver.mjs').Page} */
+/** @implements {Page} */
 export class ChromiumPage extends BasePage {
   /** @param {import('playwright-core').Page} page */
   constructor(page) {
@@ -166,6 +169,10 @@ export class ChromiumPage extends BasePage {
     await this.page.bringToFront();
   }
 
+  /**
+   * @param {string} file
+   * @param {{width?: number, height?: number, colorScheme?: 'light' | 'dark'}} [options]
+   */
   async screenshot(file, {width, height, colorScheme} = {}) {
     if (width && height) await this.page.setViewportSize({width, height});
     if (colorScheme) await this.page.emulateMedia({colorScheme});

@@ -15,9 +15,12 @@ import os from 'node:os';
 import path from 'node:path';
 import {BaseBrowser, BasePage, sleep} from './driver.mjs';
 
+/** @typedef {import('./driver.mjs').Browser} Browser */
+/** @typedef {import('./driver.mjs').Page} Page */
+
 const ALT = '\uE00A';
 
-/** @implements {import('./driver.mjs').Browser} */
+/** @implements {Browser} */
 export class FirefoxBrowser extends BaseBrowser {
   /** @type {'firefox'} */
   name = 'firefox';
@@ -171,7 +174,7 @@ export class FirefoxBrowser extends BaseBrowser {
   }
 }
 
-/** @implements {import('./driver.mjs').Page} */
+/** @implements {Page} */
 export class FirefoxPage extends BasePage {
   /**
    * @param {FirefoxBrowser} browser
