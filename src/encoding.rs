@@ -29,6 +29,139 @@ pub(crate) fn encode_path_value(s: &str) -> String {
     utf8_percent_encode(s, PATH_VALUE).collect()
 }
 
+/// Percent-encodes a value of a Binder link's query for BinderHub's launch page, which reads
+/// its query with `decodeURI` before `URLSearchParams`: that is two decodings, where a hub's
+/// server (tornado, nbgitpuller) does one. `decodeURI` undoes only `%25` among the escapes
+/// `encodeURIComponent` writes (the others encode characters it keeps: `/?&=+#:;,@$`, or
+/// characters that decode harmlessly: spaces, letters). So the value is encoded like
+/// `encodeURIComponent` (`/` kept readable when `keep_slash`), and each `%` of the value is
+/// written `%2525`: `decodeURI` leaves `%25`, `URLSearchParams` leaves `%`. A nested
+/// `git-pull?…` query is such a value: its own escapes arrive intact for nbgitpuller.
+pub(crate) fn encode_binder_value(s: &str, keep_slash: bool) -> String {
+    let set = if keep_slash { PATH_VALUE } else { COMPONENT };
+    let mut out = String::with_capacity(s.len() + 8);
+    for chunk in utf8_percent_encode(s, set) {
+        // Chunks are runs of kept bytes or single `%XX` escapes; `%25` is the escape of `%`.
+        out.push_str(if chunk == "%25" { "%2525" } else { chunk });
+    }
+    out
+}
+
+/// JavaScript's `decodeURI`: decodes `%XX` escapes, except those of the characters it keeps
+/// (`;/?:@&=+$,#`). `None` where `decodeURI` throws (a bad escape or invalid UTF-8).
+pub(crate) fn decode_uri(s: &str) -> Option<Cow<'_, str>> {
+    if !s.contains('%') {
+        return Some(Cow::Borrowed(s));
+    }
+    let b = s.as_bytes();
+    let hex = |i: usize| -> Option<u8> {
+        let h = |c: u8| (c as char).to_digit(16);
+        Some((h(*b.get(i + 1)?)? * 16 + h(*b.get(i + 2)?)?) as u8)
+    };
+    let mut out = String::with_capacity(s.len());
+    let mut i = 0;
+    let mut run = 0;
+    while i < b.len() {
+        if b[i] != b'%' {
+            i += 1;
+            continue;
+        }
+        out.push_str(&s[run..i]);
+        let first = hex(i)?;
+        let len = match first {
+            0x00..=0x7f => 1,
+            0xc2..=0xdf => 2,
+            0xe0..=0xef => 3,
+            0xf0..=0xf4 => 4,
+            _ => return None,
+        };
+        let mut bytes = [first, 0, 0, 0];
+        for (k, slot) in bytes.iter_mut().enumerate().take(len).skip(1) {
+            if b.get(i + 3 * k) != Some(&b'%') {
+                return None;
+            }
+            *slot = hex(i + 3 * k)?;
+        }
+        let decoded = std::str::from_utf8(&bytes[..len]).ok()?;
+        if len == 1 && ";/?:@&=+$,#".contains(decoded) {
+            out.push_str(&s[i..i + 3]);
+        } else {
+            out.push_str(decoded);
+        }
+        i += 3 * len;
+        run = i;
+    }
+    out.push_str(&s[run..]);
+    Some(Cow::Owned(out))
+}
+
+/// Decodes a Binder link's query the way BinderHub's launch page does before it splits it
+/// (`decodeURI`); a query `decodeURI` would throw on is kept as it is.
+pub(crate) fn binder_page_query(query: &str) -> Cow<'_, str> {
+    decode_uri(query).unwrap_or(Cow::Borrowed(query))
+}
+
+/// How many times [`has_dot_segment`] decodes a value before it gives up on it.
+const MAX_DECODINGS: usize = 8;
+
+/// Whether `value`, written into a URL path or into a value that becomes one (a spec, a ref,
+/// a urlpath, a clone directory), has a `.` or `..` segment in any encoding: as written, or
+/// once the browser, a hub or nbgitpuller decodes it, however many times. Segments end at
+/// `/`, `\` (a browser reads it as `/`), `?` and `#`; tabs and newlines are dropped (a browser
+/// drops them). A value still changing after [`MAX_DECODINGS`] decodings counts as one: no
+/// real name is encoded that deeply. `&` and `=` end segments too, so that a whole query, or a
+/// query nested in a value, is checked at once (no real name or ref is `..` between them).
+pub(crate) fn has_dot_segment(value: &str) -> bool {
+    let mut v = Cow::Borrowed(value);
+    for _ in 0..MAX_DECODINGS {
+        if segments_have_dots(&v) {
+            return true;
+        }
+        if !v.contains('%') {
+            return false;
+        }
+        let next = decode(&v).into_owned();
+        if next == v {
+            return false;
+        }
+        v = Cow::Owned(next);
+    }
+    true
+}
+
+fn segments_have_dots(v: &str) -> bool {
+    v.split(['/', '\\', '?', '#', '&', '=']).any(|segment| {
+        let mut dots = 0;
+        for c in segment.chars() {
+            match c {
+                '.' => dots += 1,
+                '\t' | '\n' | '\r' => {}
+                _ => return false,
+            }
+        }
+        dots == 1 || dots == 2
+    })
+}
+
+/// Escapes a decoded file or directory name for a urlpath (a URL path inside the server):
+/// `%`, `?`, `#`, `\` and control characters would change what the path names, so they are
+/// percent-encoded; everything else stays readable. [`crate::parse`] decodes it back.
+pub(crate) fn escape_path(s: &str) -> Cow<'_, str> {
+    let special = |c: char| matches!(c, '%' | '?' | '#' | '\\') || c.is_ascii_control();
+    if !s.contains(special) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if special(c) {
+            out.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// Decodes `%XX` escapes (invalid UTF-8 is replaced, never an error).
 pub(crate) fn decode(s: &str) -> Cow<'_, str> {
     percent_decode_str(s).decode_utf8_lossy()

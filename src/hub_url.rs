@@ -124,7 +124,8 @@ fn typed_url(input: &str) -> Result<Url, Error> {
     } else {
         format!("https://{s}")
     };
-    let url = Url::parse(&with_scheme).map_err(|e| Error::InvalidHub(format!("'{s}': {e}")))?;
+    let url = crate::parse::web_url(&with_scheme)
+        .map_err(|e| Error::InvalidHub(format!("'{s}': {e}")))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(Error::InvalidHub(format!(
             "'{s}': only http and https hubs are supported"

@@ -26,7 +26,7 @@ pub use detect::{
 pub use error::Error;
 pub use hub_url::{hub_base, jupyterhub_base, normalize_hub_url};
 pub use model::{Launch, LaunchKind, Open, Provider, Pull, Repo, Ui};
-pub use parse::{myst_binder_link, parse, parse_repo_link, MystBinder, Parsed};
+pub use parse::{myst_binder_link, parse, parse_repo_link, MystBinder, Parsed, MAX_LINK_LEN};
 pub use render::{
     parse_env_repo, render, rewrite, rewrite_repo_link, Interface, LinkKinds, Rendered, Rewrite,
     RewriteStatus, Target, TargetKind,
@@ -40,3 +40,8 @@ pub mod wasm_api {
 }
 #[cfg(target_arch = "wasm32")]
 mod wasm;
+
+#[cfg(feature = "fuzzing")]
+pub mod fuzz;
+#[cfg(any(test, feature = "fuzzing"))]
+pub mod invariants;

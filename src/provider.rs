@@ -1,7 +1,8 @@
 //! The nine BinderHub repository providers (docs/protocols.md §2): how each reads and writes
 //! the `<spec>` part of `v2/<provider>/<spec>`, and how a git provider's repository is cloned.
 
-use crate::encoding::{decode, encode_component, encode_path_value};
+use crate::encoding::{decode, encode_component, encode_path_value, has_dot_segment};
+use crate::parse::shown;
 use crate::{Provider, Repo};
 
 /// A spec read from a link: the decoded spec, the ref, and what had to be repaired.
@@ -150,9 +151,21 @@ fn looks_like_clone_url(s: &str) -> bool {
     }
 }
 
-/// Writes the `<spec>` path of `v2/<provider>/<spec>` for a repository.
-pub(crate) fn write_spec(repo: &Repo) -> String {
-    let r = encode_path_value(repo.git_ref.as_deref().unwrap_or("HEAD"));
+/// Writes the `<spec>` path of `v2/<provider>/<spec>` for a repository, or says why it
+/// cannot be written: a spec or ref with a `.` or `..` segment in any encoding (a browser or
+/// BinderHub would resolve it to another path on the hub), or a `git` spec that is not a
+/// clone URL (BinderHub could not read it back).
+pub(crate) fn write_spec(repo: &Repo) -> Result<String, String> {
+    let git_ref = repo.git_ref.as_deref().unwrap_or("HEAD");
+    no_dot_segments("repository", &repo.spec)?;
+    no_dot_segments("ref", git_ref)?;
+    if repo.provider == Provider::Git && !looks_like_clone_url(&repo.spec) {
+        return Err(format!(
+            "git repository '{}' is not a clone url a BinderHub can build",
+            shown(&repo.spec)
+        ));
+    }
+    let r = encode_path_value(git_ref);
     // Each segment of an `owner/repo` spec is encoded on its own, so a decoded `?`, `#` or
     // `/` inside a name cannot change what BinderHub reads.
     let segments = |spec: &str| {
@@ -161,7 +174,7 @@ pub(crate) fn write_spec(repo: &Repo) -> String {
             .collect::<Vec<_>>()
             .join("/")
     };
-    match repo.provider {
+    Ok(match repo.provider {
         Provider::Gh => format!("{}/{r}", segments(&repo.spec)),
         Provider::Gl | Provider::Git => format!("{}/{r}", encode_component(&repo.spec)),
         Provider::Gist => match &repo.git_ref {
@@ -178,7 +191,19 @@ pub(crate) fn write_spec(repo: &Repo) -> String {
                 encode_path_value(&repo.spec)
             }
         }
+    })
+}
+
+/// Refuses a value that would put a `.` or `..` segment into a URL path on the reader's hub
+/// ([`has_dot_segment`]): every spec, ref, urlpath and directory byob writes passes here.
+pub(crate) fn no_dot_segments(what: &str, value: &str) -> Result<(), String> {
+    if has_dot_segment(value) {
+        return Err(format!(
+            "{what} '{}' has a '.' or '..' path segment: left unchanged so that it cannot lead elsewhere on your hub",
+            shown(value)
+        ));
     }
+    Ok(())
 }
 
 /// The URL `git clone` takes for a git provider's repository; `None` for data providers.
@@ -317,7 +342,7 @@ mod tests {
                 spec: r.spec,
                 git_ref: r.git_ref,
             };
-            assert_eq!(write_spec(&repo), raw);
+            assert_eq!(write_spec(&repo).unwrap(), raw);
         }
     }
 

@@ -1,21 +1,89 @@
 //! The thin `#[wasm_bindgen]` facade: each export deserialises, calls the core, serialises.
 //! Plain JSON-compatible objects cross (docs/contracts.md) through the engine's own
 //! `JSON.stringify`/`JSON.parse` and serde_json; errors cross as `JsError`.
+//!
+//! The boundary never traps on a value a page or a file can supply: every export takes
+//! `JsValue`s and checks their types itself. wasm-bindgen's own conversions (`&str`,
+//! `Vec<String>`) throw from inside Wasm on a value of the wrong type, which leaves the
+//! instance's stack pointer where it was; a few thousand such throws and every later call
+//! traps. A returned `Err(JsError)` is thrown by the generated JavaScript after Wasm has
+//! returned, which is safe. The core never panics (fuzzed); a panic would abort the instance.
 
 use crate::settings::{self, Settings};
-use crate::{Launch, Parsed, ProbePlan, ProbeResponse, Target};
+use crate::{Launch, Parsed, ProbePlan, ProbeResponse, Rewrite, RewriteStatus, Target};
+use js_sys::Array;
 use serde::de::DeserializeOwned;
 use serde::Serialize;
 use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
 
 fn to_js<T: Serialize>(value: &T) -> Result<JsValue, JsError> {
     to_js_sized(value, 256)
 }
 
-/// Serialises into a buffer of `capacity` bytes up front (a batch knows its size roughly),
-/// then hands the text to the engine's `JSON.parse`.
+/// What a JavaScript value is, for messages: `a number`, `null`, `an array`, `an object`, ….
+fn kind_of(v: &JsValue) -> String {
+    if v.is_null() {
+        return "null".into();
+    }
+    if Array::is_array(v) {
+        return "an array".into();
+    }
+    match v.js_typeof().as_string().as_deref() {
+        Some("undefined") => "undefined".into(),
+        Some("object") => "an object".into(),
+        Some(t) => format!("a {t}"),
+        None => "a value".into(),
+    }
+}
+
+/// A string argument, or an error naming the argument and what it was instead.
+fn string_arg(v: &JsValue, what: &str) -> Result<String, JsError> {
+    v.as_string()
+        .ok_or_else(|| JsError::new(&format!("{what}: not a string ({})", kind_of(v))))
+}
+
+/// Fails unless `v` is a plain object (not an array, not null).
+fn object_arg(v: &JsValue, what: &str) -> Result<(), JsError> {
+    if v.is_object() && !Array::is_array(v) && !v.is_function() {
+        Ok(())
+    } else {
+        Err(JsError::new(&format!(
+            "{what}: not an object ({})",
+            kind_of(v)
+        )))
+    }
+}
+
+/// The reason given for an href that is not a string: it is not a launch link.
+fn not_a_string(v: &JsValue) -> String {
+    format!("not a launch link: not a string ({})", kind_of(v))
+}
+
+/// The result of one batch item that is not a string: `none`, with the reason.
+fn not_a_string_rewrite(v: &JsValue) -> Rewrite {
+    Rewrite {
+        input: String::new(),
+        status: RewriteStatus::None,
+        output: None,
+        reason: Some(not_a_string(v)),
+        warnings: Vec::new(),
+        launch: None,
+    }
+}
+
+/// A target argument: an object the core validates.
+fn target_arg(v: &JsValue) -> Result<Target, JsError> {
+    object_arg(v, "target")?;
+    let target: Target = from_js(v, "target")?;
+    target.validated().map_err(core_err)
+}
+
+/// Serialises into a buffer of `capacity` bytes up front (a batch knows its size roughly,
+/// capped at 1 MiB: a huge batch grows the buffer as it goes), then hands the text to the
+/// engine's `JSON.parse`.
 fn to_js_sized<T: Serialize>(value: &T, capacity: usize) -> Result<JsValue, JsError> {
-    let mut buf = Vec::with_capacity(capacity);
+    let mut buf = Vec::with_capacity(capacity.min(1 << 20));
     serde_json::to_writer(&mut buf, value).map_err(|e| JsError::new(&e.to_string()))?;
     let text = String::from_utf8(buf).map_err(|e| JsError::new(&e.to_string()))?;
     js_sys::JSON::parse(&text).map_err(|_| JsError::new("could not hand the result to javascript"))
@@ -47,9 +115,15 @@ enum ParseOutcome {
 }
 
 /// Reads one link: `{status: "launch", launch}`, `{status: "none", reason}` or `{status: "invalid", reason}`.
+/// Anything that is not a string is `none` ("not a string").
 #[wasm_bindgen]
-pub fn parse(url: &str) -> Result<JsValue, JsError> {
-    to_js(&match crate::parse(url) {
+pub fn parse(url: JsValue) -> Result<JsValue, JsError> {
+    let Some(url) = url.as_string() else {
+        return to_js(&ParseOutcome::None {
+            reason: not_a_string(&url),
+        });
+    };
+    to_js(&match crate::parse(&url) {
         Ok(Parsed::Launch(launch)) => ParseOutcome::Launch { launch },
         Ok(Parsed::NotLaunch(reason)) => ParseOutcome::None { reason },
         Err(e) => ParseOutcome::Invalid {
@@ -68,28 +142,41 @@ struct BatchOptions {
 }
 
 /// Rewrites a batch of hrefs for a target: one `Rewrite` per href, in order. `launch` is
-/// `null` unless `options.launch` is true.
+/// `null` unless `options.launch` is true. An href that is not a string gets its own result
+/// (status `none`, "not a string"); a link longer than the core's limit gets `invalid`. Throws
+/// (after Wasm has returned) only when `hrefs` is not an array, or `target` or `options` is
+/// not a usable object.
 #[wasm_bindgen(js_name = rewriteBatch)]
 pub fn rewrite_batch(
-    hrefs: Vec<String>,
+    hrefs: JsValue,
     target: JsValue,
     options: JsValue,
 ) -> Result<JsValue, JsError> {
-    let target: Target = from_js(&target, "target")?;
-    let target = target.validated().map_err(core_err)?;
+    if !Array::is_array(&hrefs) {
+        return Err(JsError::new(&format!(
+            "hrefs: not an array ({})",
+            kind_of(&hrefs)
+        )));
+    }
+    let hrefs: &Array = hrefs.unchecked_ref();
+    let target = target_arg(&target)?;
     let options: BatchOptions = if options.is_undefined() || options.is_null() {
         BatchOptions::default()
     } else {
+        object_arg(&options, "options")?;
         from_js(&options, "options")?
     };
     let out: Vec<_> = hrefs
         .iter()
-        .map(|h| {
-            let mut r = crate::rewrite(h, &target);
-            if !options.launch {
-                r.launch = None;
+        .map(|h| match h.as_string() {
+            Some(h) => {
+                let mut r = crate::rewrite(&h, &target);
+                if !options.launch {
+                    r.launch = None;
+                }
+                r
             }
-            r
+            None => not_a_string_rewrite(&h),
         })
         .collect();
     to_js_sized(&out, 512 * out.len())
@@ -98,36 +185,54 @@ pub fn rewrite_batch(
 /// Rewrites a link the reader chose (context menu): a plain GitHub repository or notebook page
 /// is launched as its repository; any other link as `rewriteBatch` would.
 #[wasm_bindgen(js_name = rewriteRepoLink)]
-pub fn rewrite_repo_link(href: &str, target: JsValue) -> Result<JsValue, JsError> {
-    let target: Target = from_js(&target, "target")?;
-    let target = target.validated().map_err(core_err)?;
-    to_js(&crate::rewrite_repo_link(href, &target))
+pub fn rewrite_repo_link(href: JsValue, target: JsValue) -> Result<JsValue, JsError> {
+    let target = target_arg(&target)?;
+    match href.as_string() {
+        Some(href) => to_js(&crate::rewrite_repo_link(&href, &target)),
+        None => to_js(&not_a_string_rewrite(&href)),
+    }
 }
 
 /// The Binder link a Jupyter Book 2 (MyST) page means, from its `thebe.binder` config and the
-/// page's `location`; rewrite it like any other launch link. Throws on an unusable config.
+/// page's `location` (a string, or null/undefined for none); rewrite it like any other launch
+/// link. Throws on an unusable config.
 #[wasm_bindgen(js_name = mystLink)]
-pub fn myst_link(binder: JsValue, location: Option<String>) -> Result<String, JsError> {
+pub fn myst_link(binder: JsValue, location: JsValue) -> Result<String, JsError> {
+    object_arg(&binder, "binder config")?;
     let binder: crate::MystBinder = from_js(&binder, "binder config")?;
+    let location = if location.is_undefined() || location.is_null() {
+        None
+    } else {
+        Some(string_arg(&location, "location")?)
+    };
     crate::myst_binder_link(&binder, location.as_deref()).map_err(core_err)
 }
 
 /// The target of the settings' active hub, or `null` when none can launch.
 #[wasm_bindgen(js_name = activeTarget)]
 pub fn active_target(settings: JsValue) -> Result<JsValue, JsError> {
+    object_arg(&settings, "settings")?;
     let settings: Settings = from_js(&settings, "settings")?;
     to_js(&settings.active_target())
 }
 
 /// The requests that detect what `input` is; throws on a URL that cannot be a hub.
 #[wasm_bindgen(js_name = probePlan)]
-pub fn probe_plan(input: &str) -> Result<JsValue, JsError> {
-    to_js(&crate::probe_plan(input).map_err(core_err)?)
+pub fn probe_plan(input: JsValue) -> Result<JsValue, JsError> {
+    let input = string_arg(&input, "hub url")?;
+    to_js(&crate::probe_plan(&input).map_err(core_err)?)
 }
 
 /// Classifies the responses to a plan's probes.
 #[wasm_bindgen]
 pub fn classify(plan: JsValue, responses: JsValue) -> Result<JsValue, JsError> {
+    object_arg(&plan, "plan")?;
+    if !Array::is_array(&responses) {
+        return Err(JsError::new(&format!(
+            "responses: not an array ({})",
+            kind_of(&responses)
+        )));
+    }
     let plan: ProbePlan = from_js(&plan, "plan")?;
     let responses: Vec<ProbeResponse> = from_js(&responses, "responses")?;
     to_js(&crate::classify(&plan, &responses))

@@ -13,30 +13,42 @@ fn json(text: &str) -> JsValue {
 fn text(v: &JsValue) -> String {
     JSON::stringify(v).unwrap().as_string().unwrap()
 }
+fn s(text: &str) -> JsValue {
+    JsValue::from_str(text)
+}
+fn hrefs(list: &[&str]) -> JsValue {
+    list.iter().map(|h| s(h)).collect::<Array>().into()
+}
 
 #[wasm_bindgen_test]
 fn parse_returns_launch_none_or_invalid() {
-    let v =
-        text(&api::parse("https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb").unwrap());
+    let v = text(
+        &api::parse(s(
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb",
+        ))
+        .unwrap(),
+    );
     assert!(
         v.starts_with(
             r#"{"status":"launch","launch":{"kind":"binder","hub":"https://mybinder.org/""#
         ),
         "{v}"
     );
-    assert!(text(&api::parse("https://github.com/o/r").unwrap())
+    assert!(text(&api::parse(s("https://github.com/o/r")).unwrap())
         .starts_with(r#"{"status":"none","reason":"not a launch link"#));
-    assert!(text(&api::parse("https://mybinder.org/v2/gh/x").unwrap())
-        .starts_with(r#"{"status":"invalid""#));
+    assert!(
+        text(&api::parse(s("https://mybinder.org/v2/gh/x")).unwrap())
+            .starts_with(r#"{"status":"invalid""#)
+    );
 }
 
 #[wasm_bindgen_test]
 fn rewrite_batch_answers_one_result_per_href_in_order() {
-    let hrefs = vec![
-        "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb".to_string(),
-        "https://example.org/".to_string(),
-        "https://mybinder.org/v2/zenodo/10.5281/zenodo.1/".to_string(),
-    ];
+    let hrefs = hrefs(&[
+        "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb",
+        "https://example.org/",
+        "https://mybinder.org/v2/zenodo/10.5281/zenodo.1/",
+    ]);
     let target = json(r#"{"kind": "jupyterhub", "url": "hub.example.edu"}"#);
     let out: Array = api::rewrite_batch(hrefs.clone(), target.clone(), JsValue::UNDEFINED)
         .unwrap()
@@ -52,7 +64,7 @@ fn rewrite_batch_answers_one_result_per_href_in_order() {
         .into();
     assert!(text(&with.get(0)).contains(r#""launch":{"kind":"binder""#));
     let bad = api::rewrite_batch(
-        vec![],
+        Array::new().into(),
         json(r#"{"kind": "nope", "url": "h"}"#),
         JsValue::NULL,
     );
@@ -61,7 +73,7 @@ fn rewrite_batch_answers_one_result_per_href_in_order() {
 
 #[wasm_bindgen_test]
 fn detection_plan_and_classification_cross_the_boundary() {
-    let plan = api::probe_plan("http://127.0.0.1:8000/hub/home").unwrap();
+    let plan = api::probe_plan(s("http://127.0.0.1:8000/hub/home")).unwrap();
     let p = text(&plan);
     assert!(
         p.contains(r#""candidates":["http://127.0.0.1:8000/"]"#),
@@ -76,8 +88,8 @@ fn detection_plan_and_classification_cross_the_boundary() {
         d.contains(r#""kind":"jupyterhub","version":"5.2.1","cors":false"#),
         "{d}"
     );
-    assert!(api::probe_plan("ftp://x").is_err());
-    let known = text(&api::probe_plan("mybinder.org").unwrap());
+    assert!(api::probe_plan(s("ftp://x")).is_err());
+    let known = text(&api::probe_plan(s("mybinder.org")).unwrap());
     assert!(
         known.contains(r#""known":{"#) && known.contains(r#""probes":[]"#),
         "{known}"
@@ -126,4 +138,76 @@ fn settings_import_previews_changes_and_refusals() {
         "{preview}"
     );
     assert!(api::settings_import(current, json("{}")).is_err());
+}
+
+/// Issue 9, defect 2: no value a page or a file can supply makes an export throw from inside
+/// Wasm (which, a few thousand times over, killed the instance for good). Wrong types are
+/// per-item results or clear errors; a good call still works after thousands of bad ones.
+#[wasm_bindgen_test]
+fn bad_values_are_results_or_clear_errors_never_a_dead_instance() {
+    let target = json(r#"{"kind": "jupyterhub", "url": "hub.example.edu"}"#);
+    let good = "https://mybinder.org/v2/gh/o/r/main";
+    let mixed: Array = [s(good), JsValue::from_f64(1.0), JsValue::NULL, json("{}")]
+        .into_iter()
+        .collect();
+    for _ in 0..5000 {
+        let out: Array =
+            api::rewrite_batch(mixed.clone().into(), target.clone(), JsValue::UNDEFINED)
+                .unwrap()
+                .into();
+        assert_eq!(out.length(), 4);
+        assert!(text(&out.get(0)).contains(r#""status":"rewritten""#));
+        assert_eq!(
+            text(&out.get(1)),
+            r#"{"input":"","status":"none","output":null,"reason":"not a launch link: not a string (a number)","warnings":[],"launch":null}"#
+        );
+        assert!(text(&out.get(2)).contains("not a string (null)"));
+        assert!(text(&out.get(3)).contains("not a string (an object)"));
+        assert!(
+            text(&api::parse(JsValue::from_f64(42.0)).unwrap()).contains("not a string (a number)")
+        );
+        assert!(text(&api::parse(JsValue::UNDEFINED).unwrap()).contains("not a string (undefined)"));
+    }
+    let errors = [
+        api::rewrite_batch(s(good), target.clone(), JsValue::UNDEFINED).err(),
+        api::rewrite_batch(
+            mixed.clone().into(),
+            s("hub.example.edu"),
+            JsValue::UNDEFINED,
+        )
+        .err(),
+        api::rewrite_batch(mixed.clone().into(), JsValue::NULL, JsValue::UNDEFINED).err(),
+        api::rewrite_batch(
+            mixed.clone().into(),
+            Array::new().into(),
+            JsValue::UNDEFINED,
+        )
+        .err(),
+        api::rewrite_batch(mixed.clone().into(), target.clone(), JsValue::from_f64(1.0)).err(),
+        api::rewrite_batch(
+            mixed.clone().into(),
+            target.clone(),
+            json(r#"{"launch": "yes"}"#),
+        )
+        .err(),
+        api::rewrite_repo_link(s(good), JsValue::TRUE).err(),
+        api::myst_link(s("o/r"), JsValue::UNDEFINED).err(),
+        api::myst_link(json(r#"{"repo": "o/r"}"#), JsValue::from_f64(3.0)).err(),
+        api::probe_plan(JsValue::from_f64(1.0)).err(),
+        api::classify(s("plan"), Array::new().into()).err(),
+        api::active_target(JsValue::UNDEFINED).err(),
+        api::settings_validate(JsValue::UNDEFINED).err(),
+        api::settings_migrate(json("[1, 2]")).err(),
+    ];
+    assert!(
+        errors.iter().all(Option::is_some),
+        "{}",
+        errors.iter().filter(|e| e.is_none()).count()
+    );
+    let out: Array = api::rewrite_batch(hrefs(&[good]), target.clone(), JsValue::NULL)
+        .unwrap()
+        .into();
+    assert!(text(&out.get(0)).contains(r#""status":"rewritten""#));
+    let r = text(&api::rewrite_repo_link(JsValue::from_f64(7.0), target).unwrap());
+    assert!(r.contains("not a string (a number)"), "{r}");
 }

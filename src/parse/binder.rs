@@ -3,7 +3,7 @@
 //! legacy `<base>repo/<owner>/<repo>[/<path>]` form.
 
 use super::{base_url, nbgitpuller, split_urlpath, Claim, Form};
-use crate::encoding::{decode, decode_form, pairs, Pair};
+use crate::encoding::{binder_page_query, decode, pairs};
 use crate::known::is_known_binderhub_host;
 use crate::provider::read_spec;
 use crate::{Error, Launch, LaunchKind, Open, Provider, Repo, Ui};
@@ -45,25 +45,7 @@ fn parse_v2(url: &Url) -> Result<Claim, Error> {
             "not a launch link: a binder badge image".into(),
         ));
     }
-    // Find `/v2/<provider>/`; a doubled `v2/gh/…/v2/gh/…` path is read from its last copy.
-    let mut found: Option<(usize, Provider)> = None;
-    let mut first_found: Option<usize> = None;
-    let mut doubled = false;
-    let mut search = 0;
-    while let Some(i) = path[search..].find("/v2/") {
-        let at = search + i;
-        let after = &path[at + 4..];
-        let id = after.split('/').next().unwrap_or_default();
-        if let Some(p) = Provider::from_id(id) {
-            if after.len() > id.len() {
-                doubled |= found.is_some();
-                first_found.get_or_insert(at);
-                found = Some((at, p));
-            }
-        }
-        search = at + 1;
-    }
-    let Some((at, provider)) = found else {
+    let Some(at) = find_v2(path) else {
         let host = url.host_str().unwrap_or_default();
         if is_known_binderhub_host(host) && path.contains("/v2/") {
             return Err(Error::InvalidLink(format!(
@@ -73,27 +55,71 @@ fn parse_v2(url: &Url) -> Result<Claim, Error> {
         return Ok(Claim::Pass);
     };
     let mut warnings = Vec::new();
-    let first = first_found.unwrap_or(at);
-    if doubled {
+    if at.first != at.last {
         warnings.push("doubled v2/ path; read the last one".into());
     }
-    let hub = base_url(url, first + 1);
-    let raw_spec = &path[at + 4 + provider.id().len() + 1..];
-    let repo = match pasted_url(provider, raw_spec, &mut warnings)? {
-        Some(repo) => repo,
-        None => {
-            let read = read_spec(provider, raw_spec)
-                .map_err(|m| Error::InvalidLink(format!("binder link: {m}")))?;
-            warnings.extend(read.warnings);
-            Repo {
-                provider,
-                spec: read.spec,
-                git_ref: read.git_ref,
-            }
-        }
-    };
+    let hub = base_url(url, at.first + 1);
+    let repo = read_v2_repo(path, &at, true, &mut warnings)?;
     let query = super::repaired_query(url, &mut warnings);
     finish(hub, repo, &query, warnings).map(Claim::Launch)
+}
+
+/// Where a URL path's `/v2/<provider>/` parts are: the first ends the hub's base, the last
+/// starts the spec (a doubled `v2/gh/…/v2/gh/…` path is read from its last copy).
+pub(crate) struct V2At {
+    /// Byte offset of the first `/v2/<provider>/`.
+    pub first: usize,
+    /// Byte offset of the last one.
+    pub last: usize,
+    /// The provider the last one names.
+    pub provider: Provider,
+}
+
+/// Finds the `/v2/<provider>/` parts of a URL path (a provider followed by a spec); `None`
+/// when there is none. The renderer checks with it that what it writes reads back the same.
+pub(crate) fn find_v2(path: &str) -> Option<V2At> {
+    let mut found: Option<V2At> = None;
+    let mut search = 0;
+    while let Some(i) = path[search..].find("/v2/") {
+        let at = search + i;
+        let after = &path[at + 4..];
+        let id = after.split('/').next().unwrap_or_default();
+        if let Some(provider) = Provider::from_id(id) {
+            if after.len() > id.len() {
+                let first = found.as_ref().map_or(at, |f| f.first);
+                found = Some(V2At {
+                    first,
+                    last: at,
+                    provider,
+                });
+            }
+        }
+        search = at + 1;
+    }
+    found
+}
+
+/// Reads the repository of the `v2/<provider>/<spec>` part that `at` found in `path`. A
+/// pasted Binder link in a gh spec is read one level deep only (`allow_pasted`): a link
+/// nested in itself costs no more than its length.
+pub(crate) fn read_v2_repo(
+    path: &str,
+    at: &V2At,
+    allow_pasted: bool,
+    warnings: &mut Vec<String>,
+) -> Result<Repo, Error> {
+    let raw_spec = &path[at.last + 4 + at.provider.id().len() + 1..];
+    if let Some(repo) = pasted_url(at.provider, raw_spec, allow_pasted, warnings)? {
+        return Ok(repo);
+    }
+    let read = read_spec(at.provider, raw_spec)
+        .map_err(|m| Error::InvalidLink(format!("binder link: {m}")))?;
+    warnings.extend(read.warnings);
+    Ok(Repo {
+        provider: at.provider,
+        spec: read.spec,
+        git_ref: read.git_ref,
+    })
 }
 
 /// A whole url-encoded URL pasted where a gh spec's owner goes (`v2/gh/https%3A%2F%2F…/ref`).
@@ -102,6 +128,7 @@ fn parse_v2(url: &Url) -> Result<Claim, Error> {
 fn pasted_url(
     provider: Provider,
     raw_spec: &str,
+    allow_pasted: bool,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Repo>, Error> {
     let first = raw_spec.split('/').next().unwrap_or_default();
@@ -109,29 +136,38 @@ fn pasted_url(
         return Ok(None);
     }
     let pasted = decode(first);
-    match crate::parse(&pasted) {
-        Ok(crate::Parsed::Launch(Launch {
-            kind: LaunchKind::Binder,
-            repo: Some(repo),
-            ..
-        })) => {
-            warnings.push("a binder link was pasted as the gh repository; read its repository".into());
-            Ok(Some(repo))
-        }
-        _ => Err(Error::InvalidLink(format!(
-            "binder link: gh spec starts with the url-encoded url '{pasted}'; BinderHub rejects it (other git servers use v2/git/)"
-        ))),
+    let leaves = || {
+        Error::InvalidLink(format!(
+            "binder link: gh spec starts with the url-encoded url '{}'; BinderHub rejects it (other git servers use v2/git/)",
+            super::shown(&pasted)
+        ))
+    };
+    if !allow_pasted {
+        return Err(Error::InvalidLink(
+            "binder link: a binder link pasted into a pasted binder link; byob reads one level"
+                .into(),
+        ));
     }
+    let url = super::parse_url(&pasted).map_err(|_| leaves())?;
+    let Some(at) = find_v2(url.path()) else {
+        return Err(leaves());
+    };
+    let repo = read_v2_repo(url.path(), &at, false, warnings)?;
+    warnings.push("a binder link was pasted as the gh repository; read its repository".into());
+    Ok(Some(repo))
 }
 
 /// Builds the launch from a Binder query: `labpath`, then `filepath`, override `urlpath`
 /// (the current BinderHub client); a urlpath that is a `git-pull?` link adds a [`Pull`](crate::Pull).
+/// The query is first decoded with `decodeURI`, as BinderHub's launch page does.
 fn finish(
     hub: String,
     repo: Repo,
     query: &str,
     mut warnings: Vec<String>,
 ) -> Result<Launch, Error> {
+    let query = binder_page_query(query);
+    let query = query.as_ref();
     let ps = pairs(query);
     let first = |k: &str| ps.iter().find(|p| p.key == k);
     let urlpath = if let Some(p) = first("labpath").filter(|p| !p.value.is_empty()) {
@@ -144,7 +180,8 @@ fn finish(
             .filter(|v| !v.is_empty())
     };
     if let Some(p) = first("urlpath") {
-        if let Some(inner) = git_pull_query(p, query, &mut warnings) {
+        let only_slashes = |prefix: &str| prefix.trim_start_matches('/').is_empty();
+        if let Some((_, inner)) = nbgitpuller::nested_query(p, query, only_slashes, &mut warnings) {
             let read = nbgitpuller::read_query(&inner, &mut warnings)?;
             return Ok(Launch {
                 kind: LaunchKind::Binder,
@@ -169,39 +206,6 @@ fn finish(
         },
         warnings,
     })
-}
-
-/// The inner nbgitpuller query when a Binder urlpath is a `git-pull?…` link.
-///
-/// Double- and single-encoded values decode once into the inner query. A hand-written
-/// unencoded inner link (`urlpath=git-pull?repo=https://…&branch=main&urlpath=lab/…`) is cut
-/// into outer parameters by the query syntax; its parts run to the end of the query.
-fn git_pull_query(p: &Pair<'_>, query: &str, warnings: &mut Vec<String>) -> Option<String> {
-    let raw = p.raw.trim_start_matches('/');
-    let raw = raw.strip_prefix("%2F").unwrap_or(raw);
-    if let Some(rest) = raw.strip_prefix("git-pull?") {
-        let decoded = decode_form(rest);
-        if decoded.contains('&') {
-            // Its own separators are encoded (`%26`): BinderHub decodes the urlpath into the
-            // whole inner link, and what follows in the query is Binder's.
-            return Some(decoded);
-        }
-        let start = p.offset + (p.raw.len() - rest.len());
-        let inner = &query[start..];
-        if inner.len() > rest.len() {
-            warnings.push(
-                "inner nbgitpuller link was not url-encoded; read the rest of the query as its parameters"
-                    .into(),
-            );
-        }
-        return Some(inner.to_string());
-    }
-    let decoded = decode_form(p.raw);
-    let decoded = decoded.trim_start_matches('/');
-    decoded
-        .strip_prefix("git-pull?")
-        .or_else(|| decoded.strip_prefix("git-pull/?"))
-        .map(str::to_string)
 }
 
 fn parse_legacy(url: &Url) -> Result<Claim, Error> {

@@ -1,7 +1,7 @@
 //! Google Colab notebooks from a repository: `https://colab.research.google.com/github/<org>/<repo>/blob/<ref>/<path>`
 //! and `…/gist/<user>/<id>[/<file>]`. Drive notebooks (`/drive/…`) are not in a repository.
 
-use super::{Claim, Form};
+use super::{file_path, Claim, Form};
 use crate::encoding::decode;
 use crate::{Error, Launch, LaunchKind, Open, Provider, Repo, Ui};
 use url::Url;
@@ -85,7 +85,7 @@ fn parse_colab(url: &Url) -> Result<Claim, Error> {
         pull: None,
         open: Open {
             urlpath: None,
-            path: (!path.is_empty()).then_some(path),
+            path: file_path(&path),
             ui: Ui::Default,
         },
         warnings: Vec::new(),

@@ -2,14 +2,15 @@
 //! They are not launch links — [`parse`](super::parse) says so — but the reader may ask to open
 //! one on their hub (the link context menu): [`parse_repo_link`] reads it as a Binder launch.
 
+use super::file_path;
 use crate::encoding::decode;
 use crate::{Launch, LaunchKind, Open, Provider, Repo, Ui};
-use url::Url;
 
 /// Reads a GitHub repository or file page as a launch of that repository on mybinder.org,
 /// opening the file (if any) in the server's default interface. `None` for anything else.
 pub fn parse_repo_link(input: &str) -> Option<Launch> {
-    let url = Url::parse(input.trim()).ok()?;
+    super::check_len(input).ok()?;
+    let url = super::web_url(input.trim()).ok()?;
     if !matches!(url.host_str(), Some("github.com" | "www.github.com")) {
         return None;
     }
@@ -50,7 +51,7 @@ pub fn parse_repo_link(input: &str) -> Option<Launch> {
         pull: None,
         open: Open {
             urlpath: None,
-            path: (!path.is_empty()).then_some(path),
+            path: file_path(&path),
             ui: Ui::Default,
         },
         warnings: vec![

@@ -13,10 +13,11 @@ mod urlpath;
 use crate::{Error, Launch};
 use url::Url;
 
+pub(crate) use binder::{find_v2, read_v2_repo};
 pub use github::parse_repo_link;
 pub use myst::{myst_binder_link, MystBinder};
-pub(crate) use nbgitpuller::clone_dir;
-pub(crate) use urlpath::split_urlpath;
+pub(crate) use nbgitpuller::{clone_dir, read_query};
+pub(crate) use urlpath::{compose_urlpath, split_urlpath};
 
 /// The outcome of reading a link.
 // A launch is the common outcome: boxing it would add an allocation per link.
@@ -61,12 +62,30 @@ pub(crate) const FORMS: &[Form] = &[
     colab::FORM,
 ];
 
+/// The longest link byob reads, in bytes. Real launch links are under 2 KB; the extension's
+/// message guard passes hrefs of up to 8,192 characters. A longer link is refused on its own
+/// ([`Error::InvalidLink`], a rewrite's status `invalid`) before any of it is read, so no page
+/// can make one link cost more than this.
+pub const MAX_LINK_LEN: usize = 8192;
+
+/// Refuses a link longer than [`MAX_LINK_LEN`].
+pub(crate) fn check_len(input: &str) -> Result<(), Error> {
+    if input.len() > MAX_LINK_LEN {
+        return Err(Error::InvalidLink(format!(
+            "link is {} bytes long; byob reads links of at most {MAX_LINK_LEN} bytes",
+            input.len()
+        )));
+    }
+    Ok(())
+}
+
 /// Reads any launch link into a [`Launch`].
 ///
 /// Returns [`Parsed::NotLaunch`] (with a reason) for anything that is not a launch link, and
 /// an [`Error::InvalidLink`] for a link that claims to be one but cannot be read, even the
-/// way the hub itself would read it.
+/// way the hub itself would read it, or that is longer than [`MAX_LINK_LEN`].
 pub fn parse(input: &str) -> Result<Parsed, Error> {
+    check_len(input)?;
     match parse_url(input) {
         Ok(url) => parse_parsed(&url),
         Err(reason) => Ok(Parsed::NotLaunch(reason)),
@@ -90,10 +109,79 @@ pub(crate) fn parse_parsed(url: &Url) -> Result<Parsed, Error> {
 /// Parses an http(s) URL; anything else is not a launch link (the reason says why).
 pub(crate) fn parse_url(input: &str) -> Result<Url, String> {
     let trimmed = input.trim();
-    let url = Url::parse(trimmed).map_err(|e| format!("not a launch link: not a url ({e})"))?;
+    let url = web_url(trimmed).map_err(|e| format!("not a launch link: not a url ({e})"))?;
     match url.scheme() {
         "http" | "https" if url.host_str().is_some() => Ok(url),
         scheme => Err(format!("not a launch link: {scheme} url")),
+    }
+}
+
+/// [`Url::parse`], except that a host name that is not ASCII is an error of its own. The
+/// ASCII-only IDNA adapter (ARCHITECTURE.md, dependencies) cannot read one anyway, and in a
+/// debug build it asserts on one that also has uppercase letters: every URL the core reads
+/// goes through here or [`join_url`].
+pub(crate) fn web_url(input: &str) -> Result<Url, String> {
+    non_ascii_host(input)?;
+    Url::parse(input).map_err(|e| e.to_string())
+}
+
+/// [`Url::join`] with the host check of [`web_url`].
+pub(crate) fn join_url(base: &Url, input: &str) -> Result<Url, String> {
+    non_ascii_host(input)?;
+    base.join(input).map_err(|e| e.to_string())
+}
+
+/// Fails when the host a URL parser would read in `input` (an absolute URL or a
+/// scheme-relative reference) is not ASCII once percent-decoded. Conservative: it looks at
+/// everything between the scheme (or `//`) and the first `/`, `\`, `?` or `#`, after the last `@`.
+fn non_ascii_host(input: &str) -> Result<(), String> {
+    // A URL parser drops leading and trailing spaces and controls, and tabs and newlines anywhere.
+    let s: String = input
+        .trim_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    let scheme_end = s.find(':').filter(|&i| {
+        let scheme = &s[..i];
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    });
+    let rest = match scheme_end {
+        Some(i) => &s[i + 1..],
+        None if s.starts_with(['/', '\\']) && s[1..].starts_with(['/', '\\']) => &s,
+        None => return Ok(()),
+    };
+    let authority = rest.trim_start_matches(['/', '\\']);
+    let authority = authority
+        .split(['/', '\\', '?', '#'])
+        .next()
+        .unwrap_or_default();
+    let host = authority.rsplit('@').next().unwrap_or_default();
+    let decoded = crate::encoding::decode(host);
+    if decoded.is_ascii() {
+        Ok(())
+    } else {
+        Err(format!(
+            "host '{decoded}' is not ascii: byob reads host names in their xn-- (punycode) form"
+        ))
+    }
+}
+
+/// A file path inside a repository as the model holds it: no leading or trailing `/` (a
+/// server ignores them; [`compose_urlpath`] writes none), `None` when nothing is left or
+/// only `.` (the root, as nothing).
+pub(crate) fn file_path(p: &str) -> Option<String> {
+    let p = p.trim_matches('/');
+    (!p.is_empty() && p != ".").then(|| p.to_string())
+}
+
+/// At most 100 characters of `s`, for a message.
+pub(crate) fn shown(s: &str) -> String {
+    match s.char_indices().nth(100) {
+        Some((i, _)) => format!("{}…", &s[..i]),
+        None => s.to_string(),
     }
 }
 
@@ -161,6 +249,94 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// Issue 9, defect 8: the ASCII-only IDNA adapter asserted (debug builds) on a host with
+    /// uppercase and non-ASCII letters: `byob parse 'https://Aé/'` exited 101.
+    #[test]
+    fn a_non_ascii_host_is_a_reason_not_a_panic() {
+        for input in [
+            "https://Aé/",
+            "https://éA.org/v2/gh/o/r/HEAD",
+            "https://%41%C3%A9/v2/gh/o/r/HEAD",
+            "HTTPS://user@Bé.Org:8080/x",
+            "https:\\\\Aé/",
+            " \thttps://A\né/",
+        ] {
+            match parse(input) {
+                Ok(Parsed::NotLaunch(reason)) => assert!(
+                    reason.contains(
+                        "is not ascii: byob reads host names in their xn-- (punycode) form"
+                    ),
+                    "{input}: {reason}"
+                ),
+                other => panic!("{input}: {other:?}"),
+            }
+        }
+        // Found by libFuzzer: an `xn--` label that decodes to U+200F hit a debug assertion of
+        // `idna` that assumes Unicode data the ASCII-only adapter does not have (Cargo.toml).
+        let xn = format!("https:\\xn--e-we{}ek/o6D", "n".repeat(96));
+        assert!(matches!(parse(&xn), Ok(Parsed::NotLaunch(_))), "{xn}");
+        let lti = "https://h.org/hub/lti/launch?next=%2F%2FA%C3%A9%2Fhub%2Fuser-redirect%2Fgit-pull%3Frepo%3Dx";
+        assert!(parse(lti).is_err(), "{lti}");
+        assert!(crate::normalize_hub_url("Aé.org").is_err());
+        assert!(crate::myst_binder_link(
+            &MystBinder {
+                url: Some("https://Aé/".into()),
+                repo: "o/r".into(),
+                ..Default::default()
+            },
+            None
+        )
+        .is_err());
+        assert_eq!(
+            parse("https://Ab.org/v2/gh/o/r/HEAD").map(|p| matches!(p, Parsed::Launch(_))),
+            Ok(true)
+        );
+    }
+
+    /// Issue 9, defect 9: a link longer than [`MAX_LINK_LEN`] is refused before it is read.
+    #[test]
+    fn a_link_longer_than_the_limit_is_refused_with_its_length() {
+        let long = format!(
+            "https://mybinder.org/v2/gh/o/r/HEAD?urlpath={}",
+            "a".repeat(MAX_LINK_LEN)
+        );
+        assert_eq!(
+            parse(&long).unwrap_err().to_string(),
+            format!(
+                "invalid launch link: link is {} bytes long; byob reads links of at most 8192 bytes",
+                long.len()
+            )
+        );
+        let just = &long[..MAX_LINK_LEN];
+        assert!(matches!(parse(just), Ok(Parsed::Launch(_))));
+        assert!(parse_repo_link(&format!(
+            "https://github.com/o/r/blob/main/{}",
+            "a".repeat(MAX_LINK_LEN)
+        ))
+        .is_none());
+    }
+
+    /// A Binder link pasted into a gh spec is read one level deep: a link nested in itself
+    /// costs no more than its length (issue 9, defect 9).
+    #[test]
+    fn a_pasted_binder_link_is_read_one_level_deep() {
+        let inner = "https://mybinder.org/v2/gh/o/r/main";
+        let once = format!(
+            "https://mybinder.org/v2/gh/{}/HEAD",
+            crate::encoding::encode_component(inner)
+        );
+        let l = launch_of(&once);
+        assert_eq!(l.repo.map(|r| r.spec), Some("o/r".to_string()));
+        let twice = format!(
+            "https://mybinder.org/v2/gh/{}/HEAD",
+            crate::encoding::encode_component(&once)
+        );
+        assert_eq!(
+            parse(&twice).unwrap_err().to_string(),
+            "invalid launch link: binder link: a binder link pasted into a pasted binder link; byob reads one level"
+        );
     }
 
     #[test]

@@ -4,9 +4,9 @@
 //! without its `lab/tree//` double slash and with a GitLab namespace encoded as BinderHub
 //! needs — so that it is rewritten like any other launch link.
 
-use crate::encoding::encode_path_value;
-use crate::provider::write_spec;
-use crate::{Error, Provider, Repo};
+use super::compose_urlpath;
+use crate::render::v2_link;
+use crate::{Error, Provider, Repo, Ui};
 use serde::{Deserialize, Serialize};
 
 /// A MyST project's `thebe.binder` config, as the page data has it.
@@ -69,22 +69,18 @@ pub fn myst_binder_link(binder: &MystBinder, location: Option<&str>) -> Result<S
     let hub =
         crate::render::normalize_hub_url(binder.url.as_deref().unwrap_or("https://mybinder.org/"))
             .map_err(|e| Error::InvalidLink(format!("myst binder config: {e}")))?;
-    let mut link = format!(
-        "{hub}v2/{}/{}",
-        provider.id(),
-        write_spec(&Repo {
-            provider,
-            spec,
-            git_ref: Some(git_ref)
-        })
-    );
-    if let Some(loc) = location
+    let urlpath = location
         .map(|l| l.trim_matches('/'))
         .filter(|l| !l.is_empty())
-    {
-        link.push_str("?urlpath=");
-        link.push_str(&encode_path_value(&format!("lab/tree/{loc}")));
-    }
+        .and_then(|loc| compose_urlpath(Ui::Lab, None, Some(loc)));
+    let repo = Repo {
+        provider,
+        spec,
+        git_ref: Some(git_ref),
+    };
+    let link = v2_link(&hub, &repo, urlpath.as_deref())
+        .map_err(|m| Error::InvalidLink(format!("myst binder config: {m}")))?;
+    super::check_len(&link)?;
     Ok(link)
 }
 

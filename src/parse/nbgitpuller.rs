@@ -1,8 +1,8 @@
 //! nbgitpuller links: `<hub>hub/user-redirect/git-pull?repo=…&branch=…&urlpath=…`, the older
 //! `<hub>user-redirect/git-pull`, and a plain server's `<server>git-pull` (docs/protocols.md §3).
 
-use super::{base_url, split_urlpath, Claim, Form};
-use crate::encoding::{get, pairs};
+use super::{base_url, file_path, split_urlpath, Claim, Form};
+use crate::encoding::{decode_form, get, pairs, Pair};
 use crate::{Error, Launch, LaunchKind, Open, Pull, Ui};
 use url::Url;
 
@@ -73,6 +73,52 @@ pub(crate) fn hub_end(before: &str, warnings: &mut Vec<String>) -> usize {
     before.len() + 1
 }
 
+/// A `git-pull?…` link nested in the value of `p` (Binder's `urlpath`, an LTI launch's
+/// `next`): the path before `git-pull` (decoded) and the nbgitpuller query, when `prefix_ok`
+/// accepts that path.
+///
+/// Double- and single-encoded values decode once into the inner query. A hand-written
+/// unencoded inner link (`urlpath=git-pull?repo=https://…&branch=main&urlpath=lab/…`) is cut
+/// into outer parameters by the query syntax; its parts run to the end of the query.
+pub(crate) fn nested_query(
+    p: &Pair<'_>,
+    query: &str,
+    prefix_ok: impl Fn(&str) -> bool,
+    warnings: &mut Vec<String>,
+) -> Option<(String, String)> {
+    const MARK: &str = "git-pull?";
+    if let Some(i) = p.raw.find(MARK) {
+        let prefix = decode_form(&p.raw[..i]);
+        if prefix_ok(&prefix) {
+            let rest = &p.raw[i + MARK.len()..];
+            let decoded = decode_form(rest);
+            if decoded.contains('&') {
+                // Its own separators are encoded (`%26`): the hub decodes the value into the
+                // whole inner link, and what follows in the query is the outer link's.
+                return Some((prefix, decoded));
+            }
+            // The hub decodes the value (the part up to the next `&`), and nbgitpuller decodes
+            // the inner query again; the outer parameters that follow are read as the inner
+            // link's own, as its author meant.
+            let after = query.get(p.offset + p.raw.len()..).unwrap_or_default();
+            if !after.is_empty() {
+                warnings.push(
+                    "inner nbgitpuller link was not url-encoded; read the rest of the query as its parameters"
+                        .into(),
+                );
+            }
+            return Some((prefix, format!("{decoded}{after}")));
+        }
+    }
+    let decoded = decode_form(p.raw);
+    let (i, len) = match decoded.find(MARK) {
+        Some(i) => (i, MARK.len()),
+        None => (decoded.find("git-pull/?")?, MARK.len() + 1),
+    };
+    let prefix = &decoded[..i];
+    prefix_ok(prefix).then(|| (prefix.to_string(), decoded[i + len..].to_string()))
+}
+
 /// Reads an nbgitpuller query (`repo`, `branch`, `urlpath`/`urlPath`, `targetPath`/`targetpath`,
 /// and the deprecated `subPath`/`app`) the way nbgitpuller's handler does.
 pub(crate) fn read_query(query: &str, warnings: &mut Vec<String>) -> Result<Read, Error> {
@@ -129,7 +175,7 @@ pub(crate) fn read_query(query: &str, warnings: &mut Vec<String>) -> Result<Read
         (Ui::Other | Ui::Default | Ui::Rstudio | Ui::Vscode, _) => None,
         (_, None) => None,
         (_, Some(rest)) => match rest.split_once('/') {
-            Some((first, after)) if first == dir => Some(after.to_string()),
+            Some((first, after)) if first == dir => file_path(after),
             None if rest == dir => None,
             _ => {
                 warnings.push(format!(

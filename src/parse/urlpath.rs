@@ -1,12 +1,15 @@
-//! What a urlpath (the path inside a started server) opens: the interface and the file.
+//! What a urlpath (the path inside a started server) opens: the interface and the file
+//! ([`split_urlpath`]), and the urlpath that opens a file ([`compose_urlpath`]), its inverse.
 
+use crate::encoding::{decode, escape_path};
 use crate::Ui;
 
 /// A urlpath split into the interface it opens and the path after the interface's prefix.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct UiPath {
     pub ui: Ui,
-    /// The path after the interface prefix (`a/b.ipynb` in `lab/tree/a/b.ipynb`), if any.
+    /// The path after the interface prefix (`a/b.ipynb` in `lab/tree/a/b.ipynb`), if any,
+    /// decoded: the file's name as the server will read it (`a%3Fb` names `a?b`).
     pub rest: Option<String>,
 }
 
@@ -23,7 +26,8 @@ const FILE_UIS: &[(&str, Ui)] = &[
 /// Splits a decoded urlpath (leading `/` allowed) into interface and path.
 ///
 /// `lab/tree/a/b.ipynb` → lab, `a/b.ipynb`; `lab` → lab, none; `rstudio` → rstudio;
-/// `proxy/5006/app` → other. A trailing `?autodecode` and trailing `/` are not part of the path.
+/// `proxy/5006/app` → other. A trailing `?autodecode` (any `?` or `#` starts the URL's query
+/// or fragment) and trailing `/` are not part of the path.
 pub(crate) fn split_urlpath(urlpath: Option<&str>) -> UiPath {
     let Some(raw) = urlpath else {
         return UiPath {
@@ -49,10 +53,10 @@ pub(crate) fn split_urlpath(urlpath: Option<&str>) -> UiPath {
                 };
             }
             if let Some(rest) = after.strip_prefix('/') {
-                let rest = rest.trim_end_matches('/');
+                // `lab/tree///x` opens `x`: the server ignores empty segments.
                 return UiPath {
                     ui: *ui,
-                    rest: (!rest.is_empty()).then(|| rest.to_string()),
+                    rest: super::file_path(&decode(rest)),
                 };
             }
         }
@@ -72,6 +76,41 @@ pub(crate) fn split_urlpath(urlpath: Option<&str>) -> UiPath {
         };
     }
     UiPath { ui, rest: None }
+}
+
+/// The urlpath that opens `path` (inside clone directory `dir`, if any) in interface `ui`;
+/// `None` for the server's default page. `dir` and `path` are decoded names: characters that
+/// would end or change a URL path (`?`, `#`, `%`, `\`) are escaped, so that
+/// [`split_urlpath`] reads the same names back.
+pub(crate) fn compose_urlpath(ui: Ui, dir: Option<&str>, path: Option<&str>) -> Option<String> {
+    let prefix = match ui {
+        Ui::Lab => "lab/tree",
+        Ui::Doc => "doc/tree",
+        Ui::Notebook => "tree",
+        Ui::Classic if path.is_some() => "notebooks",
+        Ui::Classic => "tree",
+        Ui::Voila => "voila/render",
+        Ui::Shiny => "shiny",
+        Ui::Rstudio => return Some("rstudio/".into()),
+        Ui::Vscode => return Some("vscode/".into()),
+        Ui::Default | Ui::Other => return None,
+    };
+    if dir.is_none() && path.is_none() {
+        // The interface's root: `lab`, not `lab/tree`.
+        return Some(match ui {
+            Ui::Lab | Ui::Doc => "lab".into(),
+            _ => prefix.into(),
+        });
+    }
+    let mut out = prefix.to_string();
+    for part in [dir, path].into_iter().flatten() {
+        let part = part.trim_matches('/');
+        if !part.is_empty() && part != "." {
+            out.push('/');
+            out.push_str(&escape_path(part));
+        }
+    }
+    Some(out)
 }
 
 #[cfg(test)]
@@ -111,5 +150,23 @@ mod tests {
             (Ui::Lab, Some("x.ipynb".into()))
         );
         assert_eq!(split_urlpath(None).ui, Ui::Default);
+    }
+
+    #[test]
+    fn a_question_mark_or_percent_in_a_file_name_survives_compose_then_split() {
+        for name in [
+            "a?b.ipynb",
+            "50%.ipynb",
+            "a#b/c d+e.ipynb",
+            "x%3Fy",
+            "back\\slash",
+        ] {
+            let u = compose_urlpath(Ui::Lab, Some("r"), Some(name)).unwrap();
+            assert_eq!(s(&u), (Ui::Lab, Some(format!("r/{name}"))), "{u}");
+        }
+        assert_eq!(
+            s("lab/tree/a%3Fb.ipynb"),
+            (Ui::Lab, Some("a?b.ipynb".into()))
+        );
     }
 }

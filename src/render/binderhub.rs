@@ -1,23 +1,45 @@
 //! Rendering for a BinderHub target: `<B>v2/<provider>/<spec>?urlpath=…`.
 
 use super::{compose_urlpath, nbgitpuller::pull_query, Target};
-use crate::encoding::{encode_component, encode_path_value};
-use crate::provider::{repo_for_clone_url, write_spec};
+use crate::encoding::encode_binder_value;
+use crate::parse::{find_v2, read_v2_repo, shown};
+use crate::provider::{no_dot_segments, repo_for_clone_url, write_spec};
 use crate::{Launch, LaunchKind, Repo, Ui};
 
-/// `B v2/<spec>` plus an encoded urlpath.
-fn v2(target: &Target, repo: &Repo, urlpath: Option<&str>) -> String {
-    let mut out = format!(
-        "{}v2/{}/{}",
-        target.url(),
-        repo.provider.id(),
-        write_spec(repo)
-    );
-    if let Some(u) = urlpath {
-        out.push_str("?urlpath=");
-        out.push_str(&encode_path_value(u));
+/// `<base>v2/<provider>/<spec>`, plus a urlpath encoded for BinderHub's launch page
+/// ([`encode_binder_value`]). Fails when the repository or the urlpath cannot be written
+/// ([`write_spec`], [`no_dot_segments`]), or when the link would be read back as another
+/// repository (a ref or DOI holding `v2/gh/…`): the same reader the parser uses checks it.
+pub(crate) fn v2_link(base: &str, repo: &Repo, urlpath: Option<&str>) -> Result<String, String> {
+    let tail = format!("/v2/{}/{}", repo.provider.id(), write_spec(repo)?);
+    let mut warnings = Vec::new();
+    let read = find_v2(&tail)
+        .filter(|at| at.first == 0 && at.last == 0)
+        .and_then(|at| read_v2_repo(&tail, &at, true, &mut warnings).ok());
+    let expected = Repo {
+        git_ref: match repo.provider {
+            crate::Provider::Gh | crate::Provider::Gl | crate::Provider::Git => {
+                Some(repo.git_ref.clone().unwrap_or_else(|| "HEAD".into()))
+            }
+            _ => repo.git_ref.clone(),
+        },
+        ..repo.clone()
+    };
+    if read.as_ref() != Some(&expected) {
+        return Err(format!(
+            "{} repository '{}' at '{}' would be read back as another link: left unchanged",
+            repo.provider.id(),
+            shown(&repo.spec),
+            shown(repo.git_ref.as_deref().unwrap_or("HEAD"))
+        ));
     }
-    out
+    let mut out = format!("{base}{}", &tail[1..]);
+    if let Some(u) = urlpath {
+        no_dot_segments("urlpath", u)?;
+        out.push_str("?urlpath=");
+        out.push_str(&encode_binder_value(u, !u.starts_with("git-pull?")));
+    }
+    Ok(out)
 }
 
 pub(super) fn render(
@@ -34,18 +56,15 @@ pub(super) fn render(
             launch.open.urlpath.clone()
         }
     };
+    let base = target.url();
     match (&launch.repo, &launch.pull) {
         // Binder + nbgitpuller: the same environment, the same pull.
         (Some(repo), Some(pull)) if launch.kind == LaunchKind::Binder => {
             let inner = format!(
                 "git-pull?{}",
-                pull_query(pull, urlpath(Some(&pull_dir(pull))).as_deref())
+                pull_query(pull, urlpath(Some(&pull_dir(pull))).as_deref())?
             );
-            Ok(format!(
-                "{}?urlpath={}",
-                v2(target, repo, None),
-                encode_component(&inner)
-            ))
+            v2_link(base, repo, Some(&inner))
         }
         // nbgitpuller content: in the reader's environment repository, or in its own.
         (_, Some(pull)) => {
@@ -58,13 +77,9 @@ pub(super) fn render(
                 ));
                 let inner = format!(
                     "git-pull?{}",
-                    pull_query(pull, urlpath(Some(&dir)).as_deref())
+                    pull_query(pull, urlpath(Some(&dir)).as_deref())?
                 );
-                Ok(format!(
-                    "{}?urlpath={}",
-                    v2(target, env, None),
-                    encode_component(&inner)
-                ))
+                v2_link(base, env, Some(&inner))
             } else {
                 warnings.push(
                     "no environment repository set: BinderHub builds the content repository's own environment"
@@ -76,7 +91,7 @@ pub(super) fn render(
                     (Ui::Default, None) => None,
                     (ui, path) => compose_urlpath(or_lab(ui), None, path),
                 };
-                Ok(v2(target, &repo, u.as_deref()))
+                v2_link(base, &repo, u.as_deref())
             }
         }
         (Some(repo), None) => {
@@ -87,9 +102,9 @@ pub(super) fn render(
             // Colab links and GitHub pages name a file but no urlpath.
             if launch.open.urlpath.is_none() && launch.open.path.is_some() {
                 let u = compose_urlpath(or_lab(ui), None, launch.open.path.as_deref());
-                return Ok(v2(target, repo, u.as_deref()));
+                return v2_link(base, repo, u.as_deref());
             }
-            Ok(v2(target, repo, urlpath(None).as_deref()))
+            v2_link(base, repo, urlpath(None).as_deref())
         }
         (None, None) => Err("link has neither a repository nor a pull".into()),
     }

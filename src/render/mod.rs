@@ -6,11 +6,13 @@ mod binderhub;
 mod nbgitpuller;
 mod target;
 
+pub(crate) use crate::parse::compose_urlpath;
 use crate::parse::{parse_parsed, parse_url, Parsed};
 
 use crate::{Launch, LaunchKind, Ui};
 use serde::{Deserialize, Serialize};
 
+pub(crate) use binderhub::v2_link;
 pub use target::{normalize_hub_url, parse_env_repo, Interface, LinkKinds, Target, TargetKind};
 
 /// What happened to one link.
@@ -77,6 +79,15 @@ pub fn render(launch: &Launch, target: &Target) -> Result<Rendered, String> {
         }
     };
     debug_assert!(url.starts_with(target.url()));
+    // A link byob could not read back (too long) would not be idempotent: rewriting it
+    // again must say `unchanged`.
+    if url.len() > crate::MAX_LINK_LEN {
+        return Err(format!(
+            "the rewritten link would be {} bytes long, more than the {} byob reads",
+            url.len(),
+            crate::MAX_LINK_LEN
+        ));
+    }
     Ok(Rendered { url, warnings })
 }
 
@@ -90,6 +101,11 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
         warnings: Vec::new(),
         launch: None,
     };
+    if let Err(e) = crate::parse::check_len(input) {
+        out.status = RewriteStatus::Invalid;
+        out.reason = Some(e.to_string());
+        return out;
+    }
     let url = match parse_url(input) {
         Ok(url) => url,
         Err(reason) => {
@@ -110,15 +126,17 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
         }
     };
     out.warnings = launch.warnings.clone();
-    if !target.link_kinds.allows(launch.kind) {
+    // A link already on the hub is unchanged whatever its kind: rewriting a rewritten link
+    // changes nothing, even for a kind the reader turned off.
+    if launch.hub == target.url() {
+        out.status = RewriteStatus::Unchanged;
+        out.reason = Some("already on this hub".into());
+    } else if !target.link_kinds.allows(launch.kind) {
         out.status = RewriteStatus::Skipped;
         out.reason = Some(format!(
             "{} links are turned off in settings",
             kind_name(launch.kind)
         ));
-    } else if launch.hub == target.url() {
-        out.status = RewriteStatus::Unchanged;
-        out.reason = Some("already on this hub".into());
     } else {
         let rendered = match verbatim_tail(&url, &launch, target) {
             Some(url) => Ok(Rendered {
@@ -169,7 +187,10 @@ pub fn rewrite_repo_link(input: &str, target: &Target) -> Rewrite {
 
 /// The byte-for-byte conversion of docs/design.md §3: a binder link on a BinderHub and an
 /// nbgitpuller link on a JupyterHub keep their path and query exactly, unless parsing had to
-/// repair the link or the reader's interface preference changes where it opens.
+/// repair the link or the reader's interface preference changes where it opens. The copied
+/// part passes the same dot-segment rule as a rendered one (anything in it, decoded as often
+/// as it can be, nested queries included); when it does not, the link is rendered from the
+/// model, which refuses it if the part the hub reads is the culprit.
 fn verbatim_tail(url: &url::Url, launch: &Launch, target: &Target) -> Option<String> {
     if !launch.warnings.is_empty() || target.interface.apply(launch.open.ui).1 {
         return None;
@@ -181,16 +202,22 @@ fn verbatim_tail(url: &url::Url, launch: &Launch, target: &Target) -> Option<Str
         .checked_sub(crate::parse::origin(url).len())?;
     let tail = &url[url::Position::BeforePath..];
     let tail = tail.get(hub_path..)?;
-    match (launch.kind, target.kind) {
+    let copied = match (launch.kind, target.kind) {
         (LaunchKind::Binder, TargetKind::BinderHub) if tail.starts_with("v2/") => {
-            Some(format!("{}{tail}", target.url()))
+            format!("{}{tail}", target.url())
         }
         (LaunchKind::Nbgitpuller, TargetKind::JupyterHub | TargetKind::JupyterServer) => {
             let query = url.query()?;
-            Some(format!("{}?{query}", nbgitpuller::endpoint(target)))
+            format!("{}?{query}", nbgitpuller::endpoint(target))
         }
-        _ => None,
+        _ => return None,
+    };
+    if copied.len() > crate::MAX_LINK_LEN {
+        return None;
     }
+    let after_base = copied.get(target.url().len()..)?;
+    let before_fragment = after_base.split('#').next().unwrap_or_default();
+    (!crate::encoding::has_dot_segment(before_fragment)).then_some(copied)
 }
 
 fn kind_name(kind: LaunchKind) -> &'static str {
@@ -199,39 +226,6 @@ fn kind_name(kind: LaunchKind) -> &'static str {
         LaunchKind::Nbgitpuller => "nbgitpuller",
         LaunchKind::Colab => "colab",
     }
-}
-
-/// The urlpath that opens `path` (inside clone directory `dir`, if any) in interface `ui`;
-/// `None` for the server's default page.
-pub(crate) fn compose_urlpath(ui: Ui, dir: Option<&str>, path: Option<&str>) -> Option<String> {
-    let prefix = match ui {
-        Ui::Lab => "lab/tree",
-        Ui::Doc => "doc/tree",
-        Ui::Notebook => "tree",
-        Ui::Classic if path.is_some() => "notebooks",
-        Ui::Classic => "tree",
-        Ui::Voila => "voila/render",
-        Ui::Shiny => "shiny",
-        Ui::Rstudio => return Some("rstudio/".into()),
-        Ui::Vscode => return Some("vscode/".into()),
-        Ui::Default | Ui::Other => return None,
-    };
-    if dir.is_none() && path.is_none() {
-        // The interface's root: `lab`, not `lab/tree`.
-        return Some(match ui {
-            Ui::Lab | Ui::Doc => "lab".into(),
-            _ => prefix.into(),
-        });
-    }
-    let mut out = prefix.to_string();
-    for part in [dir, path].into_iter().flatten() {
-        let part = part.trim_matches('/');
-        if !part.is_empty() && part != "." {
-            out.push('/');
-            out.push_str(part);
-        }
-    }
-    Some(out)
 }
 
 /// A human name for an interface, for warnings.

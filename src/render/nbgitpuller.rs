@@ -3,8 +3,8 @@
 
 use super::{compose_urlpath, Target, TargetKind};
 use crate::encoding::build_query;
-use crate::parse::clone_dir;
-use crate::provider::clone_url;
+use crate::parse::{clone_dir, read_query, shown};
+use crate::provider::{clone_url, no_dot_segments};
 use crate::{Launch, Provider, Pull, Ui};
 
 /// The `git-pull` endpoint of a target.
@@ -16,8 +16,38 @@ pub(super) fn endpoint(target: &Target) -> String {
 }
 
 /// An nbgitpuller query: `repo`, `branch`, `urlpath`, `targetPath`, values encoded like
-/// `encodeURIComponent` (as nbgitpuller's link generator writes them).
-pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> String {
+/// `encodeURIComponent` (as nbgitpuller's link generator writes them). Fails when a value
+/// would put a `.` or `..` segment into a path on the hub: the clone URL, the branch, the
+/// urlpath, or the directory nbgitpuller clones into; or when the query would be read back as
+/// another pull (a clone URL holding `&branch=`, which the reader's repair of encoded
+/// separators would split): the parser's own reader checks it.
+pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> Result<String, String> {
+    // nbgitpuller links are read with their values trimmed (crate::parse), so a value that
+    // begins or ends with a space would be read back as another one.
+    for (what, value) in [
+        ("repository", Some(pull.repo.as_str())),
+        ("branch", pull.branch.as_deref()),
+        ("urlpath", urlpath),
+        ("targetPath", pull.target_path.as_deref()),
+    ] {
+        if let Some(v) = value.filter(|v| v.trim() != *v) {
+            return Err(format!(
+                "{what} '{}' begins or ends with a space, which an nbgitpuller link cannot carry",
+                shown(v)
+            ));
+        }
+    }
+    no_dot_segments("repository", &pull.repo)?;
+    no_dot_segments(
+        "clone directory",
+        &clone_dir(&pull.repo, pull.target_path.as_deref()),
+    )?;
+    if let Some(b) = &pull.branch {
+        no_dot_segments("branch", b)?;
+    }
+    if let Some(u) = urlpath {
+        no_dot_segments("urlpath", u)?;
+    }
     let mut items = vec![("repo", pull.repo.as_str())];
     if let Some(b) = &pull.branch {
         items.push(("branch", b));
@@ -28,7 +58,19 @@ pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> String {
     if let Some(t) = &pull.target_path {
         items.push(("targetPath", t));
     }
-    build_query(items)
+    let query = build_query(items);
+    let mut warnings = Vec::new();
+    let read = read_query(&query, &mut warnings).ok();
+    let same = read.as_ref().is_some_and(|r| {
+        r.pull == *pull && r.open.urlpath.as_deref() == urlpath.map(|u| u.trim_start_matches('/'))
+    });
+    if !same {
+        return Err(format!(
+            "the pull of '{}' would be read back as another link: left unchanged",
+            shown(&pull.repo)
+        ));
+    }
+    Ok(query)
 }
 
 pub(super) fn render(
@@ -86,7 +128,7 @@ pub(super) fn render(
     Ok(format!(
         "{}?{}",
         endpoint(target),
-        pull_query(&pull, urlpath.as_deref())
+        pull_query(&pull, urlpath.as_deref())?
     ))
 }
 
@@ -97,7 +139,8 @@ fn branch_for(
     git_ref: Option<&str>,
     warnings: &mut Vec<String>,
 ) -> Option<String> {
-    let r = git_ref?.trim();
+    // Not trimmed: a ref with spaces is written as it is, and refused by `pull_query`.
+    let r = git_ref?;
     if r.is_empty() || r == "HEAD" {
         return None;
     }

@@ -115,9 +115,11 @@ impl Target {
     /// A target of `kind` at `url` (normalised to a base URL ending in `/`), with default
     /// preferences.
     pub fn new(kind: TargetKind, url: &str) -> Result<Target, Error> {
+        let url = normalize_hub_url(url)?;
+        reads_back_as_itself(kind, &url)?;
         Ok(Target {
             kind,
-            url: normalize_hub_url(url)?,
+            url,
             interface: Interface::Follow,
             env_repo: None,
             link_kinds: LinkKinds::default(),
@@ -126,8 +128,14 @@ impl Target {
     }
 
     /// Sets the environment repository (a Binder URL, `gh/org/repo/ref`, or a repository URL).
+    /// One that could not be written into a link (a `..` segment, a git spec that is not a
+    /// clone URL) is refused here, rather than every link rewritten with it.
     pub fn with_env_repo(mut self, env: Option<&str>) -> Result<Target, Error> {
         self.env = env.map(parse_env_repo).transpose()?;
+        if let Some(repo) = &self.env {
+            super::v2_link(&self.url, repo, None)
+                .map_err(|m| Error::InvalidSettings(format!("envRepo: {m}")))?;
+        }
         self.env_repo = env.map(str::to_string);
         Ok(self)
     }
@@ -135,11 +143,9 @@ impl Target {
     /// Checks and normalises a target that was deserialised.
     pub fn validated(self) -> Result<Target, Error> {
         let env = self.env_repo.clone();
-        Target {
-            url: normalize_hub_url(&self.url)?,
-            ..self
-        }
-        .with_env_repo(env.as_deref())
+        let url = normalize_hub_url(&self.url)?;
+        reads_back_as_itself(self.kind, &url)?;
+        Target { url, ..self }.with_env_repo(env.as_deref())
     }
 
     /// The hub's base URL, ending in `/`.
@@ -150,6 +156,24 @@ impl Target {
     /// The parsed environment repository.
     pub fn env(&self) -> Option<&Repo> {
         self.env.as_ref()
+    }
+}
+
+/// Refuses a base whose own links would be read as another hub's (a path that holds
+/// `v2/gh/…` or `user-redirect/`): a rewritten link must read back as already on the hub, or
+/// rewriting it again would change it.
+fn reads_back_as_itself(kind: TargetKind, url: &str) -> Result<(), Error> {
+    let probe = match kind {
+        TargetKind::BinderHub => format!("{url}v2/gh/o/r/HEAD"),
+        TargetKind::JupyterHub => format!("{url}hub/user-redirect/git-pull?repo=https://x.org/r"),
+        TargetKind::JupyterServer => format!("{url}git-pull?repo=https://x.org/r"),
+    };
+    match parse(&probe) {
+        Ok(Parsed::Launch(l)) if l.hub == url => Ok(()),
+        _ => Err(Error::InvalidHub(format!(
+            "'{url}' cannot be a {} base: links to it would be read as another hub's",
+            kind.as_str()
+        ))),
     }
 }
 
@@ -190,6 +214,21 @@ pub fn parse_env_repo(s: &str) -> Result<Repo, Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A rewritten link must read back as already on the hub (idempotence): a base whose
+    /// path holds what the parser reads as another hub's launch is refused.
+    #[test]
+    fn a_base_whose_links_read_as_another_hubs_is_refused() {
+        assert_eq!(
+            Target::new(TargetKind::BinderHub, "https://h.org/v2/gh/o/r/")
+                .unwrap_err()
+                .to_string(),
+            "invalid hub url: 'https://h.org/v2/gh/o/r/' cannot be a binderhub base: links to it would be read as another hub's"
+        );
+        assert!(Target::new(TargetKind::JupyterServer, "https://h.org/user-redirect/").is_err());
+        assert!(Target::new(TargetKind::JupyterHub, "https://h.org/hub/").is_ok());
+        assert!(Target::new(TargetKind::BinderHub, "https://h.org/services/binder/").is_ok());
+    }
 
     #[test]
     fn reads_environment_repositories() {

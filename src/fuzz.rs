@@ -1,0 +1,468 @@
+//! Fuzz targets (the `fuzzing` feature; docs/fuzzing.md). Each target is one small function
+//! of arbitrary bytes that panics, naming the broken rule, when an invariant of
+//! [`crate::invariants`] does not hold. Two engines run them: cargo-fuzz / libFuzzer
+//! (`fuzz/fuzz_targets/*.rs`, one line each) and the in-tree seeded mutator
+//! (`examples/fuzz.rs`, `make test-fuzz` and `make fuzz` without cargo-fuzz). A new target
+//! (a differential one for a fast path, say) is a function here and a line in [`TARGETS`].
+
+use crate::invariants::{check_launch, check_rendered, check_rewrite};
+use crate::settings::{self, Settings};
+use crate::{
+    classify, myst_binder_link, parse, parse_repo_link, probe_plan, render, rewrite, HubKind,
+    Interface, MystBinder, Parsed, ProbeErrorKind, ProbeResponse, Target, TargetKind, MAX_LINK_LEN,
+};
+use std::collections::BTreeMap;
+
+/// A fuzz target: its name (the cargo-fuzz binary and the in-tree harness use it), the
+/// function, and the seeds it starts from.
+pub struct FuzzTarget {
+    /// The target's name.
+    pub name: &'static str,
+    /// Runs one input; panics on a broken invariant.
+    pub run: fn(&[u8]),
+    /// Seed inputs: the corpus, the link forms' examples, and target-specific shapes.
+    pub seeds: fn() -> Vec<Vec<u8>>,
+}
+
+/// Every fuzz target.
+pub const TARGETS: &[FuzzTarget] = &[
+    FuzzTarget {
+        name: "parse",
+        run: parse_link,
+        seeds: link_seeds,
+    },
+    FuzzTarget {
+        name: "parse_form",
+        run: parse_form,
+        seeds: selected_link_seeds,
+    },
+    FuzzTarget {
+        name: "parse_repo_link",
+        run: repo_link,
+        seeds: link_seeds,
+    },
+    FuzzTarget {
+        name: "rewrite_binderhub",
+        run: rewrite_binderhub,
+        seeds: selected_link_seeds,
+    },
+    FuzzTarget {
+        name: "rewrite_jupyterhub",
+        run: rewrite_jupyterhub,
+        seeds: selected_link_seeds,
+    },
+    FuzzTarget {
+        name: "rewrite_jupyter_server",
+        run: rewrite_jupyter_server,
+        seeds: selected_link_seeds,
+    },
+    FuzzTarget {
+        name: "rewrite_any_hub",
+        run: rewrite_any_hub,
+        seeds: hub_seeds,
+    },
+    FuzzTarget {
+        name: "myst_link",
+        run: myst_link,
+        seeds: myst_seeds,
+    },
+    FuzzTarget {
+        name: "settings",
+        run: settings_validate_migrate,
+        seeds: settings_seeds,
+    },
+    FuzzTarget {
+        name: "detect",
+        run: detect,
+        seeds: detect_seeds,
+    },
+];
+
+/// Panics with the broken rule and the input, so that both engines report it.
+fn holds(result: Result<(), String>, input: &str) {
+    if let Err(e) = result {
+        panic!("invariant broken: {e}\ninput: {input:?}");
+    }
+}
+
+fn text(data: &[u8]) -> String {
+    String::from_utf8_lossy(data).into_owned()
+}
+
+/// `byob::parse`: never panics; a launch is well formed.
+pub fn parse_link(data: &[u8]) {
+    let s = text(data);
+    if let Ok(Parsed::Launch(l)) = parse(&s) {
+        holds(check_launch(&l), &s);
+    }
+}
+
+/// Each link form's own entry, chosen by the first byte, on any URL.
+pub fn parse_form(data: &[u8]) {
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let s = text(rest);
+    if s.len() > MAX_LINK_LEN {
+        return;
+    }
+    let forms = crate::parse::FORMS;
+    let form = &forms[usize::from(which) % forms.len()];
+    // What every form is handed: an http(s) URL with a host.
+    let Ok(url) = crate::parse::parse_url(&s) else {
+        return;
+    };
+    if let Ok(crate::parse::Claim::Launch(l)) = (form.parse)(&url) {
+        holds(check_launch(&l), &s);
+    }
+}
+
+/// The three target kinds a GitHub page or any link is rendered for.
+fn plain_targets() -> [Target; 3] {
+    [
+        target(TargetKind::BinderHub, "https://binder.example.edu/"),
+        target(TargetKind::JupyterHub, "https://h.example/prefix/"),
+        target(TargetKind::JupyterServer, "http://localhost:8888/"),
+    ]
+}
+
+fn target(kind: TargetKind, url: &str) -> Target {
+    match Target::new(kind, url) {
+        Ok(t) => t,
+        Err(e) => panic!("fuzz target {url}: {e}"),
+    }
+}
+
+/// `parse_repo_link` (the context menu's GitHub pages): a launch is well formed, and renders
+/// for each target kind within the rules.
+pub fn repo_link(data: &[u8]) {
+    let s = text(data);
+    let Some(launch) = parse_repo_link(&s) else {
+        return;
+    };
+    holds(check_launch(&launch), &s);
+    for t in plain_targets() {
+        if let Ok(r) = render(&launch, &t) {
+            holds(check_rendered(&launch, &r.url, &t, &r.warnings), &s);
+        }
+    }
+}
+
+/// A target of `kind` at `url` with the preferences the first input byte selects: the
+/// interface (follow, lab, notebook), an environment repository (none, gh, a GitLab URL),
+/// and which link kinds are on.
+fn configured(kind: TargetKind, url: &str, options: u8) -> Target {
+    let mut t = target(kind, url);
+    t.interface = match options % 3 {
+        0 => Interface::Follow,
+        1 => Interface::Lab,
+        _ => Interface::Notebook,
+    };
+    let env = match (options / 3) % 3 {
+        0 => None,
+        1 => Some("gh/org/env/main"),
+        _ => Some("https://gitlab.com/group/sub/env"),
+    };
+    t = match t.with_env_repo(env) {
+        Ok(t) => t,
+        Err(e) => panic!("fuzz environment repository {env:?}: {e}"),
+    };
+    if options & 0x80 != 0 {
+        t.link_kinds.colab = false;
+    }
+    t
+}
+
+/// A rewrite for a target: the first byte picks the preferences, the rest is the link.
+fn rewrite_for(kind: TargetKind, url: &str, data: &[u8]) {
+    let Some((&options, rest)) = data.split_first() else {
+        return;
+    };
+    let t = configured(kind, url, options);
+    let link = text(rest);
+    let r = rewrite(&link, &t);
+    holds(check_rewrite(&link, &t, &r), &link);
+}
+
+/// The rewrite for a BinderHub, with and without an environment repository.
+pub fn rewrite_binderhub(data: &[u8]) {
+    rewrite_for(TargetKind::BinderHub, "https://binder.example.edu/", data);
+}
+
+/// The rewrite for a JupyterHub under a path prefix.
+pub fn rewrite_jupyterhub(data: &[u8]) {
+    rewrite_for(TargetKind::JupyterHub, "https://h.example/prefix/", data);
+}
+
+/// The rewrite for a Jupyter Server.
+pub fn rewrite_jupyter_server(data: &[u8]) {
+    rewrite_for(TargetKind::JupyterServer, "http://localhost:8888/", data);
+}
+
+/// A target of any kind at any base URL (the first byte picks the kind, the first line is
+/// the URL): what `Target::new` accepts rewrites links within the rules, idempotent.
+pub fn rewrite_any_hub(data: &[u8]) {
+    let Some((&which, rest)) = data.split_first() else {
+        return;
+    };
+    let s = text(rest);
+    let (hub, link) = s.split_once('\n').unwrap_or((&s, ""));
+    let kind = [
+        TargetKind::BinderHub,
+        TargetKind::JupyterHub,
+        TargetKind::JupyterServer,
+    ][usize::from(which) % 3];
+    let Ok(t) = Target::new(kind, hub) else {
+        return;
+    };
+    let links = [
+        link,
+        "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb",
+        "https://other.example/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fc&urlpath=tree%2Fc%2Fx.ipynb",
+        "https://colab.research.google.com/github/o/r/blob/main/x.ipynb",
+    ];
+    for l in links {
+        let r = rewrite(l, &t);
+        holds(check_rewrite(l, &t, &r), &s);
+    }
+}
+
+/// `myst_binder_link` (the `mystLink` export): fields `url`, `provider`, `repo`, `ref`,
+/// `location` on lines. A link it builds is within the length limit, parses as a Binder
+/// launch, and rewrites within the rules for every target kind.
+pub fn myst_link(data: &[u8]) {
+    let s = text(data);
+    let mut lines = s.split('\n');
+    let mut field = || lines.next().map(str::to_string).filter(|f| f != "-");
+    let binder = MystBinder {
+        url: field(),
+        provider: field(),
+        repo: field().unwrap_or_default(),
+        git_ref: field(),
+    };
+    let location = field();
+    let Ok(link) = myst_binder_link(&binder, location.as_deref()) else {
+        return;
+    };
+    if link.len() > MAX_LINK_LEN {
+        panic!("mystLink built a link over the limit: {link}");
+    }
+    match parse(&link) {
+        Ok(Parsed::Launch(l)) if l.kind == crate::LaunchKind::Binder => {}
+        other => panic!("mystLink built {link}, which parses as {other:?}\ninput: {s:?}"),
+    }
+    for t in plain_targets() {
+        let r = rewrite(&link, &t);
+        holds(check_rewrite(&link, &t, &r), &link);
+    }
+}
+
+/// Settings `validate` and `migrate`: what they accept validates again to the same value,
+/// and the active target it gives rewrites within the rules.
+pub fn settings_validate_migrate(data: &[u8]) {
+    let s = text(data);
+    for result in [settings::validate(&s), settings::migrate(&s)] {
+        let Ok(v) = result else { continue };
+        let again = serde_json::to_string(&v)
+            .map_err(|e| e.to_string())
+            .and_then(|j| settings::validate(&j).map_err(|e| e.to_string()));
+        match again {
+            Ok(w) if w == v => {}
+            other => {
+                panic!("settings accepted {v:?}, which validate again as {other:?}\ninput: {s:?}")
+            }
+        }
+        check_active_target(&v, &s);
+    }
+}
+
+fn check_active_target(v: &Settings, input: &str) {
+    let Some(t) = v.active_target() else { return };
+    for link in [
+        "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb",
+        "https://other.example/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fc&urlpath=tree%2Fc%2Fx.ipynb",
+    ] {
+        let r = rewrite(link, &t);
+        holds(check_rewrite(link, &t, &r), input);
+    }
+}
+
+/// Detection: `probe_plan` on the first line, then `classify` with responses the rest of
+/// the input describes (records split by `\x1e`: a status byte, a flags byte, header lines
+/// `name: value`, a blank line, the body). A detection says something, a hub that can
+/// launch has an http(s) base, and an unknown one has no launch URL.
+pub fn detect(data: &[u8]) {
+    let s = text(data);
+    let (input, rest) = s.split_once('\n').unwrap_or((&s, ""));
+    let Ok(plan) = probe_plan(input) else { return };
+    let mut records = rest.split('\u{1e}');
+    let responses: Vec<ProbeResponse> = plan
+        .probes
+        .iter()
+        .filter_map(|probe| {
+            let record = records.next()?;
+            let mut bytes = record.bytes();
+            let status = match bytes.next().unwrap_or(0) % 8 {
+                0 => 0,
+                1 => 200,
+                2 => 302,
+                3 => 403,
+                4 => 404,
+                5 => 500,
+                6 => 503,
+                _ => 200,
+            };
+            let flags = bytes.next().unwrap_or(0);
+            let record = record.get(2.min(record.len())..).unwrap_or_default();
+            let (head, body) = record.split_once("\n\n").unwrap_or((record, ""));
+            let headers: BTreeMap<String, String> = head
+                .lines()
+                .filter_map(|l| l.split_once(':'))
+                .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
+                .collect();
+            Some(ProbeResponse {
+                id: probe.id.clone(),
+                status,
+                url: if flags & 1 != 0 {
+                    format!(
+                        "{}hub/login",
+                        plan.candidates.first().map_or("", |c| c.as_str())
+                    )
+                } else {
+                    probe.url.clone()
+                },
+                redirected: flags & 1 != 0,
+                headers,
+                body: (flags & 2 == 0).then(|| body.to_string()),
+                error: (status == 0).then(|| "connection refused".to_string()),
+                error_kind: (status == 0).then(|| {
+                    use ProbeErrorKind::*;
+                    [
+                        Dns,
+                        Refused,
+                        Unreachable,
+                        ConnectTimeout,
+                        Timeout,
+                        Incomplete,
+                        Closed,
+                        Tls,
+                        Redirects,
+                        BadResponse,
+                        Network,
+                        Other,
+                    ][usize::from(flags >> 3) % 12]
+                }),
+                cors_checked: flags & 4 != 0,
+            })
+        })
+        .collect();
+    let d = classify(&plan, &responses);
+    if d.message.trim().is_empty() {
+        panic!("a detection without a message: {d:?}\ninput: {s:?}");
+    }
+    match (&d.kind, &d.launch_url) {
+        (HubKind::Unknown, Some(u)) => panic!("an unknown hub with a launch url {u}\ninput: {s:?}"),
+        (_, Some(u))
+            if !(u.starts_with("http://") || u.starts_with("https://")) || !u.ends_with('/') =>
+        {
+            panic!("launch url {u} is not an http(s) base\ninput: {s:?}")
+        }
+        _ => {}
+    }
+}
+
+/// The corpus links (tests/fixtures/links.jsonl) and every link form's examples.
+pub fn corpus_links() -> Vec<String> {
+    let mut links: Vec<String> = include_str!("../tests/fixtures/links.jsonl")
+        .lines()
+        .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
+        .filter_map(|v| v["url"].as_str().map(str::to_string))
+        .collect();
+    for form in crate::parse::FORMS {
+        links.extend(form.examples.iter().map(|e| e.to_string()));
+    }
+    links
+}
+
+fn link_seeds() -> Vec<Vec<u8>> {
+    corpus_links().into_iter().map(String::into_bytes).collect()
+}
+
+/// Corpus links behind a selector byte (preferences, or which form), several per link.
+fn selected_link_seeds() -> Vec<Vec<u8>> {
+    corpus_links()
+        .into_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let mut v = vec![(i % 251) as u8];
+            v.extend(l.into_bytes());
+            v
+        })
+        .collect()
+}
+
+fn hub_seeds() -> Vec<Vec<u8>> {
+    let hubs = [
+        "https://binder.example.edu/",
+        "hub.example.edu",
+        "https://h.example/prefix/",
+        "localhost:8888",
+        "http://127.0.0.1:18002/jupyter/",
+        "https://notebooks.gesis.org/binder/",
+        "HTTPS://H.ORG/a%2e%2e/",
+    ];
+    let links = corpus_links();
+    hubs.iter()
+        .enumerate()
+        .flat_map(|(i, h)| {
+            links.iter().step_by(17).enumerate().map(move |(j, l)| {
+                let mut v = vec![((i + j) % 3) as u8];
+                v.extend(format!("{h}\n{l}").into_bytes());
+                v
+            })
+        })
+        .collect()
+}
+
+fn myst_seeds() -> Vec<Vec<u8>> {
+    [
+        "https://mybinder.org/\ngithub\nprojectpythia/cookbook-template\nHEAD\n/notebooks/notebook-template.ipynb",
+        "-\ngitlab\ngroup/sub/project\nmain\n/a b.ipynb",
+        "https://binder.example.edu/prefix\ngit\nhttps://framagit.org/a/b.git\nv1\n/x.ipynb",
+        "-\n-\nhttps://github.com/o/r\n-\n/x.ipynb",
+        "-\ngist\nu/abc123\n-\n-",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect()
+}
+
+fn settings_seeds() -> Vec<Vec<u8>> {
+    let mut seeds: Vec<Vec<u8>> = [
+        r#"{"hub": "hub.example.edu", "hubKind": "jupyterhub"}"#,
+        r#"{"version": 1, "hubs": [{"url": "https://hub.example.edu/", "name": "hub.example.edu", "kind": "jupyterhub", "version": "5.2.1", "cors": false}], "activeHub": "https://hub.example.edu/", "interface": "lab", "envRepo": null, "linkKinds": {"binder": true, "nbgitpuller": true, "colab": false}, "mode": "rewrite", "disabledSites": ["example.org"]}"#,
+        r#"{"version": 1, "hubs": [{"url": "https://b.example/binder/", "name": "b", "kind": "binderhub"}], "activeHub": "https://b.example/binder/", "interface": "follow", "envRepo": "gh/org/env/main", "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "private", "disabledSites": []}"#,
+        r#"{"version": 2}"#,
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .collect();
+    if let Ok(d) = serde_json::to_vec(&Settings::default()) {
+        seeds.push(d);
+    }
+    seeds
+}
+
+fn detect_seeds() -> Vec<Vec<u8>> {
+    [
+        "hub.example.edu\n\u{1}\u{0}content-type: application/json\nx-jupyterhub-version: 5.2.1\n\n{\"version\": \"5.2.1\"}\u{1e}\u{4}\u{0}\n\nnot found",
+        "https://b.example/binder/\n\u{1}\u{0}content-type: application/json\naccess-control-allow-origin: *\n\n{\"binderhub\": \"0.2.0+1763.gfaafab2\"}\u{1e}\u{1}\u{0}content-type: text/html\n\n<script>window.pageConfig = {}</script>",
+        "localhost:8888\n\u{4}\u{0}\n\n\u{1e}\u{4}\u{1}\n\n\u{1e}\u{1}\u{0}\n\n{\"version\": \"2.14.0\"}",
+        "https://h.example/services/binder/\n\u{1}\u{0}\n\n{\"binderhub\": \"1.0.0-0.dev.git.3673.h040c9bbe\"}",
+        "mybinder.org",
+    ]
+    .iter()
+    .map(|s| s.as_bytes().to_vec())
+    .chain(corpus_links().into_iter().take(40).map(String::into_bytes))
+    .collect()
+}

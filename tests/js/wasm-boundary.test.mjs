@@ -1,0 +1,133 @@
+// @ts-check
+// The Wasm boundary never traps on a value a page or a file can supply (issue 9, defect 2).
+// The built package (build/pkg, wasm-bindgen `--target web`: the extension's own) is loaded
+// once, then every export is called thousands of times with values of the wrong type; each
+// call returns a result or throws an ordinary Error with a message (never a
+// WebAssembly.RuntimeError), and good calls still work afterwards on the same instance.
+import {test, before} from 'node:test';
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
+import {pathToFileURL} from 'node:url';
+import {root} from './dom.mjs';
+
+const pkg = path.join(root, 'build', 'pkg');
+/** @type {any} */
+let byob;
+
+before(async () => {
+  const wasm = path.join(pkg, 'byob_bg.wasm');
+  if (!fs.existsSync(wasm)) throw new Error(`${wasm} is missing: run \`make wasm\` first`);
+  byob = await import(pathToFileURL(path.join(pkg, 'byob.js')).href);
+  await byob.default({module_or_path: fs.readFileSync(wasm)});
+});
+
+const GOOD_HREF = 'https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb';
+const GOOD_TARGET = {kind: 'jupyterhub', url: 'hub.example.edu'};
+
+/** Values a page, a message or a file can carry (JSON-like), and a few a script could. */
+function badValues() {
+  const cyclic = /** @type {any} */ ({});
+  cyclic.self = cyclic;
+  return [
+    undefined, null, 0, 1, -1, 1.5, NaN, Infinity, true, false, '', 'x', ' ', '\u0000',
+    'a'.repeat(100_000), 'https://Aé/', '%', '\ud800', {}, [], [1], [null], [[GOOD_HREF]],
+    {kind: 'jupyterhub'}, {kind: 'binderhub', url: 42}, {kind: 'nope', url: 'h'},
+    {kind: 'jupyterhub', url: 'h', interface: 7}, {kind: 'jupyterhub', url: 'h', envRepo: {}},
+    {launch: 'yes'}, {version: null}, {version: 1}, {repo: 5}, {repo: 'o/r', provider: []},
+    {__proto__: null}, Object.create(null), {toJSON() { throw new Error('toJSON'); }},
+    cyclic, Symbol('s'), 10n, () => 1, new Date(0), /re/, new Map(), new Uint8Array(3),
+  ];
+}
+
+/**
+ * Calls `f`, which may return or throw an ordinary error, never trap.
+ * @param {() => unknown} f
+ * @param {string} what
+ */
+function survives(f, what) {
+  try {
+    return f();
+  } catch (e) {
+    assert.ok(!(e instanceof WebAssembly.RuntimeError), `${what}: trapped: ${e}`);
+    assert.ok(e instanceof Error, `${what}: threw a non-error ${String(e)}`);
+    assert.ok(e.message.length > 0, `${what}: an error without a message`);
+    return e;
+  }
+}
+
+/** Good calls of every export, on the instance that took the bad ones. */
+function goodCallsWork() {
+  assert.equal(byob.parse(GOOD_HREF).status, 'launch');
+  const [r] = byob.rewriteBatch([GOOD_HREF], GOOD_TARGET);
+  assert.equal(r.status, 'rewritten');
+  assert.match(r.output, /^https:\/\/hub\.example\.edu\/hub\/user-redirect\/git-pull\?/);
+  assert.equal(byob.rewriteRepoLink('https://github.com/o/r', GOOD_TARGET).status, 'rewritten');
+  assert.match(byob.mystLink({repo: 'o/r'}, '/x.ipynb'), /^https:\/\/mybinder\.org\/v2\/gh\/o\/r\/HEAD/);
+  assert.equal(byob.probePlan('hub.example.edu').candidates[0], 'https://hub.example.edu/');
+  assert.equal(byob.classify(byob.probePlan('hub.example.edu'), []).kind, 'unknown');
+  const defaults = byob.settingsDefaults();
+  assert.deepEqual(byob.settingsValidate(defaults), defaults);
+  assert.equal(byob.activeTarget(defaults), null);
+}
+
+test('rewriteBatch gives a per-item "not a string" result for a non-string href, thousands of times', () => {
+  for (let i = 0; i < 5000; i++) {
+    const out = byob.rewriteBatch([GOOD_HREF, 1, null, {}, ['x']], GOOD_TARGET);
+    assert.equal(out.length, 5);
+    assert.equal(out[0].status, 'rewritten');
+    assert.deepEqual(out[1], {
+      input: '', status: 'none', output: null,
+      reason: 'not a launch link: not a string (a number)', warnings: [], launch: null,
+    });
+    assert.equal(out[2].reason, 'not a launch link: not a string (null)');
+    assert.equal(out[3].reason, 'not a launch link: not a string (an object)');
+    assert.equal(out[4].reason, 'not a launch link: not a string (an array)');
+  }
+  goodCallsWork();
+});
+
+test('parse of anything that is not a string is "none", not a trap', () => {
+  for (let i = 0; i < 200; i++) {
+    for (const v of badValues()) {
+      const out = survives(() => byob.parse(v), `parse(${String(typeof v)})`);
+      if (typeof v !== 'string') {
+        assert.equal(/** @type {any} */ (out).status, 'none');
+        assert.match(/** @type {any} */ (out).reason, /^not a launch link: not a string \(/);
+      }
+    }
+  }
+  goodCallsWork();
+});
+
+test('every export, hammered with bad values in every argument, still answers good calls', () => {
+  const bad = badValues();
+  const exports = {
+    rewriteBatch: (/** @type {any} */ a, /** @type {any} */ b) => byob.rewriteBatch(a, b, a),
+    rewriteBatchTarget: (/** @type {any} */ a) => byob.rewriteBatch([GOOD_HREF, a], a),
+    rewriteBatchOptions: (/** @type {any} */ a) => byob.rewriteBatch([GOOD_HREF], GOOD_TARGET, a),
+    rewriteRepoLink: (/** @type {any} */ a, /** @type {any} */ b) => byob.rewriteRepoLink(a, b),
+    rewriteRepoLinkHref: (/** @type {any} */ a) => byob.rewriteRepoLink(a, GOOD_TARGET),
+    mystLink: (/** @type {any} */ a, /** @type {any} */ b) => byob.mystLink(a, b),
+    mystLinkLocation: (/** @type {any} */ a) => byob.mystLink({repo: 'o/r'}, a),
+    probePlan: (/** @type {any} */ a) => byob.probePlan(a),
+    classify: (/** @type {any} */ a, /** @type {any} */ b) => byob.classify(a, b),
+    classifyResponses: (/** @type {any} */ a) => byob.classify(byob.probePlan('h.example'), a),
+    activeTarget: (/** @type {any} */ a) => byob.activeTarget(a),
+    settingsValidate: (/** @type {any} */ a) => byob.settingsValidate(a),
+    settingsMigrate: (/** @type {any} */ a) => byob.settingsMigrate(a),
+  };
+  let calls = 0;
+  for (const [name, f] of Object.entries(exports)) {
+    for (let round = 0; round < 3; round++) {
+      for (const a of bad) {
+        for (const b of bad) {
+          survives(() => f(a, b), name);
+          calls++;
+        }
+      }
+    }
+    goodCallsWork();
+  }
+  assert.ok(calls > 50_000, `${calls} calls`);
+});
