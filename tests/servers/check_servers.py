@@ -17,6 +17,7 @@ import re
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 
 import check_binderhub
@@ -25,6 +26,7 @@ from reader import Reader
 from servertest import Checks, Servers, ports, request
 
 P = ports()
+STOPPING = []  # the threads stopping the check users' servers, joined before the servers stop
 
 
 def shows(r):
@@ -99,8 +101,12 @@ def check_hub(c, name, hub, version, cors):
     if reader:
         said, err = kernel_roundtrip(hub, "check", reader)
         c.check(f"{name} a kernel runs print(6 * 7) over its websocket through the proxy → 42", said == "42", f"got {said!r} {err[-300:]}")
-        # the user stops their own server through the REST API
-        reader.fetch(f"{hub}hub/api/users/check/server", method="DELETE", headers={"X-XSRFToken": reader.cookie("_xsrf", "/hub/") or ""})
+        # the user stops their own server through the REST API; the hub answers once it stopped
+        # (seconds): the next checks need not wait for that
+        stopping = threading.Thread(target=reader.fetch, args=(f"{hub}hub/api/users/check/server",),
+                                    kwargs={"method": "DELETE", "headers": {"X-XSRFToken": reader.cookie("_xsrf", "/hub/") or ""}})
+        stopping.start()
+        STOPPING.append(stopping)
     else:
         c.check(f"{name} a kernel runs print(6 * 7) over its websocket through the proxy → 42", False, "no server to run it in")
 
@@ -171,6 +177,8 @@ def main():
             check_git(c, tmp)
 
         c.sections(hub6, hub52, check_lab, git, check_binderhub.run)
+        for t in STOPPING:
+            t.join()
     return c.summary()
 
 
