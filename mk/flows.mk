@@ -7,7 +7,7 @@ TEST_TARGETS += test-e2e-flows
 
 .PHONY: test-e2e-flows screenshots-flows
 
-test-e2e-flows: setup-npm extension setup-browsers cli setup-servers ## launch flows in Chromium and Firefox: link → login → spawn → clone → notebook (3-4.5 min)
+test-e2e-flows: setup-npm extension setup-browsers cli setup-servers ## the launch flows of tests/servers/flows.json in Chromium and Firefox: link → login → spawn → clone → notebook (6-8 min on 2 shared cores; BROWSER= for one)
 	$(E2E) tests/e2e/flows.test.mjs
 
 screenshots-flows: setup-npm extension setup-browsers cli setup-servers ## retake docs/img/notebook-opened.png (the notebook opened through the extension, Chromium)

@@ -27,5 +27,5 @@ test-detect: cli setup-servers ## byob detect (and rewrite without --kind) again
 test-faults: cli ## byob detect against faulty hubs: each fault its own message within the deadline (~35 s)
 	@python3 tests/servers/test_faults.py
 
-test-flows: cli setup-servers ## the launch flows of tests/servers/flows.json over HTTP: byob rewrite → login → spawn → nbgitpuller clone → notebook (~70 s)
+test-flows: cli setup-servers ## the launch flows of tests/servers/flows.json over HTTP: byob rewrite → login → spawn → nbgitpuller clone → notebook (~50 s)
 	@python3 tests/servers/test_flows.py
