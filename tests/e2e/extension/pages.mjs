@@ -17,7 +17,9 @@ export const pagesTests = [
       const hrefs = await book.waitFor(
         (/** @type {string} */ hub) => {
           const links = /** @type {HTMLAnchorElement[]} */ ([...document.querySelectorAll('.dropdown-launch-buttons a')]);
-          return links.length === 3 && links.every((a) => a.getAttribute('href')?.startsWith(hub)) ? links.map((a) => ({href: a.getAttribute('href'), original: a.dataset.byobOriginal, title: a.title})) : null;
+          // Tooltips are written when a link is first hovered or focused.
+          const hover = (/** @type {Element} */ a) => a.dispatchEvent(new MouseEvent('mouseover', {bubbles: true}));
+          return links.length === 3 && links.every((a) => a.getAttribute('href')?.startsWith(hub)) ? links.map((a) => (hover(a), {href: a.getAttribute('href'), original: a.dataset.byobOriginal, title: a.title})) : null;
         },
         [u.HUB6],
         {what: 'all three launch links rewritten'},
@@ -48,9 +50,10 @@ export const pagesTests = [
       const state = await ctx.tabs.badges.waitFor(
         (/** @type {string} */ hub) => {
           const get = (/** @type {string} */ id) => /** @type {HTMLAnchorElement} */ (document.getElementById(id));
+          const hover = (/** @type {Element} */ a) => a.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); // tooltips: on first hover
           const ids = ['badge-binder', 'pull', 'colab', 'local-binder'];
           if (!ids.every((id) => get(id).getAttribute('href')?.startsWith(hub))) return null;
-          return {zenodo: get('zenodo').getAttribute('href'), zenodoTitle: get('zenodo').title, repo: get('repo').getAttribute('href'), image: get('badge-image').getAttribute('href')};
+          return {zenodo: get('zenodo').getAttribute('href'), zenodoTitle: (hover(get('zenodo')), get('zenodo').title), repo: get('repo').getAttribute('href'), image: get('badge-image').getAttribute('href')};
         },
         [u.HUB6],
         {what: 'the badge links rewritten'},
