@@ -262,11 +262,21 @@ pub fn myst_link(data: &[u8]) {
     }
 }
 
-/// Settings `validate` and `migrate`: what they accept validates again to the same value,
-/// and the active target it gives rewrites within the rules.
+/// Settings `validate`, `migrate` and `import` (over the defaults and over a configured
+/// set): what they accept validates again to the same value, and the active target it gives
+/// rewrites within the rules.
 pub fn settings_validate_migrate(data: &[u8]) {
     let s = text(data);
-    for result in [settings::validate(&s), settings::migrate(&s)] {
+    let configured = settings::validate(
+        r#"{"version": 1, "hubs": [{"url": "https://hub.example.edu/", "name": "h", "kind": "jupyterhub"}], "activeHub": "https://hub.example.edu/", "interface": "lab", "envRepo": null, "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "rewrite", "disabledSites": ["example.org"]}"#,
+    )
+    .unwrap_or_default();
+    let imported = [Settings::default(), configured]
+        .map(|current| settings::import(&current, &s).map(|i| i.settings));
+    for result in [settings::validate(&s), settings::migrate(&s)]
+        .into_iter()
+        .chain(imported)
+    {
         let Ok(v) = result else { continue };
         let again = serde_json::to_string(&v)
             .map_err(|e| e.to_string())

@@ -24,13 +24,13 @@
 //     windows), run by this script so that the table has every row.
 import {execFileSync} from 'node:child_process';
 import fs from 'node:fs';
-import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import zlib from 'node:zlib';
 import {fileURLToPath} from 'node:url';
 import {chromium} from 'playwright-core';
 import {ChromiumPage} from './lib/chromium.mjs';
+import {file, serve} from './lib/serve.mjs';
 import {buildBook} from './lib/site.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -123,31 +123,15 @@ function runNative() {
   return JSON.parse(out.trim().split('\n').pop() ?? '{}');
 }
 
-async function serve(bookDir) {
+/** The bench's site (lib/serve.mjs, the one static server): the 10,000-link page, the empty extension's page, the test book. */
+function serveBench(bookDir) {
   const page = generatedPage();
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/links.html') {
-      res.writeHead(200, {'content-type': 'text/html; charset=utf-8'});
-      res.end(page);
-      return;
-    }
-    if (url.pathname === '/empty.html') {
-      res.writeHead(200, {'content-type': 'text/html; charset=utf-8'});
-      res.end('<!doctype html><title>empty</title><p>no links</p>');
-      return;
-    }
-    const file = path.join(bookDir, url.pathname.replace(/^\/book\//, ''));
-    if (url.pathname.startsWith('/book/') && file.startsWith(bookDir) && fs.existsSync(file) && fs.statSync(file).isFile()) {
-      res.writeHead(200, {'content-type': file.endsWith('.html') ? 'text/html' : file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/octet-stream'});
-      fs.createReadStream(file).pipe(res);
-      return;
-    }
-    res.writeHead(404);
-    res.end();
+  return serve((u) => {
+    if (u.pathname === '/links.html') return {body: page};
+    if (u.pathname === '/empty.html') return {body: '<!doctype html><title>empty</title><p>no links</p>'};
+    if (u.pathname.startsWith('/book/')) return file(bookDir, u.pathname.slice('/book/'.length));
+    return null;
   });
-  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(null)));
-  return {server, port: /** @type {any} */ (server.address()).port};
 }
 
 /** Headless Chromium with byob and the empty extension. */
@@ -206,8 +190,7 @@ async function main() {
   const bookDir = buildBook(root);
   const emptyDir = buildEmptyExtension();
   const extDir = benchCopyOfExtension();
-  const {server, port} = await serve(bookDir);
-  const site = `http://localhost:${port}/`;
+  const {url: site, close} = await serveBench(bookDir);
   const {context, profile, byob, empty, byobId} = await launch(extDir, emptyDir);
   const rows = {sizes, native};
   try {
@@ -398,7 +381,7 @@ async function main() {
     fs.rmSync(profile, {recursive: true, force: true});
     fs.rmSync(emptyDir, {recursive: true, force: true});
     fs.rmSync(extDir, {recursive: true, force: true});
-    server.close();
+    await close();
   }
   report(rows);
 }

@@ -116,6 +116,8 @@ test('every export, hammered with bad values in every argument, still answers go
     activeTarget: (/** @type {any} */ a) => byob.activeTarget(a),
     settingsValidate: (/** @type {any} */ a) => byob.settingsValidate(a),
     settingsMigrate: (/** @type {any} */ a) => byob.settingsMigrate(a),
+    settingsImport: (/** @type {any} */ a, /** @type {any} */ b) => byob.settingsImport(a, b),
+    settingsImportFile: (/** @type {any} */ a) => byob.settingsImport(byob.settingsDefaults(), a),
   };
   let calls = 0;
   for (const [name, f] of Object.entries(exports)) {
