@@ -12,7 +12,7 @@ import {ext} from './api.js';
 import * as core from './core.js';
 
 /** The storage key of the current schema version (src/settings.rs SETTINGS_KEY). */
-export const SETTINGS_KEY = 'settings.v1';
+export const SETTINGS_KEY = 'settings.v2';
 const KEY_PATTERN = /^settings\.v(\d+)$/;
 
 /**
@@ -110,6 +110,17 @@ export async function applyImport(file) {
  */
 export function settingsChanged(changes, area) {
   return area === 'sync' && Object.keys(changes).some((k) => KEY_PATTERN.test(k));
+}
+
+/**
+ * Make the saved hub at `url` the one in use: the hub in use is the first in the reader's
+ * order (settings version 2), so it moves to the front and the others keep their order.
+ * @param {any} settings changed in place
+ * @param {string} url
+ */
+export function useFirst(settings, url) {
+  const at = settings.hubs.findIndex((/** @type {any} */ h) => h.url === url);
+  if (at > 0) settings.hubs.unshift(...settings.hubs.splice(at, 1));
 }
 
 /** @param {unknown} err */

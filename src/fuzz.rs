@@ -438,7 +438,8 @@ fn settings_seeds() -> Vec<Vec<u8>> {
         r#"{"hub": "hub.example.edu", "hubKind": "jupyterhub"}"#,
         r#"{"version": 1, "hubs": [{"url": "https://hub.example.edu/", "name": "hub.example.edu", "kind": "jupyterhub", "version": "5.2.1", "cors": false}], "activeHub": "https://hub.example.edu/", "interface": "lab", "envRepo": null, "linkKinds": {"binder": true, "nbgitpuller": true, "colab": false}, "mode": "rewrite", "disabledSites": ["example.org"]}"#,
         r#"{"version": 1, "hubs": [{"url": "https://b.example/binder/", "name": "b", "kind": "binderhub"}], "activeHub": "https://b.example/binder/", "interface": "follow", "envRepo": "gh/org/env/main", "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "private", "disabledSites": []}"#,
-        r#"{"version": 2}"#,
+        r#"{"version": 2, "hubs": [{"url": "https://b.example/binder/", "name": "b", "kind": "binderhub"}, {"url": "https://hub.example.edu/", "name": "u", "kind": "jupyterhub"}], "fallback": false, "siteHubs": [{"site": "books.example.org", "hub": "https://hub.example.edu/"}], "interface": "lab", "envRepo": null, "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "rewrite", "disabledSites": ["example.org"]}"#,
+        r#"{"version": 3}"#,
     ]
     .iter()
     .map(|s| s.as_bytes().to_vec())

@@ -175,7 +175,7 @@ pub struct HubView {
     pub version: Option<String>,
     /// Message keys of what else the reader should know (a JupyterHub's CORS).
     pub notes: Vec<&'static str>,
-    /// It is the hub links are rewritten for.
+    /// It is the hub links are rewritten for (the first in the reader's order).
     pub active: bool,
     /// The tab of a Jupyter Book 2 (MyST) launch form that takes this hub's URL (docs/protocols.md
     /// §5: `binder` or `jupyterhub`); `None` when the form has none for its kind.
@@ -186,7 +186,8 @@ pub struct HubView {
 pub fn views(s: &Settings) -> Vec<HubView> {
     s.hubs
         .iter()
-        .map(|h| HubView {
+        .enumerate()
+        .map(|(i, h)| HubView {
             url: h.url.clone(),
             name: h.name.clone(),
             kind: h.kind,
@@ -197,7 +198,7 @@ pub fn views(s: &Settings) -> Vec<HubView> {
                 (Some(TargetKind::JupyterHub), Some(true)) => vec!["hasCors"],
                 _ => Vec::new(),
             },
-            active: s.active_hub.as_deref() == Some(h.url.as_str()),
+            active: i == 0,
             myst_tab: match target_kind(h.kind) {
                 Some(TargetKind::BinderHub) => Some("binder"),
                 Some(TargetKind::JupyterHub) => Some("jupyterhub"),
@@ -350,12 +351,12 @@ mod tests {
 
     #[test]
     fn saved_hubs_are_shown_with_their_label_notes_and_the_form_tab_that_takes_them() {
-        let s: Settings = serde_json::from_value(json!({"version": 1,
-            "hubs": [{"url": "https://a.example.edu/", "name": "A", "kind": "jupyterhub", "version": "5.2.1", "cors": false},
-                     {"url": "https://b.example.edu/", "name": "B", "kind": "binderhub"},
+        let s: Settings = serde_json::from_value(json!({"version": 2,
+            "hubs": [{"url": "https://b.example.edu/", "name": "B", "kind": "binderhub"},
+                     {"url": "https://a.example.edu/", "name": "A", "kind": "jupyterhub", "version": "5.2.1", "cors": false},
                      {"url": "http://localhost:8888/", "name": "laptop", "kind": "jupyter-server", "cors": true},
                      {"url": "https://old.example.edu/", "name": "old", "kind": "unknown"}],
-            "activeHub": "https://b.example.edu/", "interface": "follow", "envRepo": null,
+            "fallback": true, "siteHubs": [], "interface": "follow", "envRepo": null,
             "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "rewrite", "disabledSites": []}))
         .unwrap();
         let v = views(&s);
@@ -376,6 +377,7 @@ mod tests {
         assert_eq!(
             shown,
             [
+                ("B", "kindBinderHub", vec![], true, Some("binder")),
                 (
                     "A",
                     "kindJupyterHub",
@@ -383,13 +385,12 @@ mod tests {
                     false,
                     Some("jupyterhub")
                 ),
-                ("B", "kindBinderHub", vec![], true, Some("binder")),
                 ("laptop", "kindJupyterServer", vec![], false, None),
                 ("old", "kindUnknown", vec![], false, None),
             ]
         );
         assert_eq!(
-            serde_json::to_value(&v[0]).unwrap(),
+            serde_json::to_value(&v[1]).unwrap(),
             json!({"url": "https://a.example.edu/", "name": "A", "kind": "jupyterhub", "label": "kindJupyterHub",
                    "version": "5.2.1", "notes": ["noCors"], "active": false, "mystTab": "jupyterhub"})
         );

@@ -99,7 +99,7 @@ fn detection_plan_and_classification_cross_the_boundary() {
 #[wasm_bindgen_test]
 fn settings_defaults_validate_and_migrate() {
     let d = api::settings_defaults().unwrap();
-    assert!(text(&d).starts_with(r#"{"version":1,"hubs":[],"activeHub":null"#));
+    assert!(text(&d).starts_with(r#"{"version":2,"hubs":[],"fallback":true,"siteHubs":[]"#));
     assert_eq!(
         text(&api::settings_validate(d).unwrap()),
         text(&api::settings_defaults().unwrap())
@@ -111,10 +111,10 @@ fn settings_defaults_validate_and_migrate() {
         .unwrap(),
     );
     assert!(
-        migrated.contains(r#""activeHub":"https://hub.example.edu/""#),
+        migrated.contains(r#""hubs":[{"url":"https://hub.example.edu/""#),
         "{migrated}"
     );
-    assert!(api::settings_validate(json(r#"{"version": 1}"#)).is_err());
+    assert!(api::settings_validate(json(r#"{"version": 2}"#)).is_err());
     let target = text(&api::active_target(json(&migrated)).unwrap());
     assert!(
         target.contains(r#""kind":"jupyterhub","url":"https://hub.example.edu/""#),

@@ -177,10 +177,10 @@ async function save(form, typed, asked) {
     $('kind-select').focus();
     return;
   }
+  // The hub saved here is the one the reader wants to use: it comes first (in use); the others
+  // keep their order behind it, as fallbacks.
   const saved = await updateSettings((s) => {
-    s.hubs = (s.hubs ?? []).filter((/** @type {any} */ h) => h.url !== hub.url);
-    s.hubs.push(hub);
-    s.activeHub = hub.url;
+    s.hubs = [hub, ...(s.hubs ?? []).filter((/** @type {any} */ h) => h.url !== hub.url)];
     return s;
   });
   await form.page.use(saved);

@@ -8,7 +8,7 @@
 import {ext} from '../api.js';
 import * as core from '../core.js';
 import {originPattern} from '../probe-runner.js';
-import {errorMessage} from '../settings.js';
+import {errorMessage, useFirst} from '../settings.js';
 import {t} from '../ui/i18n.js';
 import {$, button, el, showStatus} from '../ui/dom.js';
 
@@ -31,7 +31,7 @@ export function hubList(page) {
     const radio = /** @type {HTMLInputElement} */ (el('input', ''));
     Object.assign(radio, {type: 'radio', name: 'active-hub', checked: hub.active});
     radio.setAttribute('aria-label', t('makeActive', [hub.name]));
-    radio.addEventListener('change', () => page.change((s) => void (s.activeHub = hub.url), status()));
+    radio.addEventListener('change', () => page.change((s) => useFirst(s, hub.url), status()));
     const main = el('span', '', 'hub-main');
     const info = [[t(hub.label), hub.version].filter(Boolean).join(' '), ...hub.notes.map((n) => t(n))];
     if (hub.active) info.push(t('activeHub'));
@@ -76,7 +76,8 @@ export function hubList(page) {
     page
       .change((s) => {
         s.hubs = s.hubs.filter((/** @type {any} */ h) => h.url !== hub.url);
-        if (s.activeHub === hub.url) s.activeHub = s.hubs[0]?.url ?? null;
+        // A site sent to this hub goes back to the reader's order.
+        s.siteHubs = (s.siteHubs ?? []).filter((/** @type {any} */ r) => r.hub !== hub.url);
       }, status())
       .then((ok) => {
         if (ok) showStatus(status(), t('removedHub', [hub.name]), 'ok');
@@ -91,3 +92,4 @@ export function hubList(page) {
     },
   };
 }
+

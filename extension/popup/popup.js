@@ -13,7 +13,7 @@ import {ext} from '../api.js';
 import * as core from '../core.js';
 import {hrefRefusal, isSiteDisabled} from '../protocol.js';
 import {CONTENT_SCRIPT_FILES} from '../site-access.js';
-import {errorMessage, loadState, settingsChanged, updateSettings} from '../settings.js';
+import {errorMessage, loadState, settingsChanged, updateSettings, useFirst} from '../settings.js';
 import {localize, t} from '../ui/i18n.js';
 import {$, el} from '../ui/dom.js';
 
@@ -202,7 +202,7 @@ function linkItem(link, rewrite) {
 function onSwitchHub() {
   const url = $('hub-select').value;
   updateSettings((s) => {
-    s.activeHub = url;
+    useFirst(s, url);
     return s;
   }).catch((err) => setStatus(t('settingsInvalid', [errorMessage(err)]), 'bad'));
 }

@@ -38,7 +38,7 @@ test('a trapped Wasm instance is replaced by a fresh one, and the call that met 
   assert.deepEqual(core.status(), {instances: 2});
   // And the next calls, of every kind, too.
   assert.equal((await core.parse(BINDER)).status, 'launch');
-  assert.equal((await core.settingsDefaults()).version, 1);
+  assert.equal((await core.settingsDefaults()).version, 2);
   assert.deepEqual(core.status(), {instances: 2});
 });
 
