@@ -167,7 +167,37 @@ export function savedHub(detection, kind) {
   return call('savedHub', () => wasm.savedHub(detection, kind));
 }
 
-/** @param {any} settings @returns {Promise<any[]>} the saved hubs as shown: name, kind label, notes, whether active */
-export function hubViews(settings) {
-  return call('hubViews', () => wasm.hubViews(settings));
+/**
+ * @param {any} settings the settings in use
+ * @param {unknown} [policy] what the browser's managed storage holds (presets.js), if anything
+ * @returns {Promise<any[]>} the saved hubs as shown: name, kind label, notes, whether active, `managed` (`locked` | `preset`) where the organisation sets them
+ */
+export function hubViews(settings, policy) {
+  return call('hubViews', () => wasm.hubViews(settings, policy ?? null));
+}
+
+// ---- An institution's presets, read by the core (src/managed.rs): the policy is untrusted. ----
+
+/** @param {unknown} policy what the browser's managed storage holds @returns {Promise<{hubs: any[], locked: boolean, problems: {field: string, reason: string}[]}>} */
+export function policyRead(policy) {
+  return call('policyRead', () => wasm.policyRead(policy ?? null));
+}
+
+/**
+ * The settings in use: the reader's stored settings with the organisation's hubs merged in.
+ * @param {any} stored @param {unknown} policy @param {unknown} presets the stored `presets.v1`
+ * @returns {Promise<any>} Settings
+ */
+export function settingsWithPolicy(stored, policy, presets) {
+  return call('settingsWithPolicy', () => wasm.settingsWithPolicy(stored, policy ?? null, presets ?? null));
+}
+
+/**
+ * What to store after a change to the settings in use (throws when it removes a hub the
+ * organisation locks, or is not valid).
+ * @param {any} next @param {any} stored @param {unknown} policy @param {unknown} presets
+ * @returns {Promise<{settings: any, presets: {removed: string[]}}>}
+ */
+export function settingsToStore(next, stored, policy, presets) {
+  return call('settingsToStore', () => wasm.settingsToStore(next, stored, policy ?? null, presets ?? null));
 }

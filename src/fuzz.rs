@@ -76,6 +76,11 @@ pub const TARGETS: &[FuzzTarget] = &[
         run: detect,
         seeds: detect_seeds,
     },
+    FuzzTarget {
+        name: "policy",
+        run: policy,
+        seeds: policy_seeds,
+    },
 ];
 
 /// Panics with the broken rule and the input, so that both engines report it.
@@ -297,6 +302,95 @@ fn check_active_target(v: &Settings, input: &str) {
     }
 }
 
+/// An institution's policy (`crate::managed`), over reader settings the first byte picks:
+/// reading it never fails and keeps its limits; the settings in use it gives are valid, start
+/// with a locked policy's hubs in its order, and storing them unchanged changes nothing in use;
+/// removing a locked hub is refused.
+pub fn policy(data: &[u8]) {
+    use crate::managed::{self, PresetChoices, MAX_POLICY_HUBS, MAX_PROBLEMS};
+    let (pick, rest) = data.split_first().map_or((0, &[][..]), |(b, r)| (*b, r));
+    let input = text(rest);
+    let p = managed::read(&input);
+    let broken = |rule: &str| panic!("policy: {rule}\ninput: {input:?}");
+    if p.hubs.len() > MAX_POLICY_HUBS || p.problems.len() > MAX_PROBLEMS + 1 {
+        broken("more hubs or problems than the limits");
+    }
+    for (i, h) in p.hubs.iter().enumerate() {
+        if p.hubs[..i].iter().any(|o| o.url == h.url) || crate::hubs::target_kind(h.kind).is_none()
+        {
+            broken("a hub listed twice, or of a kind that cannot launch");
+        }
+    }
+    let stored = settings::migrate(
+        r#"{"version": 2, "hubs": [{"url": "https://hub.example.edu/", "name": "h", "kind": "jupyterhub"}, {"url": "https://b.example/binder/", "name": "b", "kind": "binderhub"}], "fallback": true, "siteHubs": [{"site": "books.example.org", "hub": "https://b.example/binder/"}], "interface": "follow", "envRepo": null, "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "rewrite", "disabledSites": []}"#,
+    )
+    .unwrap_or_default();
+    let stored = if pick & 1 == 0 {
+        stored
+    } else {
+        Settings::default()
+    };
+    let choices = PresetChoices {
+        removed: p
+            .hubs
+            .iter()
+            .skip(usize::from(pick >> 1 & 3))
+            .take(1)
+            .map(|h| h.url.clone())
+            .collect(),
+    };
+    let merged = managed::merge(&stored, &p, &choices);
+    let again = serde_json::to_string(&merged).map(|j| settings::migrate(&j));
+    if !matches!(again, Ok(Ok(ref w)) if *w == merged) {
+        broken("the settings in use do not validate again as themselves");
+    }
+    if p.locked
+        && !merged
+            .hubs
+            .iter()
+            .map(|h| &h.url)
+            .take(p.hubs.len())
+            .eq(p.hubs.iter().map(|h| &h.url))
+    {
+        broken("a locked policy's hubs do not come first, in its order");
+    }
+    check_active_target(&merged, &input);
+    // Stored unchanged, and with a site sent to the first of the organisation's hubs in use
+    // (the rule needs the hub stored): what is stored is valid, and gives back the settings in use.
+    let mut with_rule = merged.clone();
+    if let Some(first) = merged.hubs.iter().find(|h| p.has(&h.url)) {
+        with_rule.site_hubs.retain(|r| r.site != "fuzz.example.net");
+        with_rule.site_hubs.push(settings::SiteHub {
+            site: "fuzz.example.net".into(),
+            hub: first.url.clone(),
+        });
+    }
+    for next in [&merged, &with_rule] {
+        match managed::store(next, &stored, &p, &choices) {
+            Ok((kept, kept_choices)) => {
+                let valid = serde_json::to_string(&kept).map(|j| settings::migrate(&j));
+                if !matches!(valid, Ok(Ok(ref w)) if *w == kept) {
+                    broken("what is stored is not valid settings");
+                }
+                if managed::merge(&kept, &p, &kept_choices) != *next {
+                    broken("storing the settings in use changed them");
+                }
+            }
+            Err(e) => broken(&format!("storing the settings in use was refused: {e}")),
+        }
+    }
+    if p.locked {
+        if let Some(first) = p.hubs.first() {
+            let mut next = merged.clone();
+            next.hubs.retain(|h| h.url != first.url);
+            next.site_hubs.retain(|r| r.hub != first.url);
+            if managed::store(&next, &stored, &p, &choices).is_ok() {
+                broken("removing a locked hub was stored");
+            }
+        }
+    }
+}
+
 /// Detection: `probe_plan` on the first line, then `classify` with responses the rest of
 /// the input describes (records split by `\x1e`: a status byte, a flags byte, header lines
 /// `name: value`, a blank line, the body). A detection says something, a hub that can
@@ -448,6 +542,19 @@ fn settings_seeds() -> Vec<Vec<u8>> {
         seeds.push(d);
     }
     seeds
+}
+
+fn policy_seeds() -> Vec<Vec<u8>> {
+    [
+        r#"{"hubs": [{"url": "https://jupyter.example.edu/", "kind": "jupyterhub", "name": "University JupyterHub"}, {"url": "https://binder.example.edu/", "kind": "binderhub", "name": "University Binder"}], "defaultHub": "https://jupyter.example.edu/", "locked": true}"#,
+        r#"{"hubs": [{"url": "https://hub.example.edu/hub/home", "kind": "jupyterhub"}, {"url": "https://b.example/binder/", "kind": "binderhub"}], "locked": false}"#,
+        r#"{"hubs": [{"url": "ftp://x", "kind": "jupyterhub"}, {"url": "https://x/", "kind": "nope", "name": "
+"}, "x", 1], "defaultHub": 1, "locked": "yes", "other": {}}"#,
+        "{}",
+    ]
+    .iter()
+    .flat_map(|s| [0u8, 1, 3].map(|b| [vec![b], s.as_bytes().to_vec()].concat()))
+    .collect()
 }
 
 fn detect_seeds() -> Vec<Vec<u8>> {

@@ -180,6 +180,10 @@ pub struct HubView {
     /// The tab of a Jupyter Book 2 (MyST) launch form that takes this hub's URL (docs/protocols.md
     /// §5: `binder` or `jupyterhub`); `None` when the form has none for its kind.
     pub myst_tab: Option<&'static str>,
+    /// Set by the reader's organisation (`locked` or `preset`, `crate::managed::views`), or not
+    /// (then absent from the JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed: Option<crate::managed::Managed>,
 }
 
 /// The saved hubs as the front ends show them, in the settings' order.
@@ -204,6 +208,7 @@ pub fn views(s: &Settings) -> Vec<HubView> {
                 Some(TargetKind::JupyterHub) => Some("jupyterhub"),
                 Some(TargetKind::JupyterServer) | None => None,
             },
+            managed: None,
         })
         .collect()
 }

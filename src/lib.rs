@@ -15,6 +15,7 @@ mod error;
 mod hub_url;
 pub mod hubs;
 mod known;
+pub mod managed;
 mod model;
 mod parse;
 mod provider;

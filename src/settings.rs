@@ -51,7 +51,7 @@ pub struct Hub {
     pub cors: Option<bool>,
 }
 
-/// A site whose launch links go to a chosen hub ("on this site, use <hub>").
+/// A site whose launch links go to a chosen hub ("on this site, use `<hub>`").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SiteHub {
@@ -684,7 +684,7 @@ fn changes(before: &Settings, after: &Settings) -> Vec<Change> {
     out
 }
 
-mod raw {
+pub(crate) mod raw {
     fn skip_ws(b: &[u8], mut i: usize) -> usize {
         while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
             i += 1;

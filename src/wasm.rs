@@ -295,10 +295,82 @@ pub fn saved_hub(detection: JsValue, kind: JsValue) -> Result<JsValue, JsError> 
 }
 
 /// The saved hubs as the front ends show them: `{url, name, kind, label, version, notes,
-/// active, mystTab}` each (`label`, `notes`: message keys).
+/// active, mystTab}` each (`label`, `notes`: message keys), and `managed` (`locked` or
+/// `preset`) on the hubs the organisation's `policy` (what `storage.managed` holds; optional)
+/// sets.
 #[wasm_bindgen(js_name = hubViews)]
-pub fn hub_views(settings: JsValue) -> Result<JsValue, JsError> {
+pub fn hub_views(settings: JsValue, policy: JsValue) -> Result<JsValue, JsError> {
     object_arg(&settings, "settings")?;
     let settings: Settings = from_js(&settings, "settings")?;
-    to_js(&crate::hubs::views(&settings))
+    to_js(&crate::managed::views(&settings, &policy_of(&policy)?))
+}
+
+// ---- An institution's presets (src/managed.rs): the policy in the browser's managed storage. ----
+
+/// The policy in what `storage.managed.get()` gave (undefined or null: none), read as untrusted.
+fn policy_of(value: &JsValue) -> Result<crate::managed::Policy, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(crate::managed::Policy::default());
+    }
+    Ok(crate::managed::read(&json_text(value, "policy")?))
+}
+
+/// The reader's stored choices about presets (`presets.v1`; undefined or null: none), read leniently.
+fn choices_of(value: &JsValue) -> Result<crate::managed::PresetChoices, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(crate::managed::PresetChoices::default());
+    }
+    Ok(crate::managed::PresetChoices::read(&json_text(
+        value, "presets",
+    )?))
+}
+
+/// The organisation's policy as the extension uses it: `{hubs, locked, problems}` (hubs in its
+/// order, its default first; `problems`: `{field, reason}` for each part left out). Never
+/// throws on what the policy holds.
+#[wasm_bindgen(js_name = policyRead)]
+pub fn policy_read(policy: JsValue) -> Result<JsValue, JsError> {
+    to_js(&policy_of(&policy)?)
+}
+
+/// The settings in use: the `stored` settings (any known version) with the organisation's hubs
+/// merged in, and the presets the reader removed (`presets`) left out.
+#[wasm_bindgen(js_name = settingsWithPolicy)]
+pub fn settings_with_policy(
+    stored: JsValue,
+    policy: JsValue,
+    presets: JsValue,
+) -> Result<JsValue, JsError> {
+    let stored = settings::migrate(&json_text(&stored, "stored settings")?).map_err(core_err)?;
+    let merged = crate::managed::merge(&stored, &policy_of(&policy)?, &choices_of(&presets)?);
+    to_js(&merged)
+}
+
+/// What to store after a front end changed the settings in use into `next`: `{settings,
+/// presets}`, the settings validated (the storage limits included). Throws when `next` removes
+/// a hub the organisation locks, or is not valid settings.
+#[wasm_bindgen(js_name = settingsToStore)]
+pub fn settings_to_store(
+    next: JsValue,
+    stored: JsValue,
+    policy: JsValue,
+    presets: JsValue,
+) -> Result<JsValue, JsError> {
+    let next = settings::migrate(&json_text(&next, "settings")?).map_err(core_err)?;
+    let stored = settings::migrate(&json_text(&stored, "stored settings")?).map_err(core_err)?;
+    let (out, choices) =
+        crate::managed::store(&next, &stored, &policy_of(&policy)?, &choices_of(&presets)?)
+            .map_err(core_err)?;
+    let out =
+        settings::validate(&serde_json::to_string(&out).map_err(|e| JsError::new(&e.to_string()))?)
+            .map_err(core_err)?;
+    #[derive(Serialize)]
+    struct Stored {
+        settings: Settings,
+        presets: crate::managed::PresetChoices,
+    }
+    to_js(&Stored {
+        settings: out,
+        presets: choices,
+    })
 }

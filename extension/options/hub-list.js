@@ -8,14 +8,35 @@
 import {ext} from '../api.js';
 import * as core from '../core.js';
 import {originPattern} from '../probe-runner.js';
-import {errorMessage, useFirst} from '../settings.js';
+import {errorMessage, hubViews, useFirst} from '../settings.js';
 import {t} from '../ui/i18n.js';
 import {$, button, el, showStatus} from '../ui/dom.js';
 
 /**
  * @typedef {{change: (fn: (s: any) => void, status?: HTMLElement) => Promise<boolean>, use: (settings: any) => Promise<void>, kinds: {kind: string, label: string}[]}} Page
- * @typedef {{url: string, name: string, kind: string, label: string, version: string | null, notes: string[], active: boolean}} HubView
+ * @typedef {{url: string, name: string, kind: string, label: string, version: string | null, notes: string[], active: boolean, managed?: 'locked' | 'preset'}} HubView
  */
+
+/**
+ * A hub the reader's organisation sets: marked as such; when it locks its hubs, the choice of
+ * the hub in use is not offered, nor removing one of its hubs (the core refuses both anyway).
+ * @param {HTMLElement} li
+ * @param {HubView} hub
+ * @param {boolean} locked
+ * @param {HTMLInputElement} radio
+ * @param {HTMLButtonElement} remove
+ */
+function managedItem(li, hub, locked, radio, remove) {
+  if (hub.managed) li.dataset.managed = hub.managed;
+  if (locked) {
+    radio.disabled = true;
+    radio.title = t('managedLockedChoice');
+  }
+  if (hub.managed === 'locked') {
+    remove.disabled = true;
+    remove.title = t('managedLockedRemove');
+  }
+}
 
 /**
  * @param {Page} page
@@ -24,8 +45,11 @@ import {$, button, el, showStatus} from '../ui/dom.js';
 export function hubList(page) {
   const status = () => $('hub-list-status');
 
-  /** @param {HubView} hub */
-  function item(hub) {
+  /**
+   * @param {HubView} hub
+   * @param {boolean} locked the organisation decides which hub is in use
+   */
+  function item(hub, locked) {
     const li = el('li', '');
     li.dataset.url = hub.url;
     const radio = /** @type {HTMLInputElement} */ (el('input', ''));
@@ -35,12 +59,14 @@ export function hubList(page) {
     const main = el('span', '', 'hub-main');
     const info = [[t(hub.label), hub.version].filter(Boolean).join(' '), ...hub.notes.map((n) => t(n))];
     if (hub.active) info.push(t('activeHub'));
+    if (hub.managed) info.push(t(hub.managed === 'locked' ? 'managedLocked' : 'managedBy'));
     main.append(el('span', hub.name, 'hub-name'), el('span', info.join(' · '), 'hub-info'), el('span', hub.url, 'url muted'));
     const recheck = button(t('recheck'), () => onRecheck(hub));
     recheck.setAttribute('aria-label', t('recheckHub', [hub.name]));
     const remove = button(t('remove'), () => onRemove(hub));
     remove.setAttribute('aria-label', t('removeHub', [hub.name]));
     li.append(radio, main, recheck, remove);
+    managedItem(li, hub, locked, radio, remove);
     return li;
   }
 
@@ -86,8 +112,9 @@ export function hubList(page) {
 
   return {
     async render(settings) {
-      const hubs = /** @type {HubView[]} */ (await core.hubViews(settings));
-      $('hub-list').replaceChildren(...hubs.map(item));
+      const hubs = /** @type {HubView[]} */ (await hubViews(settings));
+      const locked = hubs.some((h) => h.managed === 'locked');
+      $('hub-list').replaceChildren(...hubs.map((h) => item(h, locked)));
       $('no-hubs').hidden = hubs.length > 0;
     },
   };

@@ -20,6 +20,7 @@ import {backup} from './backup.js';
 import {hubForm} from './hub-form.js';
 import {hubList} from './hub-list.js';
 import {preferences} from './preferences.js';
+import {renderPolicy} from './policy.js';
 
 main().catch((err) => {
   console.error('byob: the options page failed to start', err);
@@ -117,6 +118,7 @@ async function createPage() {
  * @param {import('../settings.js').SettingsState} state
  */
 function notice(state) {
+  renderPolicy(state.policy).catch((err) => console.error('byob: showing the organisation\'s policy failed', err));
   const box = $('settings-notice');
   const text = [state.newer !== null ? t('settingsNewer', [String(state.newer)]) : '', state.unreadable ? t('settingsUnreadable', [state.unreadable]) : ''].filter(Boolean).join(' ');
   box.textContent = text;

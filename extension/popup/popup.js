@@ -58,13 +58,13 @@ async function render(tab) {
   const notice = $('settings-notice');
   notice.hidden = state.newer === null;
   notice.textContent = state.newer === null ? '' : t('settingsNewer', [String(state.newer)]);
-  renderHubs(await core.hubViews(state.settings));
+  renderHubs(await core.hubViews(state.settings, state.policy));
   await renderPage(state.settings, tab);
 }
 
 /**
  * The saved hubs to switch between, and the active one's kind, version and URL, as the core shows them.
- * @param {{url: string, name: string, label: string, version: string | null, active: boolean}[]} hubs
+ * @param {{url: string, name: string, label: string, version: string | null, active: boolean, managed?: string}[]} hubs
  */
 function renderHubs(hubs) {
   const select = $('hub-select');
@@ -72,7 +72,20 @@ function renderHubs(hubs) {
   $('no-hub').hidden = hubs.length > 0;
   select.hidden = hubs.length === 0;
   const active = hubs.find((h) => h.active);
-  $('hub-status').textContent = active ? [t(active.label), active.version, active.url].filter(Boolean).join(' · ') : '';
+  $('hub-status').textContent = active ? [t(active.label), active.version, active.url, active.managed ? t('managedBy') : ''].filter(Boolean).join(' · ') : '';
+  renderLock(hubs);
+}
+
+/**
+ * An organisation that locks its hubs decides which one is in use: the switch is shown, not offered.
+ * @param {{managed?: string}[]} hubs
+ */
+function renderLock(hubs) {
+  const locked = hubs.some((h) => h.managed === 'locked');
+  const select = $('hub-select');
+  select.disabled = locked;
+  select.title = locked ? t('managedLockedChoice') : '';
+  document.body.dataset.managed = locked ? 'locked' : hubs.some((h) => h.managed) ? 'preset' : '';
 }
 
 /**
