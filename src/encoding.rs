@@ -61,6 +61,7 @@ pub(crate) fn decode_uri(s: &str) -> Option<Cow<'_, str>> {
     let mut out = String::with_capacity(s.len());
     let mut i = 0;
     let mut run = 0;
+    let mut changed = false;
     while i < b.len() {
         if b[i] != b'%' {
             i += 1;
@@ -87,9 +88,14 @@ pub(crate) fn decode_uri(s: &str) -> Option<Cow<'_, str>> {
             out.push_str(&s[i..i + 3]);
         } else {
             out.push_str(decoded);
+            changed = true;
         }
         i += 3 * len;
         run = i;
+    }
+    if !changed {
+        // Only escapes decodeURI keeps (`%2F`, `%26`, …): the query as it is.
+        return Some(Cow::Borrowed(s));
     }
     out.push_str(&s[run..]);
     Some(Cow::Owned(out))
@@ -117,7 +123,7 @@ pub(crate) fn has_dot_segment(value: &str) -> bool {
         if segments_have_dots(&v) {
             return true;
         }
-        if !v.contains('%') {
+        if !decoding_matters(&v) {
             return false;
         }
         let next = decode(&v).into_owned();
@@ -129,18 +135,42 @@ pub(crate) fn has_dot_segment(value: &str) -> bool {
     true
 }
 
-fn segments_have_dots(v: &str) -> bool {
-    v.split(['/', '\\', '?', '#', '&', '=']).any(|segment| {
-        let mut dots = 0;
-        for c in segment.chars() {
-            match c {
-                '.' => dots += 1,
-                '\t' | '\n' | '\r' => {}
-                _ => return false,
-            }
-        }
-        dots == 1 || dots == 2
+/// Whether decoding `v` once could make a dot segment appear: only escapes of a dot, of `%`
+/// (a deeper layer), of a segment separator or of a tab or newline can. Most values have none,
+/// and are not decoded at all (the rewrite's hot path).
+fn decoding_matters(v: &str) -> bool {
+    v.as_bytes().windows(3).any(|w| {
+        w[0] == b'%'
+            && matches!(
+                (w[1].to_ascii_lowercase(), w[2].to_ascii_lowercase()),
+                (b'2', b'e' | b'5' | b'f' | b'3' | b'6')
+                    | (b'5', b'c')
+                    | (b'3', b'f' | b'd')
+                    | (b'0', b'9' | b'a' | b'd')
+            )
     })
+}
+
+fn segments_have_dots(v: &str) -> bool {
+    // Bytes, not chars: this runs on every rewritten link. A segment is dotty when it holds one
+    // or two dots and otherwise only tabs and newlines.
+    let mut dots = 0u8;
+    let mut other = false;
+    for &b in v.as_bytes() {
+        match b {
+            b'/' | b'\\' | b'?' | b'#' | b'&' | b'=' => {
+                if !other && (dots == 1 || dots == 2) {
+                    return true;
+                }
+                dots = 0;
+                other = false;
+            }
+            b'.' => dots = dots.saturating_add(1),
+            b'\t' | b'\n' | b'\r' => {}
+            _ => other = true,
+        }
+    }
+    !other && (dots == 1 || dots == 2)
 }
 
 /// Escapes a decoded file or directory name for a urlpath (a URL path inside the server):

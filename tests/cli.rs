@@ -423,3 +423,49 @@ fn rewrite_reports_links_as_text() {
         "byob: https://example.org/\\u{1b}[31mred: not a launch link: no binder, nbgitpuller or colab form matches\n"
     );
 }
+
+/// `byob rewrite < links | head`: when the reader of the output goes away, byob stops quietly
+/// with success (it panicked, exit 101, on the closed pipe).
+#[test]
+fn a_reader_that_goes_away_ends_the_output_quietly() {
+    use std::io::{BufRead, BufReader};
+    let mut child = Command::new(env!("CARGO_BIN_EXE_byob"))
+        .args([
+            "rewrite",
+            "--hub",
+            "hub.example.edu",
+            "--kind",
+            "jupyterhub",
+            "-q",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run byob");
+    let mut stdin = child.stdin.take().unwrap();
+    let writer = std::thread::spawn(move || {
+        for _ in 0..200_000 {
+            if stdin
+                .write_all(b"https://mybinder.org/v2/gh/o/r/HEAD\n")
+                .is_err()
+            {
+                break; // byob has stopped reading: what this test expects
+            }
+        }
+    });
+    let mut first = String::new();
+    BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut first)
+        .unwrap();
+    assert!(first.starts_with("https://hub.example.edu/hub/user-redirect/git-pull?"));
+    // The reader closes its end here (the BufReader is dropped).
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", text(&out.stderr));
+    assert!(
+        !text(&out.stderr).contains("panicked"),
+        "{}",
+        text(&out.stderr)
+    );
+}

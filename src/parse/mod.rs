@@ -135,31 +135,46 @@ pub(crate) fn join_url(base: &Url, input: &str) -> Result<Url, String> {
 /// scheme-relative reference) is not ASCII once percent-decoded. Conservative: it looks at
 /// everything between the scheme (or `//`) and the first `/`, `\`, `?` or `#`, after the last `@`.
 fn non_ascii_host(input: &str) -> Result<(), String> {
-    // A URL parser drops leading and trailing spaces and controls, and tabs and newlines anywhere.
-    let s: String = input
-        .trim_matches(|c: char| c <= ' ')
-        .chars()
-        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
-        .collect();
-    let scheme_end = s.find(':').filter(|&i| {
-        let scheme = &s[..i];
-        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    // Bytes, not chars: this runs on every link. A URL parser drops leading and trailing
+    // spaces and controls, and tabs and newlines anywhere (rare: only then is the input copied).
+    let owned: String;
+    let s = if input.bytes().any(|b| matches!(b, b'\t' | b'\n' | b'\r')) {
+        owned = input
+            .chars()
+            .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+            .collect();
+        owned.as_str()
+    } else {
+        input
+    };
+    let s = s.trim_matches(|c: char| c <= ' ').as_bytes();
+    let scheme_end = s.iter().position(|&b| b == b':').filter(|&i| {
+        s[..i].first().is_some_and(u8::is_ascii_alphabetic)
+            && s[..i]
+                .iter()
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
     });
+    let slash = |b: &u8| matches!(b, b'/' | b'\\');
     let rest = match scheme_end {
         Some(i) => &s[i + 1..],
-        None if s.starts_with(['/', '\\']) && s[1..].starts_with(['/', '\\']) => &s,
+        None if s.len() >= 2 && slash(&s[0]) && slash(&s[1]) => s,
         None => return Ok(()),
     };
-    let authority = rest.trim_start_matches(['/', '\\']);
-    let authority = authority
-        .split(['/', '\\', '?', '#'])
-        .next()
-        .unwrap_or_default();
-    let host = authority.rsplit('@').next().unwrap_or_default();
-    let decoded = crate::encoding::decode(host);
+    let start = rest.iter().position(|b| !slash(b)).unwrap_or(rest.len());
+    let authority = &rest[start..];
+    let end = authority
+        .iter()
+        .position(|b| matches!(b, b'/' | b'\\' | b'?' | b'#'))
+        .unwrap_or(authority.len());
+    let authority = &authority[..end];
+    let host = match authority.iter().rposition(|&b| b == b'@') {
+        Some(at) => &authority[at + 1..],
+        None => authority,
+    };
+    if host.is_ascii() && !host.contains(&b'%') {
+        return Ok(());
+    }
+    let decoded = percent_encoding::percent_decode(host).decode_utf8_lossy();
     if decoded.is_ascii() {
         Ok(())
     } else {

@@ -79,7 +79,8 @@ pub(crate) fn hub_end(before: &str, warnings: &mut Vec<String>) -> usize {
 ///
 /// Double- and single-encoded values decode once into the inner query. A hand-written
 /// unencoded inner link (`urlpath=git-pull?repo=https://…&branch=main&urlpath=lab/…`) is cut
-/// into outer parameters by the query syntax; its parts run to the end of the query.
+/// into outer parameters by the query syntax: its first value is decoded as the hub decodes
+/// it, and the parameters after it are read as its own, to the end of the query.
 pub(crate) fn nested_query(
     p: &Pair<'_>,
     query: &str,

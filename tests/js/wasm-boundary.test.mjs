@@ -138,6 +138,8 @@ test('every export, hammered with bad values in every argument, still answers go
     routesHealth: (/** @type {any} */ a) => byob.routes(withHub(), a),
     bookHubs: (/** @type {any} */ a, /** @type {any} */ b) => byob.bookHubs(a, b),
     bookHubsHrefs: (/** @type {any} */ a, /** @type {any} */ b) => byob.bookHubs([GOOD_HREF, a, b], byob.settingsDefaults()),
+    settingsImport: (/** @type {any} */ a, /** @type {any} */ b) => byob.settingsImport(a, b),
+    settingsImportFile: (/** @type {any} */ a) => byob.settingsImport(byob.settingsDefaults(), a),
   };
   let calls = 0;
   for (const [name, f] of Object.entries(exports)) {

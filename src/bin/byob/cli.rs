@@ -133,7 +133,7 @@ fn parse(url: &str) -> ExitCode {
     match byob::parse(url) {
         Ok(Parsed::Launch(launch)) => match serde_json::to_string_pretty(&launch) {
             Ok(json) => {
-                println!("{}", terminal::json(&json));
+                terminal::out(&format!("{}\n", terminal::json(&json)));
                 ExitCode::SUCCESS
             }
             Err(e) => fail(1, &e.to_string()),

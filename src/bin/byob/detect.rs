@@ -31,13 +31,13 @@ pub fn run(hub: &str, json: bool, timeout_ms: Option<u32>) -> ExitCode {
     };
     if json {
         match serde_json::to_string_pretty(&d) {
-            Ok(s) => println!("{}", terminal::json(&s)),
+            Ok(s) => terminal::out(&format!("{}\n", terminal::json(&s))),
             Err(e) => return fail(1, &e.to_string()),
         }
     } else if d.kind == HubKind::Unknown {
         eprintln!("byob: {}", terminal::text(&d.message));
     } else {
-        print!("{}", text(&d));
+        terminal::out(&text(&d));
     }
     if d.kind == HubKind::Unknown {
         ExitCode::from(1)

@@ -62,6 +62,9 @@ pub fn run(o: Options<'_>) -> ExitCode {
         o.urls.iter().try_for_each(|u| out.link(u.trim()))
     };
     if let Err(e) = result {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            terminal::quit_on_write_error(&e); // the reader went away (`| head`): quietly
+        }
         return fail(1, &e.to_string());
     }
     if out.all_ok {

@@ -42,6 +42,26 @@ pub fn json(s: &str) -> String {
         .collect()
 }
 
+/// Writes `s` to stdout. A reader that went away (`byob … | head`) ends the program quietly
+/// with success, as Unix tools do, instead of the panic `print!` gives on a closed pipe.
+pub fn out(s: &str) {
+    use std::io::Write;
+    let mut stdout = std::io::stdout().lock();
+    if let Err(e) = stdout.write_all(s.as_bytes()).and_then(|()| stdout.flush()) {
+        quit_on_write_error(&e);
+    }
+}
+
+/// What to do when writing the output failed: exit quietly when the reader closed the pipe,
+/// else say why and exit 1.
+pub fn quit_on_write_error(e: &std::io::Error) -> ! {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        std::process::exit(0);
+    }
+    eprintln!("byob: writing the output failed: {e}");
+    std::process::exit(1);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
