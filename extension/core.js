@@ -201,3 +201,47 @@ export function settingsWithPolicy(stored, policy, presets) {
 export function settingsToStore(next, stored, policy, presets) {
   return call('settingsToStore', () => wasm.settingsToStore(next, stored, policy ?? null, presets ?? null));
 }
+
+// ---- Hub health, routes, a book's own hubs (src/health.rs, src/routes.rs, src/book_hubs.rs). ----
+
+/** @returns {Promise<{checkEveryMinutes: number, timeoutMs: number, slowMs: number, freshMs: number}>} when hubs are checked */
+export function healthPolicy() {
+  return call('healthPolicy', () => wasm.healthPolicy());
+}
+
+/**
+ * The check to make now: a probe per saved hub due for `why` (its `id` is the hub's URL).
+ * @param {any} settings @param {Record<string, any>} health the last checks @param {number} now ms since the epoch
+ * @param {'startup' | 'opened' | 'pages'} why
+ * @returns {Promise<{probes: {id: string, url: string}[], timeoutMs: number, maxBody: number}>}
+ */
+export function healthPlan(settings, health, now, why) {
+  return call('healthPlan', () => wasm.healthPlan(settings, health, now, why));
+}
+
+/**
+ * The hubs' health after a check: `previous` with each checked hub's new state.
+ * @param {any} settings @param {Record<string, any>} previous @param {{response: any, ms: number, answersWithoutAccess: boolean}[]} answers @param {number} now
+ * @returns {Promise<Record<string, any>>}
+ */
+export function healthRead(settings, previous, answers, now) {
+  return call('healthRead', () => wasm.healthRead(settings, previous, answers, now));
+}
+
+/**
+ * Where links go, for pages of each site and all others (docs/contracts.md "Routes").
+ * @param {any} settings @param {Record<string, any>} health
+ * @returns {Promise<{default: {steps: any[]}, sites: {site: string, off: boolean, route: {steps: any[]} | null}[]}>}
+ */
+export function routes(settings, health) {
+  return call('routes', () => wasm.routes(settings, health));
+}
+
+/**
+ * The hubs a page's launch links point at that the reader could save.
+ * @param {string[]} hrefs @param {any} settings
+ * @returns {Promise<{url: string, name: string, linksKind: string, links: number}[]>}
+ */
+export function bookHubs(hrefs, settings) {
+  return call('bookHubs', () => wasm.bookHubs(hrefs, settings));
+}

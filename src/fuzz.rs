@@ -263,12 +263,12 @@ pub fn myst_link(data: &[u8]) {
 }
 
 /// Settings `validate`, `migrate` and `import` (over the defaults and over a configured
-/// set): what they accept validates again to the same value, and the active target it gives
-/// rewrites within the rules.
+/// set): what they accept validates again to the same value, and the active target and every
+/// target of its routes rewrite within the rules.
 pub fn settings_validate_migrate(data: &[u8]) {
     let s = text(data);
     let configured = settings::validate(
-        r#"{"version": 1, "hubs": [{"url": "https://hub.example.edu/", "name": "h", "kind": "jupyterhub"}], "activeHub": "https://hub.example.edu/", "interface": "lab", "envRepo": null, "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "rewrite", "disabledSites": ["example.org"]}"#,
+        r#"{"version": 2, "hubs": [{"url": "https://hub.example.edu/", "name": "h", "kind": "jupyterhub"}, {"url": "https://b.example/binder/", "name": "b", "kind": "binderhub"}], "fallback": true, "siteHubs": [{"site": "books.example.org", "hub": "https://b.example/binder/"}], "interface": "lab", "envRepo": null, "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "rewrite", "disabledSites": ["example.org"]}"#,
     )
     .unwrap_or_default();
     let imported = [Settings::default(), configured]
@@ -292,13 +292,21 @@ pub fn settings_validate_migrate(data: &[u8]) {
 }
 
 fn check_active_target(v: &Settings, input: &str) {
-    let Some(t) = v.active_target() else { return };
-    for link in [
-        "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb",
-        "https://other.example/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fc&urlpath=tree%2Fc%2Fx.ipynb",
-    ] {
-        let r = rewrite(link, &t);
-        holds(check_rewrite(link, &t, &r), input);
+    let routes = crate::routes::routes(v, &crate::health::HealthMap::new());
+    let steps = routes
+        .sites
+        .iter()
+        .filter_map(|s| s.route.as_ref())
+        .chain([&routes.default])
+        .flat_map(|r| r.steps.iter().map(|s| s.target.clone()));
+    for t in v.active_target().into_iter().chain(steps) {
+        for link in [
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb",
+            "https://other.example/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fc&urlpath=tree%2Fc%2Fx.ipynb",
+        ] {
+            let r = rewrite(link, &t);
+            holds(check_rewrite(link, &t, &r), input);
+        }
     }
 }
 

@@ -80,6 +80,15 @@ pub fn target_kinds() -> impl Iterator<Item = TargetKind> {
     KINDS.iter().filter_map(|k| target_kind(k.kind))
 }
 
+/// A target kind's name in an English sentence of the core ("not the answer of a JupyterHub").
+pub fn kind_name(kind: TargetKind) -> &'static str {
+    match kind {
+        TargetKind::BinderHub => "BinderHub",
+        TargetKind::JupyterHub => "JupyterHub",
+        TargetKind::JupyterServer => "Jupyter Server",
+    }
+}
+
 /// The label's message key of a kind.
 fn label(kind: HubKind) -> &'static str {
     KINDS

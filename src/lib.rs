@@ -9,9 +9,11 @@
 //! );
 //! ```
 
+pub mod book_hubs;
 mod detect;
 mod encoding;
 mod error;
+pub mod health;
 mod hub_url;
 pub mod hubs;
 mod known;
@@ -20,6 +22,7 @@ mod model;
 mod parse;
 mod provider;
 mod render;
+pub mod routes;
 pub mod settings;
 
 pub use detect::{

@@ -51,7 +51,7 @@ pub struct Hub {
     pub cors: Option<bool>,
 }
 
-/// A site whose launch links go to a chosen hub ("on this site, use `<hub>`").
+/// A site whose launch links go to a chosen hub ("on this site, use &lt;hub&gt;").
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct SiteHub {

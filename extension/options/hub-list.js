@@ -1,55 +1,66 @@
 // @ts-check
 /**
- * "Saved hubs" on the options page: each hub as the core shows it (`hubViews`: its name, kind
- * label, version, notes such as CORS, whether it is the active one), with a radio to make it
- * active, "Check again" (detected again; what to keep is the core's `savedHub` for the hub's
- * own kind) and "Remove".
+ * "Saved hubs" on the options page, in the reader's order: links go to the first, and (with
+ * fallback on) to the next that is up and can launch them. Each hub as the core shows it
+ * (`hubViews`: name, kind label, version, notes such as CORS), with its health (up, slow,
+ * down with why, or not checked, and when it was last checked), a radio to use it first,
+ * "Move up" and "Move down" (buttons: the keyboard reorders as the mouse does), "Check again"
+ * (detected again; what to keep is the core's `savedHub` for the hub's own kind) and "Remove".
  */
 import {ext} from '../api.js';
 import * as core from '../core.js';
+import {readHealth} from '../health.js';
 import {originPattern} from '../probe-runner.js';
 import {errorMessage, hubViews, useFirst} from '../settings.js';
+import {healthLine} from '../ui/health-view.js';
 import {t} from '../ui/i18n.js';
 import {$, button, el, showStatus} from '../ui/dom.js';
 
 /**
- * @typedef {{change: (fn: (s: any) => void, status?: HTMLElement) => Promise<boolean>, use: (settings: any) => Promise<void>, kinds: {kind: string, label: string}[]}} Page
+ * @typedef {{change: (fn: (s: any) => void, status?: HTMLElement) => Promise<boolean>, use: (settings: any) => Promise<void>, settings: () => any, kinds: {kind: string, label: string}[]}} Page
  * @typedef {{url: string, name: string, kind: string, label: string, version: string | null, notes: string[], active: boolean, managed?: 'locked' | 'preset'}} HubView
  */
 
 /**
- * A hub the reader's organisation sets: marked as such; when it locks its hubs, the choice of
- * the hub in use is not offered, nor removing one of its hubs (the core refuses both anyway).
+ * A hub the reader's organisation sets: marked as such. When it locks its hubs (they are the
+ * first `lockedCount`), what the lock forbids is not offered (the core refuses it anyway): the
+ * choice of the hub in use, removing or moving one of its hubs, moving another before them.
  * @param {HTMLElement} li
  * @param {HubView} hub
- * @param {boolean} locked
- * @param {HTMLInputElement} radio
- * @param {HTMLButtonElement} remove
+ * @param {{radio: HTMLInputElement, remove: HTMLButtonElement, up: HTMLButtonElement, down: HTMLButtonElement}} controls
+ * @param {number} i the hub's place in the order
+ * @param {number} lockedCount
  */
-function managedItem(li, hub, locked, radio, remove) {
+function managedItem(li, hub, controls, i, lockedCount) {
   if (hub.managed) li.dataset.managed = hub.managed;
-  if (locked) {
-    radio.disabled = true;
-    radio.title = t('managedLockedChoice');
-  }
+  if (lockedCount === 0) return;
+  controls.radio.disabled = true;
+  controls.radio.title = t('managedLockedChoice');
   if (hub.managed === 'locked') {
-    remove.disabled = true;
-    remove.title = t('managedLockedRemove');
+    for (const b of [controls.remove, controls.up, controls.down]) {
+      b.disabled = true;
+      b.title = t('managedLockedRemove');
+    }
+  } else if (i === lockedCount) {
+    controls.up.disabled = true;
   }
 }
 
 /**
  * @param {Page} page
- * @returns {{render: (settings: any) => Promise<void>}}
+ * @returns {{render: (settings: any) => Promise<void>, renderHealth: () => Promise<void>}}
  */
 export function hubList(page) {
   const status = () => $('hub-list-status');
 
   /**
    * @param {HubView} hub
-   * @param {boolean} locked the organisation decides which hub is in use
+   * @param {number} i its place in the order
+   * @param {number} count how many hubs there are
+   * @param {any} settings
+   * @param {number} lockedCount how many hubs an organisation locks in front (0: none)
    */
-  function item(hub, locked) {
+  function item(hub, i, count, settings, lockedCount) {
     const li = el('li', '');
     li.dataset.url = hub.url;
     const radio = /** @type {HTMLInputElement} */ (el('input', ''));
@@ -59,15 +70,48 @@ export function hubList(page) {
     const main = el('span', '', 'hub-main');
     const info = [[t(hub.label), hub.version].filter(Boolean).join(' '), ...hub.notes.map((n) => t(n))];
     if (hub.active) info.push(t('activeHub'));
+    else if (settings.fallback) info.push(t('fallbackPlace', [String(i)]));
     if (hub.managed) info.push(t(hub.managed === 'locked' ? 'managedLocked' : 'managedBy'));
-    main.append(el('span', hub.name, 'hub-name'), el('span', info.join(' · '), 'hub-info'), el('span', hub.url, 'url muted'));
+    main.append(el('span', hub.name, 'hub-name'), el('span', info.join(' · '), 'hub-info'), el('span', hub.url, 'url muted'), el('span', '', 'health muted'));
+    const up = button(t('moveUp'), () => move(hub, -1));
+    up.setAttribute('aria-label', t('moveUpHub', [hub.name]));
+    up.disabled = i === 0;
+    up.dataset.move = 'up';
+    const down = button(t('moveDown'), () => move(hub, 1));
+    down.setAttribute('aria-label', t('moveDownHub', [hub.name]));
+    down.disabled = i === count - 1;
+    down.dataset.move = 'down';
     const recheck = button(t('recheck'), () => onRecheck(hub));
     recheck.setAttribute('aria-label', t('recheckHub', [hub.name]));
     const remove = button(t('remove'), () => onRemove(hub));
     remove.setAttribute('aria-label', t('removeHub', [hub.name]));
-    li.append(radio, main, recheck, remove);
-    managedItem(li, hub, locked, radio, remove);
+    li.append(radio, main, up, down, recheck, remove);
+    managedItem(li, hub, {radio, remove, up, down}, i, lockedCount);
     return li;
+  }
+
+  /**
+   * Move a hub one place up (-1) or down (+1); the focus stays on the button that moved it.
+   * @param {HubView} hub
+   * @param {-1 | 1} by
+   */
+  function move(hub, by) {
+    const which = by < 0 ? 'up' : 'down';
+    page
+      .change((s) => {
+        const at = s.hubs.findIndex((/** @type {any} */ h) => h.url === hub.url);
+        const to = at + by;
+        if (at < 0 || to < 0 || to >= s.hubs.length) return;
+        [s.hubs[at], s.hubs[to]] = [s.hubs[to], s.hubs[at]];
+      }, status())
+      .then((ok) => {
+        if (!ok) return;
+        showStatus(status(), t(by < 0 ? 'movedUp' : 'movedDown', [hub.name]), 'ok');
+        const li = [...$('hub-list').children].find((x) => x.dataset.url === hub.url);
+        const again = li?.querySelector(`button[data-move="${which}"]`);
+        // At the end of the list its button is disabled: the other one keeps the focus.
+        (again && !again.disabled ? again : li?.querySelector('button[data-move]:not(:disabled)'))?.focus();
+      });
   }
 
   /** @param {HubView} hub */
@@ -110,13 +154,29 @@ export function hubList(page) {
       });
   }
 
+  /** Each listed hub's health line, from what is stored. */
+  async function renderHealth() {
+    const health = await readHealth().catch((err) => {
+      console.warn('byob: the hubs\' health could not be read', err);
+      return {};
+    });
+    for (const li of $('hub-list').children) {
+      const line = healthLine(health[li.dataset.url]);
+      li.dataset.state = line.state;
+      const span = li.querySelector('.health');
+      span.textContent = line.text;
+      span.className = `health ${line.cls}`;
+    }
+  }
+
   return {
     async render(settings) {
       const hubs = /** @type {HubView[]} */ (await hubViews(settings));
-      const locked = hubs.some((h) => h.managed === 'locked');
-      $('hub-list').replaceChildren(...hubs.map((h) => item(h, locked)));
+      const lockedCount = hubs.filter((h) => h.managed === 'locked').length;
+      $('hub-list').replaceChildren(...hubs.map((h, i) => item(h, i, hubs.length, settings, lockedCount)));
       $('no-hubs').hidden = hubs.length > 0;
+      await renderHealth();
     },
+    renderHealth,
   };
 }
-

@@ -13,6 +13,7 @@ import {ext} from '../api.js';
 import * as core from '../core.js';
 import {hasContextMenus} from '../tabs.js';
 import {ALL_SITES} from '../site-access.js';
+import {healthChanged} from '../health.js';
 import {errorMessage, loadState, settingsChanged, updateSettings} from '../settings.js';
 import {localize, t} from '../ui/i18n.js';
 import {$, showStatus} from '../ui/dom.js';
@@ -21,6 +22,7 @@ import {hubForm} from './hub-form.js';
 import {hubList} from './hub-list.js';
 import {preferences} from './preferences.js';
 import {renderPolicy} from './policy.js';
+import {siteHubs} from './site-hubs.js';
 
 main().catch((err) => {
   console.error('byob: the options page failed to start', err);
@@ -29,14 +31,22 @@ main().catch((err) => {
 
 async function main() {
   localize();
-  const page = await createPage();
+  const {page, list} = await createPage();
   hubForm(page);
   backup(page);
   const state = await loadState();
   await page.use(state.settings);
   notice(state);
   await renderAccess();
+  // The saved hubs' health: checked now where it is not fresh; what a check finds is shown as it arrives.
+  ext.runtime.sendMessage({type: 'page:health', check: true}).then(
+    (/** @type {any} */ reply) => {
+      if (!reply?.ok) console.warn('byob: checking the hubs failed', reply?.error);
+    },
+    (/** @type {unknown} */ err) => console.warn('byob: checking the hubs failed', err),
+  );
   ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
+    if (healthChanged(changes, area)) list.renderHealth().catch((err) => console.error('byob: showing the hubs\' health failed', err));
     if (!settingsChanged(changes, area)) return;
     loadState().then(
       async (s) => {
@@ -53,7 +63,7 @@ async function main() {
   document.body.dataset.ready = 'true';
 }
 
-/** The page's shared state and the two ways to change what it shows. */
+/** The page's shared state and the two ways to change what it shows; the saved hubs' section. */
 async function createPage() {
   /** The settings as last read or written. @type {any} */
   let settings = null;
@@ -108,8 +118,9 @@ async function createPage() {
       return false;
     }
   }
-  sections.push(hubList(page), preferences(page));
-  return page;
+  const list = hubList(page);
+  sections.push(list, siteHubs(page), preferences(page));
+  return {page, list};
 }
 
 /**

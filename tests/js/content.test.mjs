@@ -591,3 +591,28 @@ test('MyST: injected after the reader moved on (the inline data is the first pag
   assert.equal(sent.find((m) => m.type === 'content:myst').location, '/notebooks/notebook-template.ipynb');
   assert.equal(mystLinks(w)[0].getAttribute('data-byob-original'), MYST);
 });
+
+test('a link sent to a fallback hub says which and why in its tooltip; the background learns how many launch links the page has', async () => {
+  const w = page();
+  const answer = (m) => {
+    const reply = background()(m);
+    if (m.type !== 'content:rewrite') return reply;
+    reply.hub = 'binder.example.edu';
+    reply.results = reply.results.map((r, i) => (r.status === 'rewritten' ? {...r, hub: 'binder.example.edu', fallback: ['uni-hub is down: connection refused']} : r));
+    return reply;
+  };
+  const {deliver} = runContentScript(w, answer);
+  await settle(w);
+  const binder = w.document.getElementById('binder');
+  binder.dispatchEvent(new w.MouseEvent('mouseover', {bubbles: true}));
+  const lines = binder.title.split('\n');
+  assert.match(lines[0], /^titleRewritten\|binder\.example\.edu\|https:\/\/mybinder\.org/);
+  assert.equal(lines[1], 'titleFallback|uni-hub is down: connection refused');
+  // Three launch links (one refused): the alarm keeps checking the hubs while they are open.
+  assert.deepEqual(JSON.parse(JSON.stringify(deliver({type: 'background:count'}))), [{links: 3}]);
+  // A page without launch links does not answer (another frame of its tab may).
+  const empty = pageWindow('<!doctype html><body><a href="/x.html">x</a></body>', 'https://book.example.org/other.html');
+  const other = runContentScript(empty, background());
+  await settle(empty);
+  assert.deepEqual(other.deliver({type: 'background:count'}), []);
+});

@@ -66,7 +66,7 @@ before(async () => {
         new Promise((resolve) => onMessage.listeners[0](structuredClone(message), {id: 'ext', url: 'chrome-extension://ext/options/options.html'}, resolve)),
     },
     permissions: {onAdded: event(), onRemoved: event(), contains: async () => true, request: async () => true},
-    storage: {sync, onChanged: event()},
+    storage: {sync, session: fakeSync(), onChanged: event()},
     scripting: {getRegisteredContentScripts: async () => [], registerContentScripts: async () => {}, unregisterContentScripts: async () => {}},
     tabs: {query: async () => []},
     i18n: {getMessage: (/** @type {string} */ k, /** @type {any} */ subs) => [].concat(subs ?? []).reduce((m, s, i) => m.replace(`$${i + 1}`, s), MESSAGES[k]?.message ?? ''), getUILanguage: () => 'en'},
@@ -117,7 +117,7 @@ test('an API-only BinderHub service is saved as the JupyterHub in front of it, w
   assert.deepEqual(s.hubs, [{url: hub, name: hub.slice(7, -1), kind: 'jupyterhub', version: '5.2.1', cors: false}]);
   // Shown as the core shows it: kind label, version, CORS note, active.
   const item = await until(() => w.document.querySelector(`#hub-list li[data-url="${hub}"]`), 'the saved hub listed');
-  assert.equal(item.querySelector('.hub-info').textContent, `JupyterHub 5.2.1 · ${MESSAGES.noCors.message} · active`);
+  assert.equal(item.querySelector('.hub-info').textContent, `JupyterHub 5.2.1 · ${MESSAGES.noCors.message} · in use`);
 });
 
 test('every string the preferences table names exists', async () => {
@@ -129,12 +129,14 @@ test('every string the preferences table names exists', async () => {
 
 test('preferences are bound from their table: each control saves its settings key', async () => {
   const ids = [...$('prefs').querySelectorAll('[id]')].map((e) => e.id);
-  assert.deepEqual(ids, ['interface-select', 'kind-binder', 'kind-nbgitpuller', 'kind-colab', 'mode-rewrite', 'mode-private', 'env-repo', 'env-repo-save', 'env-repo-help', 'disabled-sites', 'disabled-sites-save', 'disabled-sites-help']);
+  assert.deepEqual(ids, ['fallback', 'fallback-help', 'interface-select', 'kind-binder', 'kind-nbgitpuller', 'kind-colab', 'mode-rewrite', 'mode-private', 'env-repo', 'env-repo-save', 'env-repo-help', 'disabled-sites', 'disabled-sites-save', 'disabled-sites-help']);
   const saved = async (what) => {
     await until(() => /Saved/.test($('prefs-status').textContent), what);
     $('prefs-status').textContent = '';
     return stored();
   };
+  $('fallback').click();
+  assert.equal((await saved('fallback')).fallback, false);
   $('kind-colab').click();
   assert.deepEqual((await saved('link kinds')).linkKinds, {binder: true, nbgitpuller: true, colab: false});
   $('mode-private').click();

@@ -162,11 +162,13 @@ test('the options page: the organisation\'s hubs marked, the choice of hub and t
     info: li.querySelector('.hub-info').textContent,
     radio: li.querySelector('input[type=radio]').disabled,
     remove: [...li.querySelectorAll('button')].find((b) => b.textContent === MESSAGES.remove.message).disabled,
+    moves: [...li.querySelectorAll('button[data-move]')].map((b) => `${b.dataset.move}:${b.disabled ? 'off' : 'on'}`).join(' '),
   }));
+  const locked = MESSAGES.managedLocked.message;
   assert.deepEqual(items, [
-    {url: UNI, managed: 'locked', info: `JupyterHub · ${MESSAGES.activeHub.message} · ${MESSAGES.managedLocked.message}`, radio: true, remove: true},
-    {url: BINDER, managed: 'locked', info: `BinderHub · ${MESSAGES.managedLocked.message}`, radio: true, remove: true},
-    {url: OWN, managed: null, info: 'BinderHub', radio: true, remove: false},
+    {url: UNI, managed: 'locked', info: `JupyterHub · ${MESSAGES.activeHub.message} · ${locked}`, radio: true, remove: true, moves: 'up:off down:off'},
+    {url: BINDER, managed: 'locked', info: `BinderHub · ${getMessage('fallbackPlace', ['1'])} · ${locked}`, radio: true, remove: true, moves: 'up:off down:off'},
+    {url: OWN, managed: null, info: `BinderHub · ${getMessage('fallbackPlace', ['2'])}`, radio: true, remove: false, moves: 'up:off down:off'},
   ]);
   const notice = $('policy-notice');
   assert.equal(notice.dataset.locked, 'true');

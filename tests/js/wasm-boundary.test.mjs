@@ -69,10 +69,22 @@ function goodCallsWork() {
   const defaults = byob.settingsDefaults();
   assert.deepEqual(byob.settingsValidate(defaults), defaults);
   assert.equal(byob.activeTarget(defaults), null);
+  const settings = withHub();
+  const plan = byob.healthPlan(settings, null, Date.now(), 'startup');
+  assert.deepEqual(plan.probes, [{id: 'https://hub.example.edu/', url: 'https://hub.example.edu/hub/api/'}]);
+  const health = byob.healthRead(settings, {}, [{response: {id: 'https://hub.example.edu/', status: 200, body: '{"version": "5"}'}, ms: 3}], 5);
+  assert.equal(health['https://hub.example.edu/'].state, 'up');
+  assert.equal(byob.routes(settings, health).default.steps[0].url, 'https://hub.example.edu/');
+  assert.deepEqual(byob.bookHubs([GOOD_HREF], settings), []);
   const policy = {hubs: [{url: 'https://hub.example.edu/', kind: 'jupyterhub'}], locked: true};
   assert.deepEqual(byob.policyRead(policy).problems, []);
   assert.equal(byob.settingsWithPolicy(defaults, policy, null).hubs[0].url, 'https://hub.example.edu/');
   assert.equal(byob.hubViews(byob.settingsWithPolicy(defaults, policy, null), policy)[0].managed, 'locked');
+}
+
+/** The default settings with one JupyterHub saved. */
+function withHub() {
+  return {...byob.settingsDefaults(), hubs: [{url: 'https://hub.example.edu/', name: 'hub', kind: 'jupyterhub'}]};
 }
 
 test('rewriteBatch gives a per-item "not a string" result for a non-string href, thousands of times', () => {
@@ -120,6 +132,15 @@ test('every export, hammered with bad values in every argument, still answers go
     activeTarget: (/** @type {any} */ a) => byob.activeTarget(a),
     settingsValidate: (/** @type {any} */ a) => byob.settingsValidate(a),
     settingsMigrate: (/** @type {any} */ a) => byob.settingsMigrate(a),
+    savedHub: (/** @type {any} */ a, /** @type {any} */ b) => byob.savedHub(a, b),
+    healthPlan: (/** @type {any} */ a, /** @type {any} */ b) => byob.healthPlan(a, b, a, b),
+    healthPlanGood: (/** @type {any} */ a, /** @type {any} */ b) => byob.healthPlan(byob.settingsDefaults(), a, b, 'opened'),
+    healthRead: (/** @type {any} */ a, /** @type {any} */ b) => byob.healthRead(a, b, a, b),
+    healthReadAnswers: (/** @type {any} */ a, /** @type {any} */ b) => byob.healthRead(withHub(), null, [a, {response: b}], 1),
+    routes: (/** @type {any} */ a, /** @type {any} */ b) => byob.routes(a, b),
+    routesHealth: (/** @type {any} */ a) => byob.routes(withHub(), a),
+    bookHubs: (/** @type {any} */ a, /** @type {any} */ b) => byob.bookHubs(a, b),
+    bookHubsHrefs: (/** @type {any} */ a, /** @type {any} */ b) => byob.bookHubs([GOOD_HREF, a, b], byob.settingsDefaults()),
     settingsImport: (/** @type {any} */ a, /** @type {any} */ b) => byob.settingsImport(a, b),
     settingsImportFile: (/** @type {any} */ a) => byob.settingsImport(byob.settingsDefaults(), a),
     hubViews: (/** @type {any} */ a, /** @type {any} */ b) => byob.hubViews(a, b),
