@@ -185,7 +185,9 @@ async function save(form, typed, asked) {
   });
   await form.page.use(saved);
   const warn = granted ? '' : ' ' + t('savedWithoutAccess');
-  showStatus(status, t('savedHub', [hub.name]) + warn, granted ? 'ok' : 'warn');
+  // An organisation that locks its hubs keeps them first (presets.js): say where links open.
+  const first = saved.hubs[0]?.url === hub.url;
+  showStatus(status, t(first ? 'savedHub' : 'savedHubAfterManaged', [hub.name]) + warn, granted ? 'ok' : 'warn');
   $('hub-input').value = '';
   form.last = null;
   render(null);
