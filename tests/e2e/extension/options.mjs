@@ -85,13 +85,12 @@ export const optionsTests = [
       expectEqual(
         saved.hubs.map((/** @type {any} */ hub) => [hub.url, hub.kind]),
         [
-          [u.BINDER, 'binderhub'],
           [u.HUB6, 'jupyterhub'],
+          [u.BINDER, 'binderhub'],
         ],
-        'stored hubs',
+        'stored hubs, the last saved first (in use)',
       );
-      expectEqual(saved.activeHub, u.HUB6, 'active hub');
-      expectEqual(saved.hubs[1].version, '6.1.1', 'stored version');
+      expectEqual(saved.hubs[0].version, '6.1.1', 'stored version');
     },
   ],
   [
