@@ -28,6 +28,7 @@ import {mystTests} from './extension/myst.mjs';
 import {optionsTests} from './extension/options.mjs';
 import {pagesTests} from './extension/pages.mjs';
 import {popupTests} from './extension/popup.mjs';
+import {presetsTests} from './extension/presets.mjs';
 import {privateTests} from './extension/private.mjs';
 import {settingsTests} from './extension/settings.mjs';
 
@@ -41,6 +42,7 @@ const AREAS = /** @type {const} */ ([
   ['private mode', privateTests],
   ['settings', settingsTests],
   ['site access', accessTests],
+  ['presets from an institution', presetsTests],
 ]);
 
 eachBrowser(
@@ -76,7 +78,7 @@ eachBrowser(
             delete ctx.tabs[name];
           }
         });
-        for (const [name, fn, {only} = {}] of tests) if (!only || only === ctx.name) ctx.check(name, (s) => fn(ctx, s));
+        for (const [name, fn, {only, skip} = {}] of tests) if (!only || only === ctx.name) ctx.check(name, (s) => fn(ctx, s), {skip});
       });
     }
   },

@@ -15,8 +15,9 @@ import {ExtensionUi} from '../lib/extension-ui.mjs';
 
 /**
  * An area's tests, in order: a title and what the test does; `only` names the one browser a
- * test runs in (where a driver cannot do what it needs: lib/driver.mjs).
- * @typedef {[string, (ctx: Ctx, s: import('../lib/suite.mjs').Steps) => Promise<void>, {only?: 'chromium' | 'firefox'}?][]} Tests
+ * test runs in (where a driver cannot do what it needs: lib/driver.mjs); `skip` says why a test
+ * cannot run on this machine (reported skipped, never passed).
+ * @typedef {[string, (ctx: Ctx, s: import('../lib/suite.mjs').Steps) => Promise<void>, {only?: 'chromium' | 'firefox', skip?: string}?][]} Tests
  */
 
 /** Tabs an area leaves open for the areas after it; any other an area opens is closed when it ends. */
