@@ -322,7 +322,17 @@ pub fn store(
             .collect();
         for m in &policy.hubs {
             if let Some(copy) = stored.hubs.iter().find(|h| h.url == m.url) {
-                hubs.push(copy.clone());
+                // The reader's own copy, with what a check found since (when of the same kind).
+                let mut copy = copy.clone();
+                if let Some(now) = next
+                    .hubs
+                    .iter()
+                    .find(|h| h.url == m.url && h.kind == copy.kind)
+                {
+                    copy.version.clone_from(&now.version);
+                    copy.cors = now.cors;
+                }
+                hubs.push(copy);
             } else if sent_to(&m.url) {
                 hubs.push(m.clone());
             }

@@ -245,6 +245,19 @@ fn locked_a_hub_of_the_organisation_cannot_be_removed_nor_put_after_the_readers(
         urls(&merge(&kept, &p, &choices)),
         [UNI, BINDER, "https://lab.example.org/", OWN]
     );
+    // "Check again" on the organisation's hub: what it found is kept on the reader's copy.
+    let mut next = merge(&before, &p, &choices);
+    next.hubs[0].version = Some("6.1.1".into());
+    let (kept, _) = store(&next, &before, &p, &choices).unwrap();
+    assert_eq!(kept.hubs[1].version.as_deref(), Some("6.1.1"));
+    assert_eq!(
+        kept.hubs[1].name, before.hubs[1].name,
+        "the copy keeps the reader's name"
+    );
+    assert_eq!(
+        merge(&kept, &p, &choices).hubs[0].version.as_deref(),
+        Some("6.1.1")
+    );
 }
 
 #[test]
