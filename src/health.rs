@@ -263,7 +263,8 @@ fn reads_as_up(kind: TargetKind, r: &ProbeResponse) -> Result<(), String> {
                 .filter(|c| c.ok == Some(false))
                 .map(|c| format!("{} not ok", text(&c.service)))
                 .collect();
-            if b.ok == Some(true) && r.status < 400 {
+            // fetch follows redirects: only a success is a success (found by fuzzing: a 1xx).
+            if b.ok == Some(true) && (200..300).contains(&r.status) {
                 Ok(())
             } else if failed.is_empty() {
                 Err("the BinderHub says it is not ok".into())
