@@ -34,11 +34,15 @@ $(JB1)/.requirements: tests/e2e/requirements-jb1.txt
 	$(JB1)/bin/pip install --quiet --no-deps -r $<
 	cp $< $@
 
-test-e2e: extension setup-browsers setup-e2e ## the built extension in headless Chromium and Firefox ESR
-	node --experimental-websocket tests/e2e/run.mjs
+# The e2e suites run on node:test (TAP); Node 20 needs the flag for the WebSocket of Firefox's
+# driver. BROWSER=chromium or firefox runs one browser (tests/e2e/README.md: the fast loop).
+E2E := node --test --test-concurrency=1 --experimental-websocket
+
+test-e2e: extension setup-browsers setup-e2e ## the built extension in headless Chromium and Firefox ESR (BROWSER=chromium|firefox for one)
+	$(E2E) tests/e2e/extension.test.mjs
 
 screenshots: extension setup-browsers setup-e2e ## retake docs/img/options*.png, popup.png, myst*.png (the Chromium e2e run)
-	BYOB_E2E_SCREENSHOTS=docs node --experimental-websocket tests/e2e/run.mjs chromium
+	BYOB_E2E_SCREENSHOTS=docs BROWSER=chromium $(E2E) tests/e2e/extension.test.mjs
 
 run: extension setup-browsers setup-e2e ## a browser with the extension on the local sample book (BROWSER=firefox for Firefox; needs a display)
 	node tools/run-browser.mjs $(or $(BROWSER),chromium)

@@ -12,15 +12,14 @@ setup-servers: ## environments of the test servers (.venv/hub6, .venv/hub52, .ve
 	@tests/servers/setup.sh
 
 servers-start: setup-servers ## start every test server on 127.0.0.1 (a no-op for those already up)
-	@tests/servers/start.sh
+	@python3 tests/servers/servers.py start
 
 servers-stop: ## stop the test servers that servers-start started
-	@tests/servers/stop.sh
+	@python3 tests/servers/servers.py stop
 
-# Stops only the servers this target started, whatever the outcome of the checks.
-test-servers: setup-servers ## smoke-test the servers against the probe shapes of docs/protocols.md §1
-	@started=$$(mktemp); trap '[ -s "$$started" ] && tests/servers/stop.sh $$(cat "$$started"); rm -f "$$started"' EXIT; \
-	tests/servers/start.sh --record "$$started" && tests/servers/check-servers.sh
+# Each tier starts the servers it needs and stops only those it started, whatever the outcome.
+test-servers: setup-servers ## smoke-test the servers against the probe shapes of docs/protocols.md §1 (check_servers.py)
+	@python3 tests/servers/check_servers.py
 
 test-detect: cli setup-servers ## byob detect (and rewrite without --kind) against the real servers (starts and stops them)
 	@python3 tests/servers/test_detect.py
@@ -28,5 +27,5 @@ test-detect: cli setup-servers ## byob detect (and rewrite without --kind) again
 test-faults: cli ## byob detect against faulty hubs: each fault its own message within the deadline (~35 s)
 	@python3 tests/servers/test_faults.py
 
-test-flows: cli setup-servers ## launch flows with curl: byob rewrite → login → spawn → nbgitpuller clone → notebook (~70 s)
-	@tests/servers/test-flows.sh
+test-flows: cli setup-servers ## the launch flows of tests/servers/flows.json over HTTP: byob rewrite → login → spawn → nbgitpuller clone → notebook (~50 s)
+	@python3 tests/servers/test_flows.py

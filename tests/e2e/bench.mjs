@@ -10,10 +10,10 @@
 //     bare JavaScript `new URL(href)` loop over the same links in the same page.
 //  3. A normal book page (the Jupyter Book 1 test book): the content script's main-thread time.
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {ChromiumBrowser} from './lib/chromium.mjs';
+import {file, serve} from './lib/serve.mjs';
 import {buildBook} from './lib/site.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -52,28 +52,6 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-async function serve(bookDir) {
-  const page = generatedPage();
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    if (url.pathname === '/links.html') {
-      res.writeHead(200, {'content-type': 'text/html; charset=utf-8'});
-      res.end(page);
-      return;
-    }
-    const file = path.join(bookDir, url.pathname.replace(/^\/book\//, ''));
-    if (url.pathname.startsWith('/book/') && file.startsWith(bookDir) && fs.existsSync(file) && fs.statSync(file).isFile()) {
-      res.writeHead(200, {'content-type': file.endsWith('.html') ? 'text/html' : file.endsWith('.js') ? 'text/javascript' : file.endsWith('.css') ? 'text/css' : 'application/octet-stream'});
-      fs.createReadStream(file).pipe(res);
-      return;
-    }
-    res.writeHead(404);
-    res.end();
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(null)));
-  return {server, url: `http://localhost:${/** @type {any} */ (server.address()).port}/`};
-}
-
 /**
  * Load `url` in a new tab; wait until `done` holds in the page; return the content script's
  * own main-thread time (its `stats()`, read in its isolated world by the extension) and the
@@ -97,7 +75,8 @@ async function measuredLoad(browser, options, url, done, doneArgs) {
 
 async function main() {
   const bookDir = buildBook(root);
-  const {server, url} = await serve(bookDir);
+  const page = generatedPage();
+  const {url, close} = await serve((u) => (u.pathname === '/links.html' ? {body: page} : u.pathname.startsWith('/book/') ? file(bookDir, u.pathname.slice('/book/'.length)) : null));
   const browser = new ChromiumBrowser();
   const rows = {};
   try {
@@ -191,7 +170,7 @@ async function main() {
     rows.cold = {reply: median(cold)};
   } finally {
     await browser.stop();
-    server.close();
+    await close();
   }
   report(rows);
 }

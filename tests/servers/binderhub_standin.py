@@ -46,7 +46,6 @@ import os
 import random
 import re
 import shutil
-import signal
 import string
 import subprocess
 import sys
@@ -57,6 +56,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import servers
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 BINDERHUB_VERSION = "0.2.0+1763.gfaafab2"
@@ -356,200 +357,202 @@ class Standin:
         return config
 
 
-def make_handler(st):
-    class Handler(BaseHTTPRequestHandler):
-        server_version = "TornadoServer/6.4"
-        protocol_version = "HTTP/1.1"
+class Handler(BaseHTTPRequestHandler):
+    """BinderHub's surface, one request at a time; the stand-in's state is the server's (`st`)."""
+    server_version = "TornadoServer/6.4"
+    protocol_version = "HTTP/1.1"
 
-        def log_message(self, fmt, *args):
-            log(fmt % args)
+    @property
+    def st(self):
+        return self.server.st
 
-        def send(self, status, body, content_type, headers=()):
-            data = body.encode() if isinstance(body, str) else body
-            self.send_response(status)
-            self.send_header("Content-Type", content_type)
-            self.send_header("Content-Length", str(len(data)))
-            # BaseHandler.set_default_headers: on every answer of a BinderHub handler
-            self.send_header("Access-Control-Allow-Headers", "cache-control")
-            for name, value in headers:
-                self.send_header(name, value)
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
+    def log_message(self, fmt, *args):
+        log(fmt % args)
 
-        def json(self, status, value, content_type="application/json", headers=()):
-            self.send(status, json.dumps(value), content_type, headers)
+    def send(self, status, body, content_type, headers=()):
+        data = body.encode() if isinstance(body, str) else body
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(data)))
+        # BaseHandler.set_default_headers: on every answer of a BinderHub handler
+        self.send_header("Access-Control-Allow-Headers", "cache-control")
+        for name, value in headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
-        def not_found(self):
-            # tornado's own 404: no BinderHub handler, so no BinderHub headers
-            data = NOT_FOUND.encode()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=UTF-8")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
+    def json(self, status, value, content_type="application/json", headers=()):
+        self.send(status, json.dumps(value), content_type, headers)
 
-        def public_base(self):
-            return f"http://{self.headers.get('Host', '127.0.0.1')}{st.base}"
+    def not_found(self):
+        # tornado's own 404: no BinderHub handler, so no BinderHub headers
+        data = NOT_FOUND.encode()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=UTF-8")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(data)
 
-        def ui(self, title, extra=None):
-            config = json.dumps(st.page_config(extra)).replace("<", "\\u003c")
-            body = (
-                "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
-                f"  <title>{html.escape(title)}</title>\n"
-                f"  <script>\n    window.pageConfig = {config};\n  </script>\n</head>\n"
-                "<body>\n<div id=\"root\"><h1>Binder</h1><p>Phase: <span id=\"phase\">page</span></p>"
-                "<pre id=\"log\"></pre></div>\n</body>\n"
-                f"<script src=\"{st.base}static/dist/bundle.js\"></script>\n</html>\n"
-            )
-            self.send(200, body, "text/html; charset=UTF-8")
+    def public_base(self):
+        return f"http://{self.headers.get('Host', '127.0.0.1')}{self.st.base}"
 
-        def route(self):
-            raw = self.path  # the request target as received: never unquoted here
-            path, _, query = raw.partition("?")
-            if not path.startswith(st.base):
-                return self.not_found()
-            rel = path[len(st.base):]
-            if self.command == "DELETE" and not rel.startswith("_standin/"):
-                return self.send(405, "Method Not Allowed", "text/plain")
-            if self.command == "OPTIONS":
-                return self.options(rel)
-            api = {"versions": self.versions, "health": self.health, "metrics": self.metrics,
-                   "api/repoproviders": self.repoproviders}
-            if rel in api:
-                return api[rel]()
-            if rel.startswith("build/") and re.match(r"build/[^/]+/.+", rel):
-                return self.build(rel, query)
-            if rel.startswith("_standin/"):
-                return self.hooks(rel, query)
-            if st.api_only:
-                return self.not_found()
-            if rel == "static/dist/bundle.js":
-                return self.send(200, st.bundle, "application/javascript")
-            if rel.startswith("v2/"):
-                return self.launch_page(raw, path, query, rel)
-            return self.ui("Binder")
+    def ui(self, title, extra=None):
+        config = json.dumps(self.st.page_config(extra)).replace("<", "\\u003c")
+        body = (
+            "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n"
+            f"  <title>{html.escape(title)}</title>\n"
+            f"  <script>\n    window.pageConfig = {config};\n  </script>\n</head>\n"
+            "<body>\n<div id=\"root\"><h1>Binder</h1><p>Phase: <span id=\"phase\">page</span></p>"
+            "<pre id=\"log\"></pre></div>\n</body>\n"
+            f"<script src=\"{self.st.base}static/dist/bundle.js\"></script>\n</html>\n"
+        )
+        self.send(200, body, "text/html; charset=UTF-8")
 
-        def options(self, rel):
-            handled = rel in ("versions", "health", "metrics", "api/repoproviders") or rel.startswith("build/")
-            if not handled and st.api_only:
-                return self.not_found()
-            headers = [("Access-Control-Allow-Origin", "*")] if rel == "versions" else []
-            self.send(200, b"", "text/html; charset=UTF-8", headers)
-
-        def versions(self):
-            self.json(200, {"builder_info": {"build_image": BUILD_IMAGE}, "binderhub": BINDERHUB_VERSION,
-                            "builder": BUILD_IMAGE}, headers=[("Access-Control-Allow-Origin", "*")])
-
-        def health(self):
-            checks = [{"service": "Docker registry", "ok": True}, {"service": "JupyterHub API", "ok": st.hub.healthy()}]
-            ok = all(c["ok"] for c in checks)
-            self.json(200 if ok else 503, {"ok": ok, "checks": checks}, "application/json; charset=UTF-8")
-
-        def metrics(self):
-            self.send(200, st.metrics.text(), "text/plain; version=0.0.4; charset=utf-8")
-
-        def repoproviders(self):
-            self.json(200, repo_providers())
-
-        def launch_page(self, raw, path, query, rel):
-            provider, _, spec = rel[3:].partition("/")
-            extra = {}
-            if provider in PROVIDERS and spec:
-                extra["buildToken"] = st.tokens.make(f"{provider}/{spec}", self.headers.get("Host", ""))
-            st.launches.add({"time": time.time(), "method": self.command, "raw": raw, "path": path, "query": query,
-                             "provider": provider, "spec": spec, "status": 200})
-            self.ui(f"Binder: {provider}/{spec}", extra)
-
-        def hooks(self, rel, query):
-            if rel == "_standin/launches":
-                if self.command == "DELETE":
-                    st.launches.clear()
-                return self.json(200, st.launches.read())
-            if rel == "_standin/servers":
-                if self.command == "DELETE":
-                    return self.json(200, {"stopped": st.hub.stop_all()})
-                return self.json(200, st.servers.read())
-            m = re.match(r"_standin/server/([^/]+)/(.*)$", rel)
-            if m and isinstance(st.hub, FakeHub):
-                return self.fake_server(m.group(1), m.group(2), query)
+    def route(self):
+        raw = self.path  # the request target as received: never unquoted here
+        path, _, query = raw.partition("?")
+        if not path.startswith(self.st.base):
             return self.not_found()
+        rel = path[len(self.st.base):]
+        if self.command == "DELETE" and not rel.startswith("_standin/"):
+            return self.send(405, "Method Not Allowed", "text/plain")
+        if self.command == "OPTIONS":
+            return self.options(rel)
+        api = {"versions": self.versions, "health": self.health, "metrics": self.metrics,
+               "api/repoproviders": self.repoproviders}
+        if rel in api:
+            return api[rel]()
+        if rel.startswith("build/") and re.match(r"build/[^/]+/.+", rel):
+            return self.build(rel, query)
+        if rel.startswith("_standin/"):
+            return self.hooks(rel, query)
+        if self.st.api_only:
+            return self.not_found()
+        if rel == "static/dist/bundle.js":
+            return self.send(200, self.st.bundle, "application/javascript")
+        if rel.startswith("v2/"):
+            return self.launch_page(raw, path, query, rel)
+        return self.ui("Binder")
 
-        def fake_server(self, name, rest, query):
-            """A single-user server that only says what reached it."""
-            known = next((s for s in st.hub.launched if s["name"] == name), None)
-            params = urllib.parse.parse_qsl(query, keep_blank_values=True)
-            entry = {"time": time.time(), "name": name, "path": rest, "query": query, "params": params,
-                     "token": known is not None and ("token", known["token"]) in params}
-            st.servers.add(entry)
-            self.send(200, "<!DOCTYPE html><html><head><title>stand-in Jupyter server</title></head><body>"
-                      f"<h1>stand-in Jupyter server {html.escape(name)}</h1><pre id=\"request\">{html.escape(json.dumps(entry))}</pre>"
-                      "</body></html>", "text/html; charset=UTF-8")
+    def options(self, rel):
+        handled = rel in ("versions", "health", "metrics", "api/repoproviders") or rel.startswith("build/")
+        if not handled and self.st.api_only:
+            return self.not_found()
+        headers = [("Access-Control-Allow-Origin", "*")] if rel == "versions" else []
+        self.send(200, b"", "text/html; charset=UTF-8", headers)
 
-        def build(self, rel, query):
-            if "text/event-stream" not in self.headers.get("Accept", ""):
-                return self.send(400, "Missing Accept header: text/event-stream", "text/plain")
-            _, provider, spec = rel.split("/", 2)
-            args = urllib.parse.parse_qs(query)
-            self.send_response(200)
-            self.send_header("Content-Type", "text/event-stream")
-            self.send_header("Cache-Control", "no-cache")
-            self.send_header("Access-Control-Allow-Headers", "cache-control")
-            self.send_header("Connection", "close")
-            self.end_headers()
-            self.close_connection = True
-            try:
-                self.build_events(provider, spec.rstrip("/"), args)
-                self.linger()
-            except (BrokenPipeError, ConnectionResetError):
-                log(f"build {provider}/{spec}: the client went away")
+    def versions(self):
+        self.json(200, {"builder_info": {"build_image": BUILD_IMAGE}, "binderhub": BINDERHUB_VERSION,
+                        "builder": BUILD_IMAGE}, headers=[("Access-Control-Allow-Origin", "*")])
 
-        def emit(self, event):
-            self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+    def health(self):
+        checks = [{"service": "Docker registry", "ok": True}, {"service": "JupyterHub API", "ok": self.st.hub.healthy()}]
+        ok = all(c["ok"] for c in checks)
+        self.json(200 if ok else 503, {"ok": ok, "checks": checks}, "application/json; charset=UTF-8")
+
+    def metrics(self):
+        self.send(200, self.st.metrics.text(), "text/plain; version=0.0.4; charset=utf-8")
+
+    def repoproviders(self):
+        self.json(200, repo_providers())
+
+    def launch_page(self, raw, path, query, rel):
+        provider, _, spec = rel[3:].partition("/")
+        extra = {}
+        if provider in PROVIDERS and spec:
+            extra["buildToken"] = self.st.tokens.make(f"{provider}/{spec}", self.headers.get("Host", ""))
+        self.st.launches.add({"time": time.time(), "method": self.command, "raw": raw, "path": path, "query": query,
+                         "provider": provider, "spec": spec, "status": 200})
+        self.ui(f"Binder: {provider}/{spec}", extra)
+
+    def hooks(self, rel, query):
+        if rel == "_standin/launches":
+            if self.command == "DELETE":
+                self.st.launches.clear()
+            return self.json(200, self.st.launches.read())
+        if rel == "_standin/servers":
+            if self.command == "DELETE":
+                return self.json(200, {"stopped": self.st.hub.stop_all()})
+            return self.json(200, self.st.servers.read())
+        m = re.match(r"_standin/server/([^/]+)/(.*)$", rel)
+        if m and isinstance(self.st.hub, FakeHub):
+            return self.fake_server(m.group(1), m.group(2), query)
+        return self.not_found()
+
+    def fake_server(self, name, rest, query):
+        """A single-user server that only says what reached it."""
+        known = next((s for s in self.st.hub.launched if s["name"] == name), None)
+        params = urllib.parse.parse_qsl(query, keep_blank_values=True)
+        entry = {"time": time.time(), "name": name, "path": rest, "query": query, "params": params,
+                 "token": known is not None and ("token", known["token"]) in params}
+        self.st.servers.add(entry)
+        self.send(200, "<!DOCTYPE html><html><head><title>stand-in Jupyter server</title></head><body>"
+                  f"<h1>stand-in Jupyter server {html.escape(name)}</h1><pre id=\"request\">{html.escape(json.dumps(entry))}</pre>"
+                  "</body></html>", "text/html; charset=UTF-8")
+
+    def build(self, rel, query):
+        if "text/event-stream" not in self.headers.get("Accept", ""):
+            return self.send(400, "Missing Accept header: text/event-stream", "text/plain")
+        _, provider, spec = rel.split("/", 2)
+        args = urllib.parse.parse_qs(query)
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.send_header("Access-Control-Allow-Headers", "cache-control")
+        self.send_header("Connection", "close")
+        self.end_headers()
+        self.close_connection = True
+        try:
+            self.build_events(provider, spec.rstrip("/"), args)
+            self.linger()
+        except (BrokenPipeError, ConnectionResetError):
+            log(f"build {provider}/{spec}: the client went away")
+
+    def emit(self, event):
+        self.wfile.write(f"data: {json.dumps(event)}\n\n".encode())
+        self.wfile.flush()
+
+    def build_events(self, provider, spec, args):
+        token = (args.get("build_token") or [""])[0]
+        if token and not self.st.tokens.valid(token, f"{provider}/{spec}"):
+            return self.emit({"phase": "failed", "status_code": 403, "message": "Invalid build token\n"})
+        if provider not in PROVIDERS:
+            return self.emit({"phase": "failed", "message": f"No provider found for prefix {provider}\n"})
+        build_only = (args.get("build_only") or [""])[0].lower() == "true"
+        if build_only and not self.st.api_only:
+            return self.emit({"phase": "failed", "status_code": 400, "message": "Building but not launching is not permitted when the API only mode was not enabled by setting `enable_api_only_mode` to True.\n"})
+        self.emit({"phase": "waiting", "message": "Waiting for build to start...\n"})
+        try:
+            image, image_dir, repo = self.st.builder.build(provider, spec, self.emit, need_image=not build_only and isinstance(self.st.hub, JupyterHubLauncher))
+        except (RuntimeError, subprocess.SubprocessError, OSError) as e:
+            self.st.metrics.inc("binderhub_build_count", {"status": "failure", "provider": provider, "repo": spec})
+            return self.emit({"phase": "failed", "message": f"{e}\n"})
+        self.st.metrics.inc("binderhub_build_count", {"status": "success", "provider": provider, "repo": spec})
+        if build_only:
+            return self.emit({"phase": "ready", "imageName": image, "message": "Done! Image built\n"})
+        self.emit({"phase": "built", "imageName": image, "message": "Found built image, launching...\n"})
+        self.emit({"phase": "launching", "message": "Launching server...\n"})
+        try:
+            server = self.st.hub.launch(image_dir or image, repo or "", self.public_base(), self.emit)
+        except (RuntimeError, OSError, urllib.error.URLError, ValueError) as e:
+            self.st.metrics.inc("binderhub_launch_count", {"status": "failure", "provider": provider, "repo": spec})
+            return self.emit({"phase": "failed", "message": f"Failed to launch image {image}: {e}\n"})
+        self.st.metrics.inc("binderhub_launch_count", {"status": "success", "provider": provider, "repo": spec})
+        self.emit({"phase": "ready", "message": f"server running at {server['url']}\n", "image": image,
+                   "repo_url": repo or "", "token": server["token"], "binder_ref_url": repo or "",
+                   "binder_launch_host": self.public_base(), "binder_request": f"v2/{provider}/{spec}",
+                   "binder_persistent_request": f"v2/{provider}/{spec}", "url": server["url"]})
+
+    def linger(self):
+        """Keep the finished stream open (keepalive comments) until the client closes it."""
+        for _ in range(STREAM_LINGER_S):
+            time.sleep(1)
+            self.wfile.write(b":keepalive\n\n")
             self.wfile.flush()
 
-        def build_events(self, provider, spec, args):
-            token = (args.get("build_token") or [""])[0]
-            if token and not st.tokens.valid(token, f"{provider}/{spec}"):
-                return self.emit({"phase": "failed", "status_code": 403, "message": "Invalid build token\n"})
-            if provider not in PROVIDERS:
-                return self.emit({"phase": "failed", "message": f"No provider found for prefix {provider}\n"})
-            build_only = (args.get("build_only") or [""])[0].lower() == "true"
-            if build_only and not st.api_only:
-                return self.emit({"phase": "failed", "status_code": 400, "message": "Building but not launching is not permitted when the API only mode was not enabled by setting `enable_api_only_mode` to True.\n"})
-            self.emit({"phase": "waiting", "message": "Waiting for build to start...\n"})
-            try:
-                image, image_dir, repo = st.builder.build(provider, spec, self.emit, need_image=not build_only and isinstance(st.hub, JupyterHubLauncher))
-            except (RuntimeError, subprocess.SubprocessError, OSError) as e:
-                st.metrics.inc("binderhub_build_count", {"status": "failure", "provider": provider, "repo": spec})
-                return self.emit({"phase": "failed", "message": f"{e}\n"})
-            st.metrics.inc("binderhub_build_count", {"status": "success", "provider": provider, "repo": spec})
-            if build_only:
-                return self.emit({"phase": "ready", "imageName": image, "message": "Done! Image built\n"})
-            self.emit({"phase": "built", "imageName": image, "message": "Found built image, launching...\n"})
-            self.emit({"phase": "launching", "message": "Launching server...\n"})
-            try:
-                server = st.hub.launch(image_dir or image, repo or "", self.public_base(), self.emit)
-            except (RuntimeError, OSError, urllib.error.URLError, ValueError) as e:
-                st.metrics.inc("binderhub_launch_count", {"status": "failure", "provider": provider, "repo": spec})
-                return self.emit({"phase": "failed", "message": f"Failed to launch image {image}: {e}\n"})
-            st.metrics.inc("binderhub_launch_count", {"status": "success", "provider": provider, "repo": spec})
-            self.emit({"phase": "ready", "message": f"server running at {server['url']}\n", "image": image,
-                       "repo_url": repo or "", "token": server["token"], "binder_ref_url": repo or "",
-                       "binder_launch_host": self.public_base(), "binder_request": f"v2/{provider}/{spec}",
-                       "binder_persistent_request": f"v2/{provider}/{spec}", "url": server["url"]})
-
-        def linger(self):
-            """Keep the finished stream open (keepalive comments) until the client closes it."""
-            for _ in range(STREAM_LINGER_S):
-                time.sleep(1)
-                self.wfile.write(b":keepalive\n\n")
-                self.wfile.flush()
-
-        do_GET = do_HEAD = do_OPTIONS = do_DELETE = route
-
-    return Handler
+    do_GET = do_HEAD = do_OPTIONS = do_DELETE = route
 
 
 def main(argv=None):
@@ -576,25 +579,14 @@ def main(argv=None):
     if args.pid_file:
         with open(args.pid_file, "w") as f:
             f.write(f"{os.getpid()}\n")
-    server = ThreadingHTTPServer((args.host, args.port), make_handler(st))
+    server = ThreadingHTTPServer((args.host, args.port), Handler)
+    server.st = st
     server.daemon_threads = True
     mode = "api-only" if args.api_only else "full"
     where = f"launches on {args.hub_url}" if args.hub_url else "launches on its fake servers"
     print(f"binderhub stand-in ({mode}, {where}) on http://{args.host}:{args.port}{args.base}", flush=True)
 
-    # A process started in the background by a non-interactive shell inherits SIGINT ignored,
-    # and JupyterHub stops a managed service with SIGINT first (then waits 10 s): exit at once
-    # on SIGINT and SIGTERM whatever the parent did.
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-
+    servers.serve(server)
 
 if __name__ == "__main__":
     main()

@@ -2,8 +2,8 @@
 """The BinderHub stand-ins answer with the real BinderHub's shapes (docs/binderhub-standin.md):
 at / and under /binder/ (full, no hub behind: launches on fake servers), the API-only one with
 its hub gone, the API-only service of hub6 and the full service of hub52 (launching on hub52
-for real). Run by check-servers.sh, with the servers up, which adds its last line
-("binderhub stand-ins: N passed, N failed") to its own count.
+for real). Run by check_servers.py (make test-servers), or alone:
+`python3 tests/servers/check_binderhub.py` (starts what it needs, stops what it started).
 """
 
 import base64
@@ -12,7 +12,7 @@ import re
 import sys
 import urllib.parse
 
-from servertest import Checks, events, ports, request
+from servertest import Checks, Servers, events, ports, request
 
 P = ports()
 VERSION = "0.2.0+1763.gfaafab2"
@@ -140,8 +140,8 @@ def api_only(c, name, base, hub_up):
     stream(c, name, base, "?build_only=true", want_launch=False)
 
 
-def main():
-    c = Checks()
+def run(c):
+    """Every check of the stand-ins, the servers up: the root and prefix ones, binder-service, hub6's and hub52's services."""
     for name, base, path in (("binder", P["BINDER_URL"], "/"), ("binder-prefix", P["BINDER_PREFIX_URL"], "/binder/")):
         print(f"--- {name}: full BinderHub stand-in at {base}, launching on its fake servers")
         full_without_hub(c, name, base, path)
@@ -176,7 +176,13 @@ def main():
                 r.status == 200 and r.json().get("type") == "notebook", f"{r.status} {r.body[:200]}")
     stopped = request(f"{base}_standin/servers", method="DELETE", timeout=60).json()["stopped"]
     c.check("hub52 service _standin/servers DELETE stops and deletes the temporary users", len(stopped) == (1 if ready else 0), stopped)
-    return c.summary("binderhub stand-ins: ")
+
+
+def main():
+    c = Checks()
+    with Servers(["binder", "binder-prefix", "binder-service", "hub6", "hub52", "git"]):
+        run(c)
+    return c.summary()
 
 
 if __name__ == "__main__":

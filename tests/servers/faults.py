@@ -12,7 +12,6 @@ Standard library only; the TLS faults use certificates made at start with `opens
 import argparse
 import json
 import os
-import signal
 import socket
 import ssl
 import subprocess
@@ -20,7 +19,7 @@ import sys
 import threading
 import time
 
-from servertest import ports
+from servers import exit_on_signals, ports
 
 # The 10 MB page: a BinderHub UI page (pageConfig first, as the real one has it) padded out.
 HUGE_BYTES = 10 * 1024 * 1024
@@ -245,12 +244,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     os.makedirs(args.run_dir, exist_ok=True)
     p = ports()
-
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
+    exit_on_signals()
 
     contexts = make_certificates(args.run_dir)
     catalogue = []

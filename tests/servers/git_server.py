@@ -24,13 +24,14 @@ import argparse
 import json
 import os
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import unquote
+
+import servers
 
 # Fixed identities and dates: the same commit IDs everywhere.
 GIT_ENV = {
@@ -232,17 +233,7 @@ def main(argv=None):
     server.daemon_threads = True
     print("git server (smart HTTP, git http-backend) on %s serving %s" % (base_url, root), flush=True)
 
-    # Started in the background by a non-interactive shell, SIGINT arrives ignored: handle both.
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        server.serve_forever()
-    finally:
-        server.server_close()
-
+    servers.serve(server)
 
 if __name__ == "__main__":
     main()

@@ -1,57 +1,44 @@
-"""What the Python server tiers share (test_detect.py, test_faults.py, check_binderhub.py):
-the ports, starting and stopping exactly the servers a run started, HTTP requests that never
-follow redirects, and one line per check ending in "N passed, N failed".
+"""What the Python server tiers share (check_servers.py, check_binderhub.py, test_detect.py,
+test_faults.py, test_flows.py): the ports, starting and stopping exactly the servers a run
+started (servers.py), HTTP requests that never follow redirects, and one line per check ending
+in "N passed, N failed".
 """
 
 import http.client
 import json
 import os
-import subprocess
+import signal
 import sys
-import tempfile
+import traceback
 import urllib.parse
 
-HERE = os.path.dirname(os.path.abspath(__file__))
-ROOT = os.path.dirname(os.path.dirname(HERE))
-
-
-def ports():
-    """ports.env as a dict."""
-    out = {}
-    with open(os.path.join(HERE, "ports.env")) as f:
-        for line in f:
-            line = line.strip()
-            if line and not line.startswith("#") and "=" in line:
-                key, _, value = line.partition("=")
-                out[key] = value
-    return out
+import servers
+from servers import HERE, ROOT, ports  # noqa: F401 (what the tiers import from here)
 
 
 class Servers:
-    """`with Servers(["hub6", ...]):` starts what is not up (start.sh --record) and stops, on
-    the way out, only what it started."""
+    """`with Servers(["hub6", ...]):` starts what is not up and stops, on the way out, only what
+    it started, however the run ends (SIGTERM and SIGHUP too: they leave through here)."""
 
     def __init__(self, names):
         self.names = names
-        self.record = None
+        self.started = []
 
     def __enter__(self):
-        fd, self.record = tempfile.mkstemp(prefix="byob-servers-")
-        os.close(fd)
-        r = subprocess.run([os.path.join(HERE, "start.sh"), "--record", self.record, *self.names])
-        if r.returncode != 0:
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, lambda signum, frame: sys.exit(128 + signum))
+        record = []
+        ok = servers.start(self.names, record=record)
+        self.started = record
+        if not ok:
             self.__exit__(None, None, None)
             raise SystemExit("the servers did not start\n0 passed, 1 failed")
         return self
 
     def __exit__(self, *exc):
-        if self.record:
-            with open(self.record) as f:
-                started = f.read().split()
-            if started:
-                subprocess.run([os.path.join(HERE, "stop.sh"), *started])
-            os.unlink(self.record)
-            self.record = None
+        if self.started:
+            servers.stop(self.started)
+        self.started = []
 
 
 class Response:
@@ -127,6 +114,14 @@ class Checks:
         except Exception as e:  # noqa: BLE001 (any failure of a check is that check's failure)
             ok, detail = False, f"{type(e).__name__}: {e}"
         return self.check(what, ok, detail)
+
+    def sections(self, *fns):
+        """Run each `fn(self)` in turn; one that raises is a failed check, and the next still runs."""
+        for fn in fns:
+            try:
+                fn(self)
+            except Exception as e:  # noqa: BLE001 (a section that breaks is that section's failure)
+                self.check(f"{fn.__name__} ran to its end", False, "".join(traceback.format_exception(e))[-3000:])
 
     def summary(self, label=""):
         print(f"{label}{self.passed} passed, {self.failed} failed", flush=True)

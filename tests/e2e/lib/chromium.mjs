@@ -1,14 +1,26 @@
+// @ts-check
 // Headless Chromium (Debian's, which still honours --load-extension) driven by playwright-core,
-// behind the small browser interface the scenarios use (see firefox.mjs for the other one).
+// implementing the browser interface of driver.mjs. `context` (the Playwright browser context)
+// and a page's `page` stay reachable for what only Chromium measures (tests/e2e/bench.mjs).
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {chromium} from 'playwright-core';
+import {BaseBrowser, BasePage} from './driver.mjs';
+
+/** @typedef {import('./driver.mjs').Browser} Browser */
+/** @typedef {import('./driver.mjs').Page} Page */
 
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-export class ChromiumBrowser {
+/** @implements {Browser} */
+export class ChromiumBrowser extends BaseBrowser {
+  /** @type {'chromium'} */
   name = 'chromium';
+  origin = '';
+  closed = false;
+  /** @type {import('playwright-core').BrowserContext | null} */
+  context = null;
 
   /** @param {string} extDir the unpacked extension (dist/chrome) */
   async start(extDir) {
@@ -21,7 +33,7 @@ export class ChromiumBrowser {
       viewport: {width: 1100, height: 800},
       args: [`--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`, ...FLAGS],
     });
-    this.logs = [];
+    this.context.on('close', () => (this.closed = true));
     const worker = this.context.serviceWorkers()[0] ?? (await this.context.waitForEvent('serviceworker', {timeout: 20_000}));
     this.worker = worker;
     worker.on('console', (m) => this.logs.push(`[background] ${m.type()}: ${m.text()}`));
@@ -33,41 +45,39 @@ export class ChromiumBrowser {
   /**
    * Run `fn(arg)` in the background (service worker). The worker may have been stopped and
    * restarted since: take the current one.
+   * @param {Function} fn
+   * @param {any} [arg]
    */
-  async background(fn, arg) {
-    const worker = this.context.serviceWorkers().find((w) => w.url().startsWith(this.origin)) ?? (await this.context.waitForEvent('serviceworker'));
-    return worker.evaluate(fn, arg);
+  background = async (fn, arg) => {
+    const ctx = this.ctx();
+    const worker = ctx.serviceWorkers().find((w) => w.url().startsWith(this.origin)) ?? (await ctx.waitForEvent('serviceworker'));
+    return worker.evaluate(/** @type {any} */ (fn), arg);
+  };
+
+  /** The started context (a driver method called before start() is a bug of the test). */
+  ctx() {
+    if (!this.context) throw new Error('chromium: not started');
+    return this.context;
+  }
+
+  gone() {
+    return this.closed ? 'chromium closed' : null;
   }
 
   async stop() {
     await this.context?.close();
-    fs.rmSync(this.profile, {recursive: true, force: true});
-    fs.rmSync(this.downloads, {recursive: true, force: true});
+    for (const dir of [this.profile, this.downloads]) if (dir) fs.rmSync(dir, {recursive: true, force: true});
   }
 
-  /** Every open tab. */
-  async pages() {
-    return this.context.pages().map((p) => new ChromiumPage(p));
-  }
-
-  /**
-   * Wait for a tab whose URL satisfies `match` (opened by the extension or by a click).
-   * @param {(url: string) => boolean} match
-   */
-  async waitForPage(match, timeout = 10_000) {
-    const deadline = Date.now() + timeout;
-    while (Date.now() < deadline) {
-      // A new tab shows about:blank for a moment: poll the URLs rather than wait for events.
-      const page = this.context.pages().find((p) => match(p.url()));
-      if (page) return new ChromiumPage(page);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`no tab matching ${match} within ${timeout} ms; open: ${this.context.pages().map((p) => p.url()).join(', ')}`);
+  async tabs() {
+    return this.ctx()
+      .pages()
+      .map((p) => ({page: new ChromiumPage(p), url: p.url()}));
   }
 
   /** Open a web page in a new tab. @param {string} url */
   async open(url) {
-    const p = await this.context.newPage();
+    const p = await this.ctx().newPage();
     await p.goto(url);
     return new ChromiumPage(p);
   }
@@ -79,7 +89,7 @@ export class ChromiumBrowser {
    * @param {string[]} patterns
    */
   async preApprove(patterns) {
-    const page = await this.context.newPage();
+    const page = await this.ctx().newPage();
     try {
       await page.goto('chrome://extensions');
       await page.evaluate(
@@ -99,20 +109,23 @@ export class ChromiumBrowser {
    * @param {string} selector
    */
   async download(page, selector) {
-    const [download] = await Promise.all([page.page.waitForEvent('download', {timeout: 10_000}), page.page.click(selector)]);
-    const file = path.join(this.downloads, download.suggestedFilename());
+    const p = /** @type {ChromiumPage} */ (page).page;
+    const [download] = await Promise.all([p.waitForEvent('download', {timeout: 10_000}), p.click(selector)]);
+    const file = path.join(/** @type {string} */ (this.downloads), download.suggestedFilename());
     await download.saveAs(file);
     return file;
   }
 }
 
-export class ChromiumPage {
+/** @implements {Page} */
+export class ChromiumPage extends BasePage {
   /** @param {import('playwright-core').Page} page */
   constructor(page) {
+    super();
     this.page = page;
   }
 
-  url() {
+  async url() {
     return this.page.url();
   }
 
@@ -127,27 +140,6 @@ export class ChromiumPage {
    */
   async evaluate(fn, ...args) {
     return this.page.evaluate(({src, args}) => (0, eval)(`(${src})`)(...args), {src: fn.toString(), args});
-  }
-
-  /**
-   * Wait until `fn(...args)` returns something truthy in the page; return it.
-   * @param {Function} fn
-   * @param {any[]} args
-   * @param {{timeout?: number, what?: string}} [options]
-   */
-  async waitFor(fn, args = [], {timeout = 10_000, what = fn.toString().slice(0, 120)} = {}) {
-    const deadline = Date.now() + timeout;
-    let last;
-    while (Date.now() < deadline) {
-      try {
-        last = await this.evaluate(fn, ...args);
-        if (last) return last;
-      } catch (err) {
-        last = err instanceof Error ? err.message : String(err); // navigating: try again
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${JSON.stringify(last)?.slice(0, 300)})`);
   }
 
   /**
@@ -177,6 +169,10 @@ export class ChromiumPage {
     await this.page.bringToFront();
   }
 
+  /**
+   * @param {string} file
+   * @param {{width?: number, height?: number, colorScheme?: 'light' | 'dark'}} [options]
+   */
   async screenshot(file, {width, height, colorScheme} = {}) {
     if (width && height) await this.page.setViewportSize({width, height});
     if (colorScheme) await this.page.emulateMedia({colorScheme});

@@ -1,5 +1,5 @@
 // Headless Firefox ESR driven over WebDriver BiDi (Node's built-in WebSocket: run node with
-// --experimental-websocket on Node 20), behind the same small interface as chromium.mjs.
+// --experimental-websocket on Node 20), implementing the browser interface of driver.mjs.
 //
 // Facts this relies on (docs/platform.md and found here):
 //  - `webExtension.install {type: "path"}` installs the unpacked extension temporarily;
@@ -13,11 +13,19 @@ import {spawn} from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import {BaseBrowser, BasePage, sleep} from './driver.mjs';
+
+/** @typedef {import('./driver.mjs').Browser} Browser */
+/** @typedef {import('./driver.mjs').Page} Page */
 
 const ALT = '\uE00A';
 
-export class FirefoxBrowser {
+/** @implements {Browser} */
+export class FirefoxBrowser extends BaseBrowser {
+  /** @type {'firefox'} */
   name = 'firefox';
+  /** BiDi does not reach an event page: the suites skip what needs the background. */
+  background = null;
 
   /**
    * @param {string} extDir the unpacked extension (dist/firefox)
@@ -79,7 +87,11 @@ export class FirefoxBrowser {
     await this.send('session.new', {capabilities: {alwaysMatch: {acceptInsecureCerts: false, unhandledPromptBehavior: {default: 'ignore'}}}});
     const installed = await this.send('webExtension.install', {extensionData: {type: 'path', path: extDir}});
     this.id = installed.extension;
-    this.logs = [];
+  }
+
+  gone() {
+    if (!this.proc || (this.proc.exitCode === null && this.proc.signalCode === null)) return null;
+    return `firefox exited (${this.proc.exitCode ?? this.proc.signalCode})`;
   }
 
   async stop() {
@@ -102,8 +114,7 @@ export class FirefoxBrowser {
         });
       });
     }
-    fs.rmSync(this.profile, {recursive: true, force: true});
-    fs.rmSync(this.downloads, {recursive: true, force: true});
+    for (const dir of [this.profile, this.downloads]) if (dir) fs.rmSync(dir, {recursive: true, force: true});
   }
 
   /** @param {string} method @param {object} params */
@@ -128,24 +139,8 @@ export class FirefoxBrowser {
     return tree.contexts;
   }
 
-  async pages() {
-    return (await this.contexts()).map((c) => new FirefoxPage(this, c.context));
-  }
-
-  /**
-   * @param {(url: string) => boolean} match
-   */
-  async waitForPage(match, timeout = 10_000) {
-    const deadline = Date.now() + timeout;
-    let urls = [];
-    while (Date.now() < deadline) {
-      const contexts = await this.contexts();
-      urls = contexts.map((c) => c.url);
-      const c = contexts.find((x) => match(x.url));
-      if (c) return new FirefoxPage(this, c.context);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`no tab matching ${match} within ${timeout} ms; open: ${urls.join(', ')}`);
+  async tabs() {
+    return (await this.contexts()).map((/** @type {any} */ c) => ({page: new FirefoxPage(this, c.context), url: c.url}));
   }
 
   /** @param {string} url */
@@ -173,18 +168,20 @@ export class FirefoxBrowser {
         const file = path.join(this.downloads, done[0]);
         if (fs.statSync(file).size > 0) return file;
       }
-      await new Promise((r) => setTimeout(r, 50));
+      await sleep(50);
     }
     throw new Error(`no download in ${this.downloads} within 10 s`);
   }
 }
 
-export class FirefoxPage {
+/** @implements {Page} */
+export class FirefoxPage extends BasePage {
   /**
    * @param {FirefoxBrowser} browser
    * @param {string} context
    */
   constructor(browser, context) {
+    super();
     this.browser = browser;
     this.context = context;
   }
@@ -208,21 +205,6 @@ export class FirefoxPage {
     if (res.type === 'exception') throw new Error(`in page: ${res.exceptionDetails.text}`);
     const v = res.result.value;
     return v === '__undefined__' ? undefined : JSON.parse(v);
-  }
-
-  async waitFor(fn, args = [], {timeout = 10_000, what = fn.toString().slice(0, 120)} = {}) {
-    const deadline = Date.now() + timeout;
-    let last;
-    while (Date.now() < deadline) {
-      try {
-        last = await this.evaluate(fn, ...args);
-        if (last) return last;
-      } catch (err) {
-        last = err instanceof Error ? err.message : String(err);
-      }
-      await new Promise((r) => setTimeout(r, 50));
-    }
-    throw new Error(`timed out after ${timeout} ms waiting for ${what} (last: ${JSON.stringify(last)?.slice(0, 300)})`);
   }
 
   /** @param {string} selector */

@@ -16,11 +16,10 @@
 // `window.__remixContext` JSON (BASE_URL, project.thebe), the markup, config.json. The site
 // stylesheet the pages name (not in the fixture) is served as myst-app/theme-standin.css.
 import fs from 'node:fs';
-import http from 'node:http';
 import path from 'node:path';
 import {createRequire} from 'node:module';
+import {file, serve} from './serve.mjs';
 
-const TYPES = {'.html': 'text/html; charset=utf-8', '.js': 'text/javascript', '.json': 'application/json', '.css': 'text/css'};
 const REMIX = /window\.__remixContext = (\{.*\});<\/script>/s;
 
 /** @param {string} html */
@@ -173,35 +172,11 @@ async function buildApp(root, out, files) {
 }
 
 /**
- * Serve `dir` on 127.0.0.1 (visited as http://localhost:<port>/): files, a directory's
- * index.html, and a path without its slash as that directory.
+ * Serve `dir` (lib/serve.mjs): files, a directory's index.html, and a path without its slash as
+ * that directory.
  * @param {string} dir
- * @returns {Promise<{url: string, close: () => Promise<void>}>}
  */
-export async function serveMystSites(dir) {
-  const server = http.createServer((req, res) => {
-    const url = new URL(req.url ?? '/', 'http://localhost');
-    let file = path.join(dir, decodeURIComponent(url.pathname));
-    // The site stylesheet the fixture pages name and do not include: a small stand-in.
-    if (/\/build\/_assets\/app-[A-Z0-9]+\.css$/.test(url.pathname)) file = path.join(dir, 'theme-standin.css');
-    if (file.startsWith(dir) && fs.existsSync(file) && fs.statSync(file).isDirectory()) file = path.join(file, 'index.html');
-    const headers = {'cache-control': 'no-store'};
-    if (!file.startsWith(dir) || !fs.existsSync(file) || !fs.statSync(file).isFile()) {
-      res.writeHead(404, {...headers, 'content-type': 'text/plain'});
-      res.end('not found');
-      return;
-    }
-    res.writeHead(200, {...headers, 'content-type': TYPES[path.extname(file)] ?? 'application/octet-stream'});
-    fs.createReadStream(file).pipe(res);
-  });
-  await new Promise((r) => server.listen(0, '127.0.0.1', () => r(null)));
-  const port = /** @type {import('node:net').AddressInfo} */ (server.address()).port;
-  return {
-    url: `http://localhost:${port}/`,
-    close: () =>
-      new Promise((r) => {
-        server.closeAllConnections();
-        server.close(() => r());
-      }),
-  };
+export function serveMystSites(dir) {
+  // The site stylesheet the fixture pages name and do not include: a small stand-in.
+  return serve((url) => (/\/build\/_assets\/app-[A-Z0-9]+\.css$/.test(url.pathname) ? {file: path.join(dir, 'theme-standin.css')} : file(dir, url.pathname)));
 }

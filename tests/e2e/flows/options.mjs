@@ -1,0 +1,87 @@
+// @ts-check
+// The reader's hubs, saved in the options page as a user would, before the flows: JupyterHub
+// 5.2.1 first, while the extension has no access to 127.0.0.1 (its no-CORS detection is
+// exercised), then the Jupyter Server, the BinderHub stand-in, hub52's full BinderHub service
+// (saved at its own URL) and, through hub6's API-only service, JupyterHub 6.1.1 (saved as the
+// hub in front of it, active); then automatic relaunch on all sites.
+import {flowTest} from './flow.mjs';
+
+/**
+ * The hubs as typed, the kind detected, and the hub saved (URL and kind).
+ * @param {Record<string, string>} p ports.env
+ */
+const typed = (p) => /** @type {const} */ ([
+  [p.LAB_URL, 'jupyter-server', p.LAB_URL, 'jupyter-server'],
+  [p.BINDER_URL, 'binderhub', p.BINDER_URL, 'binderhub'],
+  // issue 13: a full BinderHub service is a launch target at its own URL ...
+  [p.HUB52_SERVICE_URL, 'binderhub', p.HUB52_SERVICE_URL, 'binderhub'],
+  // ... and an API-only one is not: the JupyterHub in front of it is saved
+  [p.HUB6_SERVICE_URL, 'binderhub-service', p.HUB6_URL, 'jupyterhub'],
+]);
+
+/**
+ * What the flows need saved when these tests did not run (a fast loop: --test-name-pattern).
+ * @param {import('../lib/suite.mjs').Suite} suite
+ */
+export async function ensureFlowHubs(suite) {
+  const p = suite.ports;
+  await suite.ui.ensureHubs([{input: p.HUB52_URL, url: p.HUB52_URL}, ...typed(p).map(([input, , url]) => ({input, url}))], p.HUB6_URL);
+  await suite.ui.allowAllSites();
+}
+
+/**
+ * @param {import('../lib/suite.mjs').Suite} suite
+ * @param {{runDir: string, failDir: string}} dirs
+ */
+export function optionsFlows(suite, dirs) {
+  flowTest(suite, {id: 'options-hub52', title: 'JupyterHub 5.2.1 (no CORS): the page cannot read its API; the options page detects it with its own request once allowed', ...dirs}, async (f) => {
+    const {browser, ui, ports: p, pages} = suite;
+    f.step('options', 'the options page opened on install is ready');
+    const options = await ui.options();
+    f.step('no-cors', `a page on ${pages.url} cannot read ${p.HUB52_URL}hub/api/ (no CORS), but can read ${p.HUB6_URL}hub/api/`, ['hub52']);
+    const page = await browser.open(pages.add(`${suite.name}-cors`, 'Chapter: cors', []));
+    f.tabs.push(page);
+    const reads = await page.evaluate(
+      async (/** @type {string[]} */ urls) => Promise.all(urls.map((u) => fetch(`${u}hub/api/`).then(async (r) => `read ${(await r.json()).version}`, (e) => `refused (${e.name})`))),
+      [p.HUB52_URL, p.HUB6_URL],
+    );
+    if (!/^refused/.test(reads[0]) || reads[1] !== 'read 6.1.1') f.fail(`the page's own fetch: hub52 ${reads[0]}, hub6 ${reads[1]}`);
+    f.step('detect', `type ${p.HUB52_URL}: it answers but cannot be read without access`, ['hub52']);
+    const before = await ui.detect(p.HUB52_URL);
+    if (before.state !== 'needs-access') f.fail(`before access: ${JSON.stringify(before)}`);
+    f.step('allow', 'click "Allow access and check": JupyterHub 5.2.1, no CORS', ['hub52']);
+    await browser.preApprove(['http://127.0.0.1/*']);
+    await options.click('#allow-check');
+    const after = await options.waitFor(
+      () => {
+        const box = document.getElementById('detect-result');
+        return box?.dataset.state === 'done' ? {kind: box.dataset.kind, version: box.dataset.version, text: box.textContent} : null;
+      },
+      [],
+      {what: 'the detection with access'},
+    );
+    if (after.kind !== 'jupyterhub' || after.version !== '5.2.1' || !/no CORS/.test(after.text)) f.fail(`with access: ${JSON.stringify(after)}`);
+    f.step('save', 'save it');
+    const saved = await ui.saveHub();
+    if (saved !== p.HUB52_URL) f.fail(`saved as ${saved}`);
+    f.note(`${suite.name}: options says "${after.text.trim()}"; the page's own fetch of hub52: ${reads[0]}`);
+  });
+
+  flowTest(suite, {id: 'options-hubs', title: "save the Jupyter Server, the BinderHub, hub52's full BinderHub service (at its own URL) and, through hub6's API-only service, JupyterHub 6.1.1 (active); allow on all sites", ...dirs}, async (f) => {
+    const {ui, ports: p} = suite;
+    for (const [url, kind, savedUrl, savedKind] of typed(p)) {
+      f.step('detect', `type ${url}: ${kind}`, [url.startsWith(p.HUB52_URL) ? 'hub52' : url === p.LAB_URL ? 'lab' : url === p.BINDER_URL ? 'binder' : 'hub6']);
+      const d = await ui.detect(url);
+      if (d.state !== 'done' || d.kind !== kind) f.fail(`detection of ${url}: ${JSON.stringify(d)}`);
+      f.step('save', `save ${url}: the hub saved is ${savedKind} ${savedUrl}`);
+      const saved = await ui.saveHub();
+      const hub = (await ui.settings()).hubs.find((/** @type {any} */ h) => h.url === saved);
+      if (saved !== savedUrl || hub?.kind !== savedKind) f.fail(`saved ${JSON.stringify(hub)}; want ${savedKind} at ${savedUrl}`);
+    }
+    const s = await ui.settings();
+    if (s.activeHub !== p.HUB6_URL) f.fail(`active hub ${s.activeHub}`);
+    f.step('allow-all', 'click "Allow on all sites"');
+    await ui.allowAllSites();
+    f.note(`${suite.name}: saved ${s.hubs.map((/** @type {any} */ h) => `${h.url} ${h.kind}${h.version ? ` ${h.version}` : ''}`).join(', ')}`);
+  });
+}
