@@ -88,7 +88,6 @@ async function main() {
       const {saveSettings, loadSettings} = await import('../settings.js');
       const s = await loadSettings();
       s.hubs = [{url: hub, name: 'hub.example.edu', kind: 'jupyterhub', version: '6.1.1', cors: true}];
-      s.activeHub = hub;
       s.disabledSites = ['127.0.0.1']; // the floor's page host: the same page without the extension
       await saveSettings(s);
     }, HUB);
