@@ -89,16 +89,20 @@ export const hubsTests = [
       for (const text of states) expect(/^up · checked /.test(text), `health line: ${text}`);
       s.step('screenshot the saved hubs');
       await options.screenshotElement('#hub-list', path.join(ctx.screenshotDir, 'options-hubs.png'));
-      s.step('move the BinderHub up with the keyboard (Move up, Enter): it is used first');
-      await options.evaluate((url) => /** @type {HTMLElement} */ (document.querySelector(`#hub-list li[data-url="${url}"] button[data-move="up"]`)).focus(), BINDER);
-      await options.press('Enter');
-      await ui.waitSettings((st, url) => st.hubs[0].url === url, BINDER, 'the BinderHub first');
-      const focused = await options.waitFor(() => document.activeElement?.closest('li')?.dataset.url, [], {what: 'the focus kept on the moved hub'});
-      expectEqual(focused, BINDER, 'the focus stays on the hub moved');
-      s.step('and back down (Move down, Enter)');
-      await options.evaluate((url) => /** @type {HTMLElement} */ (document.querySelector(`#hub-list li[data-url="${url}"] button[data-move="down"]`)).focus(), BINDER);
-      await options.press('Enter');
-      await ui.waitSettings((st, url) => st.hubs[0].url === url, HUB6, 'JupyterHub 6.1.1 first again');
+      try {
+        s.step('move the BinderHub up with the keyboard (Move up, Enter): it is used first');
+        await options.evaluate((url) => /** @type {HTMLElement} */ (document.querySelector(`#hub-list li[data-url="${url}"] button[data-move="up"]`)).focus(), BINDER);
+        await options.press('Enter');
+        await ui.waitSettings((st, url) => st.hubs[0].url === url, BINDER, 'the BinderHub first');
+        // At the top its "Move up" is disabled: the focus is on its "Move down", where Enter moves it back.
+        const focused = await options.waitFor(() => document.activeElement?.closest('li') && [document.activeElement.closest('li').dataset.url, /** @type {HTMLElement} */ (document.activeElement).dataset.control], [], {what: 'the focus kept on the moved hub'});
+        expectEqual(focused, [BINDER, 'down'], 'the focus stays on the hub moved');
+        s.step('and back down (Enter again)');
+        await options.press('Enter');
+        await ui.waitSettings((st, url) => st.hubs[0].url === url, HUB6, 'JupyterHub 6.1.1 first again');
+      } finally {
+        await ui.useHub(HUB6);
+      }
     },
   ],
   [
