@@ -109,6 +109,15 @@ export class ExtensionUi {
     await this.waitSettings((s, mode) => s.mode === mode, mode, `mode ${mode}`);
   }
 
+  /** Fallback to the next hub on or off (its checkbox). @param {boolean} on */
+  async setFallback(on) {
+    if (((await this.settings()).fallback ?? true) === on) return;
+    const page = await this.options();
+    await page.bringToFront();
+    await page.click('#fallback');
+    await this.waitSettings((s, on) => s.fallback === on, on, `fallback ${on ? 'on' : 'off'}`);
+  }
+
   /** The environment repository box ("" clears it). @param {string} value */
   async setEnvRepo(value) {
     if (((await this.settings()).envRepo ?? '') === value) return;
