@@ -20,7 +20,7 @@ export const PROBE_TIMEOUT_MS = 5000;
 export const PROBE_MAX_BYTES = 256 * 1024;
 
 /**
- * @typedef {'dns' | 'refused' | 'unreachable' | 'connect-timeout' | 'timeout' | 'incomplete' | 'closed' | 'tls' | 'redirects' | 'bad-response' | 'network' | 'other'} ErrorKind
+ * @typedef {'dns' | 'refused' | 'unreachable' | 'connect-timeout' | 'timeout' | 'no-answer' | 'incomplete' | 'closed' | 'tls' | 'redirects' | 'bad-response' | 'network' | 'other'} ErrorKind
  *   `ProbeErrorKind` of the wire contract (src/detect/wire.rs)
  * @typedef {{id: string, url: string}} Probe
  * @typedef {{id: string, status: number, url: string, redirected: boolean, headers: Record<string, string>, body: string, error: string | null, errorKind: ErrorKind | null, corsChecked: boolean}} ProbeResponse
@@ -66,7 +66,7 @@ export function errorKind(code) {
  */
 export function failureText(kind, {code = null, timeoutMs = PROBE_TIMEOUT_MS} = {}) {
   const suffix = code ? ` (${code})` : '';
-  if (kind === 'timeout') return `no answer within ${timeoutMs} ms${suffix}`;
+  if (kind === 'timeout' || kind === 'no-answer') return `no answer within ${timeoutMs} ms${suffix}`;
   if (kind === 'redirects' && !code) return 'the redirects never reach a page (a loop, too many, or a target that does not answer)';
   if (kind === 'network' && !code) return 'no answer (the address is wrong, the host is down, or it refuses connections)';
   return `${DETAILS[kind]}${suffix}`;
@@ -79,6 +79,7 @@ const DETAILS = {
   unreachable: 'no route to the host',
   'connect-timeout': 'no connection',
   timeout: 'no answer',
+  'no-answer': 'no answer',
   incomplete: 'the answer was cut off',
   closed: 'closed without an answer',
   tls: 'its HTTPS certificate is not trusted by this browser',
@@ -127,7 +128,9 @@ export async function performProbe(probe, {fetch: fetchImpl = globalThis.fetch, 
     }
     return out;
   } catch (err) {
-    if (controller.signal.aborted) return failed('timeout', failureText('timeout', {timeoutMs}));
+    // Aborted at the deadline: a browser cannot tell a host that never accepted the connection
+    // from one that accepted and never answered.
+    if (controller.signal.aborted) return failed('no-answer', failureText('no-answer', {timeoutMs}));
     if (!(err instanceof TypeError)) return failed('other', `request failed: ${errorText(err)}`);
     // fetch rejects every network failure with a bare TypeError ("Failed to fetch",
     // "NetworkError when attempting to fetch resource."): find out which it was.

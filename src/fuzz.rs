@@ -81,6 +81,11 @@ pub const TARGETS: &[FuzzTarget] = &[
         run: policy,
         seeds: policy_seeds,
     },
+    FuzzTarget {
+        name: "health",
+        run: health,
+        seeds: health_seeds,
+    },
 ];
 
 /// Panics with the broken rule and the input, so that both engines report it.
@@ -577,4 +582,108 @@ fn detect_seeds() -> Vec<Vec<u8>> {
     .map(|s| s.as_bytes().to_vec())
     .chain(corpus_links().into_iter().take(40).map(String::into_bytes))
     .collect()
+}
+
+/// Hub health: a check's answer (the first byte picks the hub's kind and whether the request
+/// failed, with which error kind; the second the HTTP status; the rest is the body) read by
+/// `health::read`, then the routes. Only the saved hub gets a state; an up hub has no reason
+/// and a 2xx status; every other state says why, in at most a few hundred characters
+/// without control characters (the reason is shown to the reader); a route never lists a hub
+/// twice, and a down hub is passed over with that reason.
+pub fn health(data: &[u8]) {
+    use crate::health::{read, Answer, HealthMap, State};
+    let (Some(&pick), Some(&code)) = (data.first(), data.get(1)) else {
+        return;
+    };
+    let body = text(&data[2..]);
+    let kinds = [
+        HubKind::BinderHub,
+        HubKind::JupyterHub,
+        HubKind::JupyterServer,
+    ];
+    let kind = kinds[usize::from(pick % 3)];
+    let url = "https://hub.example.edu/".to_string();
+    let failed = pick & 0x80 != 0;
+    let response = ProbeResponse {
+        id: url.clone(),
+        status: if failed { 0 } else { 100 + u16::from(code) * 2 },
+        url: url.clone(),
+        body: Some(body.clone()),
+        error: failed.then(|| body.clone()),
+        error_kind: failed
+            .then(|| ProbeErrorKind::ALL[usize::from(code) % ProbeErrorKind::ALL.len()]),
+        ..ProbeResponse::default()
+    };
+    let answer = Answer {
+        response,
+        ms: u32::from(code) * 16,
+        answers_without_access: pick & 0x40 != 0,
+    };
+    let settings = Settings {
+        hubs: vec![
+            crate::Hub {
+                url: url.clone(),
+                name: "hub".into(),
+                kind,
+                version: None,
+                cors: None,
+            },
+            crate::Hub {
+                url: "https://b.example.edu/".into(),
+                name: "b".into(),
+                kind: HubKind::BinderHub,
+                version: None,
+                cors: None,
+            },
+        ],
+        ..Settings::default()
+    };
+    let got = read(&HealthMap::new(), &settings.hubs, &[answer], 7);
+    let input = format!("{pick} {code} {body:?}");
+    let Some(h) = got.get(&url) else {
+        panic!("the checked hub has no health\ninput: {input}");
+    };
+    if got.len() != 1 || h.checked_at != 7 {
+        panic!("health of hubs not checked, or at another time: {got:?}\ninput: {input}");
+    }
+    match (h.state, &h.reason, h.status) {
+        (State::Up, None, Some(200..=299)) => {}
+        (State::Up, _, _) => {
+            panic!("up with a reason or without a 2xx status: {h:?}\ninput: {input}")
+        }
+        (_, Some(r), _)
+            if !r.is_empty() && r.chars().count() <= 400 && !r.chars().any(char::is_control) => {}
+        _ => {
+            panic!("not up, and no short reason without control characters: {h:?}\ninput: {input}")
+        }
+    }
+    let routes = crate::routes::routes(&settings, &got);
+    let steps = &routes.default.steps;
+    let first_down = steps.first().and_then(|s| s.down.clone());
+    if steps.len() != 2
+        || steps[0].url == steps[1].url
+        || (h.state == State::Down) != first_down.is_some()
+    {
+        panic!("route {steps:?} for health {h:?}\ninput: {input}");
+    }
+}
+
+fn health_seeds() -> Vec<Vec<u8>> {
+    let seed = |pick: u8, code: u8, body: &str| [&[pick, code][..], body.as_bytes()].concat();
+    vec![
+        seed(
+            0,
+            50,
+            r#"{"ok": true, "checks": [{"service": "JupyterHub API", "ok": true}]}"#,
+        ),
+        seed(
+            0,
+            201,
+            r#"{"ok": false, "checks": [{"service": "Docker registry\u001b[2J", "ok": false}]}"#,
+        ),
+        seed(1, 50, r#"{"version": "5.2.1"}"#),
+        seed(2, 152, "<html>404</html>"),
+        seed(0x81, 1, "connection refused (net::ERR_CONNECTION_REFUSED)"),
+        seed(0xC1, 10, "no answer"),
+    ]
 }

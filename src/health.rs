@@ -263,7 +263,8 @@ fn reads_as_up(kind: TargetKind, r: &ProbeResponse) -> Result<(), String> {
                 .filter(|c| c.ok == Some(false))
                 .map(|c| format!("{} not ok", text(&c.service)))
                 .collect();
-            if b.ok == Some(true) && r.status < 400 {
+            // fetch follows redirects: only a success is a success (found by fuzzing: a 1xx).
+            if b.ok == Some(true) && (200..300).contains(&r.status) {
                 Ok(())
             } else if failed.is_empty() {
                 Err("the BinderHub says it is not ok".into())
@@ -293,7 +294,10 @@ fn failure(r: &ProbeResponse, timeout_ms: u32) -> String {
         Some(ProbeErrorKind::Refused) => "connection refused".into(),
         Some(ProbeErrorKind::Unreachable) => "no route to the host".into(),
         Some(ProbeErrorKind::ConnectTimeout) => format!("no connection within {deadline}"),
-        Some(ProbeErrorKind::Timeout) => format!("no answer within {deadline}"),
+        // A browser cannot tell a host that never accepted from one that never answered.
+        Some(ProbeErrorKind::Timeout | ProbeErrorKind::NoAnswer) => {
+            format!("no answer within {deadline}")
+        }
         Some(ProbeErrorKind::Incomplete) => {
             format!("the answer was still arriving after {deadline}")
         }
@@ -436,6 +440,7 @@ mod tests {
             // No answer: why, from the runner's error kind.
             (HubKind::JupyterHub, failed(j, "refused", "connection refused (net::ERR_CONNECTION_REFUSED)"), State::Down, "connection refused"),
             (HubKind::JupyterHub, failed(j, "timeout", "no answer within 4000 ms"), State::Down, "no answer within 4 s"),
+            (HubKind::JupyterHub, failed(j, "no-answer", "no answer within 4000 ms"), State::Down, "no answer within 4 s"),
             (HubKind::JupyterHub, failed(j, "dns", "host name not found"), State::Down, "host name not found"),
             (HubKind::JupyterHub, failed(j, "tls", "its HTTPS certificate is not trusted by this browser (net::ERR_CERT_AUTHORITY_INVALID)"),
              State::Down, "no secure connection: its HTTPS certificate is not trusted by this browser (net::ERR_CERT_AUTHORITY_INVALID)"),

@@ -66,6 +66,7 @@ export function hubList(page) {
     const radio = /** @type {HTMLInputElement} */ (el('input', ''));
     Object.assign(radio, {type: 'radio', name: 'active-hub', checked: hub.active});
     radio.setAttribute('aria-label', t('makeActive', [hub.name]));
+    radio.dataset.control = 'use';
     radio.addEventListener('change', () => page.change((s) => useFirst(s, hub.url), status()));
     const main = el('span', '', 'hub-main');
     const info = [[t(hub.label), hub.version].filter(Boolean).join(' '), ...hub.notes.map((n) => t(n))];
@@ -77,12 +78,15 @@ export function hubList(page) {
     up.setAttribute('aria-label', t('moveUpHub', [hub.name]));
     up.disabled = i === 0;
     up.dataset.move = 'up';
+    up.dataset.control = 'up';
     const down = button(t('moveDown'), () => move(hub, 1));
     down.setAttribute('aria-label', t('moveDownHub', [hub.name]));
     down.disabled = i === count - 1;
     down.dataset.move = 'down';
+    down.dataset.control = 'down';
     const recheck = button(t('recheck'), () => onRecheck(hub));
     recheck.setAttribute('aria-label', t('recheckHub', [hub.name]));
+    recheck.dataset.control = 'recheck';
     const remove = button(t('remove'), () => onRemove(hub));
     remove.setAttribute('aria-label', t('removeHub', [hub.name]));
     li.append(radio, main, up, down, recheck, remove);
@@ -91,12 +95,12 @@ export function hubList(page) {
   }
 
   /**
-   * Move a hub one place up (-1) or down (+1); the focus stays on the button that moved it.
+   * Move a hub one place up (-1) or down (+1). The focus stays on the button that moved it
+   * (`render` keeps it on the same control of the same hub).
    * @param {HubView} hub
    * @param {-1 | 1} by
    */
   function move(hub, by) {
-    const which = by < 0 ? 'up' : 'down';
     page
       .change((s) => {
         const at = s.hubs.findIndex((/** @type {any} */ h) => h.url === hub.url);
@@ -105,13 +109,32 @@ export function hubList(page) {
         [s.hubs[at], s.hubs[to]] = [s.hubs[to], s.hubs[at]];
       }, status())
       .then((ok) => {
-        if (!ok) return;
-        showStatus(status(), t(by < 0 ? 'movedUp' : 'movedDown', [hub.name]), 'ok');
-        const li = [...$('hub-list').children].find((x) => x.dataset.url === hub.url);
-        const again = li?.querySelector(`button[data-move="${which}"]`);
-        // At the end of the list its button is disabled: the other one keeps the focus.
-        (again && !again.disabled ? again : li?.querySelector('button[data-move]:not(:disabled)'))?.focus();
+        if (ok) showStatus(status(), t(by < 0 ? 'movedUp' : 'movedDown', [hub.name]), 'ok');
       });
+  }
+
+  /**
+   * The focused control of the list, as something that outlives a render: its hub and which
+   * control it is (`data-control`), or null.
+   */
+  function focused() {
+    const active = /** @type {HTMLElement | null} */ (document.activeElement);
+    const li = active?.closest?.('#hub-list li');
+    return li && active?.dataset.control ? {url: /** @type {HTMLElement} */ (li).dataset.url, control: active.dataset.control} : null;
+  }
+
+  /**
+   * Focus that control again, in the list just rendered: a keyboard reader who moved a hub
+   * keeps moving it. A move button now disabled (the hub reached an end) hands the focus to
+   * the other one.
+   * @param {{url: string | undefined, control: string} | null} was
+   */
+  function refocus(was) {
+    if (!was) return;
+    const li = [...$('hub-list').children].find((x) => x.dataset.url === was.url);
+    const same = li?.querySelector(`[data-control="${was.control}"]`);
+    const target = same && !same.disabled ? same : li?.querySelector('button[data-move]:not(:disabled)');
+    target?.focus();
   }
 
   /** @param {HubView} hub */
@@ -173,7 +196,9 @@ export function hubList(page) {
     async render(settings) {
       const hubs = /** @type {HubView[]} */ (await hubViews(settings));
       const lockedCount = hubs.filter((h) => h.managed === 'locked').length;
+      const was = focused();
       $('hub-list').replaceChildren(...hubs.map((h, i) => item(h, i, hubs.length, settings, lockedCount)));
+      refocus(was);
       $('no-hubs').hidden = hubs.length > 0;
       await renderHealth();
     },

@@ -38,16 +38,13 @@ async function main() {
   await page.use(state.settings);
   notice(state);
   await renderAccess();
-  // The saved hubs' health: checked now where it is not fresh; what a check finds is shown as it arrives.
-  ext.runtime.sendMessage({type: 'page:health', check: true}).then(
-    (/** @type {any} */ reply) => {
-      if (!reply?.ok) console.warn('byob: checking the hubs failed', reply?.error);
-    },
-    (/** @type {unknown} */ err) => console.warn('byob: checking the hubs failed', err),
-  );
+  // The saved hubs' health: checked now where it is not fresh (and a hub just saved, never
+  // checked, when the settings change); what a check finds is shown as it arrives.
+  checkHubs();
   ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
     if (healthChanged(changes, area)) list.renderHealth().catch((err) => console.error('byob: showing the hubs\' health failed', err));
     if (!settingsChanged(changes, area)) return;
+    checkHubs();
     loadState().then(
       async (s) => {
         await page.use(s.settings);
@@ -61,6 +58,16 @@ async function main() {
   $('allow-all').addEventListener('click', onAllowAll);
   $('revoke-all').addEventListener('click', onRevokeAll);
   document.body.dataset.ready = 'true';
+}
+
+/** Ask the background to check the hubs not checked in the last few seconds. */
+function checkHubs() {
+  ext.runtime.sendMessage({type: 'page:health', check: true}).then(
+    (/** @type {any} */ reply) => {
+      if (!reply?.ok) console.warn('byob: checking the hubs failed', reply?.error);
+    },
+    (/** @type {unknown} */ err) => console.warn('byob: checking the hubs failed', err),
+  );
 }
 
 /** The page's shared state and the two ways to change what it shows; the saved hubs' section. */

@@ -464,6 +464,7 @@ fn says_why_a_hub_could_not_be_reached() {
         (Some(ProbeErrorKind::Unreachable), "x", "could not reach http://127.0.0.1:9/: no route to 127.0.0.1 (network unreachable)"),
         (Some(ProbeErrorKind::ConnectTimeout), "x", "could not reach http://127.0.0.1:9/: no connection within 5 s (the host is down, or drops connections)"),
         (Some(ProbeErrorKind::Timeout), "x", "http://127.0.0.1:9/ accepted the connection but sent no answer within 5 s"),
+        (Some(ProbeErrorKind::NoAnswer), "x", "could not reach http://127.0.0.1:9/: no answer within 5 s (the host is down, drops connections, or never answers)"),
         (Some(ProbeErrorKind::Incomplete), "x", "http://127.0.0.1:9/ started to answer, but the answer was still arriving after 5 s"),
         (Some(ProbeErrorKind::Closed), "x", "http://127.0.0.1:9/ closed the connection without an answer"),
         (Some(ProbeErrorKind::Tls), "the certificate is not trusted (self-signed, or signed by an unknown authority)", "could not reach http://127.0.0.1:9/ securely: the certificate is not trusted (self-signed, or signed by an unknown authority)"),

@@ -62,6 +62,9 @@ fn unreachable(plan: &ProbePlan, base: &str, responses: &[ProbeResponse]) -> Str
         Some(ProbeErrorKind::Timeout) => format!(
             "{base} accepted the connection but sent no answer within {deadline}{after}"
         ),
+        Some(ProbeErrorKind::NoAnswer) => format!(
+            "could not reach {base}: no answer within {deadline} (the host is down, drops connections, or never answers){after}"
+        ),
         Some(ProbeErrorKind::Incomplete) => format!(
             "{base} started to answer, but the answer was still arriving after {deadline}{after}"
         ),
@@ -90,12 +93,13 @@ fn rank(kind: Option<ProbeErrorKind>) -> u8 {
         Some(ProbeErrorKind::Timeout) => 4,
         Some(ProbeErrorKind::Closed) => 5,
         Some(ProbeErrorKind::ConnectTimeout) => 6,
-        Some(ProbeErrorKind::Refused) => 7,
-        Some(ProbeErrorKind::Unreachable) => 8,
-        Some(ProbeErrorKind::Dns) => 9,
-        Some(ProbeErrorKind::Network) => 10,
-        Some(ProbeErrorKind::Other) => 11,
-        None => 12,
+        Some(ProbeErrorKind::NoAnswer) => 7,
+        Some(ProbeErrorKind::Refused) => 8,
+        Some(ProbeErrorKind::Unreachable) => 9,
+        Some(ProbeErrorKind::Dns) => 10,
+        Some(ProbeErrorKind::Network) => 11,
+        Some(ProbeErrorKind::Other) => 12,
+        None => 13,
     }
 }
 

@@ -71,6 +71,10 @@ pub enum ProbeErrorKind {
     ConnectTimeout,
     /// Connected, but no answer before the deadline.
     Timeout,
+    /// No answer before the deadline, from a runner that cannot tell whether a connection was
+    /// made (a browser's `fetch` aborted at the deadline): the host may be down, drop
+    /// connections, or have accepted and never answered.
+    NoAnswer,
     /// An answer started (status and headers) but its body was still arriving at the deadline.
     Incomplete,
     /// The connection was closed or reset before an answer.
@@ -91,12 +95,13 @@ pub enum ProbeErrorKind {
 
 impl ProbeErrorKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ProbeErrorKind; 12] = [
+    pub const ALL: [ProbeErrorKind; 13] = [
         Self::Dns,
         Self::Refused,
         Self::Unreachable,
         Self::ConnectTimeout,
         Self::Timeout,
+        Self::NoAnswer,
         Self::Incomplete,
         Self::Closed,
         Self::Tls,

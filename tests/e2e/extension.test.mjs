@@ -24,6 +24,7 @@ import {accessTests} from './extension/access.mjs';
 import {SHARED_TABS, ensureReady, urls} from './extension/common.mjs';
 import {serveHostile} from './extension/hostile-pages.mjs';
 import {hostileTests} from './extension/hostile.mjs';
+import {hubsTests} from './extension/hubs.mjs';
 import {mystTests} from './extension/myst.mjs';
 import {optionsTests} from './extension/options.mjs';
 import {pagesTests} from './extension/pages.mjs';
@@ -39,6 +40,7 @@ const AREAS = /** @type {const} */ ([
   ['MyST pages', mystTests],
   ['hostile pages and failing hubs', hostileTests],
   ['popup, turned-off sites, context menu', popupTests],
+  ['several hubs: health, fallback, per-site choices', hubsTests],
   ['private mode', privateTests],
   ['settings', settingsTests],
   ['site access', accessTests],

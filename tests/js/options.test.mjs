@@ -161,3 +161,35 @@ test('preferences are bound from their table: each control saves its settings ke
   await until(() => /Not saved/.test($('prefs-status').textContent), 'the refusal');
   assert.equal(stored().envRepo, 'gh/org/env/main');
 });
+
+test('saved hubs are reordered from the keyboard; the focus stays on the moved hub through every render', async () => {
+  const b = 'https://b.example.edu/';
+  const s = structuredClone(stored());
+  s.hubs = [s.hubs[0], {url: b, name: 'b.example.edu', kind: 'binderhub', version: null, cors: null}];
+  await sync.set({'settings.v2': s});
+  // The browser tells every page about the write; each listener renders what is stored.
+  const changed = () => globalThis.browser.storage.onChanged.listeners.forEach((f) => f({'settings.v2': {}}, 'sync'));
+  changed();
+  const row = (url) => w.document.querySelector(`#hub-list li[data-url="${url}"]`);
+  await until(() => row(b), 'the second hub listed');
+  assert.deepEqual([...$('hub-list').children].map((li) => li.dataset.url), [hub, b]);
+  assert.equal(row(hub).querySelector('[data-control="up"]').disabled, true, 'the first cannot move up');
+  const down = row(hub).querySelector('[data-control="down"]');
+  down.focus();
+  down.click();
+  await until(() => stored().hubs[0].url === b, 'the order stored');
+  await until(() => /Moved .* down/.test($('hub-list-status').textContent), 'the move said');
+  // The page rendered what it stored; the storage event renders it once more, later.
+  changed();
+  await new Promise((r) => setTimeout(r, 100));
+  const focused = w.document.activeElement;
+  assert.equal(focused.closest('li')?.dataset.url, hub, 'the focus is on the hub moved');
+  // It is now last: its "Move down" is disabled, so "Move up" has the focus.
+  assert.equal(focused.dataset.control, 'up');
+  focused.click();
+  await until(() => stored().hubs[0].url === hub, 'moved back up');
+  changed();
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(w.document.activeElement.closest('li')?.dataset.url, hub);
+  assert.equal(w.document.activeElement.dataset.control, 'down', 'first again: "Move up" is disabled, "Move down" has the focus');
+});

@@ -64,8 +64,8 @@ export async function tab(ctx, name, url) {
 
 /**
  * The state the install-and-options area leaves, and every later area starts from: the
- * BinderHub stand-in and JupyterHub 6.1.1 saved (6.1.1 active), rewrite mode, no site turned
- * off, automatic relaunch on all sites. Nothing to do after the areas before ran as they should.
+ * BinderHub stand-in and JupyterHub 6.1.1 saved (6.1.1 first, in use), rewrite mode, no site
+ * turned off or sent to a hub of its own, automatic relaunch on all sites. Nothing to do after the areas before ran as they should.
  * @param {Ctx} ctx
  */
 export async function ensureReady(ctx) {
@@ -78,6 +78,13 @@ export async function ensureReady(ctx) {
     u.HUB6,
   );
   await ui.setMode('rewrite');
+  if ((await ui.settings()).siteHubs?.length) {
+    await ui.ext(async (/** @type {any} */ x) => {
+      const s = (await x.storage.sync.get('settings.v2'))['settings.v2'];
+      await x.storage.sync.set({'settings.v2': {...s, siteHubs: []}});
+    });
+    await ui.waitSettings((s) => s.siteHubs.length === 0, null, 'no site sent to a hub of its own');
+  }
   if ((await ui.settings()).disabledSites?.length) {
     const options = await ui.options();
     await options.evaluate(() => {

@@ -21,6 +21,7 @@ function linksInPage(count) {
   if (found.length !== count) return null;
   const rocket = document.querySelector('button[aria-label="Launch in external computing interface"]');
   return found.map((a) => {
+    a.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); // tooltips are written on first hover
     const root = a.getRootNode();
     return {
       href: a.getAttribute('href'),

@@ -71,7 +71,7 @@ export const optionsTests = [
     },
   ],
   [
-    'options: save several hubs; the last saved is active',
+    'options: save several hubs; the last saved is the hub in use (first)',
     async (ctx, s) => {
       const {ui, urls: u} = ctx;
       for (const hub of [u.BINDER, u.HUB6]) {

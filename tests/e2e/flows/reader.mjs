@@ -108,6 +108,7 @@ export class Reader {
       got = await page.evaluate(
         (/** @type {string} */ id) => {
           const a = document.getElementById(id);
+          a?.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); // tooltips are written on first hover
           return {href: a?.getAttribute('href') ?? null, original: a?.dataset.byobOriginal ?? null, title: a?.getAttribute('title') ?? ''};
         },
         id,

@@ -39,6 +39,7 @@ export async function checkNotes(r, f, page, flow, got) {
   if (refusedHref) {
     const z = await page.waitFor(() => {
       const a = document.getElementById('refused');
+      a?.dispatchEvent(new MouseEvent('mouseover', {bubbles: true})); // tooltips are written on first hover
       return a?.hasAttribute('data-byob-refused') ? {href: a.getAttribute('href'), title: a.getAttribute('title'), refused: a.getAttribute('data-byob-refused')} : null;
     });
     const wantTitle = `Cannot open on ${host(flow.hub.url)}: ${got.reason}`;

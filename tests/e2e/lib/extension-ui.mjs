@@ -3,7 +3,7 @@
 // on install), the settings it stored, its popup, and what its content script says about a tab.
 import {sleep} from './driver.mjs';
 
-/** @typedef {{state: string, kind: string | null, version: string | null, text: string, failure: string | null, ms: number}} Detection */
+/** @typedef {{state: string, kind: string | null, version: string | null, text: string, ms: number}} Detection */
 
 export class ExtensionUi {
   /** @param {import('./driver.mjs').Browser} browser */
@@ -72,7 +72,7 @@ export class ExtensionUi {
         const box = /** @type {HTMLElement} */ (document.getElementById('detect-result'));
         const state = box.dataset.state;
         return /** @type {HTMLInputElement} */ (document.getElementById('hub-input')).value === input && state && state !== 'checking'
-          ? {state, kind: box.dataset.kind ?? null, version: box.dataset.version ?? null, text: box.textContent, failure: box.dataset.failure ?? null}
+          ? {state, kind: box.dataset.kind ?? null, version: box.dataset.version ?? null, text: box.textContent}
           : null;
       },
       [input],
@@ -81,7 +81,7 @@ export class ExtensionUi {
     return {...result, ms: Date.now() - t0};
   }
 
-  /** Click "Save hub" after a detection; wait until it is stored; the URL it was saved as (the active hub). */
+  /** Click "Save hub" after a detection; wait until it is stored; the URL it was saved as (the hub in use: the first). */
   async saveHub() {
     const page = await this.options();
     const before = (await this.settings()).hubs?.length ?? 0;
@@ -91,13 +91,13 @@ export class ExtensionUi {
     return /** @type {string} */ (s.hubs[0].url);
   }
 
-  /** Make `url` the active hub (the radio button of its row). @param {string} url */
+  /** Make `url` the hub in use: the first (the radio button of its row). @param {string} url */
   async useHub(url) {
     if ((await this.settings()).hubs?.[0]?.url === url) return;
     const page = await this.options();
     await page.bringToFront();
     await page.click(`#hub-list li[data-url="${url}"] input[type=radio]`);
-    await this.waitSettings((s, url) => s.hubs?.[0]?.url === url, url, `active hub ${url}`);
+    await this.waitSettings((s, url) => s.hubs?.[0]?.url === url, url, `hub in use ${url}`);
   }
 
   /** @param {'rewrite' | 'private'} mode */
@@ -107,6 +107,15 @@ export class ExtensionUi {
     await page.bringToFront();
     await page.click(`#mode-${mode}`);
     await this.waitSettings((s, mode) => s.mode === mode, mode, `mode ${mode}`);
+  }
+
+  /** Fallback to the next hub on or off (its checkbox). @param {boolean} on */
+  async setFallback(on) {
+    if (((await this.settings()).fallback ?? true) === on) return;
+    const page = await this.options();
+    await page.bringToFront();
+    await page.click('#fallback');
+    await this.waitSettings((s, on) => s.fallback === on, on, `fallback ${on ? 'on' : 'off'}`);
   }
 
   /** The environment repository box ("" clears it). @param {string} value */
@@ -131,7 +140,7 @@ export class ExtensionUi {
 
   /**
    * Save each hub typed as `input` that is not saved yet (as `url`), then make `active` the
-   * active hub. What a suite needs when the tests that set it up were not run (a fast loop).
+   * hub in use (the first). What a suite needs when the tests that set it up were not run (a fast loop).
    * @param {{input: string, url: string}[]} hubs
    * @param {string} active
    */
