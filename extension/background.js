@@ -1,18 +1,27 @@
 // @ts-check
 /**
  * The background: Chrome module service worker, Firefox module event page. It holds the Wasm
- * core (through core.js), answers the content scripts' batched rewrite requests, performs hub
- * detection for the options page, owns the link context menu and keeps the all-sites content
- * script registration in step with the permission.
+ * core (through core.js), answers the content scripts' batched rewrite requests along the
+ * route the core decides for their site (fallback.js), checks the saved hubs' health
+ * (health.js), performs hub detection for the options page, owns the link context menu and
+ * keeps the all-sites content script registration in step with the permission.
  *
  * Every listener is registered synchronously at the top level (a worker woken by an event
  * must find its listener), the Wasm starts loading at import time, and handlers await it
  * (a top-level await would leave the first messages unanswered; docs/platform.md).
+ *
+ * Health is checked when the browser starts, when the popup or the options page opens, and
+ * while pages with launch links are open, by an alarm (a worker that sleeps keeps no timer):
+ * the alarm is set when a page's links are answered and cleared when it rings and no open
+ * tab has launch links left. When a check changes where links go, every tab is told, and its
+ * content script asks again.
  */
 import {ext} from './api.js';
 import * as core from './core.js';
+import {siteRoute, walk} from './fallback.js';
+import {checkHubs, healthChanged, readHealth} from './health.js';
 import {answersWithoutCors, originPattern, performProbes, watchNetworkErrors} from './probe-runner.js';
-import {BACKGROUND_REFRESH, CONTENT_MYST, CONTENT_OPEN, CONTENT_REWRITE, PAGE_DETECT, PAGE_SYNC_ACCESS, checkMessage, isSiteDisabled} from './protocol.js';
+import {BACKGROUND_COUNT, BACKGROUND_REFRESH, CONTENT_MYST, CONTENT_OPEN, CONTENT_REWRITE, PAGE_DETECT, PAGE_HEALTH, PAGE_REWRITE, PAGE_SYNC_ACCESS, checkMessage} from './protocol.js';
 import {injectInto, syncContentScripts} from './site-access.js';
 import {errorMessage, settingsChanged} from './settings.js';
 import {wakeState} from './wake.js';
@@ -21,6 +30,10 @@ import {openBeside} from './tabs.js';
 
 const self = {id: ext.runtime.id, origin: ext.runtime.getURL('').replace(/\/$/, '')};
 
+/** The alarm that checks the hubs while pages with launch links are open. */
+export const HEALTH_ALARM = 'byob-health';
+
+/**
 /**
  * When this worker's wake went where (ms since the worker started, `performance.now()`): the
  * module evaluated, the settings read, the hot module ready, the first message received and
@@ -30,10 +43,12 @@ const self = {id: ext.runtime.id, origin: ext.runtime.getURL('').replace(/\/$/, 
 const wakeTimes = {evaluated: performance.now()};
 
 /**
- * The settings and what the core makes of them (the target links are rewritten for, with its
- * `wire` for the hot module; the active hub as shown), read once and kept until storage says
- * the settings changed. They come ready from the wake record (wake.js): a worker woken by a
- * page makes no call into the cold module on the way to its first answer.
+ * The settings and what the core makes of them with the hubs' health: where links go (the
+ * routes, each hub's target with its `wire` for the hot module), the saved hubs as shown, and
+ * the hub links of pages without a choice of their own go to now (the context menu's). Read
+ * once and kept until storage says the settings, the policy or the health changed. They come
+ * ready from the wake record (wake.js): a worker woken by a page makes no call into the cold
+ * module on the way to its first answer.
  * @typedef {import('./wake.js').Wake} Current
  * @type {Promise<Current> | null}
  */
@@ -64,7 +79,10 @@ ext.runtime.onInstalled.addListener((/** @type {{reason: string}} */ details) =>
   setUp('installed');
 });
 
-ext.runtime.onStartup.addListener(() => setUp('startup'));
+ext.runtime.onStartup.addListener(() => {
+  setUp('startup');
+  checkNow('startup');
+});
 
 ext.permissions.onAdded.addListener(() => {
   syncAccess(true).catch((err) => console.error('byob: registering the content script after a grant failed', err));
@@ -75,19 +93,25 @@ ext.permissions.onRemoved.addListener(() => {
 });
 
 ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
-  if (!settingsChanged(changes, area)) return;
-  cache = null;
-  refreshMenusNow();
-  broadcastRefresh().catch((err) => console.error('byob: telling tabs about new settings failed', err));
+  if (settingsChanged(changes, area)) {
+    cache = null;
+    refreshMenusNow();
+    broadcastRefresh().catch((err) => console.error('byob: telling tabs about new settings failed', err));
+  } else if (healthChanged(changes, area)) {
+    followHealth().catch((err) => console.error('byob: following a change of the hubs\' health failed', err));
+  }
+});
+
+ext.alarms?.onAlarm.addListener((/** @type {{name: string}} */ alarm) => {
+  if (alarm.name !== HEALTH_ALARM) return;
+  onHealthAlarm().catch((err) => console.error('byob: the periodic hub check failed', err));
 });
 
 // Firefox for Android has no context menus: without this guard the line would throw and no
 // listener below it would be registered (docs/firefox-android.md).
 ext.contextMenus?.onClicked.addListener((/** @type {any} */ info, /** @type {any} */ tab) => {
   if (info.menuItemId !== MENU_OPEN && info.menuItemId !== MENU_COPY) return;
-  current()
-    .then((now) => handleMenuClick(info, tab, now))
-    .catch((err) => console.error(`byob: context menu ${info.menuItemId} on ${info.linkUrl} failed`, err));
+  menuClick(info, tab).catch((err) => console.error(`byob: context menu ${info.menuItemId} on ${info.linkUrl} failed`, err));
 });
 
 ext.runtime.onMessage.addListener((/** @type {unknown} */ message, /** @type {any} */ sender, /** @type {(r: any) => void} */ sendResponse) => {
@@ -108,13 +132,16 @@ ext.runtime.onMessage.addListener((/** @type {unknown} */ message, /** @type {an
   return true; // the reply is asynchronous
 });
 
-// The link context menu cannot be clicked by a test driver (nor its items listed). This is the
-// click handler as the menu calls it, reachable from the service worker's console and the e2e
-// tests: `await byobBackground.menuClick({menuItemId: 'byob-open', linkUrl}, tab)`.
+// The link context menu cannot be clicked by a test driver (nor its items listed), and an
+// alarm cannot be made to ring. These are the handlers as the browser calls them, reachable
+// from the service worker's console and the e2e tests:
+// `await byobBackground.menuClick({menuItemId: 'byob-open', linkUrl}, tab)`,
+// `await byobBackground.healthAlarm()`.
 // `coreStatus()` says which Wasm modules this worker instantiated (core.js `status`): a worker
 // woken by a page should have made the hot one only (`make bench-ext` checks it).
 /** @type {any} */ (globalThis).byobBackground = Object.freeze({
-  menuClick: (/** @type {any} */ info, /** @type {any} */ tab) => current().then((now) => handleMenuClick(info, tab, now)),
+  menuClick: (/** @type {any} */ info, /** @type {any} */ tab) => menuClick(info, tab),
+  healthAlarm: () => onHealthAlarm(),
   coreStatus: () => core.status(),
   wake: () => ({...wakeTimes}),
 });
@@ -129,6 +156,91 @@ function refreshMenusNow() {
   current()
     .then((now) => refreshMenus(now.hub))
     .catch((err) => console.error('byob: updating the context menu failed', err));
+}
+
+/**
+ * Check the hubs due for `why`, in the background of whatever asked (a check ends within its
+ * deadline; what it finds arrives as a storage change, `followHealth`).
+ * @param {'startup' | 'opened' | 'pages'} why
+ */
+function checkNow(why) {
+  return current()
+    .then((now) => checkHubs(now.settings, why))
+    .catch((err) => {
+      console.error(`byob: checking the hubs (${why}) failed`, err);
+      return null;
+    });
+}
+
+/**
+ * The hubs' health changed: read the routes again, and when links now go elsewhere, tell every
+ * tab (their content scripts ask again) and rename the context menu.
+ */
+async function followHealth() {
+  const before = cache ? await cache.catch(() => null) : null;
+  cache = null;
+  const now = await current();
+  if (before && JSON.stringify(before.routes) === JSON.stringify(now.routes)) return;
+  refreshMenusNow();
+  await broadcastRefresh();
+}
+
+/** The alarm rang: check the hubs while a tab has launch links; else stop ringing. */
+async function onHealthAlarm() {
+  if ((await launchLinksOpen()) === 0) {
+    await ext.alarms?.clear(HEALTH_ALARM);
+    return;
+  }
+  await checkNow('pages');
+}
+
+/** When this worker last looked at the hubs for a page with launch links (ms). */
+let pagesLookedAt = -Infinity;
+
+/**
+ * A page with launch links is open: keep the hubs checked while it is (the alarm). When the
+ * alarm was not set (no page had launch links: a page opened after a long idle), set it and
+ * check now the hubs whose last check is older than its period. Looked at once a minute at
+ * most: pages send many batches. While the alarm is set, a worker woken by a page leaves the
+ * checks to it, so its first answers need nothing of the cold module (wake.js).
+ */
+function pageWithLinks() {
+  if (Date.now() - pagesLookedAt < 60_000) return;
+  pagesLookedAt = Date.now();
+  keepChecking().then(
+    (set) => {
+      if (set) checkNow('pages');
+    },
+    (err) => console.warn('byob: setting the hub check alarm failed', err),
+  );
+}
+
+/**
+ * Set the alarm unless it is set.
+ * @returns {Promise<boolean>} whether it was set now (or there are no alarms: check anyway)
+ */
+async function keepChecking() {
+  if (!ext.alarms) return true;
+  if (await ext.alarms.get(HEALTH_ALARM)) return false;
+  const {checkEveryMinutes} = await core.healthPolicy();
+  await ext.alarms.create(HEALTH_ALARM, {delayInMinutes: checkEveryMinutes, periodInMinutes: checkEveryMinutes});
+  return true;
+}
+
+/** How many launch links the open tabs' content scripts have (tabs without one count none). */
+async function launchLinksOpen() {
+  const tabs = await ext.tabs.query({});
+  const counts = await Promise.all(
+    tabs.map((/** @type {{id?: number}} */ tab) =>
+      typeof tab.id === 'number'
+        ? ext.tabs.sendMessage(tab.id, {type: BACKGROUND_COUNT}).then(
+            (/** @type {any} */ reply) => (typeof reply?.links === 'number' ? reply.links : 0),
+            () => 0, // no content script in this tab (no access, or not a web page)
+          )
+        : 0,
+    ),
+  );
+  return counts.reduce((a, b) => a + b, 0);
 }
 
 /**
@@ -179,8 +291,22 @@ async function handle(message, sender) {
       return detect(message.input);
     case PAGE_SYNC_ACCESS:
       return {ok: true, automatic: await syncAccess(false)};
+    case PAGE_HEALTH:
+      return healthFor(message.check);
+    case PAGE_REWRITE:
+      // The popup lists what a tab's links become, also on a site turned off (`off`).
+      return {ok: true, ...(await routed(message.hrefs, hostOf(message.url), message.refused, true))};
     default:
       throw new Error(`no handler for ${message.type}`);
+  }
+}
+
+/** @param {string} url */
+function hostOf(url) {
+  try {
+    return new URL(url).hostname;
+  } catch {
+    return ''; // not a URL: no site matches, the default route applies
   }
 }
 
@@ -190,45 +316,62 @@ async function handle(message, sender) {
  * @param {any} sender
  */
 function pageHost(sender) {
-  const url = sender.tab?.url || sender.url || '';
-  try {
-    return new URL(url).hostname;
-  } catch {
-    return '';
-  }
+  return hostOf(sender.tab?.url || sender.url || '');
+}
+
+/** The reader's strings, for the reasons a link went past a hub. @param {string} key @param {string[]} [subs] */
+function t(key, subs) {
+  return ext.i18n.getMessage(key, subs) || key;
 }
 
 /**
- * Decide, for the page a content script runs in, whether to rewrite, and how.
- * @param {Current} now
- * @param {any} sender
+ * What `hrefs` become on a page of `host`: the route of its site walked for them. Inactive
+ * (`active: false`) when no saved hub can launch (`no-hub`) or the reader turned the site off
+ * (`site-off`).
+ * @param {string[]} hrefs
+ * @param {string} host
+ * @param {Record<number, string>} [refused] hrefs the message guard refused, by index: answered
+ *   as invalid with that reason, never handed to the core
+ * @param {boolean} [evenIfOff] on a site turned off, what its links would become (the popup's list)
  */
-function pageTarget(now, sender) {
-  if (!now.target) return {target: null, reason: 'no-hub'};
-  if (isSiteDisabled(pageHost(sender), now.settings.disabledSites ?? [])) return {target: null, reason: 'site-off'};
-  return {target: now.target, reason: null};
+async function routed(hrefs, host, refused = {}, evenIfOff = false) {
+  const now = await current();
+  const choice = siteRoute(now.routes, host);
+  const {site, off} = choice;
+  if (off && !evenIfOff) return {active: false, reason: 'site-off', site};
+  const route = off ? now.routes.default : choice.route;
+  if (!route || route.steps.length === 0) return {active: false, reason: 'no-hub', site};
+  const {results, hub} = await walk(hrefs, route, core.rewriteBatch, t);
+  return {
+    active: true,
+    off,
+    mode: now.settings.mode,
+    site,
+    hub: hub?.name ?? null,
+    hubUrl: hub?.url ?? null,
+    results: results.map((r, i) => (i in refused ? {status: 'invalid', output: null, reason: refused[i], warnings: [], fallback: []} : r)),
+  };
 }
 
 /**
  * @param {string[]} hrefs
  * @param {any} sender
- * @param {Record<number, string>} [refused] hrefs the message guard refused, by index: answered
- *   as invalid with that reason, never handed to the core
+ * @param {Record<number, string>} [refused] hrefs the message guard refused
  */
 async function rewriteForPage(hrefs, sender, refused = {}) {
-  const now = await current();
-  const {target, reason} = pageTarget(now, sender);
-  if (!target) return {ok: true, active: false, reason};
-  const rewrites = await core.rewriteBatch(hrefs, target);
-  const hidden = now.settings.mode === 'private';
+  const reply = await routed(hrefs, pageHost(sender), refused);
+  if (!reply.active) return {ok: true, active: false, reason: reply.reason};
+  const results = /** @type {any[]} */ (reply.results);
+  if (results.some((r) => r.status !== 'none' && r.status !== 'invalid')) pageWithLinks();
+  // In private mode the page never learns the user's hub: outputs and hubs stay here.
+  const hidden = reply.mode === 'private';
   return {
     ok: true,
     active: true,
-    mode: now.settings.mode,
-    hub: now.hub?.name ?? null,
-    // In private mode the page never learns the user's hub: outputs stay in the background.
-    results: rewrites.map((/** @type {any} */ r, /** @type {number} */ i) =>
-      i in refused ? {status: 'invalid', output: null, reason: refused[i], warnings: []} : {status: r.status, output: hidden ? null : r.output, reason: r.reason, warnings: r.warnings ?? []},
+    mode: reply.mode,
+    hub: reply.hub,
+    results: results.map((r) =>
+      hidden ? {status: r.status, output: null, reason: r.reason, warnings: r.warnings, fallback: []} : {status: r.status, output: r.output, reason: r.reason, warnings: r.warnings, hub: r.hub, fallback: r.fallback ?? []},
     ),
   };
 }
@@ -237,21 +380,31 @@ async function rewriteForPage(hrefs, sender, refused = {}) {
  * Jupyter Book 2 (MyST) pages have no launch link: the core builds the Binder link the page's
  * own launch form would, and it is rewritten like any other. The page then gets a
  * "Launch on <hub>" link next to its launch button, and (rewrite mode, a hub the form has a
- * tab for) its launch form gets the hub's URL when the reader opens it. The link is returned
- * even where the extension is inactive, for the popup's list.
+ * tab for) its launch form gets the URL of the hub the link goes to when the reader opens it.
+ * The link is returned even where the extension is inactive, for the popup's list.
  * @param {any} binder
  * @param {string | null} location
  * @param {any} sender
  */
 async function mystForPage(binder, location, sender) {
   const link = await core.mystLink(binder, location);
+  const reply = await routed([link], pageHost(sender));
+  if (!reply.active) return {ok: true, active: false, reason: reply.reason, link};
   const now = await current();
-  const {target, reason} = pageTarget(now, sender);
-  if (!target) return {ok: true, active: false, reason, link};
-  const reply = await rewriteForPage([link], sender);
-  if (!reply.active) return {...reply, link};
-  const prefill = now.settings.mode === 'rewrite' && now.hub?.mystTab ? {url: now.hub.url, tab: now.hub.mystTab} : null;
-  return {...reply, link, result: reply.results[0], prefill};
+  const [result] = /** @type {any[]} */ (reply.results);
+  const hidden = reply.mode === 'private';
+  const view = now.views.get(result.hubUrl ?? reply.hubUrl);
+  const prefill = !hidden && view?.mystTab ? {url: view.url, tab: view.mystTab} : null;
+  return {
+    ok: true,
+    active: true,
+    mode: reply.mode,
+    // The button names the hub this page's launch goes to.
+    hub: result.hub ?? reply.hub,
+    link,
+    result: hidden ? {status: result.status, output: null, reason: result.reason, warnings: result.warnings, fallback: []} : {status: result.status, output: result.output, reason: result.reason, warnings: result.warnings, hub: result.hub, fallback: result.fallback ?? []},
+    prefill,
+  };
 }
 
 /**
@@ -262,9 +415,9 @@ async function mystForPage(binder, location, sender) {
  * @param {any} sender
  */
 async function openForPage(href, newTab, sender) {
-  const {target} = pageTarget(await current(), sender);
-  if (!target) return {ok: true, opened: false};
-  const [rewrite] = await core.rewriteBatch([href], target);
+  const reply = await routed([href], pageHost(sender));
+  if (!reply.active) return {ok: true, opened: false};
+  const [rewrite] = /** @type {any[]} */ (reply.results);
   // Rewritten: the converted URL. Unchanged: the core found the link already on the reader's hub.
   const url = rewrite?.status === 'rewritten' ? rewrite.output : rewrite?.status === 'unchanged' ? href : null;
   if (!url) return {ok: true, opened: false, error: rewrite?.reason ?? null};
@@ -274,6 +427,30 @@ async function openForPage(href, newTab, sender) {
     await ext.tabs.update(sender.tab.id, {url});
   }
   return {ok: true, opened: true};
+}
+
+/**
+ * The link context menu, along the route of the page it was opened on: the first hub that is
+ * up and takes the link.
+ * @param {any} info
+ * @param {any} tab
+ */
+async function menuClick(info, tab) {
+  const now = await current();
+  const {off, route} = siteRoute(now.routes, hostOf(tab?.url ?? ''));
+  // A site turned off still gets the menu: the reader asked for this link explicitly.
+  const steps = (off ? now.routes.default : route ?? now.routes.default).steps.filter((s) => !s.down);
+  return handleMenuClick(info, tab, {targets: steps.map((s) => s.target)});
+}
+
+/**
+ * The hubs' health, checked first (those due: not checked in the last few seconds) when the
+ * popup or the options page asks.
+ * @param {boolean} check
+ */
+async function healthFor(check) {
+  const health = check ? await checkNow('opened') : null;
+  return {ok: true, health: health ?? (await readHealth())};
 }
 
 /**

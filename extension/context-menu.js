@@ -12,8 +12,8 @@ export const MENU_OPEN = 'byob-open';
 export const MENU_COPY = 'byob-copy';
 
 /**
- * Recreate both items with the active hub's name (hidden while no hub is set).
- * @param {{name: string} | null} hub the active hub as the core shows it (`hubViews`)
+ * Recreate both items with the name of the hub links go to now (hidden while there is none).
+ * @param {{name: string} | null} hub that hub as the core shows it (`hubViews`)
  */
 export async function refreshMenus(hub) {
   if (!hasContextMenus()) return; // Firefox for Android
@@ -27,17 +27,24 @@ export async function refreshMenus(hub) {
 /**
  * @param {{menuItemId: string, linkUrl?: string, frameId?: number}} info
  * @param {{id: number, index: number} | undefined} tab
- * @param {{target: any | null}} now the target links are rewritten for (background.js `current`)
+ * @param {{targets: any[]}} now the targets to try, in order (the page's route without the hubs
+ *   that are down: background.js `menuClick`); the first that does not refuse the link takes it
  */
 export async function handleMenuClick(info, tab, now) {
   const href = info.linkUrl;
   if (!href || !tab) return;
   const inPage = (/** @type {string | null} */ copy, /** @type {string} */ notice) => ext.scripting.executeScript({target: frameTarget(tab, info), func: noticeInPage, args: [copy, notice]});
-  if (!now.target) {
+  if (now.targets.length === 0) {
     await inPage(null, ext.i18n.getMessage('noticeNoHub'));
     return;
   }
-  const rewrite = await core.rewriteRepoLink(href, now.target);
+  let rewrite = null;
+  for (const target of now.targets) {
+    rewrite = await core.rewriteRepoLink(href, target);
+    if (rewrite.status !== 'refused') break;
+  }
+  // The first hub's refusal says why, when no hub takes it.
+  if (rewrite?.status === 'refused') rewrite = await core.rewriteRepoLink(href, now.targets[0]);
   const url = rewrite.status === 'rewritten' ? rewrite.output : rewrite.status === 'unchanged' ? href : null;
   if (!url) {
     await inPage(null, ext.i18n.getMessage('noticeCannotConvert', [rewrite.reason ?? rewrite.status]));

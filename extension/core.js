@@ -177,6 +177,16 @@ async function wireOf(target) {
   return wire;
 }
 
+/**
+ * `target` with its wire text (the hot module's reading of it) as `wire`: what the wake record
+ * keeps, so that a woken background's batches need no call into the cold module.
+ * @param {any} target a Target (as `routes` and `activeTarget` give it)
+ * @returns {Promise<any>}
+ */
+export async function withWire(target) {
+  return {...target, wire: await wireOf(target)};
+}
+
 /** What a JavaScript value is, for messages, as the core says it (src/wasm.rs `kind_of`). @param {unknown} v */
 function kindOf(v) {
   if (v === null) return 'null';
@@ -322,7 +332,81 @@ export function savedHub(detection, kind) {
   return call('savedHub', () => cold.savedHub(detection, kind));
 }
 
-/** @param {any} settings @returns {Promise<any[]>} the saved hubs as shown: name, kind label, notes, whether active */
-export function hubViews(settings) {
-  return call('hubViews', () => cold.hubViews(settings));
+/**
+ * @param {any} settings the settings in use
+ * @param {unknown} [policy] what the browser's managed storage holds (presets.js), if anything
+ * @returns {Promise<any[]>} the saved hubs as shown: name, kind label, notes, whether active, `managed` (`locked` | `preset`) where the organisation sets them
+ */
+export function hubViews(settings, policy) {
+  return call('hubViews', () => cold.hubViews(settings, policy ?? null));
+}
+
+// ---- An institution's presets, read by the core (src/managed.rs): the policy is untrusted. ----
+
+/** @param {unknown} policy what the browser's managed storage holds @returns {Promise<{hubs: any[], locked: boolean, problems: {field: string, reason: string}[]}>} */
+export function policyRead(policy) {
+  return call('policyRead', () => cold.policyRead(policy ?? null));
+}
+
+/**
+ * The settings in use: the reader's stored settings with the organisation's hubs merged in.
+ * @param {any} stored @param {unknown} policy @param {unknown} presets the stored `presets.v1`
+ * @returns {Promise<any>} Settings
+ */
+export function settingsWithPolicy(stored, policy, presets) {
+  return call('settingsWithPolicy', () => cold.settingsWithPolicy(stored, policy ?? null, presets ?? null));
+}
+
+/**
+ * What to store after a change to the settings in use (throws when it removes a hub the
+ * organisation locks, or is not valid).
+ * @param {any} next @param {any} stored @param {unknown} policy @param {unknown} presets
+ * @returns {Promise<{settings: any, presets: {removed: string[]}}>}
+ */
+export function settingsToStore(next, stored, policy, presets) {
+  return call('settingsToStore', () => cold.settingsToStore(next, stored, policy ?? null, presets ?? null));
+}
+
+// ---- Hub health, routes, a book's own hubs (src/health.rs, src/routes.rs, src/book_hubs.rs). ----
+
+/** @returns {Promise<{checkEveryMinutes: number, timeoutMs: number, slowMs: number, freshMs: number}>} when hubs are checked */
+export function healthPolicy() {
+  return call('healthPolicy', () => cold.healthPolicy());
+}
+
+/**
+ * The check to make now: a probe per saved hub due for `why` (its `id` is the hub's URL).
+ * @param {any} settings @param {Record<string, any>} health the last checks @param {number} now ms since the epoch
+ * @param {'startup' | 'opened' | 'pages'} why
+ * @returns {Promise<{probes: {id: string, url: string}[], timeoutMs: number, maxBody: number}>}
+ */
+export function healthPlan(settings, health, now, why) {
+  return call('healthPlan', () => cold.healthPlan(settings, health, now, why));
+}
+
+/**
+ * The hubs' health after a check: `previous` with each checked hub's new state.
+ * @param {any} settings @param {Record<string, any>} previous @param {{response: any, ms: number, answersWithoutAccess: boolean}[]} answers @param {number} now
+ * @returns {Promise<Record<string, any>>}
+ */
+export function healthRead(settings, previous, answers, now) {
+  return call('healthRead', () => cold.healthRead(settings, previous, answers, now));
+}
+
+/**
+ * Where links go, for pages of each site and all others (docs/contracts.md "Routes").
+ * @param {any} settings @param {Record<string, any>} health
+ * @returns {Promise<{default: {steps: any[]}, sites: {site: string, off: boolean, route: {steps: any[]} | null}[]}>}
+ */
+export function routes(settings, health) {
+  return call('routes', () => cold.routes(settings, health));
+}
+
+/**
+ * The hubs a page's launch links point at that the reader could save.
+ * @param {string[]} hrefs @param {any} settings
+ * @returns {Promise<{url: string, name: string, linksKind: string, links: number}[]>}
+ */
+export function bookHubs(hrefs, settings) {
+  return call('bookHubs', () => cold.bookHubs(hrefs, settings));
 }

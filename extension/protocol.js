@@ -9,7 +9,10 @@
  *   content:myst      content script -> background   {binder: {url?, provider?, repo, ref?}, location: string | null}
  *   page:detect       options/popup  -> background   {input: string}
  *   page:sync-access  options/popup  -> background   {}
- *   background:refresh background    -> content      {}   (settings changed: rescan)
+ *   page:health       options/popup  -> background   {check: boolean}   (the hubs' health; check those due first)
+ *   page:rewrite      popup          -> background   {hrefs: string[], url: string}   (what a tab's links become there)
+ *   background:refresh background    -> content      {}   (settings or a hub's state changed: rescan)
+ *   background:count  background     -> content      {}   (how many launch links this page has)
  *
  * This module is pure (no browser APIs) so `node --test` checks it directly.
  */
@@ -30,7 +33,10 @@ export const CONTENT_OPEN = 'content:open';
 export const CONTENT_MYST = 'content:myst';
 export const PAGE_DETECT = 'page:detect';
 export const PAGE_SYNC_ACCESS = 'page:sync-access';
+export const PAGE_HEALTH = 'page:health';
+export const PAGE_REWRITE = 'page:rewrite';
 export const BACKGROUND_REFRESH = 'background:refresh';
+export const BACKGROUND_COUNT = 'background:count';
 
 /**
  * @typedef {{id?: string, url?: string, origin?: string, tab?: {id?: number, url?: string}, frameId?: number}} Sender
@@ -134,6 +140,23 @@ function checkPage(m) {
       return ok('page', {type: m.type, input: m.input.trim()});
     case PAGE_SYNC_ACCESS:
       return ok('page', {type: m.type});
+    case PAGE_HEALTH:
+      if (m.check !== undefined && typeof m.check !== 'boolean') return fail('page:health check must be a boolean');
+      return ok('page', {type: m.type, check: m.check === true});
+    case PAGE_REWRITE: {
+      const hrefs = m.hrefs;
+      if (!Array.isArray(hrefs) || hrefs.length > MAX_BATCH) return fail(`page:rewrite needs 0 to ${MAX_BATCH} hrefs`);
+      if (typeof m.url !== 'string' || m.url.length > MAX_HREF) return fail('page:rewrite needs the url of the page');
+      /** @type {Record<number, string>} */
+      const refused = {};
+      const checked = hrefs.map((h, i) => {
+        const why = hrefRefusal(h);
+        if (why === null) return /** @type {string} */ (h);
+        refused[i] = why;
+        return '';
+      });
+      return ok('page', {type: m.type, hrefs: checked, refused, url: m.url});
+    }
     default:
       return fail(`unknown message type ${JSON.stringify(String(m.type).slice(0, 40))}`);
   }

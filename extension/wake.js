@@ -1,46 +1,107 @@
 // @ts-check
 /**
- * What the background needs when it wakes: the settings in use, the target links are
- * rewritten for and the active hub as shown, kept ready in `storage.local` (`wake.v1`) as the cold module computed them
- * (settings migrated and validated, the active target with its `wire` text for the hot module).
- * A background woken by a page reads it with the settings and uses it as it is: no migration
- * and no validation call, so the cold Wasm module is not compiled on the way to the first answer.
+ * What the background needs when it wakes, kept ready in `storage.local` (`wake.v2`) as the
+ * cold module computed it: the settings in use (stored settings migrated and validated, the
+ * organisation's policy merged in), the hubs' health, the routes links take (src/routes.rs;
+ * each hub's target carrying its `wire` text for the hot module), the saved hubs as shown and
+ * the hub links of pages without a choice of their own go to. A background woken by a page
+ * reads it with its sources and uses it as it is: no migration, no policy merge, no route
+ * call, so the cold Wasm module is not compiled on the way to the first answer.
  *
- * The record names the stored settings it was computed from (their JSON): when they changed (a
- * save, another synced device, an older version of the extension), or it is missing or
- * unreadable, it is computed again through the cold module (settings.js `loadState`,
- * core.js `activeTarget`) and stored. It is never more than a cache: nothing else reads it.
+ * The record names what it was computed from (the stored settings items, the reader's
+ * `presets.v1`, the managed policy and the stored health, as one JSON text): when any of them
+ * changed (a save, another synced device, a new policy, a hub check), or the record is missing
+ * or not of this shape, it is computed again through the cold module and stored. It is never
+ * more than a cache: nothing else reads it.
  */
 import {ext} from './api.js';
 import * as core from './core.js';
-import {loadState} from './settings.js';
+import {readHealth} from './health.js';
+import {readPolicy} from './presets.js';
+import {PRESETS_KEY, loadState} from './settings.js';
 
-/** The `storage.local` key of the record. */
-export const WAKE_KEY = 'wake.v1';
+/** The `storage.local` key of the record (`wake.v1`, without routes, is left to be replaced). */
+export const WAKE_KEY = 'wake.v2';
 const SETTINGS_KEYS = /^settings\.v\d+$/;
 
 /**
- * @typedef {{settings: any, target: any, hub: any}} Wake
- *   `target`: the Target of the active hub with its `wire` (core.js `activeTarget`), or null;
- *   `hub`: the active hub as shown (core.js `hubViews`), or null.
+ * @typedef {import('./fallback.js').Route} Route
+ * @typedef {{default: Route, sites: {site: string, off: boolean, route: Route | null}[]}} Routes
+ * @typedef {{settings: any, health: Record<string, any>, routes: Routes, views: Map<string, any>, hub: any | null}} Wake
+ *   `routes`: where links go (core.js `routes`), every step's target with its `wire`; `views`:
+ *   the saved hubs as shown (core.js `hubViews`) by URL; `hub`: the first hub of the default
+ *   route that is not down, as shown, or null.
  */
 
 /**
- * The stored settings items, as one text: what the record was computed from.
- * @param {Record<string, unknown> | undefined} items
+ * What the record is computed from, as one text.
+ * @param {Record<string, unknown> | undefined} items everything in `storage.sync`
+ * @param {unknown} policy @param {unknown} health
  */
-function sourceOf(items) {
-  const keys = Object.keys(items ?? {}).filter((k) => SETTINGS_KEYS.test(k)).sort();
-  return JSON.stringify(keys.map((k) => [k, /** @type {any} */ (items)[k]]));
+function sourceOf(items, policy, health) {
+  const all = items ?? {};
+  const keys = Object.keys(all).filter((k) => SETTINGS_KEYS.test(k) || k === PRESETS_KEY).sort();
+  return JSON.stringify([keys.map((k) => [k, /** @type {any} */ (all)[k]]), policy, health]);
+}
+
+/** @param {any} route */
+function routeOk(route) {
+  return (
+    route !== null &&
+    typeof route === 'object' &&
+    Array.isArray(route.steps) &&
+    route.steps.every((/** @type {any} */ s) => s && typeof s === 'object' && typeof s.url === 'string' && typeof s.target?.wire === 'string')
+  );
 }
 
 /**
- * The settings and target for the background, from the record when it is current.
+ * A kept record of this shape (anything else is computed again).
+ * @param {any} record
+ */
+function usable(record) {
+  return (
+    record !== null &&
+    typeof record === 'object' &&
+    record.settings &&
+    typeof record.settings === 'object' &&
+    record.health &&
+    typeof record.health === 'object' &&
+    routeOk(record.routes?.default) &&
+    Array.isArray(record.routes.sites) &&
+    record.routes.sites.every((/** @type {any} */ s) => s && typeof s.site === 'string' && (s.route === null || routeOk(s.route))) &&
+    Array.isArray(record.views) &&
+    typeof record.hub === 'object'
+  );
+}
+
+/**
+ * The routes of `settings` with `health`, each step's target given its wire text.
+ * @param {any} settings @param {Record<string, any>} health
+ * @returns {Promise<Routes>}
+ */
+async function routesWithWires(settings, health) {
+  const routes = await core.routes(settings, health).catch((err) => {
+    // What is stored is not health this core reads (another version wrote it): start afresh.
+    console.warn('byob: the stored health is not readable; taking every hub as not checked', err);
+    return core.routes(settings, {});
+  });
+  /** @param {Route | null} route */
+  const wired = async (route) => {
+    if (!route) return;
+    for (const step of route.steps) step.target = await core.withWire(step.target);
+  };
+  await wired(routes.default);
+  for (const site of routes.sites) await wired(site.route);
+  return routes;
+}
+
+/**
+ * The settings, routes and hubs for the background, from the record when it is current.
  * @returns {Promise<Wake>}
  */
 export async function wakeState() {
   const local = ext.storage.local;
-  const [items, kept] = await Promise.all([
+  const [items, kept, policy, health] = await Promise.all([
     ext.storage.sync.get(null),
     local
       ? local.get(WAKE_KEY).catch((/** @type {unknown} */ err) => {
@@ -48,20 +109,29 @@ export async function wakeState() {
           return {};
         })
       : {},
+    readPolicy(),
+    readHealth().catch((err) => {
+      console.warn('byob: the hubs\' health could not be read; taking every hub as not checked', err);
+      return {};
+    }),
   ]);
-  const source = sourceOf(items);
+  const source = sourceOf(items, policy, health);
   const record = kept?.[WAKE_KEY];
-  if (record && typeof record === 'object' && record.source === source && record.settings && typeof record.settings === 'object') {
-    const {target, hub} = record;
-    const targetOk = target === null || (typeof target === 'object' && typeof target.wire === 'string');
-    const hubOk = typeof hub === 'object';
-    if (targetOk && hubOk) return {settings: record.settings, target, hub};
+  if (record?.source === source && usable(record)) {
+    return {settings: record.settings, health: record.health, routes: record.routes, views: viewMap(record.views), hub: record.hub};
   }
   const {settings} = await loadState();
-  const [target, hubs] = await Promise.all([core.activeTarget(settings), core.hubViews(settings)]);
-  const hub = hubs.find((/** @type {any} */ h) => h.active) ?? null;
+  const [routes, views] = await Promise.all([routesWithWires(settings, health), core.hubViews(settings)]);
+  const first = routes.default.steps.find((s) => !s.down);
+  const map = viewMap(views);
+  const hub = first ? map.get(first.url) ?? null : null;
   if (local) {
-    local.set({[WAKE_KEY]: {source, settings, target, hub}}).catch((/** @type {unknown} */ err) => console.warn('byob: the wake record could not be stored', err));
+    local.set({[WAKE_KEY]: {source, settings, health, routes, views, hub}}).catch((/** @type {unknown} */ err) => console.warn('byob: the wake record could not be stored', err));
   }
-  return {settings, target, hub};
+  return {settings, health, routes, views: map, hub};
+}
+
+/** @param {any[]} views */
+function viewMap(views) {
+  return new Map(views.map((v) => [v.url, v]));
 }

@@ -41,7 +41,7 @@ E2E := node --test --test-concurrency=1 --experimental-websocket
 test-e2e: extension setup-browsers setup-e2e ## the built extension in headless Chromium and Firefox ESR (BROWSER=chromium|firefox for one)
 	$(E2E) tests/e2e/extension.test.mjs
 
-screenshots: extension setup-browsers setup-e2e ## retake docs/img/options*.png, popup.png, myst*.png (the Chromium e2e run)
+screenshots: extension setup-browsers setup-e2e ## retake docs/img/options*.png, popup.png, myst*.png, managed*.png (the Chromium e2e run; managed*.png as root)
 	BYOB_E2E_SCREENSHOTS=docs BROWSER=chromium $(E2E) tests/e2e/extension.test.mjs
 
 run: extension setup-browsers setup-e2e ## a browser with the extension on the local sample book (BROWSER=firefox for Firefox; needs a display)

@@ -81,6 +81,16 @@ pub const TARGETS: &[FuzzTarget] = &[
         run: lean,
         seeds: lean_seeds,
     },
+    FuzzTarget {
+        name: "policy",
+        run: policy,
+        seeds: policy_seeds,
+    },
+    FuzzTarget {
+        name: "health",
+        run: health,
+        seeds: health_seeds,
+    },
 ];
 
 /// Panics with the broken rule and the input, so that both engines report it.
@@ -263,12 +273,12 @@ pub fn myst_link(data: &[u8]) {
 }
 
 /// Settings `validate`, `migrate` and `import` (over the defaults and over a configured
-/// set): what they accept validates again to the same value, and the active target it gives
-/// rewrites within the rules.
+/// set): what they accept validates again to the same value, and the active target and every
+/// target of its routes rewrite within the rules.
 pub fn settings_validate_migrate(data: &[u8]) {
     let s = text(data);
     let configured = settings::validate(
-        r#"{"version": 1, "hubs": [{"url": "https://hub.example.edu/", "name": "h", "kind": "jupyterhub"}], "activeHub": "https://hub.example.edu/", "interface": "lab", "envRepo": null, "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "rewrite", "disabledSites": ["example.org"]}"#,
+        r#"{"version": 2, "hubs": [{"url": "https://hub.example.edu/", "name": "h", "kind": "jupyterhub"}, {"url": "https://b.example/binder/", "name": "b", "kind": "binderhub"}], "fallback": true, "siteHubs": [{"site": "books.example.org", "hub": "https://b.example/binder/"}], "interface": "lab", "envRepo": null, "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "rewrite", "disabledSites": ["example.org"]}"#,
     )
     .unwrap_or_default();
     let imported = [Settings::default(), configured]
@@ -292,13 +302,110 @@ pub fn settings_validate_migrate(data: &[u8]) {
 }
 
 fn check_active_target(v: &Settings, input: &str) {
-    let Some(t) = v.active_target() else { return };
-    for link in [
-        "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb",
-        "https://other.example/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fc&urlpath=tree%2Fc%2Fx.ipynb",
-    ] {
-        let r = rewrite(link, &t);
-        holds(check_rewrite(link, &t, &r), input);
+    let routes = crate::routes::routes(v, &crate::health::HealthMap::new());
+    let steps = routes
+        .sites
+        .iter()
+        .filter_map(|s| s.route.as_ref())
+        .chain([&routes.default])
+        .flat_map(|r| r.steps.iter().map(|s| s.target.clone()));
+    for t in v.active_target().into_iter().chain(steps) {
+        for link in [
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb",
+            "https://other.example/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fc&urlpath=tree%2Fc%2Fx.ipynb",
+        ] {
+            let r = rewrite(link, &t);
+            holds(check_rewrite(link, &t, &r), input);
+        }
+    }
+}
+
+/// An institution's policy (`crate::managed`), over reader settings the first byte picks:
+/// reading it never fails and keeps its limits; the settings in use it gives are valid, start
+/// with a locked policy's hubs in its order, and storing them unchanged changes nothing in use;
+/// removing a locked hub is refused.
+pub fn policy(data: &[u8]) {
+    use crate::managed::{self, PresetChoices, MAX_POLICY_HUBS, MAX_PROBLEMS};
+    let (pick, rest) = data.split_first().map_or((0, &[][..]), |(b, r)| (*b, r));
+    let input = text(rest);
+    let p = managed::read(&input);
+    let broken = |rule: &str| panic!("policy: {rule}\ninput: {input:?}");
+    if p.hubs.len() > MAX_POLICY_HUBS || p.problems.len() > MAX_PROBLEMS + 1 {
+        broken("more hubs or problems than the limits");
+    }
+    for (i, h) in p.hubs.iter().enumerate() {
+        if p.hubs[..i].iter().any(|o| o.url == h.url) || crate::hubs::target_kind(h.kind).is_none()
+        {
+            broken("a hub listed twice, or of a kind that cannot launch");
+        }
+    }
+    let stored = settings::migrate(
+        r#"{"version": 2, "hubs": [{"url": "https://hub.example.edu/", "name": "h", "kind": "jupyterhub"}, {"url": "https://b.example/binder/", "name": "b", "kind": "binderhub"}], "fallback": true, "siteHubs": [{"site": "books.example.org", "hub": "https://b.example/binder/"}], "interface": "follow", "envRepo": null, "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "rewrite", "disabledSites": []}"#,
+    )
+    .unwrap_or_default();
+    let stored = if pick & 1 == 0 {
+        stored
+    } else {
+        Settings::default()
+    };
+    let choices = PresetChoices {
+        removed: p
+            .hubs
+            .iter()
+            .skip(usize::from(pick >> 1 & 3))
+            .take(1)
+            .map(|h| h.url.clone())
+            .collect(),
+    };
+    let merged = managed::merge(&stored, &p, &choices);
+    let again = serde_json::to_string(&merged).map(|j| settings::migrate(&j));
+    if !matches!(again, Ok(Ok(ref w)) if *w == merged) {
+        broken("the settings in use do not validate again as themselves");
+    }
+    if p.locked
+        && !merged
+            .hubs
+            .iter()
+            .map(|h| &h.url)
+            .take(p.hubs.len())
+            .eq(p.hubs.iter().map(|h| &h.url))
+    {
+        broken("a locked policy's hubs do not come first, in its order");
+    }
+    check_active_target(&merged, &input);
+    // Stored unchanged, and with a site sent to the first of the organisation's hubs in use
+    // (the rule needs the hub stored): what is stored is valid, and gives back the settings in use.
+    let mut with_rule = merged.clone();
+    if let Some(first) = merged.hubs.iter().find(|h| p.has(&h.url)) {
+        with_rule.site_hubs.retain(|r| r.site != "fuzz.example.net");
+        with_rule.site_hubs.push(settings::SiteHub {
+            site: "fuzz.example.net".into(),
+            hub: first.url.clone(),
+        });
+    }
+    for next in [&merged, &with_rule] {
+        match managed::store(next, &stored, &p, &choices) {
+            Ok((kept, kept_choices)) => {
+                let valid = serde_json::to_string(&kept).map(|j| settings::migrate(&j));
+                if !matches!(valid, Ok(Ok(ref w)) if *w == kept) {
+                    broken("what is stored is not valid settings");
+                }
+                if managed::merge(&kept, &p, &kept_choices) != *next {
+                    broken("storing the settings in use changed them");
+                }
+            }
+            Err(e) => broken(&format!("storing the settings in use was refused: {e}")),
+        }
+    }
+    if p.locked {
+        if let Some(first) = p.hubs.first() {
+            let mut next = merged.clone();
+            next.hubs.retain(|h| h.url != first.url);
+            next.site_hubs.retain(|r| r.hub != first.url);
+            if managed::store(&next, &stored, &p, &choices).is_ok() {
+                broken("removing a locked hub was stored");
+            }
+        }
     }
 }
 
@@ -482,7 +589,8 @@ fn settings_seeds() -> Vec<Vec<u8>> {
         r#"{"hub": "hub.example.edu", "hubKind": "jupyterhub"}"#,
         r#"{"version": 1, "hubs": [{"url": "https://hub.example.edu/", "name": "hub.example.edu", "kind": "jupyterhub", "version": "5.2.1", "cors": false}], "activeHub": "https://hub.example.edu/", "interface": "lab", "envRepo": null, "linkKinds": {"binder": true, "nbgitpuller": true, "colab": false}, "mode": "rewrite", "disabledSites": ["example.org"]}"#,
         r#"{"version": 1, "hubs": [{"url": "https://b.example/binder/", "name": "b", "kind": "binderhub"}], "activeHub": "https://b.example/binder/", "interface": "follow", "envRepo": "gh/org/env/main", "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "private", "disabledSites": []}"#,
-        r#"{"version": 2}"#,
+        r#"{"version": 2, "hubs": [{"url": "https://b.example/binder/", "name": "b", "kind": "binderhub"}, {"url": "https://hub.example.edu/", "name": "u", "kind": "jupyterhub"}], "fallback": false, "siteHubs": [{"site": "books.example.org", "hub": "https://hub.example.edu/"}], "interface": "lab", "envRepo": null, "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "rewrite", "disabledSites": ["example.org"]}"#,
+        r#"{"version": 3}"#,
     ]
     .iter()
     .map(|s| s.as_bytes().to_vec())
@@ -491,6 +599,19 @@ fn settings_seeds() -> Vec<Vec<u8>> {
         seeds.push(d);
     }
     seeds
+}
+
+fn policy_seeds() -> Vec<Vec<u8>> {
+    [
+        r#"{"hubs": [{"url": "https://jupyter.example.edu/", "kind": "jupyterhub", "name": "University JupyterHub"}, {"url": "https://binder.example.edu/", "kind": "binderhub", "name": "University Binder"}], "defaultHub": "https://jupyter.example.edu/", "locked": true}"#,
+        r#"{"hubs": [{"url": "https://hub.example.edu/hub/home", "kind": "jupyterhub"}, {"url": "https://b.example/binder/", "kind": "binderhub"}], "locked": false}"#,
+        r#"{"hubs": [{"url": "ftp://x", "kind": "jupyterhub"}, {"url": "https://x/", "kind": "nope", "name": "
+"}, "x", 1], "defaultHub": 1, "locked": "yes", "other": {}}"#,
+        "{}",
+    ]
+    .iter()
+    .flat_map(|s| [0u8, 1, 3].map(|b| [vec![b], s.as_bytes().to_vec()].concat()))
+    .collect()
 }
 
 fn detect_seeds() -> Vec<Vec<u8>> {
@@ -505,4 +626,108 @@ fn detect_seeds() -> Vec<Vec<u8>> {
     .map(|s| s.as_bytes().to_vec())
     .chain(corpus_links().into_iter().take(40).map(String::into_bytes))
     .collect()
+}
+
+/// Hub health: a check's answer (the first byte picks the hub's kind and whether the request
+/// failed, with which error kind; the second the HTTP status; the rest is the body) read by
+/// `health::read`, then the routes. Only the saved hub gets a state; an up hub has no reason
+/// and a 2xx status; every other state says why, in at most a few hundred characters
+/// without control characters (the reason is shown to the reader); a route never lists a hub
+/// twice, and a down hub is passed over with that reason.
+pub fn health(data: &[u8]) {
+    use crate::health::{read, Answer, HealthMap, State};
+    let (Some(&pick), Some(&code)) = (data.first(), data.get(1)) else {
+        return;
+    };
+    let body = text(&data[2..]);
+    let kinds = [
+        HubKind::BinderHub,
+        HubKind::JupyterHub,
+        HubKind::JupyterServer,
+    ];
+    let kind = kinds[usize::from(pick % 3)];
+    let url = "https://hub.example.edu/".to_string();
+    let failed = pick & 0x80 != 0;
+    let response = ProbeResponse {
+        id: url.clone(),
+        status: if failed { 0 } else { 100 + u16::from(code) * 2 },
+        url: url.clone(),
+        body: Some(body.clone()),
+        error: failed.then(|| body.clone()),
+        error_kind: failed
+            .then(|| ProbeErrorKind::ALL[usize::from(code) % ProbeErrorKind::ALL.len()]),
+        ..ProbeResponse::default()
+    };
+    let answer = Answer {
+        response,
+        ms: u32::from(code) * 16,
+        answers_without_access: pick & 0x40 != 0,
+    };
+    let settings = Settings {
+        hubs: vec![
+            crate::Hub {
+                url: url.clone(),
+                name: "hub".into(),
+                kind,
+                version: None,
+                cors: None,
+            },
+            crate::Hub {
+                url: "https://b.example.edu/".into(),
+                name: "b".into(),
+                kind: HubKind::BinderHub,
+                version: None,
+                cors: None,
+            },
+        ],
+        ..Settings::default()
+    };
+    let got = read(&HealthMap::new(), &settings.hubs, &[answer], 7);
+    let input = format!("{pick} {code} {body:?}");
+    let Some(h) = got.get(&url) else {
+        panic!("the checked hub has no health\ninput: {input}");
+    };
+    if got.len() != 1 || h.checked_at != 7 {
+        panic!("health of hubs not checked, or at another time: {got:?}\ninput: {input}");
+    }
+    match (h.state, &h.reason, h.status) {
+        (State::Up, None, Some(200..=299)) => {}
+        (State::Up, _, _) => {
+            panic!("up with a reason or without a 2xx status: {h:?}\ninput: {input}")
+        }
+        (_, Some(r), _)
+            if !r.is_empty() && r.chars().count() <= 400 && !r.chars().any(char::is_control) => {}
+        _ => {
+            panic!("not up, and no short reason without control characters: {h:?}\ninput: {input}")
+        }
+    }
+    let routes = crate::routes::routes(&settings, &got);
+    let steps = &routes.default.steps;
+    let first_down = steps.first().and_then(|s| s.down.clone());
+    if steps.len() != 2
+        || steps[0].url == steps[1].url
+        || (h.state == State::Down) != first_down.is_some()
+    {
+        panic!("route {steps:?} for health {h:?}\ninput: {input}");
+    }
+}
+
+fn health_seeds() -> Vec<Vec<u8>> {
+    let seed = |pick: u8, code: u8, body: &str| [&[pick, code][..], body.as_bytes()].concat();
+    vec![
+        seed(
+            0,
+            50,
+            r#"{"ok": true, "checks": [{"service": "JupyterHub API", "ok": true}]}"#,
+        ),
+        seed(
+            0,
+            201,
+            r#"{"ok": false, "checks": [{"service": "Docker registry\u001b[2J", "ok": false}]}"#,
+        ),
+        seed(1, 50, r#"{"version": "5.2.1"}"#),
+        seed(2, 152, "<html>404</html>"),
+        seed(0x81, 1, "connection refused (net::ERR_CONNECTION_REFUSED)"),
+        seed(0xC1, 10, "no answer"),
+    ]
 }

@@ -80,6 +80,15 @@ pub fn target_kinds() -> impl Iterator<Item = TargetKind> {
     KINDS.iter().filter_map(|k| target_kind(k.kind))
 }
 
+/// A target kind's name in an English sentence of the core ("not the answer of a JupyterHub").
+pub fn kind_name(kind: TargetKind) -> &'static str {
+    match kind {
+        TargetKind::BinderHub => "BinderHub",
+        TargetKind::JupyterHub => "JupyterHub",
+        TargetKind::JupyterServer => "Jupyter Server",
+    }
+}
+
 /// The label's message key of a kind.
 fn label(kind: HubKind) -> &'static str {
     KINDS
@@ -175,18 +184,23 @@ pub struct HubView {
     pub version: Option<String>,
     /// Message keys of what else the reader should know (a JupyterHub's CORS).
     pub notes: Vec<&'static str>,
-    /// It is the hub links are rewritten for.
+    /// It is the hub links are rewritten for (the first in the reader's order).
     pub active: bool,
     /// The tab of a Jupyter Book 2 (MyST) launch form that takes this hub's URL (docs/protocols.md
     /// §5: `binder` or `jupyterhub`); `None` when the form has none for its kind.
     pub myst_tab: Option<&'static str>,
+    /// Set by the reader's organisation (`locked` or `preset`, `crate::managed::views`), or not
+    /// (then absent from the JSON).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub managed: Option<crate::managed::Managed>,
 }
 
 /// The saved hubs as the front ends show them, in the settings' order.
 pub fn views(s: &Settings) -> Vec<HubView> {
     s.hubs
         .iter()
-        .map(|h| HubView {
+        .enumerate()
+        .map(|(i, h)| HubView {
             url: h.url.clone(),
             name: h.name.clone(),
             kind: h.kind,
@@ -197,12 +211,13 @@ pub fn views(s: &Settings) -> Vec<HubView> {
                 (Some(TargetKind::JupyterHub), Some(true)) => vec!["hasCors"],
                 _ => Vec::new(),
             },
-            active: s.active_hub.as_deref() == Some(h.url.as_str()),
+            active: i == 0,
             myst_tab: match target_kind(h.kind) {
                 Some(TargetKind::BinderHub) => Some("binder"),
                 Some(TargetKind::JupyterHub) => Some("jupyterhub"),
                 Some(TargetKind::JupyterServer) | None => None,
             },
+            managed: None,
         })
         .collect()
 }
@@ -350,12 +365,12 @@ mod tests {
 
     #[test]
     fn saved_hubs_are_shown_with_their_label_notes_and_the_form_tab_that_takes_them() {
-        let s: Settings = serde_json::from_value(json!({"version": 1,
-            "hubs": [{"url": "https://a.example.edu/", "name": "A", "kind": "jupyterhub", "version": "5.2.1", "cors": false},
-                     {"url": "https://b.example.edu/", "name": "B", "kind": "binderhub"},
+        let s: Settings = serde_json::from_value(json!({"version": 2,
+            "hubs": [{"url": "https://b.example.edu/", "name": "B", "kind": "binderhub"},
+                     {"url": "https://a.example.edu/", "name": "A", "kind": "jupyterhub", "version": "5.2.1", "cors": false},
                      {"url": "http://localhost:8888/", "name": "laptop", "kind": "jupyter-server", "cors": true},
                      {"url": "https://old.example.edu/", "name": "old", "kind": "unknown"}],
-            "activeHub": "https://b.example.edu/", "interface": "follow", "envRepo": null,
+            "fallback": true, "siteHubs": [], "interface": "follow", "envRepo": null,
             "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true}, "mode": "rewrite", "disabledSites": []}))
         .unwrap();
         let v = views(&s);
@@ -376,6 +391,7 @@ mod tests {
         assert_eq!(
             shown,
             [
+                ("B", "kindBinderHub", vec![], true, Some("binder")),
                 (
                     "A",
                     "kindJupyterHub",
@@ -383,13 +399,12 @@ mod tests {
                     false,
                     Some("jupyterhub")
                 ),
-                ("B", "kindBinderHub", vec![], true, Some("binder")),
                 ("laptop", "kindJupyterServer", vec![], false, None),
                 ("old", "kindUnknown", vec![], false, None),
             ]
         );
         assert_eq!(
-            serde_json::to_value(&v[0]).unwrap(),
+            serde_json::to_value(&v[1]).unwrap(),
             json!({"url": "https://a.example.edu/", "name": "A", "kind": "jupyterhub", "label": "kindJupyterHub",
                    "version": "5.2.1", "notes": ["noCors"], "active": false, "mystTab": "jupyterhub"})
         );

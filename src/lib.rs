@@ -9,17 +9,21 @@
 //! );
 //! ```
 
+pub mod book_hubs;
 mod detect;
 mod encoding;
 mod error;
+pub mod health;
 mod hub_url;
 pub mod hubs;
 mod known;
 pub mod lean;
+pub mod managed;
 mod model;
 mod parse;
 mod provider;
 mod render;
+pub mod routes;
 pub mod settings;
 mod text;
 

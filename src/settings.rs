@@ -1,5 +1,18 @@
-//! The extension's settings: schema, defaults, validation with messages, and versioned
-//! migration. The UI never stores a value this module has not validated.
+//! The extension's settings: schema (version 2), defaults, validation with messages that name
+//! the field, the `storage.sync` size limits, migration from every older version, and `import`
+//! (a file previewed field by field). The UI never stores a value this module has not
+//! validated.
+//!
+//! Version 2 (docs/contracts.md "Settings") orders the saved hubs: links go to the first, and,
+//! with `fallback` on, to the first in that order that is up and can launch them
+//! (`crate::routes`). `siteHubs` chooses a hub for a site; `disabledSites` leaves a site's links
+//! alone. Version 1 had one `activeHub` instead of an order: migrating puts it first and keeps
+//! the others in their order.
+//!
+//! Room for an institution's managed layer (issue 12 part 4): managed hubs are never stored
+//! here. They are merged in at read time from the browser's managed storage; the stored
+//! `hubs` are the reader's own, so nothing the reader stores can remove or reorder a hub the
+//! policy locks.
 
 use crate::detect::HubKind;
 use crate::render::{parse_env_repo, Interface, LinkKinds, Target};
@@ -7,7 +20,7 @@ use crate::Error;
 use serde::{Deserialize, Serialize};
 
 /// The schema version this build writes.
-pub const SETTINGS_VERSION: u32 = 1;
+pub const SETTINGS_VERSION: u32 = 2;
 
 /// How converted links reach the page.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
@@ -38,16 +51,29 @@ pub struct Hub {
     pub cors: Option<bool>,
 }
 
+/// A site whose launch links go to a chosen hub ("on this site, use &lt;hub&gt;").
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct SiteHub {
+    /// A host name: the rule covers it and its subdomains.
+    pub site: String,
+    /// The URL of one of the saved hubs.
+    pub hub: String,
+}
+
 /// Everything the reader configures. Serialised as the `Settings` JSON of docs/contracts.md.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Settings {
     /// The schema version.
     pub version: u32,
-    /// Saved hubs.
+    /// Saved hubs, in the reader's order: links go to the first (the hub in use).
     pub hubs: Vec<Hub>,
-    /// The URL of the active hub (one of `hubs`).
-    pub active_hub: Option<String>,
+    /// When the hub a link would go to is down or cannot launch it, use the next hub in order
+    /// that is up and can.
+    pub fallback: bool,
+    /// Sites whose links go to a hub of their own (it comes first for them).
+    pub site_hubs: Vec<SiteHub>,
     /// The interface preference.
     pub interface: Interface,
     /// The environment repository for nbgitpuller content on a BinderHub.
@@ -56,7 +82,7 @@ pub struct Settings {
     pub link_kinds: LinkKinds,
     /// Rewrite hrefs, or redirect clicks privately.
     pub mode: Mode,
-    /// Host names where the extension does nothing.
+    /// Host names where the extension leaves the links alone.
     pub disabled_sites: Vec<String>,
 }
 
@@ -65,7 +91,8 @@ impl Default for Settings {
         Settings {
             version: SETTINGS_VERSION,
             hubs: Vec::new(),
-            active_hub: None,
+            fallback: true,
+            site_hubs: Vec::new(),
             interface: Interface::Follow,
             env_repo: None,
             link_kinds: LinkKinds::default(),
@@ -76,10 +103,19 @@ impl Default for Settings {
 }
 
 impl Settings {
-    /// The target links are rewritten for: the active hub, if it can launch.
+    /// The hub in use: the first in the reader's order.
+    pub fn first_hub(&self) -> Option<&Hub> {
+        self.hubs.first()
+    }
+
+    /// The target links are rewritten for when every hub is up: the first hub, if it can launch.
     pub fn active_target(&self) -> Option<Target> {
-        let url = self.active_hub.as_deref()?;
-        let hub = self.hubs.iter().find(|h| h.url == url)?;
+        self.target_of(self.first_hub()?)
+    }
+
+    /// The target of a saved hub with the reader's preferences, or `None` when its kind cannot
+    /// launch (an API-only BinderHub service, an unknown kind).
+    pub fn target_of(&self, hub: &Hub) -> Option<Target> {
         let mut target = Target::new(crate::hubs::target_kind(hub.kind)?, &hub.url)
             .ok()?
             .with_env_repo(self.env_repo.as_deref())
@@ -91,7 +127,7 @@ impl Settings {
 }
 
 /// The storage key of the current schema version (`settings.v<N>` in `storage.sync`).
-pub const SETTINGS_KEY: &str = "settings.v1";
+pub const SETTINGS_KEY: &str = "settings.v2";
 
 /// `storage.sync` allows this many bytes per item: the key plus its value as JSON (Chrome and
 /// Firefox alike: the e2e tests store 8,192 and see 8,193 refused). The settings are one item,
@@ -99,7 +135,7 @@ pub const SETTINGS_KEY: &str = "settings.v1";
 pub const SYNC_ITEM_BYTES: usize = 8192;
 
 /// `storage.sync` allows this many bytes in all. The settings item alone cannot reach it (it is
-/// at most [`SYNC_ITEM_BYTES`]), even beside a newer version's item from another device.
+/// at most [`SYNC_ITEM_BYTES`]), even beside another version's item from another device.
 pub const SYNC_TOTAL_BYTES: usize = 102_400;
 
 /// The bytes the settings take in `storage.sync`: the key and the value as compact JSON, in
@@ -114,17 +150,23 @@ fn check_fits(s: &Settings) -> Result<(), Error> {
     if size <= SYNC_ITEM_BYTES {
         return Ok(());
     }
-    let (sites, hubs) = (json_len(&s.disabled_sites), json_len(&s.hubs));
-    let what = if sites >= hubs {
-        format!(
-            "disabledSites ({} sites) take {sites} bytes",
-            s.disabled_sites.len()
-        )
-    } else {
-        format!("hubs ({} hubs) take {hubs} bytes", s.hubs.len())
-    };
+    let parts = [
+        (
+            json_len(&s.disabled_sites),
+            format!("disabledSites ({} sites)", s.disabled_sites.len()),
+        ),
+        (json_len(&s.hubs), format!("hubs ({} hubs)", s.hubs.len())),
+        (
+            json_len(&s.site_hubs),
+            format!("siteHubs ({} sites)", s.site_hubs.len()),
+        ),
+    ];
+    let (bytes, what) = parts
+        .iter()
+        .max_by_key(|(bytes, _)| *bytes)
+        .map_or((0, String::new()), |(b, w)| (*b, w.clone()));
     Err(Error::InvalidSettings(format!(
-        "too large to store: {size} bytes, and the browser's sync storage allows {SYNC_ITEM_BYTES} per item; {what}"
+        "too large to store: {size} bytes, and the browser's sync storage allows {SYNC_ITEM_BYTES} per item; {what} take {bytes} bytes"
     )))
 }
 
@@ -158,8 +200,8 @@ fn check_hub(mut hub: Hub) -> Result<Hub, String> {
     Ok(hub)
 }
 
-/// A turned-off site as a host name (`https://Example.org/page` is `example.org`).
-fn check_site(site: &str) -> Result<String, String> {
+/// A site as a host name (`https://Example.org/page` is `example.org`).
+pub(crate) fn check_site(site: &str) -> Result<String, String> {
     let host = site.trim().to_ascii_lowercase();
     let host = host
         .split("://")
@@ -168,11 +210,23 @@ fn check_site(site: &str) -> Result<String, String> {
         .split('/')
         .next()
         .unwrap_or_default()
+        .trim_start_matches("*.")
+        .trim_end_matches('.')
         .to_string();
     if host.is_empty() || host.contains(char::is_whitespace) {
         return Err(format!("'{site}' is not a host name"));
     }
     Ok(host)
+}
+
+/// A site's hub rule checked against the saved hubs (`urls`), normalised.
+fn check_site_hub(rule: SiteHub, urls: &[String]) -> Result<SiteHub, String> {
+    let site = check_site(&rule.site).map_err(|e| format!("site {e}"))?;
+    let hub = crate::detect::hub_base(&rule.hub).map_err(|e| format!("hub: {e}"))?;
+    if !urls.contains(&hub) {
+        return Err(format!("hub {hub} is not one of hubs"));
+    }
+    Ok(SiteHub { site, hub })
 }
 
 /// Checks and normalises settings of the current version.
@@ -183,26 +237,17 @@ fn check(mut s: Settings) -> Result<Settings, Error> {
             s.version
         )));
     }
-    let mut seen = std::collections::BTreeSet::new();
+    let mut urls: Vec<String> = Vec::new();
     for (i, hub) in std::mem::take(&mut s.hubs).into_iter().enumerate() {
         let hub = check_hub(hub).map_err(|e| Error::InvalidSettings(format!("hubs[{i}].{e}")))?;
-        if !seen.insert(hub.url.clone()) {
+        if urls.contains(&hub.url) {
             return Err(Error::InvalidSettings(format!(
                 "hubs[{i}].url {} is listed twice",
                 hub.url
             )));
         }
+        urls.push(hub.url.clone());
         s.hubs.push(hub);
-    }
-    if let Some(active) = &s.active_hub {
-        let active = crate::detect::hub_base(active)
-            .map_err(|e| Error::InvalidSettings(format!("activeHub: {e}")))?;
-        if !seen.contains(&active) {
-            return Err(Error::InvalidSettings(format!(
-                "activeHub {active} is not one of hubs"
-            )));
-        }
-        s.active_hub = Some(active);
     }
     if let Some(env) = &s.env_repo {
         if env.trim().is_empty() {
@@ -217,6 +262,26 @@ fn check(mut s: Settings) -> Result<Settings, Error> {
     }
     s.disabled_sites.sort();
     s.disabled_sites.dedup();
+    let mut sites: Vec<SiteHub> = Vec::new();
+    for (i, rule) in std::mem::take(&mut s.site_hubs).into_iter().enumerate() {
+        let rule = check_site_hub(rule, &urls)
+            .map_err(|e| Error::InvalidSettings(format!("siteHubs[{i}].{e}")))?;
+        if sites.iter().any(|r| r.site == rule.site) {
+            return Err(Error::InvalidSettings(format!(
+                "siteHubs[{i}].site {} is listed twice",
+                rule.site
+            )));
+        }
+        if s.disabled_sites.contains(&rule.site) {
+            return Err(Error::InvalidSettings(format!(
+                "siteHubs[{i}].site {} is also in disabledSites: its links are either left alone or sent to a hub",
+                rule.site
+            )));
+        }
+        sites.push(rule);
+    }
+    sites.sort_by(|a, b| a.site.cmp(&b.site));
+    s.site_hubs = sites;
     Ok(s)
 }
 
@@ -272,29 +337,78 @@ fn from_v0(members: &[(String, &str)]) -> Result<Settings, Error> {
             .map_err(|e| Error::InvalidSettings(format!("hub: {e}")))?;
         s.hubs.push(Hub {
             name: crate::hubs::display_name(&url),
-            url: url.clone(),
+            url,
             kind: kind.unwrap_or(HubKind::Unknown),
             version: None,
             cors: None,
         });
-        s.active_hub = Some(url);
     }
     Ok(s)
 }
 
+/// Version 1: one active hub among the saved ones (no order, no fallback, no per-site hubs).
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct V1 {
+    version: u32,
+    hubs: Vec<Hub>,
+    active_hub: Option<String>,
+    interface: Interface,
+    env_repo: Option<String>,
+    link_kinds: LinkKinds,
+    mode: Mode,
+    disabled_sites: Vec<String>,
+}
+
+impl V1 {
+    /// As version 2: the active hub first, the others in their order; fallback on (a reader
+    /// with one hub sees no difference; one with several is no longer stranded when the first
+    /// is down); no per-site hubs yet. Every other field as it was.
+    fn into_current(self) -> Result<Settings, Error> {
+        debug_assert_eq!(self.version, 1);
+        let mut hubs = self.hubs;
+        if let Some(active) = &self.active_hub {
+            let active = crate::detect::hub_base(active)
+                .map_err(|e| Error::InvalidSettings(format!("activeHub: {e}")))?;
+            let at = hubs
+                .iter()
+                .position(|h| crate::detect::hub_base(&h.url).ok().as_ref() == Some(&active))
+                .ok_or_else(|| {
+                    Error::InvalidSettings(format!("activeHub {active} is not one of hubs"))
+                })?;
+            let first = hubs.remove(at);
+            hubs.insert(0, first);
+        }
+        Ok(Settings {
+            version: SETTINGS_VERSION,
+            hubs,
+            fallback: true,
+            site_hubs: Vec::new(),
+            interface: self.interface,
+            env_repo: self.env_repo,
+            link_kinds: self.link_kinds,
+            mode: self.mode,
+            disabled_sites: self.disabled_sites,
+        })
+    }
+}
+
 /// Migrates stored settings JSON of any known version to the current one, then checks it.
 /// Version 0 (no `version` field, a `hub`) was `{"hub": "<url>", "hubKind": "<kind>"}`; an
-/// object with neither `version` nor `hub` is refused, never read as empty settings. Stored
-/// settings are not held to the storage limits (the browser stored them): only saving is.
+/// object with neither `version` nor `hub` is refused, never read as empty settings. Version 1
+/// had an `activeHub`: it becomes the first hub. Stored settings are not held to the storage
+/// limits (the browser stored them): only saving is.
 pub fn migrate(json: &str) -> Result<Settings, Error> {
     let members = members_of(json)?;
+    let read_err = |e: serde_json::Error| Error::InvalidSettings(e.to_string());
     match version_of(&members)? {
         0 => check(from_v0(&members)?),
-        _ => {
-            let s: Settings =
-                serde_json::from_str(json).map_err(|e| Error::InvalidSettings(e.to_string()))?;
-            check(s)
-        }
+        1 => check(
+            serde_json::from_str::<V1>(json)
+                .map_err(read_err)?
+                .into_current()?,
+        ),
+        _ => check(serde_json::from_str::<Settings>(json).map_err(read_err)?),
     }
 }
 
@@ -321,8 +435,8 @@ pub struct Refusal {
 
 /// What importing a file would do: the settings after it, each change, each refusal. Nothing
 /// the file does not (validly) set is touched: hubs are added or updated, never removed;
-/// turned-off sites are added to those already off; a file without an active hub keeps the
-/// one in use.
+/// turned-off sites and per-site hubs are added to those there are; a version 1 file without
+/// an active hub keeps the hub in use first.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Import {
     /// The settings after the import (valid, and small enough to store).
@@ -343,10 +457,26 @@ fn read<'a, T: Deserialize<'a>>(raw: &'a str) -> Result<T, String> {
     })
 }
 
+/// Moves the hub at `url` to the front, when it is saved.
+fn put_first(s: &mut Settings, url: &str) -> bool {
+    match s.hubs.iter().position(|h| h.url == url) {
+        Some(at) => {
+            let hub = s.hubs.remove(at);
+            s.hubs.insert(0, hub);
+            true
+        }
+        None => false,
+    }
+}
+
 /// Previews importing `file` (settings JSON of any known version, as exported) over the
 /// settings in use. Each field of the file is taken on its own: a bad one is refused with the
 /// reason and the rest is still taken. A file that is not settings at all, or from a newer
 /// version, or whose result could not be stored, is an error and changes nothing.
+///
+/// Hubs: the file's come first, in its order (a version 2 file's first hub is the one it
+/// uses), then those in use that it does not name; a version 1 file's `activeHub` is put
+/// first, and without one the hub in use stays first.
 pub fn import(current: &Settings, file: &str) -> Result<Import, Error> {
     let members = members_of(file)?;
     let version = version_of(&members)?;
@@ -358,11 +488,10 @@ pub fn import(current: &Settings, file: &str) -> Result<Import, Error> {
             other => other,
         })?;
         merge_hubs(&mut next, v0.hubs);
-        next.active_hub = v0.active_hub.or(next.active_hub);
         return finish(current, next, refused);
     }
     let mut refuse = |field: String, reason: String| refused.push(Refusal { field, reason });
-    // Hubs first: activeHub must name one of them.
+    // Hubs first: activeHub and siteHubs must name one of them.
     if let Some((_, raw)) = members.iter().find(|(k, _)| k == "hubs") {
         match raw::elements(raw) {
             None => refuse("hubs".into(), format!("not a list: {raw}")),
@@ -381,26 +510,68 @@ pub fn import(current: &Settings, file: &str) -> Result<Import, Error> {
             }
         }
     }
+    // Version 1 named its active hub apart from the order: without a valid one in the file,
+    // the hub in use stays first.
+    if version == 1 {
+        if let Some(first) = current.hubs.first() {
+            put_first(&mut next, &first.url);
+        }
+    }
+    // A site the file turns off is no longer sent to a hub here, and one it sends to a hub is
+    // no longer off: the file's choice for a site replaces the one in use. A file that both
+    // turns a site off and sends it to a hub is read as turning it off.
+    let file_off: Vec<String> = members
+        .iter()
+        .find(|(k, _)| k == "disabledSites")
+        .and_then(|(_, raw)| raw::elements(raw))
+        .map(|items| {
+            items
+                .into_iter()
+                .filter_map(|item| read::<String>(item).ok())
+                .filter_map(|s| check_site(&s).ok())
+                .collect()
+        })
+        .unwrap_or_default();
     for (key, raw) in &members {
-        let taken: Result<(), String> = match key.as_str() {
-            "version" | "hubs" => Ok(()),
-            "activeHub" => read::<Option<String>>(raw).and_then(|url| match url {
-                // No active hub in the file (a fresh export): keep the one in use.
+        let taken: Result<(), String> = match (version, key.as_str()) {
+            (_, "version" | "hubs") => Ok(()),
+            (1, "activeHub") => read::<Option<String>>(raw).and_then(|url| match url {
                 None => Ok(()),
                 Some(u) => {
                     let u = crate::detect::hub_base(&u).map_err(|e| e.to_string())?;
-                    if next.hubs.iter().any(|h| h.url == u) {
-                        next.active_hub = Some(u);
+                    if put_first(&mut next, &u) {
                         Ok(())
                     } else {
                         Err(format!("{u} is not one of the hubs"))
                     }
                 }
             }),
-            "interface" => read(raw).map(|v| next.interface = v),
-            "linkKinds" => read(raw).map(|v| next.link_kinds = v),
-            "mode" => read(raw).map(|v| next.mode = v),
-            "envRepo" => read::<Option<String>>(raw).and_then(|v| {
+            (2, "fallback") => read(raw).map(|v| next.fallback = v),
+            (2, "siteHubs") => match raw::elements(raw) {
+                None => Err(format!("not a list: {raw}")),
+                Some(items) => {
+                    let urls: Vec<String> = next.hubs.iter().map(|h| h.url.clone()).collect();
+                    for (i, item) in items.into_iter().enumerate() {
+                        match read::<SiteHub>(item).and_then(|r| check_site_hub(r, &urls)) {
+                            Ok(rule) if file_off.contains(&rule.site) => refuse(
+                                format!("siteHubs[{i}]"),
+                                format!("{} is also in this file's disabledSites", rule.site),
+                            ),
+                            Ok(rule) => {
+                                next.disabled_sites.retain(|s| *s != rule.site);
+                                next.site_hubs.retain(|r| r.site != rule.site);
+                                next.site_hubs.push(rule);
+                            }
+                            Err(e) => refuse(format!("siteHubs[{i}]"), e),
+                        }
+                    }
+                    Ok(())
+                }
+            },
+            (_, "interface") => read(raw).map(|v| next.interface = v),
+            (_, "linkKinds") => read(raw).map(|v| next.link_kinds = v),
+            (_, "mode") => read(raw).map(|v| next.mode = v),
+            (_, "envRepo") => read::<Option<String>>(raw).and_then(|v| {
                 match v.filter(|e| !e.trim().is_empty()) {
                     None => next.env_repo = None,
                     Some(e) => {
@@ -410,7 +581,7 @@ pub fn import(current: &Settings, file: &str) -> Result<Import, Error> {
                 }
                 Ok(())
             }),
-            "disabledSites" => match raw::elements(raw) {
+            (_, "disabledSites") => match raw::elements(raw) {
                 None => Err(format!("not a list: {raw}")),
                 Some(items) => {
                     for (i, item) in items.into_iter().enumerate() {
@@ -418,7 +589,10 @@ pub fn import(current: &Settings, file: &str) -> Result<Import, Error> {
                             .map_err(|_| format!("not a host name: {item}"))
                             .and_then(|s| check_site(&s))
                         {
-                            Ok(host) => next.disabled_sites.push(host),
+                            Ok(host) => {
+                                next.site_hubs.retain(|r| r.site != host);
+                                next.disabled_sites.push(host);
+                            }
                             Err(e) => refuse(format!("disabledSites[{i}]"), e),
                         }
                     }
@@ -455,7 +629,7 @@ fn finish(current: &Settings, next: Settings, refused: Vec<Refusal>) -> Result<I
     })
 }
 
-/// Every difference between two settings, one per hub and one per other field.
+/// Every difference between two settings: one per hub, the hubs' order, and one per other field.
 fn changes(before: &Settings, after: &Settings) -> Vec<Change> {
     let mut out = Vec::new();
     for hub in &after.hubs {
@@ -468,12 +642,22 @@ fn changes(before: &Settings, after: &Settings) -> Vec<Change> {
             });
         }
     }
-    let fields: [(&str, String, String); 6] = [
-        (
-            "activeHub",
-            json(&before.active_hub),
-            json(&after.active_hub),
-        ),
+    // The order matters when another hub comes first (the hub in use changes) or hubs already
+    // saved change places; a hub added after the others changes neither.
+    let order = |s: &Settings| -> Vec<String> { s.hubs.iter().map(|h| h.url.clone()).collect() };
+    let (was, now) = (order(before), order(after));
+    let kept: Vec<&String> = now.iter().filter(|u| was.contains(u)).collect();
+    let reordered = was.first() != now.first() || !kept.iter().copied().eq(was.iter());
+    if reordered {
+        out.push(Change {
+            field: "hubs (order)".into(),
+            from: json(&was),
+            to: json(&now),
+        });
+    }
+    let fields: [(&str, String, String); 7] = [
+        ("fallback", json(&before.fallback), json(&after.fallback)),
+        ("siteHubs", json(&before.site_hubs), json(&after.site_hubs)),
         ("interface", json(&before.interface), json(&after.interface)),
         ("envRepo", json(&before.env_repo), json(&after.env_repo)),
         (
@@ -500,11 +684,7 @@ fn changes(before: &Settings, after: &Settings) -> Vec<Change> {
     out
 }
 
-/// The top-level parts of JSON text as raw text: the members of an object, the elements of an
-/// array. Each part is then read on its own with serde_json, so one bad part is refused alone;
-/// serde_json's dynamic `Value` would do the same for about 19 KB more of gzipped Wasm.
-/// Positions are only ever taken at ASCII bytes, so every slice is on a character boundary.
-mod raw {
+pub(crate) mod raw {
     fn skip_ws(b: &[u8], mut i: usize) -> usize {
         while i < b.len() && matches!(b[i], b' ' | b'\t' | b'\n' | b'\r') {
             i += 1;
@@ -637,7 +817,9 @@ mod tests {
     #[test]
     fn defaults_validate_and_round_trip() {
         let d = serde_json::to_value(Settings::default()).unwrap();
-        assert_eq!(d["version"], 1);
+        assert_eq!(d["version"], 2);
+        assert_eq!(d["fallback"], true);
+        assert_eq!(d["siteHubs"], json!([]));
         assert_eq!(
             d["linkKinds"],
             json!({"binder": true, "nbgitpuller": true, "colab": true})
@@ -654,28 +836,58 @@ mod tests {
             "invalid settings: hubs[0].url: invalid hub url: 'ftp://x': only http and https hubs are supported"
         );
         v["hubs"] = json!([{"url": "hub.example.edu", "name": "Uni", "kind": "jupyterhub"}]);
-        v["activeHub"] = json!("https://other.org/");
+        v["siteHubs"] = json!([{"site": "books.example.org", "hub": "https://other.org/"}]);
         assert_eq!(
             validate(&v.to_string()).unwrap_err().to_string(),
-            "invalid settings: activeHub https://other.org/ is not one of hubs"
+            "invalid settings: siteHubs[0].hub https://other.org/ is not one of hubs"
         );
-        v["activeHub"] = json!("https://hub.example.edu");
-        v["disabledSites"] = json!(["https://Example.org/page", "example.org"]);
+        v["siteHubs"] = json!([{"site": "https://Books.Example.org/page", "hub": "https://hub.example.edu"},
+                               {"site": "books.example.org", "hub": "https://hub.example.edu/"}]);
+        assert_eq!(
+            validate(&v.to_string()).unwrap_err().to_string(),
+            "invalid settings: siteHubs[1].site books.example.org is listed twice"
+        );
+        v["siteHubs"] = json!([{"site": " ", "hub": "https://hub.example.edu/"}]);
+        assert_eq!(
+            validate(&v.to_string()).unwrap_err().to_string(),
+            "invalid settings: siteHubs[0].site ' ' is not a host name"
+        );
+        v["siteHubs"] =
+            json!([{"site": "https://Books.Example.org/page", "hub": "https://hub.example.edu"}]);
+        v["disabledSites"] = json!(["books.example.org"]);
+        assert_eq!(
+            validate(&v.to_string()).unwrap_err().to_string(),
+            "invalid settings: siteHubs[0].site books.example.org is also in disabledSites: its links are either left alone or sent to a hub"
+        );
+        v["disabledSites"] = json!(["https://Example.org/page", "example.org", "*.example.com."]);
         let s = validate(&v.to_string()).unwrap();
         assert_eq!(s.hubs[0].url, "https://hub.example.edu/");
-        assert_eq!(s.disabled_sites, ["example.org"]);
+        assert_eq!(s.disabled_sites, ["example.com", "example.org"]);
+        assert_eq!(
+            s.site_hubs,
+            [SiteHub {
+                site: "books.example.org".into(),
+                hub: "https://hub.example.edu/".into()
+            }]
+        );
         assert_eq!(s.active_target().unwrap().url(), "https://hub.example.edu/");
+        v["fallback"] = json!("yes");
+        assert!(validate(&v.to_string())
+            .unwrap_err()
+            .to_string()
+            .contains("invalid type: string \"yes\", expected a boolean"));
+        v["fallback"] = json!(false);
         v["mode"] = json!("loud");
         assert!(validate(&v.to_string())
             .unwrap_err()
             .to_string()
             .contains("unknown variant `loud`"));
         v["mode"] = json!("private");
-        v["extra"] = json!(1);
+        v["activeHub"] = json!("https://hub.example.edu/");
         assert!(validate(&v.to_string())
             .unwrap_err()
             .to_string()
-            .contains("unknown field `extra`"));
+            .contains("unknown field `activeHub`"));
     }
 
     #[test]
@@ -685,26 +897,163 @@ mod tests {
                 .to_string(),
         )
         .unwrap();
-        assert_eq!(s.active_hub.as_deref(), Some("https://hub.example.edu/"));
+        assert_eq!(s.first_hub().unwrap().url, "https://hub.example.edu/");
         assert_eq!(s.hubs[0].name, "hub.example.edu");
-        assert!(migrate(r#"{"version": 9}"#)
-            .unwrap_err()
-            .to_string()
-            .contains("newer"));
+        assert_eq!(s.hubs[0].kind, HubKind::JupyterHub);
+        assert_eq!(
+            migrate(r#"{"version": 3}"#).unwrap_err().to_string(),
+            "invalid settings: version 3 is newer than this extension understands (2); update the extension"
+        );
         assert_eq!(
             migrate("[1]").unwrap_err().to_string(),
             "invalid settings: not a json object"
         );
     }
 
+    /// Settings exported by release 0.1.0's options page (schema version 1): three hubs, the
+    /// second active, every preference away from its default.
+    const RELEASE_0_1_0_EXPORT: &str =
+        include_str!("../tests/fixtures/settings/v1-export-0.1.0.json");
+
+    /// The fixture as version 2 must have it: every field of the file, the active hub first.
+    fn release_0_1_0_as_v2() -> Settings {
+        let hub = |url: &str, name: &str, kind, version: &str, cors| Hub {
+            url: url.into(),
+            name: name.into(),
+            kind,
+            version: Some(version.into()),
+            cors,
+        };
+        Settings {
+            version: 2,
+            hubs: vec![
+                hub(
+                    "https://hub.example.edu/services/binder/",
+                    "hub.example.edu/services/binder",
+                    HubKind::BinderHub,
+                    "0.2.0+1763.gfaafab2",
+                    None,
+                ),
+                hub(
+                    "https://hub.example.edu/",
+                    "University hub",
+                    HubKind::JupyterHub,
+                    "5.2.1",
+                    Some(false),
+                ),
+                hub(
+                    "http://localhost:8888/",
+                    "laptop",
+                    HubKind::JupyterServer,
+                    "2.14.0",
+                    None,
+                ),
+            ],
+            fallback: true,
+            site_hubs: Vec::new(),
+            interface: Interface::Lab,
+            env_repo: Some("gh/org/env/main".into()),
+            link_kinds: LinkKinds {
+                binder: true,
+                nbgitpuller: true,
+                colab: false,
+            },
+            mode: Mode::Private,
+            disabled_sites: vec!["books.example.com".into(), "news.example.org".into()],
+        }
+    }
+
+    #[test]
+    fn a_settings_file_saved_by_release_0_1_0_migrates_with_nothing_lost() {
+        let want = release_0_1_0_as_v2();
+        // Read from storage (settings.v1), and imported as a file over fresh settings.
+        assert_eq!(migrate(RELEASE_0_1_0_EXPORT).unwrap(), want);
+        let imported = import(&Settings::default(), RELEASE_0_1_0_EXPORT).unwrap();
+        assert_eq!(imported.settings, want);
+        assert!(imported.refused.is_empty(), "{:?}", imported.refused);
+        // The hub that was active is the one links go to.
+        assert_eq!(
+            want.active_target().unwrap().url(),
+            "https://hub.example.edu/services/binder/"
+        );
+        // Nothing of the file is left out: each of its fields is in the result, as it was.
+        let file: serde_json::Value = serde_json::from_str(RELEASE_0_1_0_EXPORT).unwrap();
+        let got = serde_json::to_value(&want).unwrap();
+        for (key, value) in file.as_object().unwrap() {
+            match key.as_str() {
+                "version" => assert_eq!(value, 1),
+                "activeHub" => assert_eq!(&got["hubs"][0]["url"], value),
+                "hubs" => {
+                    let mut urls: Vec<&str> = value
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|h| h["url"].as_str().unwrap())
+                        .collect();
+                    urls.sort_unstable();
+                    for h in value.as_array().unwrap() {
+                        let saved = got["hubs"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .find(|g| g["url"] == h["url"]);
+                        assert_eq!(saved, Some(h), "hub {}", h["url"]);
+                    }
+                    assert_eq!(got["hubs"].as_array().unwrap().len(), urls.len());
+                }
+                _ => assert_eq!(&got[key], value, "{key}"),
+            }
+        }
+        // Stored again and read back: the same (version 2 round trip).
+        let stored = serde_json::to_string(&want).unwrap();
+        assert_eq!(validate(&stored).unwrap(), want);
+        assert_eq!(migrate(&stored).unwrap(), want);
+    }
+
+    #[test]
+    fn version_1_is_read_as_it_meant() {
+        let v1 = |active: serde_json::Value| {
+            json!({"version": 1, "hubs": [hub("https://a.example.edu/"), hub("https://b.example.edu/")],
+                   "activeHub": active, "interface": "follow", "envRepo": null,
+                   "linkKinds": {"binder": true, "nbgitpuller": true, "colab": true},
+                   "mode": "rewrite", "disabledSites": []})
+            .to_string()
+        };
+        let urls = |s: &Settings| -> Vec<String> { s.hubs.iter().map(|h| h.url.clone()).collect() };
+        // The active hub, however it was written, comes first.
+        let s = migrate(&v1(json!("b.example.edu"))).unwrap();
+        assert_eq!(
+            urls(&s),
+            ["https://b.example.edu/", "https://a.example.edu/"]
+        );
+        // No active hub (only a hand-edited import could leave that): the first is used.
+        assert_eq!(
+            urls(&migrate(&v1(json!(null))).unwrap()),
+            ["https://a.example.edu/", "https://b.example.edu/"]
+        );
+        assert_eq!(
+            migrate(&v1(json!("https://gone.example.edu/")))
+                .unwrap_err()
+                .to_string(),
+            "invalid settings: activeHub https://gone.example.edu/ is not one of hubs"
+        );
+        // Version 1 never had version 2's fields.
+        let mut with_fallback: serde_json::Value = serde_json::from_str(&v1(json!(null))).unwrap();
+        with_fallback["fallback"] = json!(false);
+        assert!(migrate(&with_fallback.to_string())
+            .unwrap_err()
+            .to_string()
+            .contains("unknown field `fallback`"));
+    }
+
     fn hub(url: &str) -> serde_json::Value {
         json!({"url": url, "name": url.trim_start_matches("https://").trim_end_matches('/'), "kind": "jupyterhub"})
     }
 
+    /// Hubs b (in use), then a; one site off.
     fn current() -> Settings {
         let mut v = serde_json::to_value(Settings::default()).unwrap();
-        v["hubs"] = json!([hub("https://a.example.edu/"), hub("https://b.example.edu/")]);
-        v["activeHub"] = json!("https://b.example.edu/");
+        v["hubs"] = json!([hub("https://b.example.edu/"), hub("https://a.example.edu/")]);
         v["disabledSites"] = json!(["off.example.org"]);
         validate(&v.to_string()).unwrap()
     }
@@ -724,7 +1073,7 @@ mod tests {
         }
         // Version 0 looks like version 0: it has a hub.
         let s = migrate(r#"{"version": null, "hub": "hub.example.edu"}"#).unwrap();
-        assert_eq!(s.active_hub.as_deref(), Some("https://hub.example.edu/"));
+        assert_eq!(s.first_hub().unwrap().url, "https://hub.example.edu/");
         assert_eq!(
             migrate(r#"{"version": "1"}"#).unwrap_err().to_string(),
             r#"invalid settings: version "1" is not a schema version number"#
@@ -745,8 +1094,8 @@ mod tests {
                 "not byob settings: no version, and no hub as version 0 had",
             ),
             (
-                r#"{"version": 2, "hubs": []}"#,
-                "version 2 is newer than this extension understands (1); update the extension",
+                r#"{"version": 3, "hubs": []}"#,
+                "version 3 is newer than this extension understands (2); update the extension",
             ),
             ("[1]", "not a json object"),
         ] {
@@ -756,15 +1105,17 @@ mod tests {
                 "{file}"
             );
         }
-        // A file with one good hub, bad parts and an unknown field: the good part is taken,
-        // each bad part refused with its reason, everything else kept.
+        // A version 1 file with one good hub, bad parts and an unknown field: the good part is
+        // taken, each bad part refused with its reason, everything else kept. Its active hub
+        // is not one of the hubs: the hub in use stays first.
         let file = json!({
             "version": 1,
-            "hubs": [hub("https://c.example.edu/"), {"url": "ftp://x", "name": "x", "kind": "jupyterhub"}, hub("https://b.example.edu")],
+            "hubs": [hub("https://c.example.edu/"), {"url": "ftp://x", "name": "x", "kind": "jupyterhub"}, hub("https://a.example.edu")],
             "activeHub": "https://gone.example.edu/",
             "mode": "loud",
             "interface": "lab",
             "disabledSites": ["new.example.org", 5],
+            "fallback": false,
             "extra": true
         });
         let preview = import(&now, &file.to_string()).unwrap();
@@ -777,13 +1128,13 @@ mod tests {
         assert_eq!(
             urls,
             [
-                "https://c.example.edu/",
                 "https://b.example.edu/",
+                "https://c.example.edu/",
                 "https://a.example.edu/"
             ]
         );
-        assert_eq!(preview.settings.active_hub, now.active_hub);
         assert_eq!(preview.settings.mode, Mode::Rewrite);
+        assert!(preview.settings.fallback);
         assert_eq!(preview.settings.interface, Interface::Lab);
         assert_eq!(
             preview.settings.disabled_sites,
@@ -808,6 +1159,7 @@ mod tests {
                 ),
                 ("disabledSites[1]".into(), "not a host name: 5".into()),
                 ("extra".into(), "not a setting of this extension".into()),
+                ("fallback".into(), "not a setting of this extension".into()),
                 (
                     "mode".into(),
                     "unknown variant `loud`, expected `rewrite` or `private`".into()
@@ -829,6 +1181,91 @@ mod tests {
     }
 
     #[test]
+    fn an_import_takes_the_order_fallback_and_site_choices_of_a_version_2_file() {
+        let now = current();
+        let file = json!({
+            "version": 2,
+            "hubs": [hub("https://a.example.edu/"), hub("https://c.example.edu/")],
+            "fallback": false,
+            "siteHubs": [{"site": "off.example.org", "hub": "https://c.example.edu/"},
+                         {"site": "books.example.org", "hub": "https://gone.example.edu/"},
+                         {"site": "course.example.org", "hub": "https://b.example.edu/"}],
+            "disabledSites": ["course.example.org"],
+            "activeHub": "https://a.example.edu/"
+        });
+        let preview = import(&now, &file.to_string()).unwrap();
+        let s = &preview.settings;
+        let urls: Vec<&str> = s.hubs.iter().map(|h| h.url.as_str()).collect();
+        // The file's order first (the hub it uses comes first), then the hub it does not name.
+        assert_eq!(
+            urls,
+            [
+                "https://a.example.edu/",
+                "https://c.example.edu/",
+                "https://b.example.edu/"
+            ]
+        );
+        assert!(!s.fallback);
+        // A site the file sends to a hub is no longer off here, and the reverse; a site the
+        // file both turns off and sends to a hub is off (course.example.org).
+        let rules: Vec<(&str, &str)> = s
+            .site_hubs
+            .iter()
+            .map(|r| (r.site.as_str(), r.hub.as_str()))
+            .collect();
+        assert_eq!(rules, [("off.example.org", "https://c.example.edu/")]);
+        assert_eq!(s.disabled_sites, ["course.example.org"]);
+        let refused: Vec<(&str, &str)> = preview
+            .refused
+            .iter()
+            .map(|r| (r.field.as_str(), r.reason.as_str()))
+            .collect();
+        assert_eq!(
+            refused,
+            [
+                ("activeHub", "not a setting of this extension"),
+                (
+                    "siteHubs[1]",
+                    "hub https://gone.example.edu/ is not one of hubs"
+                ),
+                (
+                    "siteHubs[2]",
+                    "course.example.org is also in this file's disabledSites"
+                ),
+            ]
+        );
+        let changed: Vec<(&str, &str)> = preview
+            .changes
+            .iter()
+            .map(|c| (c.field.as_str(), c.to.as_str()))
+            .collect();
+        assert_eq!(
+            changed,
+            [
+                (
+                    "hubs[https://c.example.edu/]",
+                    &*hub_json("https://c.example.edu/")
+                ),
+                (
+                    "hubs (order)",
+                    r#"["https://a.example.edu/","https://c.example.edu/","https://b.example.edu/"]"#
+                ),
+                ("fallback", "false"),
+                (
+                    "siteHubs",
+                    r#"[{"site":"off.example.org","hub":"https://c.example.edu/"}]"#
+                ),
+                ("disabledSites", r#"["course.example.org"]"#),
+            ]
+        );
+    }
+
+    fn hub_json(url: &str) -> String {
+        let h: Hub = serde_json::from_value(hub(url)).unwrap();
+        serde_json::to_string(&h).unwrap()
+    }
+
+    #[test]
     fn an_export_imported_back_restores_what_was_removed_and_changes_nothing_else() {
         let now = current();
         let exported = serde_json::to_string(&now).unwrap();
@@ -837,19 +1274,36 @@ mod tests {
         let preview = import(&fewer, &exported).unwrap();
         assert_eq!(preview.settings, now);
         assert!(preview.refused.is_empty());
-        assert_eq!(preview.changes.len(), 1);
+        // The hub added back after the others: the order of those there were is the same.
+        let changed: Vec<&str> = preview.changes.iter().map(|c| c.field.as_str()).collect();
+        assert_eq!(changed, ["hubs[https://a.example.edu/]"]);
         assert!(import(&now, &exported).unwrap().changes.is_empty());
-        // Version 0 files import their hub.
+        // Version 0 files import their hub, first.
         let v0 = import(
             &now,
             r#"{"hub": "https://d.example.edu/hub/home", "hubKind": "binderhub"}"#,
         )
         .unwrap();
         assert_eq!(
-            v0.settings.active_hub.as_deref(),
+            v0.settings.first_hub().map(|h| h.url.as_str()),
             Some("https://d.example.edu/")
         );
         assert_eq!(v0.settings.hubs.len(), 3);
+        // A version 1 export with its active hub: that hub first.
+        let v1 = json!({"version": 1, "hubs": [hub("https://a.example.edu/")], "activeHub": "https://a.example.edu/"});
+        let preview = import(&now, &v1.to_string()).unwrap();
+        assert_eq!(
+            preview.settings.first_hub().map(|h| h.url.as_str()),
+            Some("https://a.example.edu/")
+        );
+        assert_eq!(
+            preview
+                .changes
+                .iter()
+                .map(|c| c.field.as_str())
+                .collect::<Vec<_>>(),
+            ["hubs (order)"]
+        );
     }
 
     #[test]
@@ -861,7 +1315,7 @@ mod tests {
         v["disabledSites"] = json!(sites);
         assert_eq!(
             validate(&v.to_string()).unwrap_err().to_string(),
-            "invalid settings: too large to store: 8882 bytes, and the browser's sync storage allows 8192 per item; disabledSites (300 sites) take 8701 bytes"
+            "invalid settings: too large to store: 8895 bytes, and the browser's sync storage allows 8192 per item; disabledSites (300 sites) take 8701 bytes"
         );
         // What the browser counts: the key and the compact JSON value.
         let fewer: Vec<String> = sites[..200].to_vec();
@@ -873,11 +1327,26 @@ mod tests {
         v["disabledSites"] = json!(sites);
         assert_eq!(migrate(&v.to_string()).unwrap().disabled_sites.len(), 300);
         // An import whose result could not be stored changes nothing.
-        let file = json!({"version": 1, "disabledSites": sites});
+        let file = json!({"version": 2, "disabledSites": sites});
         assert!(import(&Settings::default(), &file.to_string())
             .unwrap_err()
             .to_string()
             .contains("too large to store"));
+        // Per-site hubs are named when they take the room.
+        v["disabledSites"] = json!([]);
+        v["hubs"] = json!([hub("https://hub.example.edu/")]);
+        v["siteHubs"] = json!(sites[..120]
+            .iter()
+            .map(|s| json!({"site": s, "hub": "https://hub.example.edu/"}))
+            .collect::<Vec<_>>());
+        assert!(
+            validate(&v.to_string())
+                .unwrap_err()
+                .to_string()
+                .ends_with("siteHubs (120 sites) take 8521 bytes"),
+            "{}",
+            validate(&v.to_string()).unwrap_err()
+        );
     }
 
     #[test]
@@ -914,7 +1383,7 @@ mod tests {
             );
         }
         assert_eq!(
-            import(&Settings::default(), r#"{"version": 1, "mode": "private""#)
+            import(&Settings::default(), r#"{"version": 2, "mode": "private""#)
                 .unwrap_err()
                 .to_string(),
             "invalid settings: not a json object"

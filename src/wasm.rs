@@ -315,10 +315,210 @@ pub fn saved_hub(detection: JsValue, kind: JsValue) -> Result<JsValue, JsError> 
 }
 
 /// The saved hubs as the front ends show them: `{url, name, kind, label, version, notes,
-/// active, mystTab}` each (`label`, `notes`: message keys).
+/// active, mystTab}` each (`label`, `notes`: message keys), and `managed` (`locked` or
+/// `preset`) on the hubs the organisation's `policy` (what `storage.managed` holds; optional)
+/// sets.
 #[wasm_bindgen(js_name = hubViews)]
-pub fn hub_views(settings: JsValue) -> Result<JsValue, JsError> {
+pub fn hub_views(settings: JsValue, policy: JsValue) -> Result<JsValue, JsError> {
     object_arg(&settings, "settings")?;
     let settings: Settings = from_js(&settings, "settings")?;
-    to_js(&crate::hubs::views(&settings))
+    to_js(&crate::managed::views(&settings, &policy_of(&policy)?))
+}
+
+// ---- An institution's presets (src/managed.rs): the policy in the browser's managed storage. ----
+
+/// The policy in what `storage.managed.get()` gave (undefined or null: none), read as untrusted.
+fn policy_of(value: &JsValue) -> Result<crate::managed::Policy, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(crate::managed::Policy::default());
+    }
+    Ok(crate::managed::read(&json_text(value, "policy")?))
+}
+
+/// The reader's stored choices about presets (`presets.v1`; undefined or null: none), read leniently.
+fn choices_of(value: &JsValue) -> Result<crate::managed::PresetChoices, JsError> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(crate::managed::PresetChoices::default());
+    }
+    Ok(crate::managed::PresetChoices::read(&json_text(
+        value, "presets",
+    )?))
+}
+
+/// The organisation's policy as the extension uses it: `{hubs, locked, problems}` (hubs in its
+/// order, its default first; `problems`: `{field, reason}` for each part left out). Never
+/// throws on what the policy holds.
+#[wasm_bindgen(js_name = policyRead)]
+pub fn policy_read(policy: JsValue) -> Result<JsValue, JsError> {
+    to_js(&policy_of(&policy)?)
+}
+
+/// The settings in use: the `stored` settings (any known version) with the organisation's hubs
+/// merged in, and the presets the reader removed (`presets`) left out.
+#[wasm_bindgen(js_name = settingsWithPolicy)]
+pub fn settings_with_policy(
+    stored: JsValue,
+    policy: JsValue,
+    presets: JsValue,
+) -> Result<JsValue, JsError> {
+    let stored = settings::migrate(&json_text(&stored, "stored settings")?).map_err(core_err)?;
+    let merged = crate::managed::merge(&stored, &policy_of(&policy)?, &choices_of(&presets)?);
+    to_js(&merged)
+}
+
+/// What to store after a front end changed the settings in use into `next`: `{settings,
+/// presets}`, the settings validated (the storage limits included). Throws when `next` removes
+/// a hub the organisation locks, or is not valid settings.
+#[wasm_bindgen(js_name = settingsToStore)]
+pub fn settings_to_store(
+    next: JsValue,
+    stored: JsValue,
+    policy: JsValue,
+    presets: JsValue,
+) -> Result<JsValue, JsError> {
+    let next = settings::migrate(&json_text(&next, "settings")?).map_err(core_err)?;
+    let stored = settings::migrate(&json_text(&stored, "stored settings")?).map_err(core_err)?;
+    let (out, choices) =
+        crate::managed::store(&next, &stored, &policy_of(&policy)?, &choices_of(&presets)?)
+            .map_err(core_err)?;
+    let out =
+        settings::validate(&serde_json::to_string(&out).map_err(|e| JsError::new(&e.to_string()))?)
+            .map_err(core_err)?;
+    #[derive(Serialize)]
+    struct Stored {
+        settings: Settings,
+        presets: crate::managed::PresetChoices,
+    }
+    to_js(&Stored {
+        settings: out,
+        presets: choices,
+    })
+}
+
+// ---- Hub health (src/health.rs), routes (src/routes.rs), a book's own hubs (src/book_hubs.rs). ----
+
+/// The hubs' health as stored (`{<hub url>: Health}`); `null` or `undefined` for none yet.
+fn health_arg(v: &JsValue) -> Result<crate::health::HealthMap, JsError> {
+    if v.is_null() || v.is_undefined() {
+        return Ok(crate::health::HealthMap::new());
+    }
+    object_arg(v, "health")?;
+    from_js(v, "health")
+}
+
+/// A time in milliseconds since the epoch (the caller's clock: the core reads none).
+fn time_arg(v: &JsValue) -> Result<u64, JsError> {
+    match v.as_f64() {
+        Some(t) if (0.0..9.0e15).contains(&t) => Ok(t as u64),
+        _ => Err(JsError::new(&format!(
+            "now: not a time in milliseconds ({})",
+            kind_of(v)
+        ))),
+    }
+}
+
+/// When hubs are checked and what their answers mean: `{checkEveryMinutes, timeoutMs, slowMs,
+/// freshMs}` (the background's alarm period, a check's deadline, the answer time above which a
+/// hub is slow, how long a check is fresh when a page opens).
+#[wasm_bindgen(js_name = healthPolicy)]
+pub fn health_policy() -> Result<JsValue, JsError> {
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    struct Policy {
+        check_every_minutes: u32,
+        timeout_ms: u32,
+        slow_ms: u32,
+        fresh_ms: u64,
+    }
+    to_js(&Policy {
+        check_every_minutes: crate::health::CHECK_EVERY_MINUTES,
+        timeout_ms: crate::health::TIMEOUT_MS,
+        slow_ms: crate::health::SLOW_MS,
+        fresh_ms: crate::health::FRESH_MS,
+    })
+}
+
+/// The check to make now (`{probes, timeoutMs, maxBody}`, a probe per hub due, its `id` the
+/// hub's URL), for `why` (`startup` | `opened` | `pages`) at `now`, given the last `health`.
+#[wasm_bindgen(js_name = healthPlan)]
+pub fn health_plan(
+    settings: JsValue,
+    health: JsValue,
+    now: JsValue,
+    why: JsValue,
+) -> Result<JsValue, JsError> {
+    object_arg(&settings, "settings")?;
+    let settings: Settings = from_js(&settings, "settings")?;
+    let health = health_arg(&health)?;
+    let now = time_arg(&now)?;
+    let why: crate::health::Why = serde_json::from_str(&json_text(&why, "why")?)
+        .map_err(|e| JsError::new(&format!("why: {e}")))?;
+    let due = crate::health::due(&settings.hubs, &health, now, why);
+    let hubs: Vec<crate::Hub> = settings
+        .hubs
+        .into_iter()
+        .filter(|h| due.contains(&h.url))
+        .collect();
+    to_js(&crate::health::plan(&hubs))
+}
+
+/// The hubs' health after a check made at `now`: `previous` with each checked hub's new state
+/// (hubs no longer saved are dropped). `answers`: one per probe of the plan, `{response, ms,
+/// answersWithoutAccess}` (the runner's response; how long it took; for a `network` failure,
+/// whether a request the extension may not read was answered).
+#[wasm_bindgen(js_name = healthRead)]
+pub fn health_read(
+    settings: JsValue,
+    previous: JsValue,
+    answers: JsValue,
+    now: JsValue,
+) -> Result<JsValue, JsError> {
+    object_arg(&settings, "settings")?;
+    let settings: Settings = from_js(&settings, "settings")?;
+    let previous = health_arg(&previous)?;
+    if !Array::is_array(&answers) {
+        return Err(JsError::new(&format!(
+            "answers: not an array ({})",
+            kind_of(&answers)
+        )));
+    }
+    let answers: Vec<crate::health::Answer> = from_js(&answers, "answers")?;
+    let now = time_arg(&now)?;
+    to_js(&crate::health::read(
+        &previous,
+        &settings.hubs,
+        &answers,
+        now,
+    ))
+}
+
+/// Where links go: `{default, sites}` (docs/contracts.md "Routes"), from the settings and the
+/// hubs' health.
+#[wasm_bindgen]
+pub fn routes(settings: JsValue, health: JsValue) -> Result<JsValue, JsError> {
+    object_arg(&settings, "settings")?;
+    let settings: Settings = from_js(&settings, "settings")?;
+    let health = health_arg(&health)?;
+    to_js(&crate::routes::routes(&settings, &health))
+}
+
+/// The hubs a page's launch links point at that the reader could save (not known public
+/// BinderHubs, not saved): `[{url, name, linksKind, links}]`. Hrefs that are not strings are
+/// skipped.
+#[wasm_bindgen(js_name = bookHubs)]
+pub fn book_hubs(hrefs: JsValue, settings: JsValue) -> Result<JsValue, JsError> {
+    if !Array::is_array(&hrefs) {
+        return Err(JsError::new(&format!(
+            "hrefs: not an array ({})",
+            kind_of(&hrefs)
+        )));
+    }
+    let hrefs: Vec<String> = hrefs
+        .unchecked_ref::<Array>()
+        .iter()
+        .filter_map(|h| h.as_string())
+        .collect();
+    object_arg(&settings, "settings")?;
+    let settings: Settings = from_js(&settings, "settings")?;
+    to_js(&crate::book_hubs::book_hubs(&hrefs, &settings))
 }

@@ -99,7 +99,7 @@ fn detection_plan_and_classification_cross_the_boundary() {
 #[wasm_bindgen_test]
 fn settings_defaults_validate_and_migrate() {
     let d = api::settings_defaults().unwrap();
-    assert!(text(&d).starts_with(r#"{"version":1,"hubs":[],"activeHub":null"#));
+    assert!(text(&d).starts_with(r#"{"version":2,"hubs":[],"fallback":true,"siteHubs":[]"#));
     assert_eq!(
         text(&api::settings_validate(d).unwrap()),
         text(&api::settings_defaults().unwrap())
@@ -111,10 +111,10 @@ fn settings_defaults_validate_and_migrate() {
         .unwrap(),
     );
     assert!(
-        migrated.contains(r#""activeHub":"https://hub.example.edu/""#),
+        migrated.contains(r#""hubs":[{"url":"https://hub.example.edu/""#),
         "{migrated}"
     );
-    assert!(api::settings_validate(json(r#"{"version": 1}"#)).is_err());
+    assert!(api::settings_validate(json(r#"{"version": 2}"#)).is_err());
     let target = text(&api::active_target(json(&migrated)).unwrap());
     assert!(
         target.contains(r#""kind":"jupyterhub","url":"https://hub.example.edu/""#),
@@ -138,6 +138,48 @@ fn settings_import_previews_changes_and_refusals() {
         "{preview}"
     );
     assert!(api::settings_import(current, json("{}")).is_err());
+}
+
+/// An institution's policy crosses as the browser's managed storage holds it; the settings in
+/// use come back merged, a change comes back as what to store, removing a locked hub throws.
+#[wasm_bindgen_test]
+fn presets_from_a_policy_cross_the_boundary() {
+    let policy = json(
+        r#"{"hubs": [{"url": "https://hub.uni.example.edu/", "kind": "jupyterhub", "name": "Uni"}, {"url": "ftp://x", "kind": "jupyterhub"}], "locked": true}"#,
+    );
+    let read = text(&api::policy_read(policy.clone()).unwrap());
+    assert!(read.contains(r#""locked":true"#), "{read}");
+    assert!(
+        read.contains(
+            r#""problems":[{"field":"hubs[1]","reason":"url: invalid hub url: 'ftp://x'"#
+        ),
+        "{read}"
+    );
+    assert_eq!(
+        text(&api::policy_read(JsValue::NULL).unwrap()),
+        r#"{"hubs":[],"locked":false,"problems":[]}"#
+    );
+    let stored = api::settings_defaults().unwrap();
+    let merged = api::settings_with_policy(stored.clone(), policy.clone(), JsValue::NULL).unwrap();
+    assert!(text(&merged).contains(r#""hubs":[{"url":"https://hub.uni.example.edu/","name":"Uni""#));
+    let views = text(&api::hub_views(merged.clone(), policy.clone()).unwrap());
+    assert!(
+        views.contains(r#""active":true,"mystTab":"jupyterhub","managed":"locked""#),
+        "{views}"
+    );
+    let out = text(
+        &api::settings_to_store(merged, stored.clone(), policy.clone(), JsValue::NULL).unwrap(),
+    );
+    assert!(
+        out.contains(r#""settings":{"version":2,"hubs":[]"#),
+        "{out}"
+    );
+    assert!(out.ends_with(r#""presets":{"removed":[]}}"#), "{out}");
+    let err = api::settings_to_store(stored.clone(), stored, policy, JsValue::NULL).unwrap_err();
+    assert_eq!(
+        String::from(js_sys::Error::from(JsValue::from(err)).message()),
+        "invalid settings: hubs: https://hub.uni.example.edu/ is set by your organisation and cannot be removed"
+    );
 }
 
 /// Issue 9, defect 2: no value a page or a file can supply makes an export throw from inside

@@ -5,9 +5,10 @@
 //   node tools/build-extension.mjs            build both
 //   node tools/build-extension.mjs --check    also fail when a zip exceeds the size budget
 //
-// Per-browser manifests: Chrome gets `background.service_worker` (module) and no gecko
-// settings; Firefox gets `background.scripts` (module event page) and keeps
-// `browser_specific_settings.gecko` (id, data_collection_permissions).
+// Per-browser manifests: Chrome gets `background.service_worker` (module), the managed
+// storage schema and no gecko settings; Firefox gets `background.scripts` (module event page),
+// keeps `browser_specific_settings.gecko` (id, data_collection_permissions) and has no
+// `storage.managed_schema`.
 import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -78,6 +79,9 @@ export function manifestFor(browser, source) {
   } else if (browser === 'firefox') {
     m.background = {scripts: bg.scripts ?? [bg.service_worker], type: 'module'};
     delete m.minimum_chrome_version;
+    // Firefox reads an organisation's policy without a schema (docs/it-departments.md); the
+    // key would only be a manifest warning there.
+    delete m.storage;
   } else {
     throw new Error(`unknown browser ${browser}`);
   }

@@ -14,15 +14,18 @@
   if (g[KEY] || !session) return;
 
   /**
-   * The tooltip of a converted link: where it came from, its warnings, Alt-click; or why it was
-   * left alone. Built when first needed (hover or focus), not for every link up front.
+   * The tooltip of a converted link: the hub it goes to, where it came from, why it goes to a
+   * fallback hub, its warnings, Alt-click; or why it was left alone. Built when first needed
+   * (hover or focus), not for every link up front.
    * @param {string} original
    * @param {import('./session.js').Result} result
    */
   function tooltip(original, result) {
-    const hub = session.page.hub ?? '';
+    const hub = result.hub ?? session.page.hub ?? '';
     if (result.status === 'refused') return session.msg('titleRefused', [hub, result.reason ?? '']);
     const lines = [session.msg('titleRewritten', [hub, original])];
+    // Why it goes to this hub and not to one before it (down, or cannot launch it).
+    for (const why of result.fallback ?? []) lines.push(session.msg('titleFallback', [why]));
     for (const w of result.warnings ?? []) lines.push(session.msg('titleWarning', [w]));
     lines.push(session.msg('titleAltClick'));
     return lines.join('\n');

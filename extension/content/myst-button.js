@@ -28,7 +28,8 @@
 
   /**
    * @typedef {import('./session.js').Result} Result
-   * @typedef {{link: string, result: Result | null, notebook: boolean, prefill: {url: string, tab: string} | null}} MystLaunch
+   * @typedef {{link: string, result: Result | null, notebook: boolean, file: string, prefill: {url: string, tab: string} | null}} MystLaunch
+   *   notebook: the page is a notebook (our wording says "notebook"), else it names `file`, the source file the launch opens
    * @typedef {{active: boolean, hidden: boolean, hub: string | null}} Page  hidden: private mode
    */
 
@@ -44,7 +45,7 @@
    * @param {Page} page
    */
   function place(cur, page) {
-    const rocket = cur && cur.notebook && page.active && SHOWN.has(cur.result?.status ?? '') ? mystData.launchButton(document) : null;
+    const rocket = cur && page.active && SHOWN.has(cur.result?.status ?? '') ? mystData.launchButton(document) : null;
     if (!cur || !rocket) {
       drop();
       return;
@@ -82,12 +83,33 @@
   }
 
   /**
+   * Our strings, by what the page is: a notebook page's say "notebook"; any other page's name
+   * the source file the launch opens (its README.md, its MyST Markdown), as the page's own
+   * form opens it. The file name is the last substitution of the page's string.
+   */
+  const WORDING = {
+    aria: {notebook: 'mystLaunchAria', file: 'mystLaunchAriaFile'},
+    private: {notebook: 'mystTitlePrivate', file: 'mystTitlePrivateFile'},
+    same: {notebook: 'mystTitleSame', file: 'mystTitleSameFile'},
+  };
+
+  /**
+   * @param {MystLaunch} cur
+   * @param {keyof typeof WORDING} what
+   * @param {string[]} subs
+   */
+  function say(cur, what, subs) {
+    return cur.notebook ? session.msg(WORDING[what].notebook, subs) : session.msg(WORDING[what].file, [...subs, cur.file]);
+  }
+
+  /**
    * Rewrite mode: a link to the rewritten URL (on the reader's hub: whatever happens to the
    * click, that is where it goes); Alt-click opens the page's own Binder link. Private mode: a
-   * button with no URL at all, whose click asks the background to open the hub. It is not a
-   * link to the page's own Binder URL (built from the page's data: any host the page chose),
-   * because a page can stop the click before our listener sees it (at window capture) and the
-   * link's default action would then open that URL.
+   * button with no URL at all, whose click asks the background to open the hub (Alt-click:
+   * the page's own Binder link, opened from here). It is not a link to the page's own Binder
+   * URL (built from the page's data: any host the page chose), because a page can stop the
+   * click before our listener sees it (at window capture) and the link's default action would
+   * then open that URL.
    * @param {MystLaunch} cur
    * @param {Page} page
    */
@@ -99,12 +121,13 @@
     const result = cur.result;
     if (el instanceof HTMLButtonElement) {
       el.type = 'button';
-      el.title = session.msg('mystTitlePrivate');
+      el.title = say(cur, 'private', []);
       const open = (/** @type {MouseEvent} */ event) => {
         if (event.type === 'auxclick' && event.button !== 1) return;
         event.preventDefault();
         event.stopPropagation();
-        actions.openPrivately(link, true, false);
+        if (event.type === 'click' && event.altKey) actions.follow(link, true);
+        else actions.openPrivately(link, true, false);
       };
       el.addEventListener('click', open);
       el.addEventListener('auxclick', open);
@@ -123,10 +146,10 @@
           actions.follow(link, true);
         });
       } else {
-        el.title = session.msg('mystTitleSame', [page.hub ?? '']);
+        el.title = say(cur, 'same', [page.hub ?? '']);
       }
     }
-    el.setAttribute('aria-label', session.msg('mystLaunchAria', [hub]));
+    el.setAttribute('aria-label', say(cur, 'aria', [hub]));
     const icon = mystData.launchButton(document)?.querySelector('svg')?.cloneNode(true);
     if (icon instanceof Element) {
       icon.setAttribute('aria-hidden', 'true');

@@ -213,9 +213,10 @@
 
   /**
    * What a page launches: the project's Binder config and the page's source location, and
-   * whether the page is a notebook (a Jupyter notebook, or MyST Markdown with a kernel).
-   * Null when the project has no Binder config or the page no location (the page's own rocket
-   * button is then not shown either).
+   * whether the page is a notebook (a Jupyter notebook, or MyST Markdown with a kernel; only
+   * the wording of our control depends on it: any page with a location launches its source
+   * file, as the page's own form does). Null when the project has no Binder config or the page
+   * no location (the page's own rocket button is then not shown either).
    * @param {any} project
    * @param {Page | null} page
    * @returns {Launch | null}
@@ -230,6 +231,19 @@
     const kind = typeof page.kind === 'string' ? page.kind : null;
     const notebook = kind === 'Notebook' || /\.ipynb$/i.test(page.location) || !!page.frontmatter?.kernelspec;
     return {binder: clean, location: page.location, notebook, kind};
+  }
+
+  /** The longest file name shown in our control's accessible name and tooltip. */
+  const MAX_FILE_NAME = 80;
+
+  /**
+   * The file a launch opens, as the reader knows it: the last segment of the page's source
+   * location (`/notebooks/intro.ipynb` → `intro.ipynb`), cut to MAX_FILE_NAME characters.
+   * @param {string} location
+   */
+  function fileName(location) {
+    const name = scan.trimSlashesEnd(location).split('/').at(-1) ?? '';
+    return name.length > MAX_FILE_NAME ? `${name.slice(0, MAX_FILE_NAME - 1)}…` : name;
   }
 
   /**
@@ -284,6 +298,7 @@
     pageJsonUrl,
     configUrls,
     launchFor,
+    fileName,
     launchButton,
     openFormInput,
     formTab,

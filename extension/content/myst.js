@@ -9,6 +9,14 @@
  * like any launch link; a "Launch on <hub>" control (myst-button.js) then sits beside the page's
  * rocket button. When the reader opens the rocket's own form, its URL field gets the active hub
  * (rewrite mode only: private mode never shows the page the hub).
+ *
+ * Every page with launch inputs gets this, notebook or not: myst-theme shows its rocket on a
+ * page with a location in a project with launch settings (whenever the page's header row shows:
+ * on a notebook always, on another page when it has a badge such as its license), and its form
+ * opens that page's source file (`lab/tree/<location>`: a README.md, a MyST Markdown file)
+ * just as it opens a notebook (docs/protocols.md §5). Our control only ever sits beside the page's rocket, and
+ * the prefill only in the rocket's form, so a page without a rocket gets neither; the popup
+ * lists the page's launch either way.
  */
 (() => {
   'use strict';
@@ -122,7 +130,7 @@
       console.warn('byob: could not read the launch settings of this Jupyter Book 2 page', err);
       return;
     }
-    if (!launch || !launch.notebook || stale()) return; // no launch, or no notebook on this page: no control
+    if (!launch || stale()) return; // no launch settings or no location: the page's own rocket is not shown either
     let reply;
     try {
       reply = await session.api.runtime.sendMessage({type: 'content:myst', binder: launch.binder, location: launch.location});
@@ -135,7 +143,7 @@
       console.warn(`byob: this Jupyter Book 2 page's launch settings cannot be used: ${reply?.error}`);
       return;
     }
-    myst.current = {link: reply.link, result: reply.active ? reply.result : null, notebook: launch.notebook, prefill: reply.prefill ?? null};
+    myst.current = {link: reply.link, result: reply.active ? reply.result : null, notebook: launch.notebook, file: mystData.fileName(launch.location), prefill: reply.prefill ?? null};
     if (!session.timed(() => session.heard(reply))) return;
     session.remember(reply.link, reply.result);
     session.timed(() => {
@@ -247,7 +255,7 @@
   /** The page's launch, for the popup: the Binder link it means and what it becomes. */
   function entries() {
     const cur = myst.current;
-    if (!cur || !cur.notebook) return [];
+    if (!cur) return [];
     const r = cur.result;
     return [{href: cur.link, source: 'myst', status: r?.status ?? 'pending', output: r?.output ?? null, reason: r?.reason ?? null, warnings: r?.warnings ?? [], text: button.text()}];
   }

@@ -41,7 +41,9 @@
   const SETTLE_MS = 30;
 
   /**
-   * @typedef {{status: string, output: string | null, reason: string | null, warnings: string[]}} Result
+   * @typedef {{status: string, output: string | null, reason: string | null, warnings: string[], hub?: string, fallback?: string[]}} Result
+   *   `hub`: the hub the link goes to; `fallback`: why it goes past the hubs before it (the
+   *   background's words: "A is down: connection refused")
    * @typedef {{href: string, source: string, status: string, output: string | null, reason: string | null, warnings: string[], text: string}} Entry
    * @typedef {{name: string, start: () => void, stop: () => void, restore: () => void, entries: () => Entry[]}} Feature
    */
@@ -243,6 +245,13 @@
     return {active: state.active, reason: state.reason, mode: state.mode, hub: state.hub, links};
   }
 
+  /** How many launch links (or candidates not answered yet) this frame has. */
+  function launchLinks() {
+    return each('entries')
+      .flat()
+      .filter((/** @type {Entry} */ e) => e.status !== 'none' && e.status !== 'invalid').length;
+  }
+
   /** Resolves with `list()` once every link found so far has been answered (popup, tests). */
   async function settled() {
     for (;;) {
@@ -259,8 +268,14 @@
       return;
     }
     started = true;
-    api.runtime.onMessage.addListener((/** @type {any} */ message) => {
+    api.runtime.onMessage.addListener((/** @type {any} */ message, /** @type {any} */ _sender, /** @type {(r: any) => void} */ sendResponse) => {
       if (message && message.type === 'background:refresh') timed(refresh);
+      else if (message && message.type === 'background:count') {
+        // The background keeps checking the hubs while a page has launch links. Only a frame
+        // that has some answers: the first answer of a tab's frames is the one it gets.
+        const links = launchLinks();
+        if (links > 0) sendResponse({links});
+      }
       return false;
     });
     g[Symbol.for('byob.content')] = Object.freeze({rescan: start, list, stats: () => ({...stats}), settled});

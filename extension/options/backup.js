@@ -4,7 +4,7 @@
  * preview of what it would change and what it would leave out (the core decides, field by
  * field), stored only when the reader confirms.
  */
-import {applyImport, errorMessage, previewImport} from '../settings.js';
+import {applyImport, errorMessage, exportableSettings, previewImport} from '../settings.js';
 import {t} from '../ui/i18n.js';
 import {$, el, showStatus} from '../ui/dom.js';
 
@@ -18,7 +18,7 @@ import {$, el, showStatus} from '../ui/dom.js';
 export function backup(page) {
   /** @type {Backup} */
   const b = {page, importing: null};
-  $('export').addEventListener('click', () => onExport(page));
+  $('export').addEventListener('click', () => onExport().catch((err) => showStatus($('backup-status'), t('errorLoad', [errorMessage(err)]), 'bad')));
   $('import').addEventListener('click', () => $('import-file').click());
   $('import-file').addEventListener('change', () => onImport(b));
   $('import-apply').addEventListener('click', () => onApply(b));
@@ -28,9 +28,9 @@ export function backup(page) {
   });
 }
 
-/** @param {Page} page */
-function onExport(page) {
-  const blob = new Blob([JSON.stringify(page.settings(), null, 2) + '\n'], {type: 'application/json'});
+/** The reader's own settings (not the hubs an organisation sets), as a file. */
+async function onExport() {
+  const blob = new Blob([JSON.stringify(await exportableSettings(), null, 2) + '\n'], {type: 'application/json'});
   const a = /** @type {HTMLAnchorElement} */ (el('a', ''));
   a.href = URL.createObjectURL(blob);
   a.download = 'byob-settings.json';

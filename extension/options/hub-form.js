@@ -177,15 +177,17 @@ async function save(form, typed, asked) {
     $('kind-select').focus();
     return;
   }
+  // The hub saved here is the one the reader wants to use: it comes first (in use); the others
+  // keep their order behind it, as fallbacks.
   const saved = await updateSettings((s) => {
-    s.hubs = (s.hubs ?? []).filter((/** @type {any} */ h) => h.url !== hub.url);
-    s.hubs.push(hub);
-    s.activeHub = hub.url;
+    s.hubs = [hub, ...(s.hubs ?? []).filter((/** @type {any} */ h) => h.url !== hub.url)];
     return s;
   });
   await form.page.use(saved);
   const warn = granted ? '' : ' ' + t('savedWithoutAccess');
-  showStatus(status, t('savedHub', [hub.name]) + warn, granted ? 'ok' : 'warn');
+  // An organisation that locks its hubs keeps them first (presets.js): say where links open.
+  const first = saved.hubs[0]?.url === hub.url;
+  showStatus(status, t(first ? 'savedHub' : 'savedHubAfterManaged', [hub.name]) + warn, granted ? 'ok' : 'warn');
   $('hub-input').value = '';
   form.last = null;
   render(null);

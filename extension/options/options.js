@@ -13,6 +13,7 @@ import {ext} from '../api.js';
 import * as core from '../core.js';
 import {hasContextMenus} from '../tabs.js';
 import {ALL_SITES} from '../site-access.js';
+import {healthChanged} from '../health.js';
 import {errorMessage, loadState, settingsChanged, updateSettings} from '../settings.js';
 import {localize, t} from '../ui/i18n.js';
 import {$, showStatus} from '../ui/dom.js';
@@ -20,6 +21,8 @@ import {backup} from './backup.js';
 import {hubForm} from './hub-form.js';
 import {hubList} from './hub-list.js';
 import {preferences} from './preferences.js';
+import {renderPolicy} from './policy.js';
+import {siteHubs} from './site-hubs.js';
 
 main().catch((err) => {
   console.error('byob: the options page failed to start', err);
@@ -28,15 +31,20 @@ main().catch((err) => {
 
 async function main() {
   localize();
-  const page = await createPage();
+  const {page, list} = await createPage();
   hubForm(page);
   backup(page);
   const state = await loadState();
   await page.use(state.settings);
   notice(state);
   await renderAccess();
+  // The saved hubs' health: checked now where it is not fresh (and a hub just saved, never
+  // checked, when the settings change); what a check finds is shown as it arrives.
+  checkHubs();
   ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
+    if (healthChanged(changes, area)) list.renderHealth().catch((err) => console.error('byob: showing the hubs\' health failed', err));
     if (!settingsChanged(changes, area)) return;
+    checkHubs();
     loadState().then(
       async (s) => {
         await page.use(s.settings);
@@ -52,7 +60,17 @@ async function main() {
   document.body.dataset.ready = 'true';
 }
 
-/** The page's shared state and the two ways to change what it shows. */
+/** Ask the background to check the hubs not checked in the last few seconds. */
+function checkHubs() {
+  ext.runtime.sendMessage({type: 'page:health', check: true}).then(
+    (/** @type {any} */ reply) => {
+      if (!reply?.ok) console.warn('byob: checking the hubs failed', reply?.error);
+    },
+    (/** @type {unknown} */ err) => console.warn('byob: checking the hubs failed', err),
+  );
+}
+
+/** The page's shared state and the two ways to change what it shows; the saved hubs' section. */
 async function createPage() {
   /** The settings as last read or written. @type {any} */
   let settings = null;
@@ -107,8 +125,9 @@ async function createPage() {
       return false;
     }
   }
-  sections.push(hubList(page), preferences(page));
-  return page;
+  const list = hubList(page);
+  sections.push(list, siteHubs(page), preferences(page));
+  return {page, list};
 }
 
 /**
@@ -117,6 +136,7 @@ async function createPage() {
  * @param {import('../settings.js').SettingsState} state
  */
 function notice(state) {
+  renderPolicy(state.policy).catch((err) => console.error('byob: showing the organisation\'s policy failed', err));
   const box = $('settings-notice');
   const text = [state.newer !== null ? t('settingsNewer', [String(state.newer)]) : '', state.unreadable ? t('settingsUnreadable', [state.unreadable]) : ''].filter(Boolean).join(' ');
   box.textContent = text;

@@ -17,6 +17,7 @@ import {$, el} from '../ui/dom.js';
 
 /** @type {Row[]} */
 export const PREFERENCES = [
+  {key: 'fallback', control: 'checkbox', id: 'fallback', label: 'fallbackLabel', help: 'fallbackHelp'},
   {key: 'interface', control: 'select', id: 'interface-select', label: 'interfaceLabel', choices: {follow: 'interfaceFollow', lab: 'interfaceLab', notebook: 'interfaceNotebook'}},
   {key: 'linkKinds', control: 'switches', id: 'kind', label: 'linkKindsLabel', choices: {binder: 'linkKindBinder', nbgitpuller: 'linkKindNbgitpuller', colab: 'linkKindColab'}},
   {key: 'mode', control: 'radios', id: 'mode', label: 'modeLabel', choices: {rewrite: 'modeRewrite', private: 'modePrivate'}},
@@ -31,6 +32,19 @@ export const PREFERENCES = [
  * @type {Record<string, {build: (row: Row, save: () => void) => HTMLElement, read: (row: Row) => any, show: (row: Row, value: any) => void}>}
  */
 const CONTROLS = {
+  checkbox: {
+    build(row, save) {
+      const input = /** @type {HTMLInputElement} */ (el('input', ''));
+      Object.assign(input, {type: 'checkbox', id: row.id});
+      input.setAttribute('aria-describedby', `${row.id}-help`);
+      input.addEventListener('change', save);
+      const label = /** @type {HTMLLabelElement} */ (el('label', ''));
+      label.append(input, ' ', el('span', t(row.label)));
+      return field('div', label, help('p', row));
+    },
+    read: (row) => $(row.id).checked,
+    show: (row, value) => void ($(row.id).checked = value === true),
+  },
   select: {
     build(row, save) {
       const select = /** @type {HTMLSelectElement} */ (el('select', ''));

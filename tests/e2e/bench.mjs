@@ -201,8 +201,7 @@ async function main() {
     await options.evaluate(async (hub) => {
       const {saveSettings, loadSettings} = await import('../settings.js');
       const s = await loadSettings();
-      s.hubs = [{url: hub, name: 'hub.example.edu', kind: 'jupyterhub', version: '6.1.1', cors: true}];
-      s.activeHub = hub;
+      s.hubs = [{url: hub, name: 'hub.example.edu', kind: 'jupyterhub', version: '6.1.1', cors: true}]; // the first: in use
       s.disabledSites = ['127.0.0.1']; // the floor's and the empty extension's page host
       await saveSettings(s);
     }, HUB);

@@ -24,10 +24,12 @@ import {accessTests} from './extension/access.mjs';
 import {SHARED_TABS, ensureReady, urls} from './extension/common.mjs';
 import {serveHostile} from './extension/hostile-pages.mjs';
 import {hostileTests} from './extension/hostile.mjs';
+import {hubsTests} from './extension/hubs.mjs';
 import {mystTests} from './extension/myst.mjs';
 import {optionsTests} from './extension/options.mjs';
 import {pagesTests} from './extension/pages.mjs';
 import {popupTests} from './extension/popup.mjs';
+import {presetsTests} from './extension/presets.mjs';
 import {privateTests} from './extension/private.mjs';
 import {settingsTests} from './extension/settings.mjs';
 
@@ -38,9 +40,11 @@ const AREAS = /** @type {const} */ ([
   ['MyST pages', mystTests],
   ['hostile pages and failing hubs', hostileTests],
   ['popup, turned-off sites, context menu', popupTests],
+  ['several hubs: health, fallback, per-site choices', hubsTests],
   ['private mode', privateTests],
   ['settings', settingsTests],
   ['site access', accessTests],
+  ['presets from an institution', presetsTests],
 ]);
 
 eachBrowser(
@@ -76,7 +80,7 @@ eachBrowser(
             delete ctx.tabs[name];
           }
         });
-        for (const [name, fn, {only} = {}] of tests) if (!only || only === ctx.name) ctx.check(name, (s) => fn(ctx, s));
+        for (const [name, fn, {only, skip} = {}] of tests) if (!only || only === ctx.name) ctx.check(name, (s) => fn(ctx, s), {skip});
       });
     }
   },

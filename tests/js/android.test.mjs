@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import {extensionModules, fakeSync} from './ext-modules.mjs';
 
 const HUB = {url: 'https://hub.example.edu/', name: 'hub.example.edu', kind: 'jupyterhub', version: '5.2.1', cors: false};
-const SETTINGS = {version: 1, hubs: [HUB], activeHub: HUB.url, interface: 'follow', envRepo: null, linkKinds: {binder: true, nbgitpuller: true, colab: true}, mode: 'private', disabledSites: []};
+const SETTINGS = {version: 2, hubs: [HUB], fallback: true, siteHubs: [], interface: 'follow', envRepo: null, linkKinds: {binder: true, nbgitpuller: true, colab: true}, mode: 'private', disabledSites: []};
 const LINK = 'https://mybinder.org/v2/gh/o/book/main?urlpath=lab/tree/intro.ipynb';
 
 /** An event with addListener that remembers its listeners. */
@@ -21,7 +21,7 @@ function androidBrowser() {
   const browser = {
     runtime: {id: 'byob@byob.dev', getURL: (/** @type {string} */ p) => `moz-extension://uuid/${p}`, onInstalled: event(), onStartup: event(), onMessage: event(), openOptionsPage: async () => {}},
     permissions: {onAdded: event(), onRemoved: event(), contains: async () => false},
-    storage: {sync: fakeSync({'settings.v1': SETTINGS}), onChanged: event()},
+    storage: {sync: fakeSync({'settings.v2': SETTINGS}), onChanged: event()},
     scripting: {getRegisteredContentScripts: async () => [], registerContentScripts: async () => {}, unregisterContentScripts: async () => {}},
     i18n: {getMessage: (/** @type {string} */ k) => k, getUILanguage: () => 'en'},
     tabs: {

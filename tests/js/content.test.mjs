@@ -316,7 +316,7 @@ test('MyST: Alt-click on our link (in its shadow root) opens the page\'s own Bin
   assert.deepEqual(opened, [[MYST, '_blank']]);
 });
 
-test('MyST single-page navigation: the link follows the page, from the page JSON the site serves; removed on a page without a notebook', async () => {
+test('MyST single-page navigation: the link follows the page, from the page JSON the site serves, notebook or README', async () => {
   const w = pageWindow(fixture(`${MYST_DIR}/notebooks/notebook-template/index.html`), MYST_PAGE);
   const second = JSON.parse(fixture(`${MYST_DIR}/notebooks.notebook-template.json`));
   second.slug = 'notebooks.second';
@@ -339,11 +339,14 @@ test('MyST single-page navigation: the link follows the page, from the page JSON
   assert.equal(links.length, 1, 'exactly one link');
   assert.equal(links[0].getAttribute('data-byob-original'), mystLinkFor('/notebooks/second.ipynb'));
   assert.deepEqual(fetched, ['https://projectpythia.org/cookbook-template/notebooks.second.json']);
-  // The root page (its README is no notebook): no link.
+  // The root page (an Article, its README.md): the page's rocket opens its README, so does ours.
   w.history.pushState({}, '', '/cookbook-template/');
   rerender();
   await mystSettled(w);
-  assert.equal(mystLinks(w).length, 0);
+  links = mystLinks(w);
+  assert.equal(links.length, 1, 'exactly one link on the README page');
+  assert.equal(links[0].getAttribute('data-byob-original'), mystLinkFor('/README.md'));
+  assert.equal(links[0].getAttribute('aria-label'), 'mystLaunchAriaFile|hub.example.edu|README.md');
   // Back to the first page (popstate): its inline data again, no fetch.
   w.history.pushState({}, '', '/cookbook-template/notebooks/notebook-template');
   w.dispatchEvent(new w.PopStateEvent('popstate'));
@@ -351,10 +354,11 @@ test('MyST single-page navigation: the link follows the page, from the page JSON
   links = mystLinks(w);
   assert.equal(links.length, 1);
   assert.equal(links[0].getAttribute('data-byob-original'), MYST);
+  assert.equal(links[0].getAttribute('aria-label'), 'mystLaunchAria|hub.example.edu');
   assert.equal(fetched.length, 2);
   assert.deepEqual(
     sent.filter((m) => m.type === 'content:myst').map((m) => m.location),
-    ['/notebooks/notebook-template.ipynb', '/notebooks/second.ipynb', '/notebooks/notebook-template.ipynb'],
+    ['/notebooks/notebook-template.ipynb', '/notebooks/second.ipynb', '/README.md', '/notebooks/notebook-template.ipynb'],
   );
 });
 
@@ -518,6 +522,63 @@ test('MyST in private mode: the link does not name the hub, and the form is not 
   link.dispatchEvent(click);
   assert.equal(click.defaultPrevented, true);
   assert.deepEqual(sent.at(-1), {type: 'content:open', href: MYST, newTab: true});
+  // Alt-click, as its tooltip says: the book's own Binder link, opened from here; nothing asked.
+  const opened = [];
+  w.open = (url, target) => opened.push([url, target]);
+  const before = sent.length;
+  const alt = new w.MouseEvent('click', {bubbles: true, composed: true, cancelable: true, altKey: true, button: 0});
+  link.dispatchEvent(alt);
+  assert.equal(alt.defaultPrevented, true);
+  assert.deepEqual(opened, [[MYST, '_blank']]);
+  assert.equal(sent.length, before);
+});
+
+test('MyST in private mode on the README page: the button names the file, not the hub', async () => {
+  const w = pageWindow(fixture(`${MYST_DIR}/index.html`), 'https://projectpythia.org/cookbook-template/');
+  serveJson(w, {});
+  runContentScript(w, mystBackground({mode: 'private'}));
+  await mystSettled(w);
+  const [link] = mystLinks(w);
+  assert.equal(link.localName, 'button');
+  assert.equal(link.getAttribute('aria-label'), 'mystLaunchAriaFile|mystYourHub|README.md');
+  assert.equal(link.title, 'mystTitlePrivateFile|README.md');
+});
+
+test('MyST: the real root page (an Article whose source is README.md): our link beside its rocket names the file, its form is filled, the popup lists its launch', async () => {
+  const w = pageWindow(fixture(`${MYST_DIR}/index.html`), 'https://projectpythia.org/cookbook-template/');
+  const fetched = serveJson(w, {});
+  const {sent} = runContentScript(w, mystBackground());
+  const list = await mystSettled(w);
+  assert.deepEqual(fetched, [], 'the inline data was enough');
+  const myst = sent.find((m) => m.type === 'content:myst');
+  assert.deepEqual([myst.location, myst.binder.repo], ['/README.md', 'projectpythia/cookbook-template']);
+  const README = mystLinkFor('/README.md');
+  const [link, ...more] = mystLinks(w);
+  assert.equal(more.length, 0);
+  const rocket = w.document.querySelector('button[aria-label="Launch in external computing interface"]');
+  assert.equal(link.getRootNode().host, rocket.parentElement, 'in a shadow root on the rocket\'s row');
+  assert.equal(link.getAttribute('href'), HUB + 'hub/user-redirect/git-pull?from=' + encodeURIComponent(README));
+  assert.equal(link.getAttribute('data-byob-original'), README);
+  assert.equal(link.textContent, 'mystLaunchOn|hub.example.edu');
+  assert.equal(link.getAttribute('aria-label'), 'mystLaunchAriaFile|hub.example.edu|README.md');
+  assert.deepEqual(
+    Array.from(list.links.filter((l) => l.source === 'myst'), (l) => [l.href, l.status, l.text]),
+    [[README, 'rewritten', 'mystLaunchOn|hub.example.edu']],
+  );
+  const form = openForm(w, '<form><input class="myst-fm-launch-input" type="url" required></form>');
+  await idle();
+  assert.equal(form.querySelector('input').value, HUB, 'the page\'s own form gets the hub');
+});
+
+test('MyST, a page with launch settings but no rocket (its header row not shown): no control, no prefill; the popup still lists its launch', async () => {
+  const html = fixture(`${MYST_DIR}/index.html`).replace(/<button[^>]*myst-fm-launch-button[^>]*>[\s\S]*?<\/button>/, '');
+  const w = pageWindow(html, 'https://projectpythia.org/cookbook-template/');
+  assert.equal(w.document.querySelector('button[aria-label="Launch in external computing interface"]'), null);
+  serveJson(w, {});
+  runContentScript(w, mystBackground());
+  const list = await mystSettled(w);
+  assert.equal(mystLinks(w).length, 0);
+  assert.deepEqual(Array.from(list.links.filter((l) => l.source === 'myst'), (l) => l.href), [mystLinkFor('/README.md')]);
 });
 
 test('MyST: injected after the reader moved on (the inline data is the first page\'s): the page shown is read from its JSON', async () => {
@@ -529,4 +590,29 @@ test('MyST: injected after the reader moved on (the inline data is the first pag
   assert.deepEqual(fetched, ['https://projectpythia.org/cookbook-template/notebooks.notebook-template.json']);
   assert.equal(sent.find((m) => m.type === 'content:myst').location, '/notebooks/notebook-template.ipynb');
   assert.equal(mystLinks(w)[0].getAttribute('data-byob-original'), MYST);
+});
+
+test('a link sent to a fallback hub says which and why in its tooltip; the background learns how many launch links the page has', async () => {
+  const w = page();
+  const answer = (m) => {
+    const reply = background()(m);
+    if (m.type !== 'content:rewrite') return reply;
+    reply.hub = 'binder.example.edu';
+    reply.results = reply.results.map((r, i) => (r.status === 'rewritten' ? {...r, hub: 'binder.example.edu', fallback: ['uni-hub is down: connection refused']} : r));
+    return reply;
+  };
+  const {deliver} = runContentScript(w, answer);
+  await settle(w);
+  const binder = w.document.getElementById('binder');
+  binder.dispatchEvent(new w.MouseEvent('mouseover', {bubbles: true}));
+  const lines = binder.title.split('\n');
+  assert.match(lines[0], /^titleRewritten\|binder\.example\.edu\|https:\/\/mybinder\.org/);
+  assert.equal(lines[1], 'titleFallback|uni-hub is down: connection refused');
+  // Three launch links (one refused): the alarm keeps checking the hubs while they are open.
+  assert.deepEqual(JSON.parse(JSON.stringify(deliver({type: 'background:count'}))), [{links: 3}]);
+  // A page without launch links does not answer (another frame of its tab may).
+  const empty = pageWindow('<!doctype html><body><a href="/x.html">x</a></body>', 'https://book.example.org/other.html');
+  const other = runContentScript(empty, background());
+  await settle(empty);
+  assert.deepEqual(other.deliver({type: 'background:count'}), []);
 });

@@ -65,7 +65,7 @@ test('a trapped cold instance is replaced by a fresh one, and the call that met 
   assert.deepEqual(await core.parse(BINDER), first, 'the same answer from the fresh instance');
   assert.equal(core.status().instances, before + 1);
   // And the next calls, of every kind, too.
-  assert.equal((await core.settingsDefaults()).version, 1);
+  assert.equal((await core.settingsDefaults()).version, 2);
   const [r] = await core.rewriteBatch(['HTTPS://mybinder.org/v2/gh/o/r/main'], TARGET);
   assert.equal(r.status, 'rewritten', 'an href the hot module defers, answered by the cold one');
   assert.equal(core.status().instances, before + 1);

@@ -55,8 +55,12 @@ export function runContentScript(window, answer, {beforeStart} = {}) {
   }
   return {
     sent,
-    /** deliver a message from the background to the content script */
-    deliver: (message) => listeners.forEach((fn) => fn(message, {id: 'ext'}, () => {})),
+    /** deliver a message from the background to the content script; what it answered */
+    deliver: (message) => {
+      const replies = [];
+      listeners.forEach((fn) => fn(message, {id: 'ext'}, (reply) => replies.push(reply)));
+      return replies;
+    },
   };
 }
 

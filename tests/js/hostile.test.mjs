@@ -118,6 +118,7 @@ test('MyST page paths, base URLs and page URLs built of 64k slashes or question 
     ['baseFor (BASE_URL)', () => m.baseFor({pathname: '/a/b', baseUrl: `${slashes}x`, url: '/b'})],
     ['baseFor (url)', () => m.baseFor({pathname: '/a/b', url: `/b${'?'.repeat(65536)}\n`})],
     ['siteFromContext', () => m.siteFromContext({url: `/b${'#'.repeat(65536)}\n`, state: {loaderData: {root: {BASE_URL: `${slashes}x`}, 'routes/$': {page: {slug: 'b'}}}}}, `/a${slashes}b`)],
+    ['fileName', () => m.fileName(`/a${slashes}x${slashes}`)],
   ];
   for (const [what, run] of cases) {
     const t0 = performance.now();

@@ -57,6 +57,6 @@ test('the core lists every kind once, each with a label the strings have', async
   const strings = JSON.parse(fs.readFileSync(path.join(EXT, '_locales', 'en', 'messages.json'), 'utf8'));
   for (const k of kinds) assert.ok(strings[k.label]?.message, `${k.kind}: no string ${k.label}`);
   // The notes a saved hub is shown with are strings too.
-  const settings = {version: 1, hubs: [{url: 'https://a.example.edu/', name: 'a', kind: 'jupyterhub', cors: false}, {url: 'https://b.example.edu/', name: 'b', kind: 'jupyterhub', cors: true}], activeHub: null, interface: 'follow', envRepo: null, linkKinds: {binder: true, nbgitpuller: true, colab: true}, mode: 'rewrite', disabledSites: []};
+  const settings = {version: 2, hubs: [{url: 'https://a.example.edu/', name: 'a', kind: 'jupyterhub', cors: false}, {url: 'https://b.example.edu/', name: 'b', kind: 'jupyterhub', cors: true}], fallback: true, siteHubs: [], interface: 'follow', envRepo: null, linkKinds: {binder: true, nbgitpuller: true, colab: true}, mode: 'rewrite', disabledSites: []};
   for (const view of await core.hubViews(settings)) for (const note of view.notes) assert.ok(strings[note]?.message, `no string ${note}`);
 });

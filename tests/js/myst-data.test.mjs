@@ -62,7 +62,7 @@ test('the same page served from the origin\'s root: BASE_URL no longer fits, the
   assert.equal(moved.base, '/books/pythia');
 });
 
-test('the root page: its path is the base; its README is not a notebook (the rocket is there, our link is not)', () => {
+test('the root page: its path is the base; it launches its README (an Article, not a notebook: only our wording differs)', () => {
   for (const [url, base] of [
     ['https://projectpythia.org/cookbook-template/', '/cookbook-template'],
     ['http://localhost:8000/', ''],
@@ -74,6 +74,8 @@ test('the root page: its path is the base; its README is not a notebook (the roc
     assert.equal(s.first?.key, '', url);
     const launch = m.launchFor(s.first.project, s.first.page);
     assert.deepEqual(plain(launch), {binder: BINDER, location: '/README.md', notebook: false, kind: 'Article'}, url);
+    assert.equal(m.fileName(launch.location), 'README.md');
+    assert.ok(m.launchButton(pageWindow(INDEX, url).document), 'the page shows its rocket');
     assert.equal(m.pageJsonUrl(s, '', new URL(url).origin), `${new URL(url).origin}${base}/index.json`);
   }
 });
@@ -147,6 +149,11 @@ test('launch inputs: the documented providers pass through; no Binder config or 
   assert.equal(m.launchFor(project({repo: 'o/r'}), page).notebook, false);
   assert.equal(m.launchFor(project({repo: 'o/r'}), {...page, frontmatter: {kernelspec: {name: 'python3'}}}).notebook, true);
   assert.equal(m.launchFor(project({repo: 'o/r', extra: 1}), {location: '/a.ipynb'}).notebook, true);
+  // The file a launch opens, as our control names it: the location's last segment, cut short.
+  assert.equal(m.fileName('/chapters/intro.md'), 'intro.md');
+  assert.equal(m.fileName('/notebooks/x.ipynb/'), 'x.ipynb');
+  assert.equal(m.fileName('README.md'), 'README.md');
+  assert.equal(m.fileName(`/${'a'.repeat(500)}.md`), `${'a'.repeat(79)}…`);
   // Only the four string fields are taken from the page data.
   assert.deepEqual(plain(m.launchFor(project({repo: 'o/r', url: 5, ref: 'v1', token: 'x'}), page).binder), {repo: 'o/r', ref: 'v1'});
 });

@@ -66,7 +66,7 @@ before(async () => {
         new Promise((resolve) => onMessage.listeners[0](structuredClone(message), {id: 'ext', url: 'chrome-extension://ext/options/options.html'}, resolve)),
     },
     permissions: {onAdded: event(), onRemoved: event(), contains: async () => true, request: async () => true},
-    storage: {sync, onChanged: event()},
+    storage: {sync, session: fakeSync(), onChanged: event()},
     scripting: {getRegisteredContentScripts: async () => [], registerContentScripts: async () => {}, unregisterContentScripts: async () => {}},
     tabs: {query: async () => []},
     i18n: {getMessage: (/** @type {string} */ k, /** @type {any} */ subs) => [].concat(subs ?? []).reduce((m, s, i) => m.replace(`$${i + 1}`, s), MESSAGES[k]?.message ?? ''), getUILanguage: () => 'en'},
@@ -93,7 +93,7 @@ async function until(check, what, ms = 5000) {
 }
 
 const $ = (/** @type {string} */ id) => w.document.getElementById(id);
-const stored = () => sync.all()['settings.v1'];
+const stored = () => sync.all()['settings.v2'];
 
 test('the kinds a reader may choose are the core\'s, labelled from the strings', () => {
   const options = [...$('kind-select').options].map((o) => [o.value, o.textContent]);
@@ -115,10 +115,9 @@ test('an API-only BinderHub service is saved as the JupyterHub in front of it, w
   await until(() => /Saved/.test($('save-status').textContent), 'the hub saved');
   const s = stored();
   assert.deepEqual(s.hubs, [{url: hub, name: hub.slice(7, -1), kind: 'jupyterhub', version: '5.2.1', cors: false}]);
-  assert.equal(s.activeHub, hub);
   // Shown as the core shows it: kind label, version, CORS note, active.
   const item = await until(() => w.document.querySelector(`#hub-list li[data-url="${hub}"]`), 'the saved hub listed');
-  assert.equal(item.querySelector('.hub-info').textContent, `JupyterHub 5.2.1 · ${MESSAGES.noCors.message} · active`);
+  assert.equal(item.querySelector('.hub-info').textContent, `JupyterHub 5.2.1 · ${MESSAGES.noCors.message} · in use`);
 });
 
 test('every string the preferences table names exists', async () => {
@@ -130,12 +129,14 @@ test('every string the preferences table names exists', async () => {
 
 test('preferences are bound from their table: each control saves its settings key', async () => {
   const ids = [...$('prefs').querySelectorAll('[id]')].map((e) => e.id);
-  assert.deepEqual(ids, ['interface-select', 'kind-binder', 'kind-nbgitpuller', 'kind-colab', 'mode-rewrite', 'mode-private', 'env-repo', 'env-repo-save', 'env-repo-help', 'disabled-sites', 'disabled-sites-save', 'disabled-sites-help']);
+  assert.deepEqual(ids, ['fallback', 'fallback-help', 'interface-select', 'kind-binder', 'kind-nbgitpuller', 'kind-colab', 'mode-rewrite', 'mode-private', 'env-repo', 'env-repo-save', 'env-repo-help', 'disabled-sites', 'disabled-sites-save', 'disabled-sites-help']);
   const saved = async (what) => {
     await until(() => /Saved/.test($('prefs-status').textContent), what);
     $('prefs-status').textContent = '';
     return stored();
   };
+  $('fallback').click();
+  assert.equal((await saved('fallback')).fallback, false);
   $('kind-colab').click();
   assert.deepEqual((await saved('link kinds')).linkKinds, {binder: true, nbgitpuller: true, colab: false});
   $('mode-private').click();
@@ -159,4 +160,36 @@ test('preferences are bound from their table: each control saves its settings ke
   $('env-repo-save').click();
   await until(() => /Not saved/.test($('prefs-status').textContent), 'the refusal');
   assert.equal(stored().envRepo, 'gh/org/env/main');
+});
+
+test('saved hubs are reordered from the keyboard; the focus stays on the moved hub through every render', async () => {
+  const b = 'https://b.example.edu/';
+  const s = structuredClone(stored());
+  s.hubs = [s.hubs[0], {url: b, name: 'b.example.edu', kind: 'binderhub', version: null, cors: null}];
+  await sync.set({'settings.v2': s});
+  // The browser tells every page about the write; each listener renders what is stored.
+  const changed = () => globalThis.browser.storage.onChanged.listeners.forEach((f) => f({'settings.v2': {}}, 'sync'));
+  changed();
+  const row = (url) => w.document.querySelector(`#hub-list li[data-url="${url}"]`);
+  await until(() => row(b), 'the second hub listed');
+  assert.deepEqual([...$('hub-list').children].map((li) => li.dataset.url), [hub, b]);
+  assert.equal(row(hub).querySelector('[data-control="up"]').disabled, true, 'the first cannot move up');
+  const down = row(hub).querySelector('[data-control="down"]');
+  down.focus();
+  down.click();
+  await until(() => stored().hubs[0].url === b, 'the order stored');
+  await until(() => /Moved .* down/.test($('hub-list-status').textContent), 'the move said');
+  // The page rendered what it stored; the storage event renders it once more, later.
+  changed();
+  await new Promise((r) => setTimeout(r, 100));
+  const focused = w.document.activeElement;
+  assert.equal(focused.closest('li')?.dataset.url, hub, 'the focus is on the hub moved');
+  // It is now last: its "Move down" is disabled, so "Move up" has the focus.
+  assert.equal(focused.dataset.control, 'up');
+  focused.click();
+  await until(() => stored().hubs[0].url === hub, 'moved back up');
+  changed();
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(w.document.activeElement.closest('li')?.dataset.url, hub);
+  assert.equal(w.document.activeElement.dataset.control, 'down', 'first again: "Move up" is disabled, "Move down" has the focus');
 });

@@ -69,6 +69,22 @@ function goodCallsWork() {
   const defaults = byob.settingsDefaults();
   assert.deepEqual(byob.settingsValidate(defaults), defaults);
   assert.equal(byob.activeTarget(defaults), null);
+  const settings = withHub();
+  const plan = byob.healthPlan(settings, null, Date.now(), 'startup');
+  assert.deepEqual(plan.probes, [{id: 'https://hub.example.edu/', url: 'https://hub.example.edu/hub/api/'}]);
+  const health = byob.healthRead(settings, {}, [{response: {id: 'https://hub.example.edu/', status: 200, body: '{"version": "5"}'}, ms: 3}], 5);
+  assert.equal(health['https://hub.example.edu/'].state, 'up');
+  assert.equal(byob.routes(settings, health).default.steps[0].url, 'https://hub.example.edu/');
+  assert.deepEqual(byob.bookHubs([GOOD_HREF], settings), []);
+  const policy = {hubs: [{url: 'https://hub.example.edu/', kind: 'jupyterhub'}], locked: true};
+  assert.deepEqual(byob.policyRead(policy).problems, []);
+  assert.equal(byob.settingsWithPolicy(defaults, policy, null).hubs[0].url, 'https://hub.example.edu/');
+  assert.equal(byob.hubViews(byob.settingsWithPolicy(defaults, policy, null), policy)[0].managed, 'locked');
+}
+
+/** The default settings with one JupyterHub saved. */
+function withHub() {
+  return {...byob.settingsDefaults(), hubs: [{url: 'https://hub.example.edu/', name: 'hub', kind: 'jupyterhub'}]};
 }
 
 test('rewriteBatch gives a per-item "not a string" result for a non-string href, thousands of times', () => {
@@ -116,8 +132,25 @@ test('every export, hammered with bad values in every argument, still answers go
     activeTarget: (/** @type {any} */ a) => byob.activeTarget(a),
     settingsValidate: (/** @type {any} */ a) => byob.settingsValidate(a),
     settingsMigrate: (/** @type {any} */ a) => byob.settingsMigrate(a),
+    savedHub: (/** @type {any} */ a, /** @type {any} */ b) => byob.savedHub(a, b),
+    healthPlan: (/** @type {any} */ a, /** @type {any} */ b) => byob.healthPlan(a, b, a, b),
+    healthPlanGood: (/** @type {any} */ a, /** @type {any} */ b) => byob.healthPlan(byob.settingsDefaults(), a, b, 'opened'),
+    healthRead: (/** @type {any} */ a, /** @type {any} */ b) => byob.healthRead(a, b, a, b),
+    healthReadAnswers: (/** @type {any} */ a, /** @type {any} */ b) => byob.healthRead(withHub(), null, [a, {response: b}], 1),
+    routes: (/** @type {any} */ a, /** @type {any} */ b) => byob.routes(a, b),
+    routesHealth: (/** @type {any} */ a) => byob.routes(withHub(), a),
+    bookHubs: (/** @type {any} */ a, /** @type {any} */ b) => byob.bookHubs(a, b),
+    bookHubsHrefs: (/** @type {any} */ a, /** @type {any} */ b) => byob.bookHubs([GOOD_HREF, a, b], byob.settingsDefaults()),
     settingsImport: (/** @type {any} */ a, /** @type {any} */ b) => byob.settingsImport(a, b),
     settingsImportFile: (/** @type {any} */ a) => byob.settingsImport(byob.settingsDefaults(), a),
+    hubViews: (/** @type {any} */ a, /** @type {any} */ b) => byob.hubViews(a, b),
+    hubViewsPolicy: (/** @type {any} */ a) => byob.hubViews(byob.settingsDefaults(), a),
+    policyRead: (/** @type {any} */ a) => byob.policyRead(a),
+    policyReadHubs: (/** @type {any} */ a, /** @type {any} */ b) => byob.policyRead({hubs: [a, b], defaultHub: a, locked: b}),
+    settingsWithPolicy: (/** @type {any} */ a, /** @type {any} */ b) => byob.settingsWithPolicy(a, b, a),
+    settingsWithPolicyOf: (/** @type {any} */ a, /** @type {any} */ b) => byob.settingsWithPolicy(byob.settingsDefaults(), a, b),
+    settingsToStore: (/** @type {any} */ a, /** @type {any} */ b) => byob.settingsToStore(a, b, a, b),
+    settingsToStoreOf: (/** @type {any} */ a, /** @type {any} */ b) => byob.settingsToStore(byob.settingsDefaults(), byob.settingsDefaults(), a, b),
   };
   let calls = 0;
   for (const [name, f] of Object.entries(exports)) {
@@ -132,4 +165,26 @@ test('every export, hammered with bad values in every argument, still answers go
     goodCallsWork();
   }
   assert.ok(calls > 50_000, `${calls} calls`);
+});
+
+test('policyRead answers whatever managed storage can hold with problems, never by throwing', () => {
+  // What storage.managed.get() returns is JSON: every such bad value is read, part by part.
+  const jsonLike = badValues().filter((v) => {
+    try {
+      return JSON.stringify(v) !== undefined;
+    } catch {
+      return false; // not JSON: managed storage cannot hold it
+    }
+  });
+  for (let i = 0; i < 50; i++) {
+    for (const [k, v] of jsonLike.entries()) {
+      const read = byob.policyRead(v);
+      assert.ok(Array.isArray(read.hubs) && Array.isArray(read.problems), `policyRead(${JSON.stringify(v)?.slice(0, 40)})`);
+      const hubs = byob.policyRead({hubs: [v, {url: 'https://hub.example.edu/', kind: 'jupyterhub'}], defaultHub: v, locked: v, [`k${k}`]: v});
+      assert.equal(hubs.hubs.at(-1)?.url, 'https://hub.example.edu/', `the good hub is still taken beside ${JSON.stringify(v)?.slice(0, 40)}`);
+    }
+  }
+  // A key JSON cannot name in UTF-8 (a lone surrogate): the policy cannot be read, and says so.
+  assert.match(byob.policyRead({'\ud800': 1}).problems[0].reason, /^not a json object/);
+  goodCallsWork();
 });

@@ -31,7 +31,7 @@ export const accessTests = [
       // for it again.
       s.step('re-check the hub (asks for its origin again)');
       await browser.preApprove(['http://127.0.0.1/*']);
-      await options.click(`#hub-list li[data-url="${HUB6}"] button`);
+      await options.click(`#hub-list li[data-url="${HUB6}"] button[aria-label^="Re-check"]`);
       await options.waitFor(() => /JupyterHub 6\.1\.1/.test(document.getElementById('hub-list-status').textContent), [], {what: 'the re-check'});
       const origins = (await ext((x) => x.permissions.getAll())).origins;
       expectEqual(origins, ['http://127.0.0.1/*'], 'granted origins after the re-check');

@@ -15,8 +15,9 @@ import {ExtensionUi} from '../lib/extension-ui.mjs';
 
 /**
  * An area's tests, in order: a title and what the test does; `only` names the one browser a
- * test runs in (where a driver cannot do what it needs: lib/driver.mjs).
- * @typedef {[string, (ctx: Ctx, s: import('../lib/suite.mjs').Steps) => Promise<void>, {only?: 'chromium' | 'firefox'}?][]} Tests
+ * test runs in (where a driver cannot do what it needs: lib/driver.mjs); `skip` says why a test
+ * cannot run on this machine (reported skipped, never passed).
+ * @typedef {[string, (ctx: Ctx, s: import('../lib/suite.mjs').Steps) => Promise<void>, {only?: 'chromium' | 'firefox', skip?: string}?][]} Tests
  */
 
 /** Tabs an area leaves open for the areas after it; any other an area opens is closed when it ends. */
@@ -63,8 +64,8 @@ export async function tab(ctx, name, url) {
 
 /**
  * The state the install-and-options area leaves, and every later area starts from: the
- * BinderHub stand-in and JupyterHub 6.1.1 saved (6.1.1 active), rewrite mode, no site turned
- * off, automatic relaunch on all sites. Nothing to do after the areas before ran as they should.
+ * BinderHub stand-in and JupyterHub 6.1.1 saved (6.1.1 first, in use), rewrite mode, no site
+ * turned off or sent to a hub of its own, automatic relaunch on all sites. Nothing to do after the areas before ran as they should.
  * @param {Ctx} ctx
  */
 export async function ensureReady(ctx) {
@@ -77,6 +78,13 @@ export async function ensureReady(ctx) {
     u.HUB6,
   );
   await ui.setMode('rewrite');
+  if ((await ui.settings()).siteHubs?.length) {
+    await ui.ext(async (/** @type {any} */ x) => {
+      const s = (await x.storage.sync.get('settings.v2'))['settings.v2'];
+      await x.storage.sync.set({'settings.v2': {...s, siteHubs: []}});
+    });
+    await ui.waitSettings((s) => s.siteHubs.length === 0, null, 'no site sent to a hub of its own');
+  }
   if ((await ui.settings()).disabledSites?.length) {
     const options = await ui.options();
     await options.evaluate(() => {

@@ -207,8 +207,8 @@ export const hostileTests = [
       s.step('private mode');
       const setMode = (mode) =>
         ui.ext(async (x, mode) => {
-          const v = (await x.storage.sync.get('settings.v1'))['settings.v1'];
-          await x.storage.sync.set({'settings.v1': {...v, mode}});
+          const v = (await x.storage.sync.get('settings.v2'))['settings.v2'];
+          await x.storage.sync.set({'settings.v2': {...v, mode}});
         }, mode);
       await setMode('private');
       await sleep(300); // the background reads the change from storage.onChanged

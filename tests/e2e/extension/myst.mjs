@@ -1,4 +1,5 @@
-// Jupyter Book 2 (MyST) pages, end to end (issue 4), once the extension has a JupyterHub (HUB6,
+// Jupyter Book 2 (MyST) pages, end to end (issues 4 and 12 part 5: every page that shows the
+// rocket, notebook or not, gets the reader's hub), once the extension has a JupyterHub (HUB6,
 // active) and a BinderHub saved and all sites allowed. The sites are those of
 // lib/myst-site.mjs: the real mystmd 1.7 pages from `/`, variants of them, and a small React
 // site with myst-theme's real launch button and form. The tests of this area run in order: the
@@ -53,6 +54,10 @@ function mystEnv(ctx) {
     ORIGINAL: 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb',
     ON_HUB6: `${HUB6}hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fprojectpythia%2Fcookbook-template&urlpath=lab%2Ftree%2Fcookbook-template%2Fnotebooks%2Fnotebook-template.ipynb`,
     ON_BINDER: `${BINDER}v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb`,
+    // The root page, an Article whose source is README.md: its rocket's form opens that file.
+    README_ORIGINAL: 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/README.md',
+    README_ON_HUB6: `${HUB6}hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fprojectpythia%2Fcookbook-template&urlpath=lab%2Ftree%2Fcookbook-template%2FREADME.md`,
+    README_ON_BINDER: `${BINDER}v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/README.md`,
   };
 }
 
@@ -135,10 +140,10 @@ export const mystTests = [
     },
   ],
   [
-    'MyST variants: BASE_URL prefix, older markup without myst-fm-* classes, gitlab and git providers, the README page, no launch config',
+    'MyST variants: BASE_URL prefix, older markup without myst-fm-* classes, gitlab and git providers, the README page (its source file), no launch config',
     async (ctx, s) => {
       const {ui} = ctx;
-      const {SITE, HUB6, GIT, NOTEBOOK, ON_HUB6} = mystEnv(ctx);
+      const {SITE, HUB6, GIT, NOTEBOOK, ON_HUB6, README_ON_HUB6} = mystEnv(ctx);
       // the first test's tab (or a new one, this test run alone)
       const page = await tab(ctx, 'myst', NOTEBOOK);
       const cases = [
@@ -146,6 +151,8 @@ export const mystTests = [
         ['older markup', `${SITE}old/notebooks/notebook-template/`, ON_HUB6],
         ['gitlab (nested group)', `${SITE}gitlab/notebooks/notebook-template/`, `${HUB6}hub/user-redirect/git-pull?repo=https%3A%2F%2Fgitlab.com%2Fbyob-test%2Fgroup%2Ftiny-book&branch=main&urlpath=lab%2Ftree%2Ftiny-book%2Fnotebooks%2Fnotebook-template.ipynb`],
         ['git (clone URL)', `${SITE}git/notebooks/notebook-template/`, `${HUB6}hub/user-redirect/git-pull?repo=${encodeURIComponent(`${GIT}demo-book`)}&branch=main&urlpath=lab%2Ftree%2Fdemo-book%2Fnotebooks%2Fnotebook-template.ipynb`],
+        ['the README page (an Article: its source file)', SITE, README_ON_HUB6],
+        ['the README page under its BASE_URL', `${SITE}cookbook-template/`, README_ON_HUB6],
       ];
       for (const [what, url, expected] of cases) {
         s.step(what);
@@ -154,10 +161,11 @@ export const mystTests = [
         expectEqual(link.href, expected, `href (${what})`);
         expect(link.inShadowOfRocketRow, `beside the rocket (${what})`);
       }
-      for (const [what, url] of [
-        ['the README page (no notebook)', SITE],
-        ['no launch config', `${SITE}nolaunch/notebooks/notebook-template/`],
-      ]) {
+      s.step('the README page\'s control names the file it opens');
+      await page.goto(SITE);
+      const [readme] = await waitLinks(page, 1, README_ON_HUB6, 'the README page\'s link');
+      expectEqual(readme.label, 'Launch on 127.0.0.1:18001: open this page\'s source, README.md, there, in a new tab', 'accessible name');
+      for (const [what, url] of [['no launch config', `${SITE}nolaunch/notebooks/notebook-template/`]]) {
         s.step(what);
         await page.goto(url);
         const list = await ui.contentState(url);
@@ -214,9 +222,9 @@ export const mystTests = [
     },
   ],
   [
-    'MyST React site: moving between pages without a reload keeps exactly one correct link; none on the README page',
+    'MyST React site: moving between pages without a reload keeps exactly one correct link, the README page\'s included',
     async (ctx, s) => {
-      const {HUB6, APP, ON_HUB6} = mystEnv(ctx);
+      const {HUB6, APP, ON_HUB6, README_ON_HUB6} = mystEnv(ctx);
       // the React site's tab of the test before (or a new one, this test run alone)
       const page = await tab(ctx, 'mystApp', APP);
       await page.waitFor(() => document.documentElement.dataset.hydrated === 'yes', [], {what: 'hydration'});
@@ -233,8 +241,9 @@ export const mystTests = [
       s.step('to the README page');
       await page.click('a[data-slug="index"]');
       await at('index');
-      await page.waitFor((src) => (0, eval)(`(${src})`)(0), [linksInPage.toString()], {what: 'no link on the README page'});
-      expect(await page.evaluate(() => !!document.querySelector('button[aria-label="Launch in external computing interface"]')), 'the page\'s own rocket is still there');
+      expect(await page.evaluate(() => !!document.querySelector('button[aria-label="Launch in external computing interface"]')), 'the page\'s own rocket is there');
+      [link] = await waitLinks(page, 1, README_ON_HUB6, 'the link for the README page');
+      expectEqual(link.original, 'https://mybinder.org/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/README.md', 'original');
       s.step('back (popstate) to the second notebook');
       await page.evaluate(() => history.back());
       await at('notebooks.second');
@@ -247,6 +256,40 @@ export const mystTests = [
       expect(await page.evaluate(() => /** @type {any} */ (window).byobSamePage === true), 'no reload happened');
       await page.close();
       delete ctx.tabs.mystApp;
+    },
+  ],
+  [
+    'MyST React site\'s README page (@myst-theme/frontmatter 1.4.1): the page\'s own form, pre-filled, launches exactly what our link beside its rocket opens',
+    async (ctx, s) => {
+      const {browser} = ctx;
+      const {SITE, HUB6, README_ON_HUB6} = mystEnv(ctx);
+      s.step('open the README page');
+      const page = await browser.open(`${SITE}app/`);
+      await page.waitFor(() => document.documentElement.dataset.hydrated === 'yes', [], {what: 'hydration'});
+      const [link] = await waitLinks(page, 1, HUB6, 'our link');
+      expectEqual([link.href, link.inShadowOfRocketRow], [README_ON_HUB6, true], 'href, beside the rocket');
+      s.step('the rocket\'s form: filled, its own detection done');
+      await page.click(ROCKET);
+      const form = await page.waitFor(
+        () => {
+          const input = /** @type {HTMLInputElement | null} */ (document.querySelector('input.myst-fm-launch-input'));
+          const footer = /** @type {HTMLFieldSetElement | null} */ (document.querySelector('fieldset.myst-fm-launch-modal-footer'));
+          return input && document.querySelector('.myst-fm-launch-status-ready') && footer && !footer.disabled ? {value: input.value} : null;
+        },
+        [],
+        {what: 'the form filled and its own hub detection done'},
+      );
+      expectEqual(form.value, HUB6, 'the URL field');
+      s.step('the form\'s own Launch button opens the README on the hub');
+      await page.click('form button[type=submit]');
+      await waitOpened(browser, s, README_ON_HUB6);
+      s.step('our link opens the same');
+      await page.bringToFront();
+      await page.press('Escape');
+      await page.waitFor(() => !document.querySelector('input.myst-fm-launch-input'), [], {what: 'the form closed'});
+      await page.click('a.byob-myst-launch');
+      await waitOpened(browser, s, README_ON_HUB6);
+      await page.close();
     },
   ],
   [
@@ -275,7 +318,7 @@ export const mystTests = [
     'MyST with a BinderHub: the real page\'s link reaches the BinderHub byte for byte; gitlab namespace encoded; the form gets the BinderHub',
     async (ctx, s) => {
       const {browser, ui} = ctx;
-      const {SITE, HUB6, BINDER, NOTEBOOK, ON_BINDER} = mystEnv(ctx);
+      const {SITE, HUB6, BINDER, NOTEBOOK, ON_BINDER, README_ON_BINDER} = mystEnv(ctx);
       s.step('make the BinderHub active');
       await ui.useHub(BINDER);
       s.step('the real page from /');
@@ -287,6 +330,15 @@ export const mystTests = [
       await waitOpened(browser, s, ON_BINDER);
       const launches = await (await fetch(`${BINDER}_standin/launches`)).json();
       expectEqual(launches.map((l) => l.raw), ['/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/notebooks/notebook-template.ipynb'], 'what the BinderHub received');
+      s.step('the README page: its source file on the BinderHub');
+      await page.goto(SITE);
+      const [readme] = await waitLinks(page, 1, BINDER, 'the README page\'s link on the BinderHub');
+      expectEqual(readme.href, README_ON_BINDER, 'href');
+      await fetch(`${BINDER}_standin/launches`, {method: 'DELETE'});
+      await page.click('a.byob-myst-launch');
+      await waitOpened(browser, s, README_ON_BINDER);
+      const readmeLaunches = await (await fetch(`${BINDER}_standin/launches`)).json();
+      expectEqual(readmeLaunches.map((l) => l.raw), ['/v2/gh/projectpythia/cookbook-template/HEAD?urlpath=lab/tree/README.md'], 'what the BinderHub received');
       s.step('gitlab');
       await page.goto(`${SITE}gitlab/notebooks/notebook-template/`);
       const [gl] = await waitLinks(page, 1, BINDER, 'the gitlab link');

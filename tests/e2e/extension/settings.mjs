@@ -47,7 +47,7 @@ export const settingsTests = [
       expect(changes.length === 1 && changes[0].startsWith(`hubs[${BINDER}]: add → `), `changes: ${JSON.stringify(changes)}`);
       await options.click('#import-apply');
       await options.waitFor(() => document.querySelectorAll('#hub-list li').length === 2 && /Imported/.test(document.getElementById('backup-status').textContent), [], {what: 'the import'});
-      const stored = await ext(async (x) => (await x.storage.sync.get('settings.v1'))['settings.v1']);
+      const stored = await ext(async (x) => (await x.storage.sync.get('settings.v2'))['settings.v2']);
       expectEqual(stored, exported, 'settings after the round trip');
     },
   ],
@@ -84,29 +84,29 @@ export const settingsTests = [
     'settings of a newer version from another device: kept untouched, this device keeps its own, the options page and popup say to update',
     async (ctx, s) => {
       const {browser, options, ext} = await env(ctx);
-      const before = await ext(async (x) => (await x.storage.sync.get('settings.v1'))['settings.v1']);
-      const newer = {version: 2, profiles: [{name: 'work', hubs: before.hubs}], somethingNew: true};
-      s.step('another device (a newer version) writes settings.v2');
-      await ext((x, v) => x.storage.sync.set({'settings.v2': v}), newer);
+      const before = await ext(async (x) => (await x.storage.sync.get('settings.v2'))['settings.v2']);
+      const newer = {version: 3, profiles: [{name: 'work', hubs: before.hubs}], somethingNew: true};
+      s.step('another device (a newer version) writes settings.v3');
+      await ext((x, v) => x.storage.sync.set({'settings.v3': v}), newer);
       await options.waitFor(() => !document.getElementById('settings-notice').hidden && document.getElementById('settings-notice').textContent, [], {what: 'the update notice'});
       expectEqual(await options.evaluate(() => document.querySelectorAll('#hub-list li').length), 2, 'this device\'s hubs still shown');
-      s.step('a change here saves settings.v1 only (Colab links off, then on again)');
+      s.step('a change here saves settings.v2 only (Colab links off, then on again)');
       for (const colab of [false, true]) {
         await options.click('#kind-colab');
         await ext(async (x, colab) => {
-          for (let i = 0; i < 100 && (await x.storage.sync.get('settings.v1'))['settings.v1'].linkKinds.colab !== colab; i++) await new Promise((r) => setTimeout(r, 20));
+          for (let i = 0; i < 100 && (await x.storage.sync.get('settings.v2'))['settings.v2'].linkKinds.colab !== colab; i++) await new Promise((r) => setTimeout(r, 20));
         }, colab);
       }
       const stored = await ext(async (x) => x.storage.sync.get(null));
-      expectEqual(stored['settings.v2'], newer, 'settings.v2 untouched');
-      expectEqual(stored['settings.v1'], before, 'settings.v1 kept (and changed only by the reader)');
+      expectEqual(stored['settings.v3'], newer, 'settings.v3 untouched');
+      expectEqual(stored['settings.v2'], before, 'settings.v2 kept (and changed only by the reader)');
       s.step('the popup says it too');
       await ext((x) => x.tabs.create({url: '/popup/popup.html'}));
       const popup = await browser.waitForPage((u) => u.startsWith(browser.origin) && u.endsWith('/popup/popup.html'));
       const notice = await popup.waitFor(() => document.body.dataset.ready === 'true' && !document.getElementById('settings-notice').hidden && document.getElementById('settings-notice').textContent, [], {what: 'the popup\'s update notice'});
       expect(/newer version/.test(notice) && /Update the extension/.test(notice), `popup notice: ${notice}`);
       await popup.close();
-      await ext((x) => x.storage.sync.remove('settings.v2'));
+      await ext((x) => x.storage.sync.remove('settings.v3'));
       await options.waitFor(() => document.getElementById('settings-notice').hidden, [], {what: 'the notice gone'});
     },
   ],
@@ -122,7 +122,7 @@ export const settingsTests = [
       await options.click('#disabled-sites-save');
       const message = await options.waitFor(() => /Not saved/.test(document.getElementById('prefs-status').textContent) && document.getElementById('prefs-status').textContent, [], {what: 'the refusal'});
       expect(/too large to store: \d+ bytes, and the browser's sync storage allows 8192 per item; disabledSites \(300 sites\)/.test(message), `message: ${message}`);
-      const stored = await ext(async (x) => (await x.storage.sync.get('settings.v1'))['settings.v1']);
+      const stored = await ext(async (x) => (await x.storage.sync.get('settings.v2'))['settings.v2']);
       expectEqual(stored.disabledSites, [], 'nothing saved');
       s.step('the limit is the browser\'s: a value of exactly 8192 bytes (key + JSON) is stored, one byte more is refused by storage.sync itself');
       const quota = await ext(async (x) => {

@@ -78,8 +78,10 @@ export function optionsFlows(suite, dirs) {
       const hub = (await ui.settings()).hubs.find((/** @type {any} */ h) => h.url === saved);
       if (saved !== savedUrl || hub?.kind !== savedKind) f.fail(`saved ${JSON.stringify(hub)}; want ${savedKind} at ${savedUrl}`);
     }
+    f.step('fallback', 'turn fallback off: each flow is one hub\'s, converted as `byob rewrite` converts for that hub (a refused link stays refused)');
+    await ui.setFallback(false);
     const s = await ui.settings();
-    if (s.activeHub !== p.HUB6_URL) f.fail(`active hub ${s.activeHub}`);
+    if (s.hubs[0]?.url !== p.HUB6_URL) f.fail(`hub in use ${s.hubs[0]?.url}`);
     f.step('allow-all', 'click "Allow on all sites"');
     await ui.allowAllSites();
     f.note(`${suite.name}: saved ${s.hubs.map((/** @type {any} */ h) => `${h.url} ${h.kind}${h.version ? ` ${h.version}` : ''}`).join(', ')}`);

@@ -34,9 +34,9 @@ export class ExtensionUi {
     return page.evaluate(`async (...a) => { const x = globalThis.browser ?? globalThis.chrome; return (${fn.toString()})(x, ...a); }`, ...args);
   }
 
-  /** The stored settings (settings.v1), or {}. */
+  /** The stored settings (settings.v2: the first hub is the one in use), or {}. */
   async settings() {
-    return (await this.ext(async (/** @type {any} */ x) => (await x.storage.sync.get('settings.v1'))['settings.v1'])) ?? {};
+    return (await this.ext(async (/** @type {any} */ x) => (await x.storage.sync.get('settings.v2'))['settings.v2'])) ?? {};
   }
 
   /**
@@ -81,23 +81,23 @@ export class ExtensionUi {
     return {...result, ms: Date.now() - t0};
   }
 
-  /** Click "Save hub" after a detection; wait until it is stored; the URL it was saved as (the active hub). */
+  /** Click "Save hub" after a detection; wait until it is stored; the URL it was saved as (the hub in use: the first). */
   async saveHub() {
     const page = await this.options();
     const before = (await this.settings()).hubs?.length ?? 0;
     await page.click('#save-hub');
     await page.waitFor(() => /Saved/.test(document.getElementById('save-status')?.textContent ?? ''), [], {what: 'the "Saved" status'});
     const s = await this.waitSettings((s, n) => (s.hubs?.length ?? 0) === n, before + 1, `${before + 1} hubs`);
-    return /** @type {string} */ (s.activeHub);
+    return /** @type {string} */ (s.hubs[0].url);
   }
 
-  /** Make `url` the active hub (the radio button of its row). @param {string} url */
+  /** Make `url` the hub in use: the first (the radio button of its row). @param {string} url */
   async useHub(url) {
-    if ((await this.settings()).activeHub === url) return;
+    if ((await this.settings()).hubs?.[0]?.url === url) return;
     const page = await this.options();
     await page.bringToFront();
     await page.click(`#hub-list li[data-url="${url}"] input[type=radio]`);
-    await this.waitSettings((s, url) => s.activeHub === url, url, `active hub ${url}`);
+    await this.waitSettings((s, url) => s.hubs?.[0]?.url === url, url, `hub in use ${url}`);
   }
 
   /** @param {'rewrite' | 'private'} mode */
@@ -107,6 +107,15 @@ export class ExtensionUi {
     await page.bringToFront();
     await page.click(`#mode-${mode}`);
     await this.waitSettings((s, mode) => s.mode === mode, mode, `mode ${mode}`);
+  }
+
+  /** Fallback to the next hub on or off (its checkbox). @param {boolean} on */
+  async setFallback(on) {
+    if (((await this.settings()).fallback ?? true) === on) return;
+    const page = await this.options();
+    await page.bringToFront();
+    await page.click('#fallback');
+    await this.waitSettings((s, on) => s.fallback === on, on, `fallback ${on ? 'on' : 'off'}`);
   }
 
   /** The environment repository box ("" clears it). @param {string} value */
@@ -131,7 +140,7 @@ export class ExtensionUi {
 
   /**
    * Save each hub typed as `input` that is not saved yet (as `url`), then make `active` the
-   * active hub. What a suite needs when the tests that set it up were not run (a fast loop).
+   * hub in use (the first). What a suite needs when the tests that set it up were not run (a fast loop).
    * @param {{input: string, url: string}[]} hubs
    * @param {string} active
    */

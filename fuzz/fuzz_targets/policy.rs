@@ -1,0 +1,3 @@
+#![no_main]
+// The `policy` target of src/fuzz.rs under libFuzzer.
+libfuzzer_sys::fuzz_target!(|data: &[u8]| byob::fuzz::policy(data));
