@@ -135,7 +135,9 @@ export class ExtensionUi {
     await this.browser.preApprove(['http://*/*', 'https://*/*']);
     await page.bringToFront();
     await page.click('#allow-all');
-    await page.waitFor(() => document.getElementById('access-status')?.dataset.automatic === 'true', [], {what: 'automatic mode on'});
+    // The grant, the registration and the injection into open tabs: slow on a loaded machine
+    // (Firefox, a fresh profile: over 10 s once under a load average of 9).
+    await page.waitFor(() => document.getElementById('access-status')?.dataset.automatic === 'true', [], {what: 'automatic mode on', timeout: 30_000});
   }
 
   /**
