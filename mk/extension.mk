@@ -9,7 +9,7 @@ TEST_TARGETS += test-js lint-ext test-e2e
 BENCH_TARGETS += bench-ext
 
 .PHONY: setup-e2e
-.PHONY: setup-browsers extension test-js lint-ext test-e2e screenshots bench-ext run
+.PHONY: setup-browsers extension test-js lint-ext test-e2e screenshots store-images bench-ext run
 
 # Browsers are test needs, not build needs: `make` never installs system packages (it needs no
 # root). The tiers that drive a browser depend on setup-browsers, which installs what is missing
@@ -38,11 +38,17 @@ $(JB1)/.requirements: tests/e2e/requirements-jb1.txt
 # driver. BROWSER=chromium or firefox runs one browser (tests/e2e/README.md: the fast loop).
 E2E := node --test --test-concurrency=1 --experimental-websocket
 
-test-e2e: extension setup-browsers setup-e2e ## the built extension in headless Chromium and Firefox ESR (BROWSER=chromium|firefox for one)
-	$(E2E) tests/e2e/extension.test.mjs
+test-e2e: extension setup-browsers setup-e2e ## the built extension in headless Chromium and Firefox ESR (BROWSER=chromium|firefox for one); the store pictures retaken into build/store-images and checked
+	$(E2E) tests/e2e/extension.test.mjs tests/e2e/store.test.mjs
 
 screenshots: extension setup-browsers setup-e2e ## retake docs/img/options*.png, popup.png, myst*.png, managed*.png (the Chromium e2e run; managed*.png as root)
 	BYOB_E2E_SCREENSHOTS=docs BROWSER=chromium $(E2E) tests/e2e/extension.test.mjs
+
+# The store listing's pictures (docs/store/README.md): the notebook from the flows first, then
+# the others, whose run checks every file of docs/img/store/ for its exact size.
+store-images: setup-npm extension setup-browsers setup-e2e cli setup-servers ## retake docs/img/store/: the listing screenshots (1280×800) and promotional tiles (Chromium; also docs/img/notebook-opened.png)
+	BYOB_E2E_SCREENSHOTS=docs BROWSER=chromium $(E2E) --test-name-pattern='^hub6-a:' tests/e2e/flows.test.mjs
+	BYOB_E2E_SCREENSHOTS=docs BROWSER=chromium $(E2E) tests/e2e/store.test.mjs
 
 run: extension setup-browsers setup-e2e ## a browser with the extension on the local sample book (BROWSER=firefox for Firefox; needs a display)
 	node tools/run-browser.mjs $(or $(BROWSER),chromium)

@@ -10,5 +10,5 @@ TEST_TARGETS += test-e2e-flows
 test-e2e-flows: setup-npm extension setup-browsers cli setup-servers ## the launch flows of tests/servers/flows.json in Chromium and Firefox: link → login → spawn → clone → notebook (6-8 min on 2 shared cores; BROWSER= for one)
 	$(E2E) tests/e2e/flows.test.mjs
 
-screenshots-flows: setup-npm extension setup-browsers cli setup-servers ## retake docs/img/notebook-opened.png (the notebook opened through the extension, Chromium)
+screenshots-flows: setup-npm extension setup-browsers cli setup-servers ## retake docs/img/notebook-opened.png and docs/img/store/4-notebook.png (the notebook opened through the extension, Chromium)
 	BYOB_E2E_SCREENSHOTS=docs BROWSER=chromium $(E2E) --test-name-pattern='^hub6-a:' tests/e2e/flows.test.mjs

@@ -9,9 +9,10 @@
 //   node --test --experimental-websocket tests/e2e/flows.test.mjs
 //   BROWSER=chromium … --test-name-pattern='^hub6-'     one browser, some flows (the hubs are saved first in any case)
 //
-// BYOB_E2E_VERBOSE=1 prints every step. The notebook screenshot goes to
-// build/e2e-flows/notebook-opened.png, or with BYOB_E2E_SCREENSHOTS=docs to
-// docs/img/notebook-opened.png (`make screenshots-flows`).
+// BYOB_E2E_VERBOSE=1 prints every step. The notebook screenshots (Chromium) go to
+// build/e2e-flows/notebook-opened.png and 4-notebook.png (the store listing's, 1280×800), or with
+// BYOB_E2E_SCREENSHOTS=docs to docs/img/notebook-opened.png and docs/img/store/4-notebook.png
+// (`make screenshots-flows`, `make store-images`).
 import fs from 'node:fs';
 import path from 'node:path';
 import {before, describe} from 'node:test';
@@ -67,6 +68,7 @@ eachBrowser(
     before(() => {
       suite.ui = new ExtensionUi(suite.browser);
       suite.screenshot = suite.name !== 'chromium' ? null : process.env.BYOB_E2E_SCREENSHOTS === 'docs' ? path.join(root, 'docs', 'img', 'notebook-opened.png') : path.join(failDir, 'notebook-opened.png');
+      suite.storeScreenshot = suite.name !== 'chromium' ? null : process.env.BYOB_E2E_SCREENSHOTS === 'docs' ? path.join(root, 'docs', 'img', 'store', '4-notebook.png') : path.join(failDir, '4-notebook.png');
     });
     describe('options', () => optionsFlows(suite, dirs));
     describe('flows', () => {

@@ -7,6 +7,7 @@ import {execFileSync, spawnSync} from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import {sleep} from '../lib/driver.mjs';
+import {checkSize, image} from '../store/images.mjs';
 import {closeTab} from './flow.mjs';
 
 /** @typedef {import('./flow.mjs').Flow} Flow */
@@ -279,7 +280,8 @@ export class Reader {
   }
 
   /**
-   * The picture for the README: the notebook as JupyterLab shows it, news popup dismissed.
+   * The picture for the README: the notebook as JupyterLab shows it, news popup dismissed; and
+   * the store listing's (`suite.storeScreenshot`, 1280×800: store/images.mjs), checked for its size.
    * @param {Flow} f
    * @param {Page} page
    * @param {string} file
@@ -295,5 +297,15 @@ export class Reader {
     fs.mkdirSync(path.dirname(file), {recursive: true});
     await page.screenshot(file);
     f.note(`screenshot: ${path.relative(this.suite.root, file)}`);
+    const store = this.suite.storeScreenshot;
+    if (!store) return;
+    f.step('screenshot', `the notebook at the store listing's 1280×800 into ${path.relative(this.suite.root, store)}`);
+    fs.mkdirSync(path.dirname(store), {recursive: true});
+    // The first picture resizes the tab; the second is taken once JupyterLab has laid itself out again.
+    await page.screenshot(store, {width: 1280, height: 800});
+    await sleep(500);
+    await page.screenshot(store);
+    checkSize(store, image('4-notebook.png'));
+    f.note(`screenshot: ${path.relative(this.suite.root, store)}`);
   }
 }

@@ -22,8 +22,11 @@ export class ChromiumBrowser extends BaseBrowser {
   /** @type {import('playwright-core').BrowserContext | null} */
   context = null;
 
-  /** @param {string} extDir the unpacked extension (dist/chrome) */
-  async start(extDir) {
+  /**
+   * @param {string} extDir the unpacked extension (dist/chrome)
+   * @param {{args?: string[]}} [options] more switches (the store pictures' --host-resolver-rules: tests/e2e/store.test.mjs)
+   */
+  async start(extDir, {args = []} = {}) {
     this.profile = fs.mkdtempSync(path.join(os.tmpdir(), 'byob-e2e-chromium-'));
     this.downloads = fs.mkdtempSync(path.join(os.tmpdir(), 'byob-e2e-downloads-'));
     this.context = await chromium.launchPersistentContext(this.profile, {
@@ -31,7 +34,7 @@ export class ChromiumBrowser extends BaseBrowser {
       headless: true,
       acceptDownloads: true,
       viewport: {width: 1100, height: 800},
-      args: [`--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`, ...FLAGS],
+      args: [`--disable-extensions-except=${extDir}`, `--load-extension=${extDir}`, ...FLAGS, ...args],
     });
     this.context.on('close', () => (this.closed = true));
     const worker = this.context.serviceWorkers()[0] ?? (await this.context.waitForEvent('serviceworker', {timeout: 20_000}));
