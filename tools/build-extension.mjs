@@ -152,7 +152,7 @@ async function main() {
     fs.writeFileSync(path.join(out, 'pkg', 'byob.js'), patchGlue(fs.readFileSync(path.join(pkg, 'byob.js'), 'utf8')));
     if (!process.env.BYOB_NO_BUNDLE) bundleBackground(out);
     fs.mkdirSync(path.join(out, 'icons'), {recursive: true});
-    for (const size of ICON_SIZES) fs.writeFileSync(path.join(out, 'icons', `icon-${size}.png`), iconPng(size));
+    for (const size of ICON_SIZES) fs.writeFileSync(path.join(out, 'icons', `icon-${size}.png`), iconPng(size, size === 128 ? 16 : 0)); // 128: the store's icon, 96×96 artwork with 16 px around
     fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifestFor(browser, source), null, 2) + '\n');
     const zip = path.join(dist, `byob-${browser}-${version}.zip`);
     fs.rmSync(zip, {force: true});

@@ -4,9 +4,12 @@ import zlib from 'node:zlib';
 
 /**
  * @param {number} size edge length in pixels
+ * @param {number} [padding] transparent pixels on each side (the Chrome Web Store asks for a
+ *   128×128 icon whose artwork is 96×96 with 16 transparent pixels around it)
  * @returns {Buffer} PNG bytes
  */
-export function iconPng(size) {
+export function iconPng(size, padding = 0) {
+  const art = size - 2 * padding;
   const ss = 4; // samples per pixel edge
   const rgba = Buffer.alloc(size * size * 4);
   for (let y = 0; y < size; y++) {
@@ -14,8 +17,8 @@ export function iconPng(size) {
       let r = 0, g = 0, b = 0, a = 0;
       for (let sy = 0; sy < ss; sy++) {
         for (let sx = 0; sx < ss; sx++) {
-          const u = (x + (sx + 0.5) / ss) / size; // 0..1
-          const v = (y + (sy + 0.5) / ss) / size;
+          const u = (x - padding + (sx + 0.5) / ss) / art; // 0..1 inside the artwork
+          const v = (y - padding + (sy + 0.5) / ss) / art;
           const c = shade(u, v);
           r += c[0] * c[3]; g += c[1] * c[3]; b += c[2] * c[3]; a += c[3];
         }

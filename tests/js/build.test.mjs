@@ -64,3 +64,29 @@ test('every message key used by the code and pages exists in _locales/en', () =>
   assert.deepEqual(missing, []);
   assert.ok(used.size > 50, `found ${used.size} keys`);
 });
+
+test('the 128-pixel icon is 96×96 artwork with 16 transparent pixels around it (the Chrome Web Store asks for it); the small ones fill their square', async () => {
+  const {iconPng} = await import('../../tools/icons.mjs');
+  const zlib = await import('node:zlib');
+  /** The alpha of each pixel of an icon PNG as tools/icons.mjs writes it (RGBA, filter none). @param {Buffer} png */
+  const alphaOf = (png) => {
+    const size = png.readUInt32BE(16);
+    const idat = [];
+    for (let at = 8; at < png.length; ) {
+      const len = png.readUInt32BE(at);
+      if (png.toString('ascii', at + 4, at + 8) === 'IDAT') idat.push(png.subarray(at + 8, at + 8 + len));
+      at += 12 + len;
+    }
+    const raw = zlib.inflateSync(Buffer.concat(idat));
+    return {size, at: (/** @type {number} */ x, /** @type {number} */ y) => raw[y * (size * 4 + 1) + 1 + x * 4 + 3]};
+  };
+  const big = alphaOf(iconPng(128, 16));
+  assert.equal(big.size, 128);
+  for (let i = 0; i < 128; i++) {
+    for (const [x, y] of [[i, 15], [15, i], [i, 112], [112, i]]) assert.equal(big.at(x, y), 0, `transparent at ${x},${y}`);
+  }
+  assert.equal(big.at(64, 17), 255, 'the artwork reaches the padding');
+  assert.equal(big.at(17, 64), 255);
+  const small = alphaOf(iconPng(48));
+  assert.equal(small.at(24, 0), 255, 'a small icon fills its square');
+});
