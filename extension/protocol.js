@@ -96,17 +96,7 @@ function checkContent(m) {
       const hrefs = m.hrefs;
       if (!Array.isArray(hrefs)) return fail('content:rewrite needs hrefs: string[]');
       if (hrefs.length === 0 || hrefs.length > MAX_BATCH) return fail(`content:rewrite needs 1 to ${MAX_BATCH} hrefs, got ${hrefs.length}`);
-      // One bad href never costs the batch: it is refused on its own (`refused[i]` says why) and
-      // an empty string takes its place in `hrefs`, so indexes still match the answers.
-      /** @type {Record<number, string>} */
-      const refused = {};
-      const checked = hrefs.map((h, i) => {
-        const why = hrefRefusal(h);
-        if (why === null) return /** @type {string} */ (h);
-        refused[i] = why;
-        return '';
-      });
-      return ok('content', {type: m.type, hrefs: checked, refused});
+      return ok('content', {type: m.type, ...eachHref(hrefs)});
     }
     case CONTENT_OPEN: {
       if (typeof m.href !== 'string' || m.href.length > MAX_HREF || !/^https?:\/\//i.test(m.href)) return fail('content:open needs an http(s) href');
@@ -132,6 +122,25 @@ function checkContent(m) {
   }
 }
 
+/**
+ * A batch's hrefs checked one by one. One bad href never costs the batch: it is refused on its
+ * own (`refused[i]` says why) and an empty string takes its place in `hrefs`, so indexes still
+ * match the answers.
+ * @param {unknown[]} hrefs
+ * @returns {{hrefs: string[], refused: Record<number, string>}}
+ */
+function eachHref(hrefs) {
+  /** @type {Record<number, string>} */
+  const refused = {};
+  const checked = hrefs.map((h, i) => {
+    const why = hrefRefusal(h);
+    if (why === null) return /** @type {string} */ (h);
+    refused[i] = why;
+    return '';
+  });
+  return {hrefs: checked, refused};
+}
+
 /** @param {Record<string, unknown>} m @returns {Checked} */
 function checkPage(m) {
   switch (m.type) {
@@ -147,15 +156,7 @@ function checkPage(m) {
       const hrefs = m.hrefs;
       if (!Array.isArray(hrefs) || hrefs.length > MAX_BATCH) return fail(`page:rewrite needs 0 to ${MAX_BATCH} hrefs`);
       if (typeof m.url !== 'string' || m.url.length > MAX_HREF) return fail('page:rewrite needs the url of the page');
-      /** @type {Record<number, string>} */
-      const refused = {};
-      const checked = hrefs.map((h, i) => {
-        const why = hrefRefusal(h);
-        if (why === null) return /** @type {string} */ (h);
-        refused[i] = why;
-        return '';
-      });
-      return ok('page', {type: m.type, hrefs: checked, refused, url: m.url});
+      return ok('page', {type: m.type, ...eachHref(hrefs), url: m.url});
     }
     default:
       return fail(`unknown message type ${JSON.stringify(String(m.type).slice(0, 40))}`);

@@ -3,17 +3,11 @@
 // answers the content script, and a private-mode click meant for a new tab opens one.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {extensionModules, fakeSync} from './ext-modules.mjs';
+import {event, extensionModules, fakeSync} from './ext-modules.mjs';
 
 const HUB = {url: 'https://hub.example.edu/', name: 'hub.example.edu', kind: 'jupyterhub', version: '5.2.1', cors: false};
 const SETTINGS = {version: 2, hubs: [HUB], fallback: true, siteHubs: [], interface: 'follow', envRepo: null, linkKinds: {binder: true, nbgitpuller: true, colab: true}, mode: 'private', disabledSites: []};
 const LINK = 'https://mybinder.org/v2/gh/o/book/main?urlpath=lab/tree/intro.ipynb';
-
-/** An event with addListener that remembers its listeners. */
-const event = () => {
-  const listeners = [];
-  return {listeners, addListener: (/** @type {any} */ f) => listeners.push(f), removeListener: () => {}};
-};
 
 /** The `browser` namespace of Firefox for Android, as far as the background uses it. */
 function androidBrowser() {

@@ -5,38 +5,11 @@
 // a tab has launch links; a site's own hub and a turned-off site are answered as the settings say.
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
 import http from 'node:http';
-import path from 'node:path';
-import {root} from './dom.mjs';
-import {extensionModules} from './ext-modules.mjs';
+import {area, event, extensionModules, getMessage, until} from './ext-modules.mjs';
 
-const MESSAGES = JSON.parse(fs.readFileSync(path.join(root, 'extension', '_locales', 'en', 'messages.json'), 'utf8'));
 const GH = 'https://mybinder.org/v2/gh/o/book/main?urlpath=lab/tree/intro.ipynb';
 const ZENODO = 'https://mybinder.org/v2/zenodo/10.5281/zenodo.3242074/';
-
-/** An event with addListener that remembers its listeners. */
-const event = () => {
-  const listeners = [];
-  return {listeners, addListener: (/** @type {any} */ f) => listeners.push(f), removeListener: () => {}};
-};
-
-/** A storage area that tells `onChanged` what changed, as browsers do. */
-function area(name, onChanged, items = {}) {
-  let data = structuredClone(items);
-  return {
-    get: async (/** @type {any} */ key) => (key === null ? structuredClone(data) : key in data ? {[key]: structuredClone(data[key])} : {}),
-    set: async (/** @type {Record<string, unknown>} */ values) => {
-      const changes = {};
-      for (const [k, v] of Object.entries(JSON.parse(JSON.stringify(values)))) {
-        changes[k] = {oldValue: data[k], newValue: v};
-        data[k] = v;
-      }
-      for (const f of onChanged.listeners) f(changes, name);
-    },
-    all: () => structuredClone(data),
-  };
-}
 
 /** A hub on 127.0.0.1 that can be stopped and started again on the same port. */
 async function hub(handler) {
@@ -105,7 +78,7 @@ before(async () => {
         return undefined;
       },
     },
-    i18n: {getMessage: (/** @type {string} */ k, /** @type {any} */ subs) => [].concat(subs ?? []).reduce((m, s, i) => m.replace(`$${i + 1}`, s), MESSAGES[k]?.message ?? ''), getUILanguage: () => 'en'},
+    i18n: {getMessage, getUILanguage: () => 'en'},
   };
   /** @type {any} */ (globalThis).browser = browser;
   await (await extensionModules())('background.js');
@@ -123,15 +96,6 @@ function send(message, from = 'https://books.example.org/intro.html') {
 }
 
 const OPTIONS = 'chrome-extension://ext/options/options.html';
-
-/** Wait until `check()` holds. */
-async function until(check, what, ms = 5000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 test('a page\'s links go to the first hub; a Zenodo link to the BinderHub, saying why; the alarm is set', async () => {
   const reply = await send({type: 'content:rewrite', hrefs: [GH, ZENODO]});

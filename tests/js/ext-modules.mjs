@@ -49,3 +49,56 @@ export function fakeSync(items = {}) {
     all: () => structuredClone(data),
   };
 }
+
+// ---- A fake browser's parts, shared by the tests that run extension pages and the background. ----
+
+/** The English strings of the extension (`_locales/en/messages.json`), by key. */
+export const MESSAGES = JSON.parse(fs.readFileSync(path.join(root, 'extension', '_locales', 'en', 'messages.json'), 'utf8'));
+
+/** `i18n.getMessage` as browsers answer it from MESSAGES: `$1`… replaced by the substitutions. */
+export const getMessage = (/** @type {string} */ k, /** @type {any} */ subs) => [].concat(subs ?? []).reduce((m, s, i) => m.replaceAll(`$${i + 1}`, s), MESSAGES[k]?.message ?? '');
+
+/** An event with addListener that remembers its listeners. */
+export const event = () => {
+  /** @type {Function[]} */
+  const listeners = [];
+  return {listeners, addListener: (/** @type {any} */ f) => listeners.push(f), removeListener: () => {}};
+};
+
+/**
+ * A storage area that tells `onChanged` what changed, as browsers do.
+ * @param {string} name the area's name as `onChanged` reports it
+ * @param {{listeners: Function[]}} onChanged
+ * @param {Record<string, unknown>} [items]
+ */
+export function area(name, onChanged, items = {}) {
+  /** @type {Record<string, any>} */
+  const data = structuredClone(items);
+  return {
+    get: async (/** @type {any} */ key) => (key === null ? structuredClone(data) : key in data ? {[key]: structuredClone(data[key])} : {}),
+    set: async (/** @type {Record<string, unknown>} */ values) => {
+      /** @type {Record<string, {oldValue: unknown, newValue: unknown}>} */
+      const changes = {};
+      for (const [k, v] of Object.entries(JSON.parse(JSON.stringify(values)))) {
+        changes[k] = {oldValue: data[k], newValue: v};
+        data[k] = v;
+      }
+      for (const f of onChanged.listeners) f(changes, name);
+    },
+    all: () => structuredClone(data),
+  };
+}
+
+/**
+ * Wait until `check()` (polled; it may return a promise) is truthy, and give its value.
+ * @param {() => any} check @param {string} what @param {number} [ms]
+ */
+export async function until(check, what, ms = 8000) {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await check();
+    if (v) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}

@@ -6,26 +6,16 @@
 // docs/protocols.md §5), written out here by hand.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
 import {fixture, pageWindow, root, runContentScript} from './dom.mjs';
-import {extensionModules, fakeSync} from './ext-modules.mjs';
+import {event, extensionModules, fakeSync, getMessage} from './ext-modules.mjs';
 
-const MESSAGES = JSON.parse(fs.readFileSync(path.join(root, 'extension', '_locales', 'en', 'messages.json'), 'utf8'));
 const DIR = 'jb2-mystmd-1.7-cookbook-template';
 const ROOT_PAGE = 'https://projectpythia.org/cookbook-template/';
 const NOTEBOOK_PAGE = 'https://projectpythia.org/cookbook-template/notebooks/notebook-template';
 const JUPYTERHUB = 'https://hub.example.edu/';
 const BINDERHUB = 'https://binder.example.org/';
 
-/** An event with addListener that remembers its listeners. */
-const event = () => {
-  const listeners = [];
-  return {listeners, addListener: (/** @type {any} */ f) => listeners.push(f), removeListener: () => {}};
-};
-
 /** The strings as the browser fills them in. */
-const getMessage = (/** @type {string} */ k, /** @type {any} */ subs) => [].concat(subs ?? []).reduce((m, s, i) => m.replaceAll(`$${i + 1}`, s), MESSAGES[k]?.message ?? '');
 
 /**
  * The real background module with `hub` saved and active (a fresh module instance and Wasm

@@ -10,9 +10,8 @@ import http from 'node:http';
 import path from 'node:path';
 import {JSDOM} from 'jsdom';
 import {root} from './dom.mjs';
-import {extensionModules, fakeSync} from './ext-modules.mjs';
+import {MESSAGES, event, extensionModules, fakeSync, getMessage, until} from './ext-modules.mjs';
 
-const MESSAGES = JSON.parse(fs.readFileSync(path.join(root, 'extension', '_locales', 'en', 'messages.json'), 'utf8'));
 const BINDERHUB = '0.2.0+1763.gfaafab2';
 
 /** A JupyterHub 5.2.1 (no CORS) with an API-only BinderHub service at services/binder/, as the binderhub-service chart runs. */
@@ -31,12 +30,6 @@ function hubWithApiOnlyService() {
     }
   });
 }
-
-/** An event with addListener that remembers its listeners. */
-const event = () => {
-  const listeners = [];
-  return {listeners, addListener: (/** @type {any} */ f) => listeners.push(f), removeListener: () => {}};
-};
 
 let server;
 let hub;
@@ -69,7 +62,7 @@ before(async () => {
     storage: {sync, session: fakeSync(), onChanged: event()},
     scripting: {getRegisteredContentScripts: async () => [], registerContentScripts: async () => {}, unregisterContentScripts: async () => {}},
     tabs: {query: async () => []},
-    i18n: {getMessage: (/** @type {string} */ k, /** @type {any} */ subs) => [].concat(subs ?? []).reduce((m, s, i) => m.replace(`$${i + 1}`, s), MESSAGES[k]?.message ?? ''), getUILanguage: () => 'en'},
+    i18n: {getMessage, getUILanguage: () => 'en'},
   };
   const load = await extensionModules();
   await load('background.js');
@@ -80,17 +73,6 @@ before(async () => {
 after(() => {
   server.close();
 });
-
-/** Wait until `check()` is truthy (polled); its value. */
-async function until(check, what, ms = 5000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const $ = (/** @type {string} */ id) => w.document.getElementById(id);
 const stored = () => sync.all()['settings.v2'];

@@ -10,34 +10,10 @@ import http from 'node:http';
 import path from 'node:path';
 import {JSDOM} from 'jsdom';
 import {root} from './dom.mjs';
-import {extensionModules} from './ext-modules.mjs';
+import {area, event, extensionModules, getMessage, until} from './ext-modules.mjs';
 
-const MESSAGES = JSON.parse(fs.readFileSync(path.join(root, 'extension', '_locales', 'en', 'messages.json'), 'utf8'));
 const PAGE = 'https://course.example.org/week1.html';
 const GH = 'https://mybinder.org/v2/gh/o/book/main?urlpath=lab/tree/intro.ipynb';
-
-/** An event with addListener that remembers its listeners. */
-const event = () => {
-  const listeners = [];
-  return {listeners, addListener: (/** @type {any} */ f) => listeners.push(f), removeListener: () => {}};
-};
-
-/** A storage area that tells `onChanged` what changed, as browsers do. */
-function area(name, onChanged, items = {}) {
-  let data = structuredClone(items);
-  return {
-    get: async (/** @type {any} */ key) => (key === null ? structuredClone(data) : key in data ? {[key]: structuredClone(data[key])} : {}),
-    set: async (/** @type {Record<string, unknown>} */ values) => {
-      const changes = {};
-      for (const [k, v] of Object.entries(JSON.parse(JSON.stringify(values)))) {
-        changes[k] = {newValue: v};
-        data[k] = v;
-      }
-      for (const f of onChanged.listeners) f(changes, name);
-    },
-    all: () => structuredClone(data),
-  };
-}
 
 let hubServer;
 let bookServer;
@@ -115,7 +91,7 @@ before(async () => {
     },
     alarms: {onAlarm: event(), get: async () => ({}), create: async () => {}, clear: async () => {}},
     tabs: {query: async () => [{id: 7, url: PAGE}], get: async () => ({id: 7, url: PAGE}), sendMessage: async () => undefined},
-    i18n: {getMessage: (/** @type {string} */ k, /** @type {any} */ subs) => [].concat(subs ?? []).reduce((m, s, i) => m.replace(`$${i + 1}`, s), MESSAGES[k]?.message ?? ''), getUILanguage: () => 'en'},
+    i18n: {getMessage, getUILanguage: () => 'en'},
   };
   /** @type {any} */ (globalThis).browser = browser;
   const load = await extensionModules();
@@ -128,17 +104,6 @@ after(() => {
   hubServer.close();
   bookServer.close();
 });
-
-/** Wait until `check()` is truthy (polled); its value. */
-async function until(check, what, ms = 8000) {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 const $ = (/** @type {string} */ id) => w.document.getElementById(id);
 const stored = async () => (await browser.storage.sync.get('settings.v2'))['settings.v2'];

@@ -9,9 +9,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {JSDOM} from 'jsdom';
 import {root} from './dom.mjs';
-import {extensionModules, fakeSync} from './ext-modules.mjs';
+import {MESSAGES, event, extensionModules, fakeSync, getMessage} from './ext-modules.mjs';
 
-const MESSAGES = JSON.parse(fs.readFileSync(path.join(root, 'extension', '_locales', 'en', 'messages.json'), 'utf8'));
 const UNI = 'https://jupyter.example.edu/';
 const BINDER = 'https://binder.example.edu/';
 const OWN = 'https://mybinder.org/';
@@ -35,12 +34,6 @@ const STORED = {
   mode: 'private',
   disabledSites: [],
 };
-
-const event = () => {
-  const listeners = [];
-  return {listeners, addListener: (/** @type {any} */ f) => listeners.push(f), removeListener: () => {}};
-};
-const getMessage = (/** @type {string} */ k, /** @type {any} */ subs) => [].concat(subs ?? []).reduce((m, s, i) => m.replaceAll(`$${i + 1}`, s), MESSAGES[k]?.message ?? '');
 
 /**
  * A fake `browser` whose managed storage is `managed`: an object (Chrome: `{}` when there is
