@@ -9,15 +9,11 @@ use crate::parse::{clone_dir, shown};
 use crate::provider::{clone_url, no_dot_segments};
 use crate::{Launch, Provider, Pull, Ui};
 
-/// The `git-pull` endpoint of a target.
-pub(super) fn endpoint(target: &Target) -> String {
+/// The `git-pull` endpoint of a target, after its URL.
+pub(super) fn endpoint(target: &Target) -> &'static str {
     match target.kind {
-        TargetKind::JupyterServer | TargetKind::BinderHub => {
-            crate::text::concat(&[target.url(), "git-pull"])
-        }
-        TargetKind::JupyterHub => {
-            crate::text::concat(&[target.url(), "hub/user-redirect/git-pull"])
-        }
+        TargetKind::JupyterServer | TargetKind::BinderHub => "git-pull",
+        TargetKind::JupyterHub => "hub/user-redirect/git-pull",
     }
 }
 
@@ -169,7 +165,12 @@ pub(super) fn render(
         compose_urlpath(ui, Some(&dir), launch.open.path.as_deref())
     };
     let query = pull_query(&pull, urlpath.as_deref())?;
-    Ok(crate::text::concat(&[&endpoint(target), "?", &query]))
+    Ok(crate::text::concat(&[
+        target.url(),
+        endpoint(target),
+        "?",
+        &query,
+    ]))
 }
 
 /// The nbgitpuller `branch` for a Binder ref: none for `HEAD` or a gist's latest; a pinned
