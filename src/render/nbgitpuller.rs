@@ -79,9 +79,9 @@ pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> Result<String, S
     Ok(query)
 }
 
-/// Whether the parser's reader ([`crate::parse::read_query`]) reads the query [`build_query`] writes for
-/// `pull` and `urlpath` back as the same pull and urlpath, decided on the values (values that
-/// begin or end with a space were refused before). The values are written like
+/// Whether the parser's reader ([`crate::parse::read_query`]) reads the query that
+/// [`build_query`] writes for `pull` and `urlpath` back as the same pull and urlpath, decided on
+/// the values (values that begin or end with a space were refused before). The values are written like
 /// `encodeURIComponent`, so that `&`, `=`, `+` and `%` in them are escaped: the query splits
 /// into the pairs written, each decoding to its value exactly, and holds no `&amp;`. What the
 /// reader does beyond that: it drops empty values, reads a leading `/` off the urlpath, and
