@@ -15,6 +15,10 @@ WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --ena
 # native builds keep their cache. BUILDING.md says how a release is rebuilt and checked.
 CARGO_HOME_DIR := $(or $(CARGO_HOME),$(HOME)/.cargo)
 WASM_RUSTFLAGS := --remap-path-prefix=$(CURDIR)=/byob --remap-path-prefix=$(CARGO_HOME_DIR)=/cargo
+# The hot module only: LLVM's inliner at opt-level "z" keeps even one-line helpers (`Vec::push`,
+# `Cow::deref`) as calls, which are most of the hot path's time; a threshold of 50 inlines the
+# small ones, for 1.9 KB gzip (docs/benchmarks.md, "speed").
+WASM_HOT_RUSTFLAGS := $(WASM_RUSTFLAGS) -C llvm-args=-inline-threshold=50
 
 BUILD_TARGETS += cli wasm
 TEST_TARGETS += test-rust lint test-wasm
@@ -46,7 +50,7 @@ $(WASM_OUT)/byob_bg.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $@ -o $@.opt && mv $@.opt $@
 	@echo "wasm (cold): $$(stat -c %s $@) bytes, $$(gzip -9 -c $@ | wc -c) gzip -9"
 $(WASM_OUT)/byob_hot.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" $(CARGO) build --profile wasm-hot --locked --lib --target wasm32-unknown-unknown --features hot
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_HOT_RUSTFLAGS)" $(CARGO) build --profile wasm-hot --locked --lib --target wasm32-unknown-unknown --features hot
 	@mkdir -p $(WASM_OUT)
 	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_HOT_RAW) -o $@
 	@echo "wasm (hot): $$(stat -c %s $@) bytes, $$(gzip -9 -c $@ | wc -c) gzip -9"

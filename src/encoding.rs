@@ -20,13 +20,24 @@ const PATH_VALUE: &AsciiSet = &COMPONENT.remove(b'/');
 
 /// Percent-encodes like JavaScript's `encodeURIComponent`.
 pub(crate) fn encode_component(s: &str) -> String {
-    // Collecting the chunks avoids the formatting machinery of `to_string` (hot path).
-    utf8_percent_encode(s, COMPONENT).collect()
+    let mut out = String::new();
+    encode_into(&mut out, s, COMPONENT);
+    out
 }
 
 /// Percent-encodes a path-like query value, leaving `/` as is.
 pub(crate) fn encode_path_value(s: &str) -> String {
-    utf8_percent_encode(s, PATH_VALUE).collect()
+    let mut out = String::new();
+    encode_into(&mut out, s, PATH_VALUE);
+    out
+}
+
+/// Appends `s` percent-encoded with `set` to `out`, which grows once for a value with up to one
+/// escape in four bytes (the hot path: growing a string step by step costs a copy each time).
+/// Collecting the chunks avoids the formatting machinery of `to_string`.
+fn encode_into(out: &mut String, s: &str, set: &'static AsciiSet) {
+    out.reserve(s.len() + s.len() / 2 + 8);
+    out.extend(utf8_percent_encode(s, set));
 }
 
 /// Percent-encodes a value of a Binder link's query for BinderHub's launch page, which reads
@@ -120,10 +131,12 @@ const MAX_DECODINGS: usize = 8;
 pub(crate) fn has_dot_segment(value: &str) -> bool {
     let mut v = Cow::Borrowed(value);
     for _ in 0..MAX_DECODINGS {
-        if segments_have_dots(&v) {
+        let (dots, escapes) = segments_have_dots(&v);
+        if dots {
             return true;
         }
-        if !decoding_matters(&v) {
+        // Most values have no escape at all: the one pass above said so.
+        if !escapes || !decoding_matters(&v) {
             return false;
         }
         // `decode` borrows exactly when nothing decodes: then the value is final.
@@ -152,26 +165,32 @@ fn decoding_matters(v: &str) -> bool {
     })
 }
 
-fn segments_have_dots(v: &str) -> bool {
-    // Bytes, not chars: this runs on every rewritten link. A segment is dotty when it holds one
-    // or two dots and otherwise only tabs and newlines.
+/// Whether a segment of `v` is dotty (one or two dots, and otherwise only tabs and newlines),
+/// and whether `v` holds a `%` (when the first is false: the pass stops at a dotty segment).
+fn segments_have_dots(v: &str) -> (bool, bool) {
+    // Bytes, not chars: this runs on every rewritten link.
     let mut dots = 0u8;
     let mut other = false;
+    let mut escapes = false;
     for &b in v.as_bytes() {
         match b {
             b'/' | b'\\' | b'?' | b'#' | b'&' | b'=' => {
                 if !other && (dots == 1 || dots == 2) {
-                    return true;
+                    return (true, escapes);
                 }
                 dots = 0;
                 other = false;
             }
             b'.' => dots = dots.saturating_add(1),
             b'\t' | b'\n' | b'\r' => {}
+            b'%' => {
+                escapes = true;
+                other = true;
+            }
             _ => other = true,
         }
     }
-    !other && (dots == 1 || dots == 2)
+    (!other && (dots == 1 || dots == 2), escapes)
 }
 
 /// Escapes a decoded file or directory name for a urlpath (a URL path inside the server):
@@ -257,8 +276,9 @@ pub(crate) struct Pair<'a> {
 
 /// Splits a raw query string (without `?`) into decoded pairs, in order, keeping repeats.
 pub(crate) fn pairs(query: &str) -> Vec<Pair<'_>> {
-    let mut out = Vec::new();
     let b = query.as_bytes();
+    // One allocation: at most one pair per `&`-separated part.
+    let mut out = Vec::with_capacity(1 + b.iter().filter(|&&c| c == b'&').count());
     let mut offset = 0;
     while offset <= b.len() {
         let end = b[offset..]
@@ -295,14 +315,14 @@ pub(crate) fn get<'p>(pairs: &'p [Pair<'_>], key: &str) -> Option<&'p str> {
 
 /// Builds a query string from `(key, value)` pairs, encoding values like `encodeURIComponent`.
 pub(crate) fn build_query<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut out = String::new();
+    let mut out = String::with_capacity(128);
     for (k, v) in items {
         if !out.is_empty() {
             out.push('&');
         }
         out.push_str(k);
         out.push('=');
-        out.extend(utf8_percent_encode(v, COMPONENT));
+        encode_into(&mut out, v, COMPONENT);
     }
     out
 }

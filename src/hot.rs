@@ -17,8 +17,13 @@
 //! text that is not UTF-8 is an error, and the core never panics (fuzzed). The loader replaces
 //! an instance that traps anyway.
 
+use crate::arena::Arena;
 use crate::{lean, Target};
 use std::cell::RefCell;
+
+/// Each link's work is allocated in an arena taken back between links (src/arena.rs).
+#[global_allocator]
+static ARENA: Arena = Arena::new();
 
 struct State {
     input: Vec<u8>,
@@ -91,7 +96,10 @@ pub extern "C" fn byob_rewrite(len: usize) -> i32 {
         };
         match input_text(input, len) {
             Ok(hrefs) => {
-                lean::answer_batch(hrefs, target, output);
+                // The output is allocated here, outside the arena, before any link's work: the
+                // arena never holds what outlives a link (src/arena.rs).
+                output.reserve(hrefs.len() * 2 + 64);
+                lean::answer_batch_with(hrefs, target, output, |answer| ARENA.with(answer));
                 i32::try_from(output.len()).unwrap_or(-1)
             }
             Err(e) => {

@@ -11,15 +11,26 @@ use crate::{rewrite_href, Rewrite, RewriteStatus, Target};
 /// Appends to `out` a JSON array with one object per line, in order:
 /// `{"status":…,"output":…,"reason":…,"warnings":[…]}`, or `{"status":"defer"}`.
 pub fn answer_batch(hrefs: &str, target: &Target, out: &mut String) {
+    answer_batch_with(hrefs, target, out, |answer| answer());
+}
+
+/// [`answer_batch`], each link's work (its rewrite, and its answer appended to `out`) run
+/// inside `around`: the hot module runs it in its allocation arena (src/arena.rs).
+pub fn answer_batch_with(
+    hrefs: &str,
+    target: &Target,
+    out: &mut String,
+    around: impl Fn(&mut dyn FnMut()),
+) {
     out.push('[');
     for (i, href) in hrefs.split('\n').enumerate() {
         if i > 0 {
             out.push(',');
         }
-        match rewrite_href(href, target) {
+        around(&mut || match rewrite_href(href, target) {
             Some(r) => write_rewrite(&r, out),
             None => out.push_str("{\"status\":\"defer\"}"),
-        }
+        });
     }
     out.push(']');
 }

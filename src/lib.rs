@@ -9,6 +9,8 @@
 //! );
 //! ```
 
+#[cfg(any(test, all(target_arch = "wasm32", feature = "hot")))]
+mod arena;
 pub mod book_hubs;
 mod detect;
 mod encoding;

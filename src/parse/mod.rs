@@ -19,7 +19,9 @@ pub(crate) use link::{split, FullReader, Link, Split};
 pub(crate) use binder::{find_v2, read_v2_repo};
 pub use github::parse_repo_link;
 pub use myst::{myst_binder_link, MystBinder};
-pub(crate) use nbgitpuller::{clone_dir, read_query};
+pub(crate) use nbgitpuller::clone_dir;
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use nbgitpuller::read_query;
 pub(crate) use urlpath::{compose_urlpath, split_urlpath};
 
 /// The outcome of reading a link.
@@ -228,14 +230,18 @@ pub(crate) fn base_url(link: &Link<'_>, path_end: usize) -> String {
     base
 }
 
-/// The raw query with `&amp;` (HTML-escaped ampersands) repaired, and a warning when it was.
-pub(crate) fn repaired_query(link: &Link<'_>, warnings: &mut Vec<String>) -> String {
+/// The raw query with `&amp;` (HTML-escaped ampersands) repaired, and a warning when it was;
+/// borrowed when there was nothing to repair.
+pub(crate) fn repaired_query<'a>(
+    link: &Link<'a>,
+    warnings: &mut Vec<String>,
+) -> std::borrow::Cow<'a, str> {
     let q = link.query.unwrap_or_default();
     if q.contains("&amp;") || q.starts_with("amp;") {
         warnings.push("repaired html-escaped '&amp;' in the query".into());
-        q.replace("&amp;", "&")
+        q.replace("&amp;", "&").into()
     } else {
-        q.to_string()
+        q.into()
     }
 }
 

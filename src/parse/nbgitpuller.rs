@@ -2,7 +2,7 @@
 //! `<hub>user-redirect/git-pull`, and a plain server's `<server>git-pull` (docs/protocols.md §3).
 
 use super::{base_url, file_path, split_urlpath, Claim, Form, Link};
-use crate::encoding::{decode_form, get, pairs, Pair};
+use crate::encoding::{decode_form, decode_form_cow, get, pairs, Pair};
 use crate::{Error, Launch, LaunchKind, Open, Pull, Ui};
 
 pub(crate) const FORM: Form = Form {
@@ -111,7 +111,7 @@ pub(crate) fn nested_query(
             return Some((prefix, crate::text::concat(&[&decoded, after])));
         }
     }
-    let decoded = decode_form(p.raw);
+    let decoded = decode_form_cow(p.raw);
     let (i, len) = match decoded.find(MARK) {
         Some(i) => (i, MARK.len()),
         None => (decoded.find("git-pull/?")?, MARK.len() + 1),

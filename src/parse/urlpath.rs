@@ -102,7 +102,10 @@ pub(crate) fn compose_urlpath(ui: Ui, dir: Option<&str>, path: Option<&str>) -> 
             _ => prefix.into(),
         });
     }
-    let mut out = prefix.to_string();
+    let mut out = String::with_capacity(
+        prefix.len() + 2 + dir.map_or(0, str::len) + path.map_or(0, str::len),
+    );
+    out.push_str(prefix);
     for part in [dir, path].into_iter().flatten() {
         let part = part.trim_matches('/');
         if !part.is_empty() && part != "." {

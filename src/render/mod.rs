@@ -251,7 +251,7 @@ fn verbatim_tail(url: &Link<'_>, launch: &Launch, target: &Target) -> Option<Str
         }
         (LaunchKind::Nbgitpuller, TargetKind::JupyterHub | TargetKind::JupyterServer) => {
             let query = url.query?;
-            crate::text::concat(&[&nbgitpuller::endpoint(target), "?", query])
+            crate::text::concat(&[target.url(), nbgitpuller::endpoint(target), "?", query])
         }
         _ => return None,
     };

@@ -3,19 +3,17 @@
 
 use super::{compose_urlpath, Target, TargetKind};
 use crate::encoding::build_query;
-use crate::parse::{clone_dir, read_query, shown};
+#[cfg(any(test, feature = "fuzzing"))]
+use crate::parse::read_query;
+use crate::parse::{clone_dir, shown};
 use crate::provider::{clone_url, no_dot_segments};
 use crate::{Launch, Provider, Pull, Ui};
 
-/// The `git-pull` endpoint of a target.
-pub(super) fn endpoint(target: &Target) -> String {
+/// The `git-pull` endpoint of a target, after its URL.
+pub(super) fn endpoint(target: &Target) -> &'static str {
     match target.kind {
-        TargetKind::JupyterServer | TargetKind::BinderHub => {
-            crate::text::concat(&[target.url(), "git-pull"])
-        }
-        TargetKind::JupyterHub => {
-            crate::text::concat(&[target.url(), "hub/user-redirect/git-pull"])
-        }
+        TargetKind::JupyterServer | TargetKind::BinderHub => "git-pull",
+        TargetKind::JupyterHub => "hub/user-redirect/git-pull",
     }
 }
 
@@ -24,7 +22,7 @@ pub(super) fn endpoint(target: &Target) -> String {
 /// would put a `.` or `..` segment into a path on the hub: the clone URL, the branch, the
 /// urlpath, or the directory nbgitpuller clones into; or when the query would be read back as
 /// another pull (a clone URL holding `&branch=`, which the reader's repair of encoded
-/// separators would split): the parser's own reader checks it.
+/// separators would split), as the parser's own reader reads it ([`reads_back`]).
 pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> Result<String, String> {
     // nbgitpuller links are read with their values trimmed (crate::parse), so a value that
     // begins or ends with a space would be read back as another one.
@@ -63,11 +61,15 @@ pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> Result<String, S
         items.push(("targetPath", t));
     }
     let query = build_query(items);
-    let mut warnings = Vec::new();
-    let read = read_query(&query, &mut warnings).ok();
-    let same = read.as_ref().is_some_and(|r| {
-        r.pull == *pull && r.open.urlpath.as_deref() == urlpath.map(|u| u.trim_start_matches('/'))
-    });
+    let same = reads_back(pull, urlpath);
+    // The rule above is the parser's reading of this query, decided on the values; every test
+    // and fuzz target also reads the query back with the parser and requires the same answer.
+    #[cfg(any(test, feature = "fuzzing"))]
+    assert_eq!(
+        same,
+        read_back_by_parsing(&query, pull, urlpath),
+        "pull_query's read-back rule for {query}"
+    );
     if !same {
         return Err(format!(
             "the pull of '{}' would be read back as another link: left unchanged",
@@ -75,6 +77,39 @@ pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> Result<String, S
         ));
     }
     Ok(query)
+}
+
+/// Whether the parser's reader ([`crate::parse::read_query`]) reads the query that
+/// [`build_query`] writes for `pull` and `urlpath` back as the same pull and urlpath, decided on
+/// the values (values that begin or end with a space were refused before). The values are written like
+/// `encodeURIComponent`, so that `&`, `=`, `+` and `%` in them are escaped: the query splits
+/// into the pairs written, each decoding to its value exactly, and holds no `&amp;`. What the
+/// reader does beyond that: it drops empty values, reads a leading `/` off the urlpath, and
+/// splits a `repo` value holding `&key=value` at its `&`s (the repair of url-encoded
+/// separators).
+fn reads_back(pull: &Pull, urlpath: Option<&str>) -> bool {
+    let joined = pull.repo.contains('&')
+        && pull
+            .repo
+            .replace("&amp;", "&")
+            .split('&')
+            .skip(1)
+            .any(|kv| kv.contains('='));
+    !pull.repo.is_empty()
+        && !joined
+        && pull.branch.as_deref() != Some("")
+        && pull.target_path.as_deref() != Some("")
+        && urlpath != Some("")
+}
+
+/// [`reads_back`] as the parser decides it: the query read back with [`read_query`]
+/// (test support: the tests and fuzz targets hold the two equal).
+#[cfg(any(test, feature = "fuzzing"))]
+fn read_back_by_parsing(query: &str, pull: &Pull, urlpath: Option<&str>) -> bool {
+    let mut warnings = Vec::new();
+    read_query(query, &mut warnings).is_ok_and(|r| {
+        r.pull == *pull && r.open.urlpath.as_deref() == urlpath.map(|u| u.trim_start_matches('/'))
+    })
 }
 
 pub(super) fn render(
@@ -130,7 +165,12 @@ pub(super) fn render(
         compose_urlpath(ui, Some(&dir), launch.open.path.as_deref())
     };
     let query = pull_query(&pull, urlpath.as_deref())?;
-    Ok(crate::text::concat(&[&endpoint(target), "?", &query]))
+    Ok(crate::text::concat(&[
+        target.url(),
+        endpoint(target),
+        "?",
+        &query,
+    ]))
 }
 
 /// The nbgitpuller `branch` for a Binder ref: none for `HEAD` or a gist's latest; a pinned
@@ -160,4 +200,84 @@ fn branch_for(
 /// Whether a ref looks like a commit SHA (7 to 40 hex digits).
 pub(crate) fn is_commit(r: &str) -> bool {
     (7..=40).contains(&r.len()) && r.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pull(repo: &str, branch: Option<&str>, target_path: Option<&str>) -> Pull {
+        Pull {
+            repo: repo.into(),
+            branch: branch.map(str::to_string),
+            target_path: target_path.map(str::to_string),
+        }
+    }
+
+    /// The rule on the values is the parser's reading of the written query, case by case
+    /// (`pull_query` also asserts it on every query the tests and fuzz targets write).
+    #[test]
+    fn the_read_back_rule_on_values_is_the_parsers_reading() {
+        let cases = [
+            (
+                pull("https://github.com/o/r", Some("main"), None),
+                Some("lab/tree/r/x.ipynb"),
+                true,
+            ),
+            (
+                pull("https://github.com/o/r", None, Some("d")),
+                Some("/lab"),
+                true,
+            ),
+            (pull("https://x.org/a&b", None, None), None, true),
+            (
+                pull("https://x.org/a?x=1&branch=dev", None, None),
+                None,
+                false,
+            ),
+            (pull("https://x.org/a&amp;b=c", None, None), None, false),
+            (pull("https://x.org/a=1&b", None, None), None, true),
+            (pull("", None, None), None, false),
+            (pull("r", Some(""), None), None, false),
+            (pull("r", None, Some("")), None, false),
+            (pull("r", None, None), Some(""), false),
+            (pull("r", None, None), Some("/"), true),
+            (
+                pull("r+s %25 é", Some("a+b&c=d"), Some("t=1&u")),
+                Some("tree/x&y=z"),
+                true,
+            ),
+        ];
+        for (p, urlpath, expected) in cases {
+            let query = build_query(
+                [
+                    ("repo", Some(p.repo.as_str())),
+                    ("branch", p.branch.as_deref()),
+                    ("urlpath", urlpath),
+                    ("targetPath", p.target_path.as_deref()),
+                ]
+                .into_iter()
+                .filter_map(|(k, v)| Some((k, v?))),
+            );
+            assert_eq!(
+                read_back_by_parsing(&query, &p, urlpath),
+                expected,
+                "{query}"
+            );
+            assert_eq!(reads_back(&p, urlpath), expected, "{query}");
+        }
+    }
+
+    #[test]
+    fn a_pull_read_back_as_another_is_refused_with_the_repository() {
+        assert_eq!(
+            pull_query(&pull("https://x.org/a?x=1&branch=dev", None, None), None),
+            Err("the pull of 'https://x.org/a?x=1&branch=dev' would be read back as another link: left unchanged".into())
+        );
+        assert!(pull_query(&pull("https://x.org/r", Some(""), None), None).is_err());
+        assert_eq!(
+            pull_query(&pull("https://x.org/r", Some("main"), None), Some("lab")),
+            Ok("repo=https%3A%2F%2Fx.org%2Fr&branch=main&urlpath=lab".into())
+        );
+    }
 }

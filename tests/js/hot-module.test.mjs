@@ -91,3 +91,29 @@ test('a bad target, or a batch before any target, is an error with a message, an
   assert.equal(c.status, 'defer');
   assert.equal(d.status, 'defer');
 });
+
+// The hot module allocates each link's work in an arena of 64 KB taken back between links
+// (src/arena.rs): a link whose work outgrows it (the pasted Binder link below, 7.3 KB, makes
+// 127 KB of allocations natively; the long nbgitpuller link about 42 KB) goes on to the system
+// allocator, between links that fit, and every answer is still the full model's.
+test('links whose work outgrows the arena are answered as the full model answers them, between links that fit', () => {
+  const t = TARGETS[0];
+  hot.setTarget(cold.targetWire(t));
+  const enc = (/** @type {string} */ s) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const pasted = `https://mybinder.org/v2/gh/${enc('https://mybinder.org/v2/gh/o/r/main')}/HEAD?urlpath=${'lab/tree/'.repeat(800)}x.ipynb`;
+  const long = `https://hub.example.org/hub/user-redirect/git-pull?repo=${enc('https://github.com/o/' + 'r'.repeat(2000))}&urlpath=${enc('lab/tree/' + 'r'.repeat(2000) + '/' + 'é'.repeat(300))}`;
+  const small = 'https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb';
+  const hrefs = [small, long, small, pasted, small, `${long.slice(0, 8192 - 3)}%41`, small].map((h) => new URL(h).href);
+  assert.ok(hrefs[1].length > 4000 && hrefs[1].length <= 8192, String(hrefs[1].length));
+  for (let round = 0; round < 3; round++) {
+    const answers = JSON.parse(hot.rewrite(hrefs.join('\n')));
+    const full = cold.rewriteBatch(hrefs, t);
+    assert.equal(answers.length, hrefs.length);
+    answers.forEach((/** @type {any} */ a, /** @type {number} */ i) => {
+      const f = full[i];
+      assert.notEqual(a.status, 'defer', hrefs[i].slice(0, 80));
+      assert.deepEqual(a, {status: f.status, output: f.output, reason: f.reason, warnings: f.warnings}, hrefs[i].slice(0, 80));
+    });
+    assert.equal(answers[1].status, 'rewritten');
+  }
+});
