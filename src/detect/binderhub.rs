@@ -8,12 +8,15 @@
 //! JupyterHub service (`<hub>/services/binder/`): [`AT_BASE`] reads the first from the base's
 //! own probes, [`AS_SERVICE`] the second from the `service-*` probes.
 
-use super::{Answer, Answers, Classifier, Example, Finding, HubKind};
+use super::{Answers, Classifier, Finding, HubKind};
+#[cfg(test)]
+use super::{Answer, Example};
 
 /// A BinderHub at the candidate base itself.
 pub(super) const AT_BASE: Classifier = Classifier {
     name: "binderhub",
     classify: at_base,
+    #[cfg(test)]
     examples: BASE_EXAMPLES,
 };
 
@@ -21,6 +24,7 @@ pub(super) const AT_BASE: Classifier = Classifier {
 pub(super) const AS_SERVICE: Classifier = Classifier {
     name: "binderhub as a service",
     classify: as_service,
+    #[cfg(test)]
     examples: SERVICE_EXAMPLES,
 };
 
@@ -49,11 +53,15 @@ fn read(answers: &Answers<'_>, versions: &str, ui: &[&str]) -> Option<Finding> {
 }
 
 /// The current `versions` shape (2024–), as mybinder.org and the upstream tests answer.
+#[cfg(test)]
 const VERSIONS: &str = r#"{"builder_info": {"build_image": "quay.io/jupyterhub/repo2docker:2024.07.0"}, "binderhub": "0.2.0+1763.gfaafab2", "builder": "quay.io/jupyterhub/repo2docker:2024.07.0"}"#;
 /// The start of a UI page (`binderhub/templates/page.html`).
+#[cfg(test)]
 const PAGE: &str = "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n  <meta charset=\"utf-8\">\n  <title>Binder</title>\n  <script>\n    window.pageConfig = {\"baseUrl\": \"/\", \"binderVersion\": \"0.2.0+1763.gfaafab2\"};\n  </script>";
+#[cfg(test)]
 const NOT_FOUND: &str = "<html><title>404: Not Found</title><body>404: Not Found</body></html>";
 
+#[cfg(test)]
 const BASE_EXAMPLES: &[Example] = &[
     Example {
         what: "a full BinderHub at / (current UI: pageConfig on every page, hub/api/ included)",
@@ -107,6 +115,7 @@ const BASE_EXAMPLES: &[Example] = &[
     },
 ];
 
+#[cfg(test)]
 const SERVICE_EXAMPLES: &[Example] = &[
     Example {
         what:

@@ -3,12 +3,15 @@
 //! `APIVersionHandler`). A request with a foreign `Origin` (a browser extension's) gets 404
 //! unless the server was started with `allow_origin`.
 
-use super::{Answer, Answers, Classifier, Example, Finding, HubKind};
+use super::{Answers, Classifier, Finding, HubKind};
+#[cfg(test)]
+use super::{Answer, Example};
 
 /// A Jupyter Server at the candidate base.
 pub(super) const SERVER: Classifier = Classifier {
     name: "jupyter server",
     classify,
+    #[cfg(test)]
     examples: EXAMPLES,
 };
 
@@ -25,6 +28,7 @@ fn classify(answers: &Answers<'_>) -> Option<Finding> {
     })
 }
 
+#[cfg(test)]
 const EXAMPLES: &[Example] = &[
     Example {
         what: "jupyter lab (jupyter_server 2.17): api answers its version, the rest 404 or the UI",

@@ -7,12 +7,15 @@
 //! redirects to `hub/versions` (404), and a BinderHub answers `hub/api/` with 200 HTML.
 
 use super::read::lenient_version;
-use super::{Answer, Answers, Classifier, Example, Finding, HubKind};
+use super::{Answers, Classifier, Finding, HubKind};
+#[cfg(test)]
+use super::{Answer, Example};
 
 /// A JupyterHub at the candidate base.
 pub(super) const HUB: Classifier = Classifier {
     name: "jupyterhub",
     classify,
+    #[cfg(test)]
     examples: EXAMPLES,
 };
 
@@ -62,18 +65,23 @@ pub(super) fn describe(version: &str, cors: Option<bool>) -> String {
     }
 }
 
+#[cfg(test)]
 const HUB6: &[(&str, &str)] = &[("x-jupyterhub-version", "6.1.1")];
+#[cfg(test)]
 const HUB6_API: &[(&str, &str)] = &[
     ("x-jupyterhub-version", "6.1.1"),
     ("content-type", "application/json"),
     ("access-control-allow-origin", "*"),
 ];
+#[cfg(test)]
 const HUB52: &[(&str, &str)] = &[("x-jupyterhub-version", "5.2.1")];
+#[cfg(test)]
 const HUB52_API: &[(&str, &str)] = &[
     ("x-jupyterhub-version", "5.2.1"),
     ("content-type", "application/json"),
 ];
 
+#[cfg(test)]
 const EXAMPLES: &[Example] = &[
     Example {
         what: "JupyterHub 6.1.1 (CORS on hub/api/), as tests/servers' hub6 answers",
