@@ -180,11 +180,13 @@ pub fn due(hubs: &[Hub], health: &HealthMap, now: u64, why: Why) -> Vec<String> 
 /// hub's new [`Health`], merged over `previous` (hubs not in this check keep their last one;
 /// hubs no longer saved are dropped, and so are answers about hubs that are not saved).
 pub fn read(previous: &HealthMap, hubs: &[Hub], answers: &[Answer], now: u64) -> HealthMap {
-    let mut out: HealthMap = previous
-        .iter()
-        .filter(|(url, _)| hubs.iter().any(|h| &h.url == *url))
-        .map(|(u, h)| (u.clone(), h.clone()))
-        .collect();
+    // Inserted one by one: `collect` into a map sorts, a copy of the standard sort (src/small.rs).
+    let mut out = HealthMap::new();
+    for (url, h) in previous {
+        if hubs.iter().any(|hub| &hub.url == url) {
+            out.insert(url.clone(), h.clone());
+        }
+    }
     for a in answers {
         let Some(hub) = hubs.iter().find(|h| h.url == a.response.id) else {
             continue;

@@ -27,6 +27,7 @@ mod provider;
 mod render;
 pub mod routes;
 pub mod settings;
+mod small;
 mod text;
 
 pub use detect::{

@@ -104,7 +104,7 @@ impl PresetChoices {
             .iter()
             .filter_map(|u| crate::hub_base(u).ok())
             .collect();
-        removed.sort();
+        crate::small::sort_by_key(&mut removed, String::as_str);
         removed.dedup();
         PresetChoices { removed }
     }
@@ -352,7 +352,7 @@ pub fn store(
     }
     // Only presets the policy still names are remembered.
     removed.retain(|u| policy.has(u));
-    removed.sort();
+    crate::small::sort_by_key(&mut removed, String::as_str);
     Ok((out, PresetChoices { removed }))
 }
 

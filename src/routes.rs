@@ -128,7 +128,7 @@ pub fn routes(s: &Settings, health: &HealthMap) -> Routes {
             route: None,
         }))
         .collect();
-    sites.sort_by(|a, b| a.site.cmp(&b.site));
+    crate::small::sort_by_key(&mut sites, |r| r.site.as_str());
     Routes {
         default: route(s, health, None),
         sites,

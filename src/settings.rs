@@ -260,7 +260,7 @@ fn check(mut s: Settings) -> Result<Settings, Error> {
         *site = check_site(site)
             .map_err(|e| Error::InvalidSettings(format!("disabledSites[{i}] {e}")))?;
     }
-    s.disabled_sites.sort();
+    crate::small::sort_by_key(&mut s.disabled_sites, String::as_str);
     s.disabled_sites.dedup();
     let mut sites: Vec<SiteHub> = Vec::new();
     for (i, rule) in std::mem::take(&mut s.site_hubs).into_iter().enumerate() {
@@ -280,7 +280,7 @@ fn check(mut s: Settings) -> Result<Settings, Error> {
         }
         sites.push(rule);
     }
-    sites.sort_by(|a, b| a.site.cmp(&b.site));
+    crate::small::sort_by_key(&mut sites, |r| r.site.as_str());
     s.site_hubs = sites;
     Ok(s)
 }

@@ -8,9 +8,9 @@
 //! JupyterHub service (`<hub>/services/binder/`): [`AT_BASE`] reads the first from the base's
 //! own probes, [`AS_SERVICE`] the second from the `service-*` probes.
 
-use super::{Answers, Classifier, Finding, HubKind};
 #[cfg(test)]
 use super::{Answer, Example};
+use super::{Answers, Classifier, Finding, HubKind};
 
 /// A BinderHub at the candidate base itself.
 pub(super) const AT_BASE: Classifier = Classifier {

@@ -3,9 +3,9 @@
 //! `APIVersionHandler`). A request with a foreign `Origin` (a browser extension's) gets 404
 //! unless the server was started with `allow_origin`.
 
-use super::{Answers, Classifier, Finding, HubKind};
 #[cfg(test)]
 use super::{Answer, Example};
+use super::{Answers, Classifier, Finding, HubKind};
 
 /// A Jupyter Server at the candidate base.
 pub(super) const SERVER: Classifier = Classifier {

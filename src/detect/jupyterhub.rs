@@ -7,9 +7,9 @@
 //! redirects to `hub/versions` (404), and a BinderHub answers `hub/api/` with 200 HTML.
 
 use super::read::lenient_version;
-use super::{Answers, Classifier, Finding, HubKind};
 #[cfg(test)]
 use super::{Answer, Example};
+use super::{Answers, Classifier, Finding, HubKind};
 
 /// A JupyterHub at the candidate base.
 pub(super) const HUB: Classifier = Classifier {

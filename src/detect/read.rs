@@ -19,12 +19,15 @@ impl<'a> Answers<'a> {
     /// The responses whose id is `<index>:<name>`.
     pub fn of_candidate(index: usize, responses: &'a [ProbeResponse]) -> Self {
         let prefix = format!("{index}:");
-        Answers {
-            by_name: responses
-                .iter()
-                .filter_map(|r| r.id.strip_prefix(&prefix).map(|name| (name, r)))
-                .collect(),
+        // Inserted one by one (the last of a name wins, as `collect` would keep it): `collect`
+        // into a map sorts, a copy of the standard sort (src/small.rs).
+        let mut by_name = BTreeMap::new();
+        for r in responses {
+            if let Some(name) = r.id.strip_prefix(&prefix) {
+                by_name.insert(name, r);
+            }
         }
+        Answers { by_name }
     }
 
     /// The response to probe `name`, if it came back with an HTTP status.
