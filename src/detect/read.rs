@@ -5,26 +5,32 @@
 use super::wire::ProbeResponse;
 use serde::Deserialize;
 use serde_json::Value;
-use std::collections::BTreeMap;
 
 /// Longest version string shown; a hub may send anything in a version field.
 const MAX_VERSION_CHARS: usize = 64;
 
-/// The responses of one candidate base, by probe name.
+/// The responses of one candidate base, by probe name: sorted by name, one per name (a
+/// candidate has a handful of probes). A sorted list rather than a `BTreeMap`: the map's code
+/// for this key and value type cost the cold Wasm about 3 KB (src/small.rs).
 pub(crate) struct Answers<'a> {
-    by_name: BTreeMap<&'a str, &'a ProbeResponse>,
+    by_name: Vec<(&'a str, &'a ProbeResponse)>,
 }
 
 impl<'a> Answers<'a> {
-    /// The responses whose id is `<index>:<name>`.
+    /// The responses whose id is `<index>:<name>`; of two with one name, the last.
     pub fn of_candidate(index: usize, responses: &'a [ProbeResponse]) -> Self {
         let prefix = format!("{index}:");
-        // Inserted one by one (the last of a name wins, as `collect` would keep it): `collect`
-        // into a map sorts, a copy of the standard sort (src/small.rs).
-        let mut by_name = BTreeMap::new();
+        let mut by_name: Vec<(&str, &ProbeResponse)> = Vec::new();
         for r in responses {
             if let Some(name) = r.id.strip_prefix(&prefix) {
-                by_name.insert(name, r);
+                match by_name.binary_search_by(|(n, _)| (*n).cmp(name)) {
+                    Ok(at) => {
+                        if let Some(slot) = by_name.get_mut(at) {
+                            *slot = (name, r);
+                        }
+                    }
+                    Err(at) => by_name.insert(at, (name, r)),
+                }
             }
         }
         Answers { by_name }
@@ -32,14 +38,22 @@ impl<'a> Answers<'a> {
 
     /// The response to probe `name`, if it came back with an HTTP status.
     pub fn get(&self, name: &str) -> Option<&'a ProbeResponse> {
-        self.by_name.get(name).copied().filter(|r| r.status != 0)
+        let at = self
+            .by_name
+            .binary_search_by(|(n, _)| (*n).cmp(name))
+            .ok()?;
+        self.by_name
+            .get(at)
+            .map(|(_, r)| *r)
+            .filter(|r| r.status != 0)
     }
 
-    /// The `X-JupyterHub-Version` header of any response (JupyterHub sends it on every one).
+    /// The `X-JupyterHub-Version` header of any response (JupyterHub sends it on every one),
+    /// the first in the order of the probes' names.
     pub fn jupyterhub_header(&self) -> Option<String> {
         self.by_name
-            .values()
-            .find_map(|r| r.headers.get("x-jupyterhub-version"))
+            .iter()
+            .find_map(|(_, r)| r.headers.get("x-jupyterhub-version"))
             .and_then(|v| version_text(v))
     }
 
