@@ -166,6 +166,22 @@ async function stopWorkers(context, page) {
   await new Promise((r) => setTimeout(r, 200));
 }
 
+/**
+ * Wait, in an extension page, until the background stored the wake record for the hubs' health
+ * now stored. An extension page that opens checks the hubs (a new health), and the background
+ * then computes its record again; a worker stopped before it stored it leaves the next wake a
+ * stale record, checked and computed again through the cold module after its first answer.
+ * @param {ChromiumPage} extPage
+ */
+async function backgroundSettled(extPage) {
+  await extPage.waitFor(async () => {
+    const x = /** @type {any} */ (globalThis).chrome;
+    const record = (await x.storage.local.get('wake.v2'))['wake.v2'];
+    const health = (await x.storage.session.get('health.v1'))['health.v1'] ?? {};
+    return record !== undefined && JSON.stringify(record.health) === JSON.stringify(health);
+  }, [], {what: 'the wake record of the health now stored'});
+}
+
 /** The content script's stats() in the tab at `url`, read by an extension page. */
 async function contentStats(extPage, url) {
   return extPage.evaluate(async (url) => {
@@ -339,6 +355,7 @@ async function main() {
           await a.goto(`${byob}/popup/popup.html?bench`);
           // Its hub check asked and answered before the workers stop, so it wakes none.
           await a.waitFor(() => document.body.dataset.ready === 'true');
+          await backgroundSettled(a);
           const b = await context.newPage();
           await b.goto(`${empty}/page.html`);
           pages.push(a, b);
@@ -360,6 +377,7 @@ async function main() {
         const reader = new ChromiumPage(await context.newPage());
         await reader.goto(`${byob}/options/options.html`);
         byobMs.push((await contentStats(reader, bookUrl)).firstReplyMs);
+        await backgroundSettled(reader);
         await reader.close();
         await page.close();
         // the empty extension, its worker stopped again
