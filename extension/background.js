@@ -24,7 +24,7 @@ import {answersWithoutCors, originPattern, performProbes, watchNetworkErrors} fr
 import {BACKGROUND_COUNT, BACKGROUND_REFRESH, CONTENT_MYST, CONTENT_OPEN, CONTENT_REWRITE, PAGE_DETECT, PAGE_HEALTH, PAGE_REWRITE, PAGE_SYNC_ACCESS, checkMessage} from './protocol.js';
 import {injectInto, syncContentScripts} from './site-access.js';
 import {errorMessage, settingsChanged} from './settings.js';
-import {wakeState} from './wake.js';
+import {keptState, wakeState} from './wake.js';
 import {MENU_COPY, MENU_OPEN, handleMenuClick, refreshMenus} from './context-menu.js';
 import {openBeside} from './tabs.js';
 
@@ -33,7 +33,6 @@ const self = {id: ext.runtime.id, origin: ext.runtime.getURL('').replace(/\/$/, 
 /** The alarm that checks the hubs while pages with launch links are open. */
 export const HEALTH_ALARM = 'byob-health';
 
-/**
 /**
  * When this worker's wake went where (ms since the worker started, `performance.now()`): the
  * module evaluated, the settings read, the hot module ready, the first message received and
@@ -45,25 +44,59 @@ const wakeTimes = {evaluated: performance.now()};
 /**
  * The settings and what the core makes of them with the hubs' health: where links go (the
  * routes, each hub's target with its `wire` for the hot module), the saved hubs as shown, and
- * the hub links of pages without a choice of their own go to now (the context menu's). Read
- * once and kept until storage says the settings, the policy or the health changed. They come
- * ready from the wake record (wake.js): a worker woken by a page makes no call into the cold
- * module on the way to its first answer.
+ * the hub links of pages without a choice of their own go to. Read once and kept until storage
+ * says the settings, the policy or the health changed. They come ready from the wake record
+ * (wake.js): a worker woken by a page makes no call into the cold module on the way to its
+ * first answer.
  * @typedef {import('./wake.js').Wake} Current
  * @type {Promise<Current> | null}
  */
 let cache = null;
 /** @returns {Promise<Current>} */
 function current() {
-  cache ??= wakeState().catch((err) => {
-    cache = null;
-    throw err;
-  });
+  cache ??= settle(wakeState());
   return cache;
 }
-// Read at once when the worker wakes, alongside the hot module's compilation: the page's
-// first batch, which woke it, finds them ready.
-current().then(
+/**
+ * A state promise as `cache` keeps it: forgotten when it fails, so the next use reads again.
+ * @param {Promise<Current>} state
+ */
+function settle(state) {
+  const kept = state.catch((err) => {
+    if (cache === kept) cache = null;
+    throw err;
+  });
+  return kept;
+}
+
+/**
+ * The record this wake answers from before its sources were read, until they are
+ * (`checkKept`); null once checked, or when the state was read with its sources.
+ * @type {Current | null}
+ */
+let unchecked = null;
+/** When a wake with no message to answer checks the record anyway (ms after it was read). */
+const CHECK_KEPT_MS = 20;
+
+// At wake: the record alone, one storage read alongside the hot module's compilation, so the
+// page's first batch, which woke the worker, finds it ready. Read in a task after this
+// module's evaluation (as core.js starts the hot module): the listeners below are registered
+// first, and the browser hands the worker its first event only once they are. Its sources are
+// read once the first answer is sent (`checkKept`): the record is kept current by the events
+// that change them, and a change missed while no worker ran is caught there.
+const waking = settle(
+  core.afterEvaluation().then(keptState).then((kept) => {
+    if (!kept) return wakeState(); // no record yet (a first run, a new version): computed and stored
+    // Unless a storage event already replaced it with a state read with its sources.
+    if (cache === waking) {
+      unchecked = kept;
+      setTimeout(checkKept, CHECK_KEPT_MS);
+    }
+    return kept;
+  }),
+);
+cache = waking;
+waking.then(
   () => (wakeTimes.settings = performance.now()),
   (err) => console.error('byob: reading the settings at wake failed', err),
 );
@@ -71,6 +104,27 @@ core.ready().then(
   () => (wakeTimes.hot = performance.now()),
   () => {}, // core.js logs a module that could not be loaded
 );
+
+/**
+ * Check the record this wake answered from against its sources (once). When they changed while
+ * no worker ran, the fresh state (computed and stored by `wakeState`) replaces it, and every
+ * tab is told to ask again, so a page answered from the stale record is corrected at once.
+ */
+function checkKept() {
+  const kept = unchecked;
+  if (!kept) return;
+  unchecked = null;
+  wakeState().then(
+    (fresh) => {
+      // Unchanged; or a storage event replaced the state meanwhile (and told the tabs itself).
+      if (fresh.source === kept.source || cache !== waking) return;
+      cache = Promise.resolve(fresh);
+      refreshMenusNow();
+      return broadcastRefresh();
+    },
+    (err) => console.error('byob: checking the wake record against the settings failed', err),
+  ).catch((err) => console.error('byob: telling tabs about the settings read at wake failed', err));
+}
 
 ext.runtime.onInstalled.addListener((/** @type {{reason: string}} */ details) => {
   if (details.reason === 'install') {
@@ -95,6 +149,7 @@ ext.permissions.onRemoved.addListener(() => {
 ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
   if (settingsChanged(changes, area)) {
     cache = null;
+    unchecked = null; // read again with its sources, and every tab told below
     refreshMenusNow();
     broadcastRefresh().catch((err) => console.error('byob: telling tabs about new settings failed', err));
   } else if (healthChanged(changes, area)) {
@@ -125,6 +180,8 @@ ext.runtime.onMessage.addListener((/** @type {unknown} */ message, /** @type {an
   handle(checked.message, sender).then((reply) => {
     wakeTimes.answered ??= performance.now();
     sendResponse(reply);
+    // The first answer is sent: now read the record's sources.
+    if (unchecked) setTimeout(checkKept, 0);
   }, (err) => {
     console.error(`byob: ${checked.message.type} failed`, err);
     sendResponse({ok: false, error: errorMessage(err)});
@@ -179,6 +236,7 @@ function checkNow(why) {
 async function followHealth() {
   const before = cache ? await cache.catch(() => null) : null;
   cache = null;
+  unchecked = null; // read again with its sources; the tabs are told below if links moved
   const now = await current();
   if (before && JSON.stringify(before.routes) === JSON.stringify(now.routes)) return;
   refreshMenusNow();

@@ -4,15 +4,25 @@
  * cold module computed it: the settings in use (stored settings migrated and validated, the
  * organisation's policy merged in), the hubs' health, the routes links take (src/routes.rs;
  * each hub's target carrying its `wire` text for the hot module), the saved hubs as shown and
- * the hub links of pages without a choice of their own go to. A background woken by a page
- * reads it with its sources and uses it as it is: no migration, no policy merge, no route
- * call, so the cold Wasm module is not compiled on the way to the first answer.
+ * the hub links of pages without a choice of their own go to. No migration, no policy merge, no
+ * route call: the cold Wasm module is not compiled on the way to a woken background's answers.
  *
- * The record names what it was computed from (the stored settings items, the reader's
- * `presets.v1`, the managed policy and the stored health, as one JSON text): when any of them
- * changed (a save, another synced device, a new policy, a hub check), or the record is missing
- * or not of this shape, it is computed again through the cold module and stored. It is never
- * more than a cache: nothing else reads it.
+ * The record names what it was computed from (`source`: the stored settings items, the
+ * reader's `presets.v1`, the managed policy and the stored health, as one JSON text). Two
+ * readings (ARCHITECTURE.md, "A woken background answers from the record, then checks it"):
+ *
+ * - `keptState`: the record alone, one storage read. A woken background answers its first
+ *   messages from it, then checks it with `wakeState`. The record is kept current by the events
+ *   that change its sources (`storage.onChanged` wakes the background for the settings, the
+ *   policy and the health), so the check almost always agrees; when a change was missed (the
+ *   browser restarted and `storage.session` lost the health, a worker stopped before it stored
+ *   the new record, Firefox read a new `policies.json` at start-up), the background takes the
+ *   fresh state and tells every tab to ask again.
+ * - `wakeState`: the record checked against its sources (four storage areas read); when any of
+ *   them changed, or the record is missing or not of this shape, it is computed again through
+ *   the cold module and stored.
+ *
+ * It is never more than a cache: nothing else reads it.
  */
 import {ext} from './api.js';
 import * as core from './core.js';
@@ -27,10 +37,10 @@ const SETTINGS_KEYS = /^settings\.v\d+$/;
 /**
  * @typedef {import('./fallback.js').Route} Route
  * @typedef {{default: Route, sites: {site: string, off: boolean, route: Route | null}[]}} Routes
- * @typedef {{settings: any, health: Record<string, any>, routes: Routes, views: Map<string, any>, hub: any | null}} Wake
+ * @typedef {{settings: any, health: Record<string, any>, routes: Routes, views: Map<string, any>, hub: any | null, source: string}} Wake
  *   `routes`: where links go (core.js `routes`), every step's target with its `wire`; `views`:
  *   the saved hubs as shown (core.js `hubViews`) by URL; `hub`: the first hub of the default
- *   route that is not down, as shown, or null.
+ *   route that is not down, as shown, or null; `source`: what it was computed from (`sourceOf`).
  */
 
 /**
@@ -62,6 +72,7 @@ function usable(record) {
   return (
     record !== null &&
     typeof record === 'object' &&
+    typeof record.source === 'string' &&
     record.settings &&
     typeof record.settings === 'object' &&
     record.health &&
@@ -95,8 +106,33 @@ async function routesWithWires(settings, health) {
   return routes;
 }
 
+/** @param {any} record a usable record @returns {Wake} */
+function fromRecord(record) {
+  return {settings: record.settings, health: record.health, routes: record.routes, views: viewMap(record.views), hub: record.hub, source: record.source};
+}
+
 /**
- * The settings, routes and hubs for the background, from the record when it is current.
+ * The record as kept, unchecked (one read of `storage.local`), or null when there is none of
+ * this shape (or no `storage.local`, or it could not be read): then only `wakeState` can say.
+ * @returns {Promise<Wake | null>}
+ */
+export async function keptState() {
+  const local = ext.storage.local;
+  if (!local) return null;
+  let kept;
+  try {
+    kept = await local.get(WAKE_KEY);
+  } catch (err) {
+    console.warn('byob: the wake record could not be read; computing it again', err);
+    return null;
+  }
+  const record = kept?.[WAKE_KEY];
+  return usable(record) ? fromRecord(record) : null;
+}
+
+/**
+ * The settings, routes and hubs for the background, from the record when it is current (its
+ * sources read and compared), else computed again and stored.
  * @returns {Promise<Wake>}
  */
 export async function wakeState() {
@@ -117,9 +153,7 @@ export async function wakeState() {
   ]);
   const source = sourceOf(items, policy, health);
   const record = kept?.[WAKE_KEY];
-  if (record?.source === source && usable(record)) {
-    return {settings: record.settings, health: record.health, routes: record.routes, views: viewMap(record.views), hub: record.hub};
-  }
+  if (record?.source === source && usable(record)) return fromRecord(record);
   const {settings} = await loadState();
   const [routes, views] = await Promise.all([routesWithWires(settings, health), core.hubViews(settings)]);
   const first = routes.default.steps.find((s) => !s.down);
@@ -128,7 +162,7 @@ export async function wakeState() {
   if (local) {
     local.set({[WAKE_KEY]: {source, settings, health, routes, views, hub}}).catch((/** @type {unknown} */ err) => console.warn('byob: the wake record could not be stored', err));
   }
-  return {settings, health, routes, views: map, hub};
+  return {settings, health, routes, views: map, hub, source};
 }
 
 /** @param {any[]} views */
