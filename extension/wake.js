@@ -30,8 +30,10 @@ import {readHealth} from './health.js';
 import {readPolicy} from './presets.js';
 import {PRESETS_KEY, loadState} from './settings.js';
 
-/** The `storage.local` key of the record (`wake.v1`, without routes, is left to be replaced). */
+/** The `storage.local` key of the record. */
 export const WAKE_KEY = 'wake.v2';
+/** The record of release 0.1.x's successors before routes (no routes): removed when one is stored. */
+const OLD_KEYS = ['wake.v1'];
 const SETTINGS_KEYS = /^settings\.v\d+$/;
 
 /**
@@ -160,7 +162,10 @@ export async function wakeState() {
   const map = viewMap(views);
   const hub = first ? map.get(first.url) ?? null : null;
   if (local) {
-    local.set({[WAKE_KEY]: {source, settings, health, routes, views, hub}}).catch((/** @type {unknown} */ err) => console.warn('byob: the wake record could not be stored', err));
+    local
+      .set({[WAKE_KEY]: {source, settings, health, routes, views, hub}})
+      .then(() => local.remove(OLD_KEYS))
+      .catch((/** @type {unknown} */ err) => console.warn('byob: the wake record could not be stored', err));
   }
   return {settings, health, routes, views: map, hub, source};
 }

@@ -46,6 +46,9 @@ export function fakeSync(items = {}) {
     set: async (/** @type {Record<string, unknown>} */ values) => {
       data = {...data, ...JSON.parse(JSON.stringify(values))};
     },
+    remove: async (/** @type {string | string[]} */ keys) => {
+      for (const k of [keys].flat()) delete data[k];
+    },
     all: () => structuredClone(data),
   };
 }
@@ -84,6 +87,15 @@ export function area(name, onChanged, items = {}) {
         data[k] = v;
       }
       for (const f of onChanged.listeners) f(changes, name);
+    },
+    remove: async (/** @type {string | string[]} */ keys) => {
+      /** @type {Record<string, {oldValue: unknown}>} */
+      const changes = {};
+      for (const k of [keys].flat().filter((k) => k in data)) {
+        changes[k] = {oldValue: data[k]};
+        delete data[k];
+      }
+      if (Object.keys(changes).length > 0) for (const f of onChanged.listeners) f(changes, name);
     },
     all: () => structuredClone(data),
   };

@@ -7,7 +7,7 @@
 // tells every tab to ask again, and the next answer follows the change.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {extensionModules} from './ext-modules.mjs';
+import {event, extensionModules, until} from './ext-modules.mjs';
 
 const GH = 'https://mybinder.org/v2/gh/o/book/main?urlpath=lab/tree/intro.ipynb';
 const UNI = 'https://jupyter.example.edu/';
@@ -23,12 +23,6 @@ const SETTINGS = {
   linkKinds: {binder: true, nbgitpuller: true, colab: true}, mode: 'rewrite', disabledSites: [],
 };
 const DOWN = {state: 'down', reason: 'connection refused', errorKind: 'refused', status: null, ms: 3, checkedAt: 1_800_000_000_000};
-
-/** An event with addListener that remembers its listeners. */
-const event = () => {
-  const listeners = [];
-  return {listeners, addListener: (/** @type {any} */ f) => listeners.push(f), removeListener: () => {}};
-};
 
 /**
  * What the browser keeps while workers come and go: the storage areas' items. `reads` lists
@@ -59,6 +53,14 @@ function wake(state) {
         state.data[name][k] = v;
       }
       for (const f of onChanged.listeners) f(changes, name);
+    },
+    remove: async (/** @type {string[]} */ keys) => {
+      const changes = {};
+      for (const k of keys.filter((k) => k in state.data[name])) {
+        changes[k] = {oldValue: state.data[name][k]};
+        delete state.data[name][k];
+      }
+      if (Object.keys(changes).length > 0) for (const f of onChanged.listeners) f(changes, name);
     },
   });
   const browser = {
@@ -109,14 +111,6 @@ async function startWorker(state) {
   return {browser, toTabs, background, rewrite};
 }
 
-/** Wait until `check()` holds. */
-async function until(check, what, ms = 5000) {
-  const deadline = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 /** A worker over `state` answered once and stored its record: the record is current. */
 async function settled(state) {
@@ -211,4 +205,13 @@ test('a storage event before the first answer: the state is read with its source
   assert.deepEqual(hubsOf(await rewrite([GH])), ['uni-binder']);
   await new Promise((r) => setTimeout(r, 150));
   assert.deepEqual(toTabs, [[1, 'background:refresh'], [2, 'background:refresh']], 'told once, by the storage event');
+});
+
+test('the record of an older version (wake.v1, without routes) is removed once the current one is stored', async () => {
+  const state = browserState();
+  state.data.local['wake.v1'] = {source: '[]', settings: SETTINGS, target: null, hub: null};
+  const worker = await startWorker(state);
+  const [answer] = /** @type {any} */ (await worker.rewrite([GH])).results;
+  assert.equal(answer.status, 'rewritten');
+  await until(() => 'wake.v2' in state.data.local && !('wake.v1' in state.data.local), 'wake.v1 replaced by wake.v2');
 });
