@@ -71,7 +71,14 @@ function median(xs) {
   return s[Math.floor(s.length / 2)];
 }
 
-/** The empty MV3 extension of the cold-start floor: a module worker that answers any message, a content script that asks once and writes the round trip into the page. */
+/**
+ * The empty MV3 extension of the cold-start floor: a module worker that answers any message
+ * (with when it started, `performance.timeOrigin`, and when the message came, ms after), a
+ * content script that asks once, on `/empty.html` only, and writes the round trip and the
+ * answer into the page. Only that page may ask: the driver pages that stop the workers are
+ * on the same host, and a content script asking there woke the floor's worker again before
+ * it was timed (a warm worker measured as the floor).
+ */
 function buildEmptyExtension() {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'byob-bench-empty-'));
   const manifest = {
@@ -82,11 +89,11 @@ function buildEmptyExtension() {
     content_scripts: [{matches: ['http://127.0.0.1/*'], js: ['ask.js'], run_at: 'document_idle'}],
   };
   fs.writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
-  fs.writeFileSync(path.join(dir, 'worker.js'), 'chrome.runtime.onMessage.addListener((m, s, reply) => { reply({ok: true}); });\n');
+  fs.writeFileSync(path.join(dir, 'worker.js'), 'const startedAt = performance.timeOrigin;\nchrome.runtime.onMessage.addListener((m, s, reply) => { reply({ok: true, startedAt, messageMs: performance.now()}); });\n');
   fs.writeFileSync(path.join(dir, 'page.html'), '<!doctype html><title>empty</title>\n');
   fs.writeFileSync(
     path.join(dir, 'ask.js'),
-    "if (location.pathname === '/empty.html') { const t = performance.now(); chrome.runtime.sendMessage({ask: 1}).then(() => { document.documentElement.dataset.emptyReplyMs = String(performance.now() - t); }); }\n",
+    "if (location.pathname === '/empty.html' && location.search === '') { const t = performance.now(); chrome.runtime.sendMessage({ask: 1}).then((r) => { const d = document.documentElement.dataset; d.emptyWorker = JSON.stringify(r); d.emptyReplyMs = String(performance.now() - t); }); }\n",
   );
   return dir;
 }
@@ -129,6 +136,7 @@ function serveBench(bookDir) {
   return serve((u) => {
     if (u.pathname === '/links.html') return {body: page};
     if (u.pathname === '/empty.html') return {body: '<!doctype html><title>empty</title><p>no links</p>'};
+    if (u.pathname === '/driver.html') return {body: '<!doctype html><title>driver</title><p>stops the workers</p>'};
     if (u.pathname.startsWith('/book/')) return file(bookDir, u.pathname.slice('/book/'.length));
     return null;
   });
@@ -155,6 +163,20 @@ async function launch(extDir, emptyDir) {
   }
   if (!byob || !empty) throw new Error('the extensions did not start');
   return {context, profile, byob: `chrome-extension://${byob}`, empty: `chrome-extension://${empty}`, byobId: byob};
+}
+
+/**
+ * A cold start is timed only if the worker that answered started after the page that woke it
+ * began to load (both clocks are `performance.timeOrigin`, ms since the epoch): a worker that
+ * something else woke earlier would be measured warm.
+ * @param {string} who
+ * @param {number} workerStart
+ * @param {number} pageStart
+ */
+function coldOrFail(who, workerStart, pageStart) {
+  if (!(typeof workerStart === 'number' && workerStart > pageStart)) {
+    throw new Error(`${who}: the worker that answered started ${(pageStart - workerStart).toFixed(1)} ms before the page that was to wake it: not a cold start`);
+  }
 }
 
 /** Stop every service worker (both extensions'): the next message wakes its worker. */
@@ -348,6 +370,8 @@ async function main() {
       const emptyMs = [];
       /** @type {Record<string, number>[]} */
       const wakes = [];
+      /** @type {number[]} when the empty worker got its message, ms after it started */
+      const emptyMessage = [];
       for (let r = 0; r < LOADS; r++) {
         const pages = [];
         if (withPage) {
@@ -361,7 +385,7 @@ async function main() {
           pages.push(a, b);
         }
         const driver = await context.newPage();
-        await driver.goto(`${site.replace('localhost', '127.0.0.1')}empty.html?driver`);
+        await driver.goto(`${site.replace('localhost', '127.0.0.1')}driver.html`);
         await stopWorkers(context, driver);
         await driver.close();
         // byob
@@ -374,6 +398,7 @@ async function main() {
         const status = worker ? await worker.evaluate(() => /** @type {any} */ (globalThis).byobBackground.coreStatus()) : null;
         if (!status || status.instances !== 0) throw new Error(`the woken background instantiated the cold module: ${JSON.stringify(status)}`);
         wakes.push(await worker.evaluate(() => /** @type {any} */ (globalThis).byobBackground.wake()));
+        coldOrFail('byob', await worker.evaluate(() => performance.timeOrigin), await page.evaluate(() => performance.timeOrigin));
         const reader = new ChromiumPage(await context.newPage());
         await reader.goto(`${byob}/options/options.html`);
         byobMs.push((await contentStats(reader, bookUrl)).firstReplyMs);
@@ -382,18 +407,21 @@ async function main() {
         await page.close();
         // the empty extension, its worker stopped again
         const driver2 = await context.newPage();
-        await driver2.goto(`${site.replace('localhost', '127.0.0.1')}empty.html?driver`);
+        await driver2.goto(`${site.replace('localhost', '127.0.0.1')}driver.html`);
         await stopWorkers(context, driver2);
         await driver2.close();
         const ep = await context.newPage();
         await ep.goto(`${site.replace('localhost', '127.0.0.1')}empty.html`);
         await ep.waitForFunction(() => document.documentElement.dataset.emptyReplyMs, null, {polling: 10, timeout: 20_000});
         emptyMs.push(Number(await ep.evaluate(() => document.documentElement.dataset.emptyReplyMs)));
+        const floor = JSON.parse(await ep.evaluate(() => document.documentElement.dataset.emptyWorker ?? '{}'));
+        coldOrFail('the empty extension', floor.startedAt, await ep.evaluate(() => performance.timeOrigin));
+        emptyMessage.push(floor.messageMs);
         await ep.close();
         for (const p of pages) await p.close();
       }
       const at = (k) => median(wakes.map((w) => w[k] ?? NaN));
-      return {byob: median(byobMs), empty: median(emptyMs), wake: {evaluated: at('evaluated'), settings: at('settings'), hot: at('hot'), message: at('message'), answered: at('answered')}};
+      return {byob: median(byobMs), empty: median(emptyMs), emptyMessage: median(emptyMessage), wake: {evaluated: at('evaluated'), settings: at('settings'), hot: at('hot'), message: at('message'), answered: at('answered')}};
     };
     // Without an extension page: close the options page first.
     await options.close();
@@ -433,7 +461,7 @@ function report(rows) {
     `| same, an extension page open | ${f(rows.coldPage.byob)} ms | empty MV3 extension: ${f(rows.coldPage.empty)} ms | ${rows.coldPage.byob - rows.coldPage.empty >= 0 ? '+' : ''}${f(rows.coldPage.byob - rows.coldPage.empty)} ms | ≤ +5 ms | ${ok(rows.coldPage.byob <= rows.coldPage.empty + 5)} |`,
     `| native rewrite, hot path (\`rewrite_href\` + JSON answer), corpus as a browser gives it | ${Math.round(rows.native.hot).toLocaleString('en')} links/s (median of ${rows.native.windows} windows) | full model (\`rewrite\`, the CLI's): ${Math.round(rows.native.full).toLocaleString('en')} links/s | ${r(rows.native.hot / rows.native.full)}x | ≥ 1,000,000 links/s | ${ok(rows.native.hot >= 1_000_000)} |`,
   ].join('\n');
-  const wake = (c) => `module evaluated ${f(c.wake.evaluated)} ms, settings read ${f(c.wake.settings)}, hot module ready ${f(c.wake.hot)}, first message ${f(c.wake.message)}, answered ${f(c.wake.answered)}`;
+  const wake = (c) => `module evaluated ${f(c.wake.evaluated)} ms, settings read ${f(c.wake.settings)}, hot module ready ${f(c.wake.hot)}, first message ${f(c.wake.message)}, answered ${f(c.wake.answered)} (the empty extension's worker: its message ${f(c.emptyMessage)})`;
   const wakeNote = `Where a woken byob worker's time went (medians, ms since the worker started): no page open: ${wake(rows.coldNoPage)}; a page open: ${wake(rows.coldPage)}.`;
   console.log(table);
   console.log(wakeNote);
