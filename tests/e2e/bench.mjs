@@ -423,8 +423,12 @@ async function main() {
       const at = (k) => median(wakes.map((w) => w[k] ?? NaN));
       return {byob: median(byobMs), empty: median(emptyMs), emptyMessage: median(emptyMessage), wake: {evaluated: at('evaluated'), settings: at('settings'), hot: at('hot'), message: at('message'), answered: at('answered')}};
     };
-    // Without an extension page: close the options page first.
+    // Without an extension page: close the options page first, and the one byob opened itself
+    // when it was installed (`runtime.onInstalled`), which would otherwise stay open throughout.
     await options.close();
+    for (const p of context.pages()) if (p.url().startsWith(byob) || p.url().startsWith(empty)) await p.close();
+    const left = context.pages().map((p) => p.url()).filter((u) => u.startsWith('chrome-extension://'));
+    if (left.length > 0) throw new Error(`extension pages still open for the no-page rows: ${left.join(', ')}`);
     rows.coldNoPage = await coldRun(false);
     rows.coldPage = await coldRun(true);
   } finally {
