@@ -217,9 +217,11 @@ function refreshMenusNow() {
  * tab (their content scripts ask again) and rename the context menu.
  */
 async function followHealth() {
-  const before = cache ? await cache.catch(() => null) : null;
+  // Forgotten at once, so that no answer given while the old state is awaited comes from it.
+  const previous = cache;
   cache = null;
   unchecked = null; // read again with its sources; the tabs are told below if links moved
+  const before = previous ? await previous.catch(() => null) : null;
   const now = await current();
   if (before && JSON.stringify(before.routes) === JSON.stringify(now.routes)) return;
   refreshMenusNow();
@@ -246,6 +248,7 @@ async function syncAccess(added) {
 
 /** Tell every tab's content script (where there is one) to rescan with the new settings. */
 async function broadcastRefresh() {
+  tellPages();
   const tabs = await ext.tabs.query({});
   await Promise.all(
     tabs.map((/** @type {{id?: number}} */ tab) =>
@@ -256,6 +259,14 @@ async function broadcastRefresh() {
         : undefined,
     ),
   );
+}
+
+/** Tell the extension's own pages that are open (the popup) to ask for their links again. */
+function tellPages() {
+  if (typeof ext.runtime.sendMessage !== 'function') return; // no pages to tell (a worker's test double)
+  ext.runtime.sendMessage({type: BACKGROUND_REFRESH}).catch(() => {
+    // No extension page open, or one that does not answer: nothing to refresh.
+  });
 }
 
 /**

@@ -20,7 +20,7 @@
 import {ext} from '../api.js';
 import * as core from '../core.js';
 import {healthChanged, readHealth} from '../health.js';
-import {PAGE_HEALTH, PAGE_REWRITE} from '../protocol.js';
+import {BACKGROUND_REFRESH, PAGE_HEALTH, PAGE_REWRITE} from '../protocol.js';
 import {errorMessage, loadState, settingsChanged} from '../settings.js';
 import {localize, t} from '../ui/i18n.js';
 import {$} from '../ui/dom.js';
@@ -48,6 +48,11 @@ async function main() {
   wireSiteChoice(tab);
   ext.storage.onChanged.addListener((/** @type {Record<string, unknown>} */ changes, /** @type {string} */ area) => {
     if (settingsChanged(changes, area) || healthChanged(changes, area)) refresh();
+  });
+  // The background says when it has read a change that moves links: the links are asked for
+  // again (a render on the storage event may have been answered before the background read it).
+  ext.runtime.onMessage.addListener((/** @type {any} */ message, /** @type {any} */ sender) => {
+    if (message?.type === BACKGROUND_REFRESH && sender?.id === ext.runtime.id) refresh();
   });
   // The hubs' health, checked now where it is not fresh; the answer comes as a storage change.
   ext.runtime.sendMessage({type: PAGE_HEALTH, check: true}).then(
