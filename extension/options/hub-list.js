@@ -47,6 +47,9 @@ function managedItem(li, hub, controls, i, lockedCount) {
 }
 
 /**
+ * The saved hubs' list of the options page. A factory, longer than a function should be, on
+ * purpose: its small inner functions (an item, its controls, the focus kept across renders,
+ * the health line) share the page and the list's state, as a module's functions would.
  * @param {Page} page
  * @returns {{render: (settings: any) => Promise<void>, renderHealth: () => Promise<void>}}
  */

@@ -5,7 +5,10 @@
 // would leave it), after which every call into it fails with a WebAssembly.RuntimeError.
 import {test, before} from 'node:test';
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import path from 'node:path';
 import {patchGlue} from '../../tools/build-extension.mjs';
+import {root} from './dom.mjs';
 import {extensionModules} from './ext-modules.mjs';
 
 const TARGET = {kind: 'jupyterhub', url: 'https://hub.example.edu/'};
@@ -90,4 +93,15 @@ test('an error the core returns (not a trap) is passed on and keeps the instance
 
 test('the build refuses a glue it does not know how to patch', () => {
   assert.throws(() => patchGlue('export { initSync, __wbg_init as default };'), /not the glue this build knows how to patch/);
+});
+
+test('the loader and the Wasm glue sit behind core.js: no other extension module imports them', () => {
+  const ext = path.join(root, 'extension');
+  /** @type {string[]} */
+  const importers = [];
+  for (const rel of fs.readdirSync(ext, {recursive: true, encoding: 'utf8'}).filter((f) => f.endsWith('.js'))) {
+    const text = fs.readFileSync(path.join(ext, rel), 'utf8');
+    if (/^(?:import|export)\b[^;]*from\s+'[./]*(?:core-loader\.js|pkg\/byob\.js|hot\.js)'/m.test(text)) importers.push(rel.split(path.sep).join('/'));
+  }
+  assert.deepEqual(importers.sort(), ['core-loader.js', 'core.js']);
 });

@@ -147,3 +147,14 @@ test('this site\'s choice: back to the reader\'s order, then its links left alon
   await until(() => /turned off on course\.example\.org/.test($('page-status').textContent), 'the popup says so');
   assert.equal($('site-hub').disabled, true);
 });
+
+test('the popup asks for its links again when the background says it read a change (a render on the storage event may have come first)', async () => {
+  const before = Number(w.document.body.dataset.rendered);
+  const popupListener = browser.runtime.onMessage.listeners.at(-1);
+  popupListener({type: 'background:refresh'}, {id: 'another-extension'}, () => {});
+  popupListener({type: 'content:rewrite'}, {id: 'ext'}, () => {});
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(Number(w.document.body.dataset.rendered), before, 'nothing else, and no other extension, makes it render');
+  popupListener({type: 'background:refresh'}, {id: 'ext'}, () => {});
+  await until(() => Number(w.document.body.dataset.rendered) > before, 'a render after the background said so');
+});

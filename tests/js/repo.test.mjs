@@ -77,3 +77,21 @@ test('every corpus link cites a public location, or says plainly that none was r
   assert.deepEqual(bad, []);
   assert.ok(rows.length >= 400, `${rows.length} rows`);
 });
+
+test('no extension script is over about 300 lines (one file per feature; ARCHITECTURE.md codemap)', () => {
+  const LIMIT = 330; // "about 300": room for a docblock, not for a second feature
+  const long = [];
+  const walk = (/** @type {string} */ dir) => {
+    for (const entry of fs.readdirSync(dir, {withFileTypes: true})) {
+      const file = path.join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== 'pkg') walk(file);
+      } else if (entry.name.endsWith('.js')) {
+        const lines = fs.readFileSync(file, 'utf8').split('\n').length;
+        if (lines > LIMIT) long.push(`${path.relative(root, file)}: ${lines} lines`);
+      }
+    }
+  };
+  walk(path.join(root, 'extension'));
+  assert.deepEqual(long, []);
+});

@@ -225,6 +225,21 @@ export class FirefoxPage extends BasePage {
    * @param {{alt?: boolean}} [options]
    */
   async click(selector, {alt = false} = {}) {
+    // A page that renders again (a storage event, a health check) replaces the element between
+    // finding and clicking it: find it again, a few times, as a reader's second look would.
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.clickOnce(selector, alt);
+      } catch (err) {
+        const replaced = /is not displayed|stale|no such (element|node)/i.test(err instanceof Error ? err.message : String(err));
+        if (!replaced || attempt >= 4) throw err;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+    }
+  }
+
+  /** @param {string} selector @param {boolean} alt */
+  async clickOnce(selector, alt) {
     const element = await this.element(selector);
     const pointer = {
       type: 'pointer',

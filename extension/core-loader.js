@@ -1,0 +1,161 @@
+// @ts-check
+/**
+ * The loader of the Rust core's two Wasm modules, behind `core.js` (which holds the calls the
+ * extension makes; nothing else imports this file). It owns the instances: when each starts,
+ * how many were made, and a fresh one after a trap.
+ *
+ * The core is two Wasm modules (docs/design.md §5, docs/contracts.md "The hot module"):
+ *
+ * - the **hot** module (`pkg/byob_hot.wasm`, loaded by `hot.js`): `rewriteBatch` only, for a
+ *   target validated beforehand (its `wire` text). It starts loading at import time: the
+ *   background needs it as soon as it wakes.
+ * - the **cold** module (`pkg/byob.js` + `pkg/byob_bg.wasm`, wasm-bindgen `--target web`):
+ *   everything else (settings, detection, parse, `mystLink`, the full rewrite). It is
+ *   instantiated on the first call that needs it, so a background woken by a page never
+ *   compiles it. The glue is imported statically (service workers forbid dynamic import()),
+ *   but its `init` runs only then.
+ *
+ * Every call awaits its module, so callers never see a half-initialised one.
+ *
+ * If an instance dies anyway (a `WebAssembly.RuntimeError`: a trap, after which its memory and
+ * allocator may be left half-way and every later call trap too), it is dropped and a fresh one
+ * is made from the already compiled module, and the call is tried once more on it. The
+ * wasm-bindgen glue keeps its instance in a module variable and `init()` returns early once it
+ * is set; the extension's build adds `__byob_reset` to the pinned glue to forget it
+ * (tools/build-extension.mjs, `patchGlue`, which fails the build if the glue changed shape).
+ */
+import initCold, * as cold from './pkg/byob.js';
+import {startHot} from './hot.js';
+
+const HOT_URL = new URL('./pkg/byob_hot.wasm', import.meta.url);
+const COLD_URL = new URL('./pkg/byob_bg.wasm', import.meta.url);
+
+/** Instances made in this context, of each module: 1, plus one per restart after a trap. */
+const made = {hot: 0, cold: 0};
+
+/**
+ * The live hot instance. Its loading starts in a task of its own, right after the module graph
+ * that imported this one is evaluated: the browser hands a woken worker its first event only
+ * once its top-level code has run, and the first `fetch` of a worker costs 1–3 ms of that
+ * code's time (measured in `make bench-ext`'s workers). Started a task later, it runs while the
+ * worker waits for that event instead.
+ * @type {Promise<import('./hot.js').Hot>}
+ */
+let hot = afterEvaluation().then(() => startHotFrom(HOT_URL));
+hot.catch(() => {}); // startHotFrom logs a module that could not be loaded; callers see the rejection
+
+/** Resolves in a task after the current one (the module graph's evaluation). */
+export function afterEvaluation() {
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
+/** The live cold instance's exports, once a call needed them. @type {Promise<any> | null} */
+let coldInstance = null;
+
+/** @param {URL | WebAssembly.Module} source */
+function startHotFrom(source) {
+  made.hot++;
+  const started = startHot(source);
+  started.catch((/** @type {unknown} */ err) => console.error('byob: the Rust core (hot module) could not be loaded', err));
+  return started;
+}
+
+/** @param {URL | WebAssembly.Module} source */
+function startColdFrom(source) {
+  made.cold++;
+  const started = initCold({module_or_path: source});
+  started.catch((/** @type {unknown} */ err) => console.error('byob: the Rust core could not be loaded', err));
+  return started;
+}
+
+/** The cold instance, started now if no call needed it before. */
+function coldReady() {
+  coldInstance ??= startColdFrom(COLD_URL);
+  return coldInstance;
+}
+
+/** Drop the cold instance; the next call gets a fresh one (from the compiled module when there is one). */
+function restartCold() {
+  const reset = /** @type {any} */ (cold).__byob_reset;
+  if (typeof reset !== 'function') throw new Error('the Wasm glue has no __byob_reset: build the extension with tools/build-extension.mjs');
+  const compiled = reset();
+  coldInstance = startColdFrom(compiled instanceof WebAssembly.Module ? compiled : COLD_URL);
+}
+
+/** Resolves once the hot module is instantiated (the cold one starts on its first use). */
+export function ready() {
+  return hot.then(() => undefined);
+}
+
+/** The live hot instance (`hot.js` `Hot`), for the tests and the console. */
+export function hotInstance() {
+  return hot;
+}
+
+/**
+ * What the loader has done so far: `instances` of the cold module (0 until a call needed it;
+ * one more per restart after a trap) and of the hot one (`hot`: 1, plus one per restart).
+ */
+export function status() {
+  return {instances: made.cold, hot: made.hot};
+}
+
+/**
+ * Run `fn` (a call into a module) on a live instance; after a trap, on a fresh one.
+ * @template I, T
+ * @param {string} what the export, for messages
+ * @param {() => Promise<I>} current the live instance
+ * @param {(failed: I) => void} restart drop it and start a fresh one
+ * @param {(instance: I) => T} fn
+ * @returns {Promise<T>}
+ */
+async function callOn(what, current, restart, fn) {
+  for (let attempt = 0; ; attempt++) {
+    const live = current();
+    /** @type {I} */
+    let instance;
+    try {
+      instance = await live;
+    } catch (err) {
+      if (live === current()) restart(/** @type {any} */ (null)); // a failed load is tried again by the next call
+      throw err;
+    }
+    if (live !== current()) continue; // another call restarted it meanwhile
+    try {
+      return fn(instance);
+    } catch (err) {
+      if (!(err instanceof WebAssembly.RuntimeError)) throw err;
+      console.error(`byob: the Rust core trapped in ${what}; starting a fresh instance`, err);
+      restart(instance);
+      // Once more on the fresh instance (the damage may have been an earlier call's); a second
+      // trap is this input's own: report it (the next call still finds a fresh instance).
+      if (attempt >= 1) throw new Error(`${what}: the core failed on this input (${err.message})`);
+    }
+  }
+}
+
+/**
+ * A call into the cold module: `fn` gets the glue's exports.
+ * @template T
+ * @param {string} what @param {(glue: typeof cold) => T} fn
+ * @returns {Promise<T>}
+ */
+export function call(what, fn) {
+  return callOn(what, coldReady, restartCold, () => fn(cold));
+}
+
+/**
+ * A call into the hot module.
+ * @template T
+ * @param {string} what @param {(hot: import('./hot.js').Hot) => T} fn
+ * @returns {Promise<T>}
+ */
+export function callHot(what, fn) {
+  return callOn(
+    what,
+    () => hot,
+    (failed) => {
+      hot = startHotFrom(failed ? failed.module : HOT_URL);
+    },
+    fn,
+  );
+}
