@@ -531,6 +531,24 @@ pub fn corpus_links() -> Vec<String> {
     links
 }
 
+/// `link` with each of `splices` inserted once, at evenly spread places (the n-th splice at
+/// n + 1 parts of `splices.len() + 2`): links damaged as a copy-paste or a bad template damages
+/// them, for the corpus and hot-path tests.
+pub fn spliced(link: &str, splices: &[&str]) -> Vec<String> {
+    splices
+        .iter()
+        .enumerate()
+        .map(|(n, s)| {
+            let at = link
+                .char_indices()
+                .map(|(i, _)| i)
+                .nth(link.len() * (n + 1) / (splices.len() + 2))
+                .unwrap_or(0);
+            format!("{}{s}{}", &link[..at], &link[at..])
+        })
+        .collect()
+}
+
 fn link_seeds() -> Vec<Vec<u8>> {
     corpus_links().into_iter().map(String::into_bytes).collect()
 }

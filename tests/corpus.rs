@@ -233,14 +233,7 @@ fn damaged_corpus_links_never_panic_or_escape_the_hub() {
         let url = case["url"].as_str().expect("url");
         let cuts = url.char_indices().map(|(i, _)| i).filter(|i| i % 3 == 0);
         let mut damaged: Vec<String> = cuts.map(|i| url[..i].to_string()).collect();
-        for (n, s) in splices.iter().enumerate() {
-            let at = url
-                .char_indices()
-                .map(|(i, _)| i)
-                .nth(url.len() * (n + 1) / (splices.len() + 2))
-                .unwrap_or(0);
-            damaged.push(format!("{}{s}{}", &url[..at], &url[at..]));
-        }
+        damaged.extend(byob::fuzz::spliced(url, &splices));
         for d in &damaged {
             let _ = parse(d);
             for t in &targets {

@@ -79,14 +79,7 @@ fn the_hot_path_reads_raw_links_identically_or_defers() {
     ];
     let mut damaged = Vec::new();
     for l in &links {
-        for (n, s) in splices.iter().enumerate() {
-            let at = l
-                .char_indices()
-                .map(|(i, _)| i)
-                .nth(l.len() * (n + 1) / (splices.len() + 2))
-                .unwrap_or(0);
-            damaged.push(format!("{}{s}{}", &l[..at], &l[at..]));
-        }
+        damaged.extend(byob::fuzz::spliced(l, &splices));
         damaged.extend(
             l.char_indices()
                 .map(|(i, _)| l[..i].to_string())
