@@ -1,5 +1,5 @@
 // The repository stands on its own and builds without root:
-//  - no tracked file refers to ../shared or to a path outside the repository;
+//  - no tracked file refers to the team's reference folder beside the clone, or to a path outside the repository;
 //  - the default build (`make`, dry run from scratch) runs no system package manager and no sudo;
 //  - the version is the same in every file that states it, and `make version` changes them together.
 import {test} from 'node:test';
@@ -15,13 +15,13 @@ const tracked = execFileSync('git', ['ls-files', '-z'], {cwd: root, encoding: 'u
 
 /** Text a tracked file may not contain: the team's reference desk beside the checkout, or this machine's paths. */
 const OUTSIDE = [
-  {re: /\.\.\/shared\b/, why: 'refers to ../shared (outside the repository)'},
+  {re: /\.\.\/shared\b/, why: 'refers to the reference folder beside the clone (outside the repository)'},
   {re: /(?<![\w.])\/work\/(?:main|shared)\b/, why: 'names a path on the developers\' machine'},
   {re: /path\.(?:resolve|join)\(root, '\.\.'/, why: 'builds a path above the repository root'},
   {re: /\$\(CURDIR\)\/\.\.\//, why: 'builds a path above the repository root'},
 ];
 
-test('no tracked file refers to ../shared or to a path outside the repository', () => {
+test('no tracked file refers to the reference folder beside the clone, or to a path outside the repository', () => {
   const self = path.relative(root, new URL(import.meta.url).pathname);
   const problems = [];
   for (const file of tracked) {
