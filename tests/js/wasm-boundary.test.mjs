@@ -1,7 +1,7 @@
 // @ts-check
 // The Wasm boundary never traps on a value a page or a file can supply (issue 9, defect 2).
-// The built package (build/pkg, wasm-bindgen `--target web`: the extension's own) is loaded
-// once, then every export is called thousands of times with values of the wrong type; each
+// The built cold module (build/pkg/byob_bg.wasm) is loaded once through the extension's own
+// loader (extension/cold.js), then every export is called thousands of times with values of the wrong type; each
 // call returns a result or throws an ordinary Error with a message (never a
 // WebAssembly.RuntimeError), and good calls still work afterwards on the same instance.
 import {test, before} from 'node:test';
@@ -18,8 +18,8 @@ let byob;
 before(async () => {
   const wasm = path.join(pkg, 'byob_bg.wasm');
   if (!fs.existsSync(wasm)) throw new Error(`${wasm} is missing: run \`make wasm\` first`);
-  byob = await import(pathToFileURL(path.join(pkg, 'byob.js')).href);
-  await byob.default({module_or_path: fs.readFileSync(wasm)});
+  const {startCold} = await import(pathToFileURL(path.join(root, 'extension', 'cold.js')).href);
+  byob = await startCold(new WebAssembly.Module(fs.readFileSync(wasm)));
 });
 
 const GOOD_HREF = 'https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb';
