@@ -405,8 +405,9 @@ fn probe_plan(input: Arg) -> Answer {
 fn classify(plan: Arg, responses: Arg) -> Answer {
     object_arg(plan, "plan")?;
     array_arg(responses, "responses")?;
-    let plan: ProbePlan = from_json(plan, "plan")?;
-    let responses: Vec<ProbeResponse> = from_json(responses, "responses")?;
+    let plan = ProbePlan::read(&from_json(plan, "plan")?).map_err(|e| format!("plan: {e}"))?;
+    let responses = ProbeResponse::read_all(&from_json(responses, "responses")?)
+        .map_err(|e| format!("responses: {e}"))?;
     to_json(&crate::classify(&plan, &responses))
 }
 
@@ -435,7 +436,8 @@ fn settings_import(current: Arg, file: Arg) -> Answer {
 /// detected"). `null` when the detection names no launch target and no kind was chosen.
 fn saved_hub(detection: Arg, kind: Arg) -> Answer {
     object_arg(detection, "detection")?;
-    let detection: crate::Detection = from_json(detection, "detection")?;
+    let detection = crate::Detection::read(&from_json(detection, "detection")?)
+        .map_err(|e| format!("detection: {e}"))?;
     let chosen = if kind.is_nullish() {
         None
     } else {
@@ -576,7 +578,8 @@ fn health_read(settings: Arg, previous: Arg, answers: Arg, now: Arg) -> Answer {
     let settings: Settings = from_json(settings, "settings")?;
     let previous = health_arg(previous)?;
     array_arg(answers, "answers")?;
-    let answers: Vec<crate::health::Answer> = from_json(answers, "answers")?;
+    let answers = crate::health::Answer::read_all(&from_json(answers, "answers")?)
+        .map_err(|e| format!("answers: {e}"))?;
     let now = time_arg(now)?;
     to_json(&crate::health::read(
         &previous,
