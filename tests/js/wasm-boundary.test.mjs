@@ -25,6 +25,14 @@ before(async () => {
 const GOOD_HREF = 'https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb';
 const GOOD_TARGET = {kind: 'jupyterhub', url: 'hub.example.edu'};
 
+test('the cold module imports nothing and has the raw exports cold.js calls (no wasm-bindgen)', () => {
+  const module = new WebAssembly.Module(fs.readFileSync(path.join(pkg, 'byob_bg.wasm')));
+  assert.deepEqual(WebAssembly.Module.imports(module), []);
+  const names = WebAssembly.Module.exports(module).map((e) => e.name);
+  for (const name of ['memory', 'byob_input', 'byob_call', 'byob_output']) assert.ok(names.includes(name), `${name} in ${names}`);
+  assert.ok(!names.some((n) => n.startsWith('__wbindgen')), names.join(', '));
+});
+
 /** Values a page, a message or a file can carry (JSON-like), and a few a script could. */
 function badValues() {
   const cyclic = /** @type {any} */ ({});
