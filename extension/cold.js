@@ -36,13 +36,21 @@ export function kindOf(v) {
 }
 
 /** Lone surrogates, which UTF-8 cannot carry (`JSON.stringify` would escape them instead). */
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const LONE_SURROGATES = new RegExp(LONE_SURROGATE.source, 'g');
+
+/** @param {unknown} x a string with lone surrogates as U+FFFD, anything else as it is */
+const wellFormed = (x) => (typeof x === 'string' ? x.replace(LONE_SURROGATES, '\uFFFD') : x);
+
+/** @param {unknown} x whether it is a string that is not well-formed */
+const illFormed = (x) => typeof x === 'string' && LONE_SURROGATE.test(x);
 
 /**
- * One argument's line: its kind, a tab, its JSON text. A string that is not well-formed gets a
- * second tab and the JSON of its well-formed self (lone surrogates as U+FFFD, as the browser's
- * own UTF-8 encoding would have them): the core reads that where it wants a string, and the
- * JSON text as it is (lone surrogates escaped) where it reads JSON.
+ * One argument's line: its kind, a tab, its JSON text. A string that is not well-formed, or an
+ * array holding one, gets a second tab and the JSON of the value with those strings
+ * well-formed (lone surrogates as U+FFFD, as the browser's own UTF-8 encoding would have them):
+ * the core reads that where it wants a string or an array of strings (hrefs), and the JSON
+ * text as it is (lone surrogates escaped) where it reads JSON.
  * @param {unknown} v
  */
 export function encodeArg(v) {
@@ -53,10 +61,8 @@ export function encodeArg(v) {
   } catch {
     return `${kind}\t!`; // a cycle, a BigInt, a throwing toJSON: the core says it is not JSON
   }
-  if (typeof v === 'string') {
-    const wellFormed = v.replace(LONE_SURROGATE, '\uFFFD');
-    if (wellFormed !== v) return `${kind}\t${json}\t${JSON.stringify(wellFormed)}`;
-  }
+  if (illFormed(v)) return `${kind}\t${json}\t${JSON.stringify(wellFormed(v))}`;
+  if (Array.isArray(v) && v.some(illFormed)) return `${kind}\t${json}\t${JSON.stringify(v.map(wellFormed))}`;
   return `${kind}\t${json ?? ''}`;
 }
 

@@ -16,10 +16,11 @@
 //! …: [`kind`]) and its `JSON.stringify` text, empty when that gave nothing (`undefined`, a
 //! function, a symbol) and `!` when it threw (a cycle, a BigInt). `JSON.stringify` never
 //! writes a line break or a tab, so lines and fields cannot be confused. A string that is not
-//! well-formed UTF-16 has a third field, `\t<json>`, its JSON with lone surrogates as U+FFFD
-//! (as a browser's own UTF-8 encoding of it would have them): what [`Arg::as_string`] reads,
-//! while its JSON text (the surrogates escaped, which serde_json refuses) stays what the readers
-//! of JSON get, as before. A missing argument is `undefined`.
+//! well-formed UTF-16, or an array holding one, has a third field, `\t<json>`: its JSON with
+//! lone surrogates as U+FFFD (as a browser's own UTF-8 encoding would have them), what
+//! [`Arg::as_string`] and the readers of hrefs ([`Arg::strings_text`]) read, while its JSON
+//! text (the surrogates escaped, which serde_json refuses) stays what the readers of JSON get,
+//! as before. A missing argument is `undefined`.
 //!
 //! The boundary never traps on a value a page or a file can supply: every export checks the
 //! kinds and texts of its arguments itself and names the argument in its message; the core
@@ -40,7 +41,7 @@ type Answer = Result<String, String>;
 struct Arg<'a> {
     kind: &'a str,
     json: &'a str,
-    /// A string's JSON made well-formed, when it was not.
+    /// The JSON of a string, or of an array's strings, made well-formed, when they were not.
     well_formed: Option<&'a str>,
 }
 
@@ -86,6 +87,14 @@ impl<'a> Arg<'a> {
         (self.kind == "a number")
             .then(|| serde_json::from_str(self.json).ok())
             .flatten()
+    }
+
+    /// Its JSON text with its strings well-formed: what a list of hrefs is read from (one with
+    /// a lone surrogate is one bad href, not a bad list). An error naming it as `what` when
+    /// there is no JSON text.
+    fn strings_text(&self, what: &str) -> Result<&'a str, String> {
+        let text = self.json_text(what)?;
+        Ok(self.well_formed.unwrap_or(text))
     }
 
     /// Its JSON text, or an error naming it as `what`.
@@ -270,6 +279,11 @@ fn target_arg(v: Arg) -> Result<Target, String> {
     target.validated().map_err(core_err)
 }
 
+/// An array of hrefs (strings, and whatever else a caller put there), its strings well-formed.
+fn hrefs_of(hrefs: Arg) -> Result<Vec<serde_json::Value>, String> {
+    serde_json::from_str(hrefs.strings_text("hrefs")?).map_err(|e| format!("hrefs: {e}"))
+}
+
 fn from_json<T: DeserializeOwned>(value: Arg, what: &str) -> Result<T, String> {
     serde_json::from_str(value.json_text(what)?).map_err(|e| format!("{what}: {e}"))
 }
@@ -328,7 +342,7 @@ fn rewrite_batch(hrefs: Arg, target: Arg, options: Arg) -> Answer {
         object_arg(options, "options")?;
         from_json(options, "options")?
     };
-    let hrefs: Vec<serde_json::Value> = from_json(hrefs, "hrefs")?;
+    let hrefs = hrefs_of(hrefs)?;
     let out: Vec<_> = hrefs
         .iter()
         .map(|h| match h {
@@ -603,7 +617,7 @@ fn routes(settings: Arg, health: Arg) -> Answer {
 /// skipped.
 fn book_hubs(hrefs: Arg, settings: Arg) -> Answer {
     array_arg(hrefs, "hrefs")?;
-    let hrefs: Vec<serde_json::Value> = from_json(hrefs, "hrefs")?;
+    let hrefs = hrefs_of(hrefs)?;
     let hrefs: Vec<&str> = hrefs.iter().filter_map(|h| h.as_str()).collect();
     object_arg(settings, "settings")?;
     let settings: Settings = from_json(settings, "settings")?;

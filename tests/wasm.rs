@@ -365,6 +365,13 @@ fn the_text_of_a_call_is_read_part_by_part() {
     assert!(call("settingsValidate", &[lone])
         .unwrap_err()
         .starts_with("invalid settings: unexpected end of hex escape"));
+    // An array of hrefs holding one such string: the hrefs are read from the third field, so
+    // that one bad href is one `none`, not a refused batch.
+    let hrefs = "an array\t[\"\\ud800\",\"https://mybinder.org/v2/gh/o/r/main\"]\t[\"\u{FFFD}\",\"https://mybinder.org/v2/gh/o/r/main\"]";
+    let target = json(r#"{"kind": "jupyterhub", "url": "hub.example.edu"}"#);
+    let out = call("rewriteBatch", &[hrefs.to_string(), target]).unwrap();
+    assert!(item(&out, 0).contains(r#""status":"none""#), "{out}");
+    assert!(item(&out, 1).contains(r#""status":"rewritten""#), "{out}");
     assert_eq!(
         call("noSuchCall", &[]).unwrap_err(),
         "no export named 'noSuchCall'"

@@ -111,6 +111,15 @@ test('rewriteBatch gives a per-item "not a string" result for a non-string href,
   goodCallsWork();
 });
 
+test('an href with a lone surrogate is one href read as the browser encodes it (U+FFFD), not a batch refused', () => {
+  const hrefs = [GOOD_HREF, '\ud800', 'https://mybinder.org/v2/gh/o/r/main\udc00', 'https://other.example/v2/gh/o/r/HEAD?urlpath=\ud800'];
+  const out = byob.rewriteBatch(hrefs, GOOD_TARGET);
+  assert.deepEqual(out.map((/** @type {any} */ r) => r.status), ['rewritten', 'none', 'rewritten', 'rewritten']);
+  assert.equal(out[2].input, 'https://mybinder.org/v2/gh/o/r/main\ufffd');
+  assert.deepEqual(byob.bookHubs(hrefs, byob.settingsDefaults()).map((/** @type {any} */ h) => h.url), ['https://other.example/']);
+  assert.equal(byob.parse('https://mybinder.org/v2/gh/o/r/main\ud800').launch.repo.ref, 'main\ufffd');
+});
+
 test('parse of anything that is not a string is "none", not a trap', () => {
   for (let i = 0; i < 200; i++) {
     for (const v of badValues()) {
