@@ -9,22 +9,17 @@
  * - the **hot** module (`pkg/byob_hot.wasm`, loaded by `hot.js`): `rewriteBatch` only, for a
  *   target validated beforehand (its `wire` text). It starts loading at import time: the
  *   background needs it as soon as it wakes.
- * - the **cold** module (`pkg/byob.js` + `pkg/byob_bg.wasm`, wasm-bindgen `--target web`):
- *   everything else (settings, detection, parse, `mystLink`, the full rewrite). It is
- *   instantiated on the first call that needs it, so a background woken by a page never
- *   compiles it. The glue is imported statically (service workers forbid dynamic import()),
- *   but its `init` runs only then.
+ * - the **cold** module (`pkg/byob_bg.wasm`, loaded by `cold.js`): everything else (settings,
+ *   detection, parse, `mystLink`, the full rewrite). It is fetched and compiled on the first
+ *   call that needs it, so a background woken by a page never compiles it.
  *
  * Every call awaits its module, so callers never see a half-initialised one.
  *
  * If an instance dies anyway (a `WebAssembly.RuntimeError`: a trap, after which its memory and
  * allocator may be left half-way and every later call trap too), it is dropped and a fresh one
- * is made from the already compiled module, and the call is tried once more on it. The
- * wasm-bindgen glue keeps its instance in a module variable and `init()` returns early once it
- * is set; the extension's build adds `__byob_reset` to the pinned glue to forget it
- * (tools/build-extension.mjs, `patchGlue`, which fails the build if the glue changed shape).
+ * is made from the already compiled module, and the call is tried once more on it.
  */
-import initCold, * as cold from './pkg/byob.js';
+import {startCold} from './cold.js';
 import {startHot} from './hot.js';
 
 const HOT_URL = new URL('./pkg/byob_hot.wasm', import.meta.url);
@@ -48,8 +43,8 @@ hot.catch(() => {}); // startHotFrom logs a module that could not be loaded; cal
 export function afterEvaluation() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
-/** The live cold instance's exports, once a call needed them. @type {Promise<any> | null} */
-let coldInstance = null;
+/** The live cold instance, once a call needed it. @type {Promise<import('./cold.js').Cold> | null} */
+let cold = null;
 
 /** @param {URL | WebAssembly.Module} source */
 function startHotFrom(source) {
@@ -62,23 +57,23 @@ function startHotFrom(source) {
 /** @param {URL | WebAssembly.Module} source */
 function startColdFrom(source) {
   made.cold++;
-  const started = initCold({module_or_path: source});
+  const started = startCold(source);
   started.catch((/** @type {unknown} */ err) => console.error('byob: the Rust core could not be loaded', err));
   return started;
 }
 
 /** The cold instance, started now if no call needed it before. */
 function coldReady() {
-  coldInstance ??= startColdFrom(COLD_URL);
-  return coldInstance;
+  cold ??= startColdFrom(COLD_URL);
+  return cold;
 }
 
-/** Drop the cold instance; the next call gets a fresh one (from the compiled module when there is one). */
-function restartCold() {
-  const reset = /** @type {any} */ (cold).__byob_reset;
-  if (typeof reset !== 'function') throw new Error('the Wasm glue has no __byob_reset: build the extension with tools/build-extension.mjs');
-  const compiled = reset();
-  coldInstance = startColdFrom(compiled instanceof WebAssembly.Module ? compiled : COLD_URL);
+/**
+ * Drop the cold instance; the next call gets a fresh one (from the compiled module when there is one).
+ * @param {import('./cold.js').Cold | null} failed
+ */
+function restartCold(failed) {
+  cold = startColdFrom(failed ? failed.module : COLD_URL);
 }
 
 /** Resolves once the hot module is instantiated (the cold one starts on its first use). */
@@ -89,6 +84,11 @@ export function ready() {
 /** The live hot instance (`hot.js` `Hot`), for the tests and the console. */
 export function hotInstance() {
   return hot;
+}
+
+/** The live cold instance (`cold.js` `Cold`, started now if no call needed it before), for the tests and the console. */
+export function coldInstance() {
+  return coldReady();
 }
 
 /**
@@ -134,13 +134,13 @@ async function callOn(what, current, restart, fn) {
 }
 
 /**
- * A call into the cold module: `fn` gets the glue's exports.
+ * A call into the cold module: `fn` gets the live instance, whose methods are its calls.
  * @template T
- * @param {string} what @param {(glue: typeof cold) => T} fn
+ * @param {string} what @param {(cold: any) => T} fn
  * @returns {Promise<T>}
  */
 export function call(what, fn) {
-  return callOn(what, coldReady, restartCold, () => fn(cold));
+  return callOn(what, coldReady, restartCold, fn);
 }
 
 /**

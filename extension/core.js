@@ -6,16 +6,17 @@
  *
  * Each export is one call into the core; `core-loader.js` loads its two Wasm modules (the hot
  * one, `rewriteBatch` only, at import; the cold one, everything else, on first use) and makes a
- * fresh instance after a trap. `ready`, `hotInstance`, `status` and `afterEvaluation` are the
- * loader's, passed on so that importers need this module only.
+ * fresh instance after a trap. `ready`, `hotInstance`, `coldInstance`, `status` and `afterEvaluation`
+ * are the loader's, passed on so that importers need this module only.
  *
  * Shapes in and out are the JSON contracts of docs/contracts.md; the core throws an Error whose
  * message names what was wrong. An href the hot module cannot read exactly as the full model
  * would (not in a browser's serialised form) is answered by the cold module's full rewrite.
  */
+import {kindOf} from './cold.js';
 import {call, callHot} from './core-loader.js';
 
-export {afterEvaluation, hotInstance, ready, status} from './core-loader.js';
+export {afterEvaluation, coldInstance, hotInstance, ready, status} from './core-loader.js';
 
 /** Wire texts of target objects that came without one, by their JSON (a few at most). */
 const wires = new Map();
@@ -52,16 +53,6 @@ async function wireOf(target) {
  */
 export async function withWire(target) {
   return {...target, wire: await wireOf(target)};
-}
-
-/** What a JavaScript value is, for messages, as the core says it (src/wasm.rs `kind_of`). @param {unknown} v */
-function kindOf(v) {
-  if (v === null) return 'null';
-  if (Array.isArray(v)) return 'an array';
-  const t = typeof v;
-  if (t === 'undefined') return 'undefined';
-  if (t === 'object') return 'an object';
-  return `a ${t}`;
 }
 
 /** @param {string} url @returns {Promise<any>} ParseOutcome */

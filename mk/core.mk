@@ -3,7 +3,8 @@
 # Two Wasm modules from the one crate (docs/design.md §5): the hot module the background loads
 # when it wakes (rewriting only: `--features hot`, raw exports, loaded by extension/hot.js) and
 # the cold one with everything else (settings, detection, parse to JSON, the full rewrite;
-# wasm-bindgen glue, loaded by extension/core.js where it is used). Each has its own profile.
+# raw exports too, src/wasm.rs, loaded by extension/cold.js where it is used). Each has its own
+# profile. Neither needs wasm-bindgen; its CLI is only `make test-wasm`'s test runner.
 WASM_OUT := build/pkg
 WASM_COLD_RAW := target/wasm32-unknown-unknown/wasm-cold/byob.wasm
 WASM_HOT_RAW := target/wasm32-unknown-unknown/wasm-hot/byob.wasm
@@ -28,7 +29,7 @@ BENCH_TARGETS += bench-core
 
 setup: setup-rust setup-npm
 
-setup-rust: ## wasm32 target and wasm-bindgen-cli at the version pinned in Cargo.toml
+setup-rust: ## wasm32 target and wasm-bindgen-cli (the Wasm tests' runner) at the version pinned in Cargo.toml
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
 	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (2-4 minutes, once)"; \
@@ -43,11 +44,12 @@ node_modules/.package-lock.json: package.json package-lock.json
 cli: ## build the byob CLI (target/release/byob)
 	$(CARGO) build --release --bin byob
 
-wasm: $(WASM_OUT)/byob_bg.wasm $(WASM_OUT)/byob_hot.wasm ## build the Wasm modules (build/pkg: byob_hot.wasm, byob.js + byob_bg.wasm)
+wasm: $(WASM_OUT)/byob_bg.wasm $(WASM_OUT)/byob_hot.wasm ## build the Wasm modules (build/pkg: byob_hot.wasm, byob_bg.wasm)
 $(WASM_OUT)/byob_bg.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" $(CARGO) build --profile wasm-cold --locked --lib --target wasm32-unknown-unknown
-	wasm-bindgen --target web --out-dir $(WASM_OUT) --out-name byob $(WASM_COLD_RAW)
-	$(WASM_OPT) $(WASM_OPT_FLAGS) $@ -o $@.opt && mv $@.opt $@
+	@mkdir -p $(WASM_OUT)
+	@rm -f $(WASM_OUT)/byob.js $(WASM_OUT)/byob.d.ts $(WASM_OUT)/byob_bg.wasm.d.ts
+	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_COLD_RAW) -o $@
 	@echo "wasm (cold): $$(stat -c %s $@) bytes, $$(gzip -9 -c $@ | wc -c) gzip -9"
 $(WASM_OUT)/byob_hot.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_HOT_RUSTFLAGS)" $(CARGO) build --profile wasm-hot --locked --lib --target wasm32-unknown-unknown --features hot
@@ -65,7 +67,7 @@ lint: ## rustfmt, clippy (native and wasm32), rustdoc
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features hot -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --quiet
 
-test-wasm: ## the Wasm facade with wasm-bindgen-test in Node
+test-wasm: ## the cold module's facade compiled to Wasm, with wasm-bindgen-test in Node
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner $(CARGO) test --target wasm32-unknown-unknown --test wasm
 
 bench-core: ## native rewrite throughput over the corpus: the hot path and the full model, medians of 31 windows

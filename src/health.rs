@@ -86,7 +86,7 @@ pub struct Health {
 pub type HealthMap = BTreeMap<String, Health>;
 
 /// The requests of a check: one per hub (its `id` is the hub's URL), all at once, one deadline.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Plan {
     /// One request per hub that can launch, in the order given.
@@ -100,17 +100,57 @@ pub struct Plan {
 /// What the runner brings back for one probe: the probe response, how long it took, and, when
 /// the request failed without saying why (`network`), whether the server answered a request
 /// this extension may not read (`fetch` with `mode: 'no-cors'`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct Answer {
     /// The probe's response (`id` is the hub's URL).
     pub response: ProbeResponse,
     /// Milliseconds from the request to its end (answer, failure or deadline).
-    #[serde(default)]
     pub ms: u32,
     /// For a `network` failure: a request the extension may not read got an answer.
-    #[serde(default)]
     pub answers_without_access: bool,
+}
+
+impl Answer {
+    /// The runner's answers, `[{response, ms, answersWithoutAccess}]` (`ms` and
+    /// `answersWithoutAccess` may be missing), read as the detection readers read
+    /// (src/detect/wire.rs): field by field, naming the one that is wrong.
+    pub fn read_all(v: &serde_json::Value) -> Result<Vec<Answer>, String> {
+        let kind = crate::detect::json_kind;
+        let items = v
+            .as_array()
+            .ok_or_else(|| format!("not an array ({})", kind(v)))?;
+        let mut answers = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let at = format!("[{i}]");
+            let map = item
+                .as_object()
+                .ok_or_else(|| format!("{at}: not an object ({})", kind(item)))?;
+            let response = map
+                .get("response")
+                .ok_or_else(|| format!("{at}.response: missing"))?;
+            let ms = match map.get("ms") {
+                None => 0,
+                Some(m) => m
+                    .as_u64()
+                    .and_then(|n| u32::try_from(n).ok())
+                    .ok_or_else(|| {
+                        format!("{at}.ms: not a number of milliseconds ({})", kind(m))
+                    })?,
+            };
+            let answers_without_access = match map.get("answersWithoutAccess") {
+                None => false,
+                Some(b) => b.as_bool().ok_or_else(|| {
+                    format!("{at}.answersWithoutAccess: not a boolean ({})", kind(b))
+                })?,
+            };
+            answers.push(Answer {
+                response: ProbeResponse::read(response, &format!("{at}.response"))?,
+                ms,
+                answers_without_access,
+            });
+        }
+        Ok(answers)
+    }
 }
 
 /// What proves a hub of this kind can launch: the path below its URL, and how it reads.
@@ -396,18 +436,20 @@ mod tests {
 
     /// An answer as the runner sends it.
     fn answer(id: &str, status: u16, body: &str, ms: u32) -> Answer {
-        serde_json::from_value(
-            json!({"response": {"id": id, "status": status, "url": id, "redirected": false,
+        let mut read = Answer::read_all(
+            &json!([{"response": {"id": id, "status": status, "url": id, "redirected": false,
             "headers": {"content-type": "application/json"}, "body": body, "error": null,
-            "errorKind": null, "corsChecked": false}, "ms": ms}),
+            "errorKind": null, "corsChecked": false}, "ms": ms}]),
         )
-        .unwrap()
+        .unwrap();
+        read.remove(0)
     }
 
     fn failed(id: &str, kind: &str, error: &str) -> Answer {
-        serde_json::from_value(json!({"response": {"id": id, "status": 0, "url": id, "redirected": false,
-            "headers": {}, "body": "", "error": error, "errorKind": kind, "corsChecked": false}, "ms": 3}))
-        .unwrap()
+        let mut read = Answer::read_all(&json!([{"response": {"id": id, "status": 0, "url": id, "redirected": false,
+            "headers": {}, "body": "", "error": error, "errorKind": kind, "corsChecked": false}, "ms": 3}]))
+        .unwrap();
+        read.remove(0)
     }
 
     /// The state and reason a single answer gives a hub of `kind`.

@@ -235,7 +235,7 @@ mod tests {
         for (k, x) in v.as_object().unwrap() {
             d[k] = x.clone();
         }
-        serde_json::from_value(d).unwrap()
+        Detection::read(&d).unwrap()
     }
 
     #[test]
@@ -337,8 +337,8 @@ mod tests {
                     Some("service-versions") => (200, json!({"content-type": "application/json"}), r#"{"builder_info": {}, "binderhub": "0.2.0+1763.gfaafab2"}"#),
                     _ => (404, json!({"x-jupyterhub-version": "5.2.1"}), "404 Not Found"),
                 };
-                serde_json::from_value(json!({"id": p.id, "status": status, "url": p.url, "redirected": false,
-                    "headers": headers, "body": body, "error": null, "corsChecked": false}))
+                crate::ProbeResponse::read(&json!({"id": p.id, "status": status, "url": p.url, "redirected": false,
+                    "headers": headers, "body": body, "error": null, "corsChecked": false}), "[0]")
                 .unwrap()
             })
             .collect();

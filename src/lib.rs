@@ -43,14 +43,15 @@ pub use render::{
 };
 pub use settings::{Hub, Mode, Settings};
 
-/// The JavaScript API (wasm32 only): re-exported so the boundary tests can call it.
-#[cfg(all(target_arch = "wasm32", not(feature = "hot")))]
+/// The cold Wasm module's facade (src/wasm.rs; its raw exports are wasm32's only): re-exported
+/// so the boundary tests can call it, natively and in Wasm.
+#[cfg(not(all(target_arch = "wasm32", feature = "hot")))]
 pub mod wasm_api {
-    pub use crate::wasm::*;
+    pub use crate::wasm::call;
 }
 #[cfg(all(target_arch = "wasm32", feature = "hot"))]
 mod hot;
-#[cfg(all(target_arch = "wasm32", not(feature = "hot")))]
+#[cfg(not(all(target_arch = "wasm32", feature = "hot")))]
 mod wasm;
 
 #[cfg(feature = "fuzzing")]

@@ -22,40 +22,10 @@ const pkg = path.join(root, 'build', 'pkg');
 const dist = path.join(root, 'dist');
 /** Files of extension/ that are notes for developers, not part of the extension. */
 const SKIP = new Set(['NEEDS-FROM-CORE.md', 'README.md']);
-/** From build/pkg, only what the extension loads: the hot module, and the cold one with its glue. */
-const PKG_FILES = ['byob_hot.wasm', 'byob.js', 'byob_bg.wasm'];
+/** From build/pkg, only what the extension loads: the hot module and the cold one (each with its loader in extension/). */
+const PKG_FILES = ['byob_hot.wasm', 'byob_bg.wasm'];
 const ICON_SIZES = [16, 32, 48, 128];
 const ZIP_BUDGET = 300 * 1024; // docs/design.md §10
-
-/**
- * The wasm-bindgen `--target web` glue (byob.js, wasm-bindgen pinned in Cargo.toml) keeps its
- * instance in module variables, and its `init()` returns early once one is set, so a trapped
- * instance could never be replaced. This adds one export, `__byob_reset()`, that forgets the
- * instance (and the views of its memory) and returns the compiled module, so extension/core.js
- * can instantiate a fresh one. The text it relies on is checked: a glue of another shape
- * (a wasm-bindgen upgrade) fails the build instead of shipping a loader that cannot recover.
- * @param {string} glue
- */
-export function patchGlue(glue) {
-  const anchors = ['let wasmModule, wasmInstance, wasm;', 'let __wbg_init_promise;', 'async function __wbg_init(module_or_path) {\n    if (wasm !== undefined) return wasm;', 'let cachedDataViewMemory0 = null;', 'let cachedUint8ArrayMemory0 = null;'];
-  const exportLine = 'export { initSync, __wbg_init as default };';
-  const missing = [...anchors, exportLine].filter((a) => !glue.includes(a));
-  if (missing.length) throw new Error(`build/pkg/byob.js is not the glue this build knows how to patch (missing: ${missing.map((m) => JSON.stringify(m.split('\n')[0])).join(', ')}); update patchGlue for this wasm-bindgen version`);
-  const reset = `// Added by tools/build-extension.mjs (patchGlue): forget the instance, so that the next
-// init() makes a fresh one; returns the compiled module to make it from.
-function __byob_reset() {
-    const module = wasmModule;
-    wasm = undefined;
-    wasmInstance = undefined;
-    __wbg_init_promise = undefined;
-    cachedDataViewMemory0 = null;
-    cachedUint8ArrayMemory0 = null;
-    return module;
-}
-
-export { initSync, __wbg_init as default, __byob_reset };`;
-  return glue.replace(exportLine, () => reset);
-}
 
 /**
  * The background as one file: the worker that wakes for a page's first batch then loads one
@@ -149,7 +119,6 @@ async function main() {
     fs.mkdirSync(path.join(out, 'pkg'), {recursive: true});
     fs.copyFileSync(path.join(pkg, 'byob_bg.wasm'), path.join(out, 'pkg', 'byob_bg.wasm'));
     fs.copyFileSync(path.join(pkg, 'byob_hot.wasm'), path.join(out, 'pkg', 'byob_hot.wasm'));
-    fs.writeFileSync(path.join(out, 'pkg', 'byob.js'), patchGlue(fs.readFileSync(path.join(pkg, 'byob.js'), 'utf8')));
     if (!process.env.BYOB_NO_BUNDLE) bundleBackground(out);
     fs.mkdirSync(path.join(out, 'icons'), {recursive: true});
     for (const size of ICON_SIZES) fs.writeFileSync(path.join(out, 'icons', `icon-${size}.png`), iconPng(size, size === 128 ? 16 : 0)); // 128: the store's icon, 96×96 artwork with 16 px around

@@ -15,6 +15,8 @@ mod unknown;
 mod wire;
 
 pub use plan::probe_plan;
+/// What a JSON value is, for the messages of the readers of wire JSON (`crate::health`).
+pub(crate) use wire::kind_of as json_kind;
 pub use wire::{Detection, HubKind, Probe, ProbeErrorKind, ProbePlan, ProbeResponse};
 
 /// Saved hub URLs are read with this too (`crate::settings`).

@@ -517,17 +517,102 @@ fn says_when_a_server_only_fails() {
 /// The wire format stays readable by and for older runners.
 #[test]
 fn probe_responses_read_with_or_without_an_error_kind() {
-    let old: ProbeResponse =
-        serde_json::from_str(r#"{"id": "0:api", "status": 0, "error": "timed out"}"#).unwrap();
+    let read =
+        |text: &str| ProbeResponse::read(&serde_json::from_str(text).unwrap(), "[0]").unwrap();
+    let old = read(r#"{"id": "0:api", "status": 0, "error": "timed out"}"#);
     assert_eq!(old.error_kind, None);
-    let new: ProbeResponse =
-        serde_json::from_str(r#"{"id": "0:api", "errorKind": "connect-timeout"}"#).unwrap();
+    let new = read(r#"{"id": "0:api", "errorKind": "connect-timeout"}"#);
     assert_eq!(new.error_kind, Some(ProbeErrorKind::ConnectTimeout));
-    let newer: ProbeResponse =
-        serde_json::from_str(r#"{"id": "0:api", "errorKind": "quantum-foam"}"#).unwrap();
+    let newer = read(r#"{"id": "0:api", "errorKind": "quantum-foam"}"#);
     assert_eq!(newer.error_kind, Some(ProbeErrorKind::Other));
     let json = serde_json::to_string(&new).unwrap();
     assert!(json.contains(r#""errorKind":"connect-timeout""#), "{json}");
+}
+
+/// The readers of src/detect/wire.rs take back what the serialisers wrote, and name the field
+/// that is wrong in what they cannot read.
+#[test]
+fn wire_json_reads_back_as_written_and_names_what_is_wrong() {
+    for k in ProbeErrorKind::ALL {
+        assert_eq!(
+            serde_json::to_value(k).unwrap(),
+            serde_json::json!(k.name()),
+            "{k:?}"
+        );
+    }
+    let plan = crate::probe_plan("http://127.0.0.1:8000/hub/home").unwrap();
+    let back = ProbePlan::read(&serde_json::to_value(&plan).unwrap()).unwrap();
+    assert_eq!(back, plan);
+    let known = crate::probe_plan("mybinder.org").unwrap();
+    assert!(known.known.is_some());
+    assert_eq!(
+        ProbePlan::read(&serde_json::to_value(&known).unwrap()).unwrap(),
+        known
+    );
+    let detection = known.known.clone().unwrap();
+    assert_eq!(
+        Detection::read(&serde_json::to_value(&detection).unwrap()).unwrap(),
+        detection
+    );
+    let response = ProbeResponse {
+        id: "0:hub-api".into(),
+        status: 200,
+        url: "http://h/hub/api/".into(),
+        redirected: true,
+        headers: [("x-jupyterhub-version".to_string(), "5.2.1".to_string())].into(),
+        body: Some("{}".into()),
+        error: None,
+        error_kind: Some(ProbeErrorKind::NoAnswer),
+        cors_checked: true,
+    };
+    let all = serde_json::json!([response, {}]);
+    assert_eq!(
+        ProbeResponse::read_all(&all).unwrap(),
+        vec![response.clone(), ProbeResponse::default()]
+    );
+    let mut plan_json = serde_json::to_value(&plan).unwrap();
+    plan_json["probes"][1]["url"] = serde_json::json!(5);
+    for (value, message) in [
+        (plan_json, "probes[1].url: not a string (a number)"),
+        (serde_json::json!([]), "not an object (an array)"),
+        (
+            serde_json::json!({"input": "x", "candidates": []}),
+            "probes: missing",
+        ),
+    ] {
+        assert_eq!(ProbePlan::read(&value).unwrap_err(), message);
+    }
+    for (value, message) in [
+        (serde_json::json!({}), "not an array (an object)"),
+        (
+            serde_json::json!([{}, {"status": "200"}]),
+            "[1].status: not an http status (a string)",
+        ),
+        (
+            serde_json::json!([{"status": 70000}]),
+            "[0].status: not an http status (a number)",
+        ),
+        (
+            serde_json::json!([{"headers": {"a": 1}}]),
+            "[0].headers.a: not a string (a number)",
+        ),
+        (
+            serde_json::json!([{"errorKind": 3}]),
+            "[0].errorKind: not an error kind (a number)",
+        ),
+        (
+            serde_json::json!([{"redirected": null}]),
+            "[0].redirected: not a boolean (null)",
+        ),
+    ] {
+        assert_eq!(ProbeResponse::read_all(&value).unwrap_err(), message);
+    }
+    let mut d = serde_json::to_value(&detection).unwrap();
+    d["kind"] = serde_json::json!("mainframe");
+    assert_eq!(
+        Detection::read(&d).unwrap_err(),
+        "kind: not a hub kind (a string)"
+    );
 }
 
 #[test]

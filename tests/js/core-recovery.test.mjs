@@ -1,4 +1,4 @@
-// extension/core.js with the real Wasm (build/pkg, patched as the extension build patches it):
+// extension/core.js with the real Wasm (build/pkg, as the extension build copies it):
 // an instance that really traps is replaced by a fresh one, and the call that met the trap is
 // answered — for each of the two modules (the hot one that rewrites, the cold one with the
 // rest). The trap is real: the instance's linear memory is overwritten (as a corrupting bug
@@ -7,7 +7,6 @@ import {test, before} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {patchGlue} from '../../tools/build-extension.mjs';
 import {root} from './dom.mjs';
 import {extensionModules} from './ext-modules.mjs';
 
@@ -15,19 +14,17 @@ const TARGET = {kind: 'jupyterhub', url: 'https://hub.example.edu/'};
 const BINDER = 'https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb';
 /** @type {any} */
 let core;
-/** @type {any} */
-let glue;
 
 before(async () => {
   const load = await extensionModules();
   core = await load('core.js');
-  glue = await load('pkg/byob.js');
 });
 
 /** Overwrite the live cold instance's memory: every pointer it then reads is out of bounds. */
 async function corruptCold() {
-  const exports = await glue.default(); // the live instance's exports (init returns them once set)
-  new Uint8Array(exports.memory.buffer).fill(0xff);
+  const cold = await core.coldInstance();
+  new Uint8Array(cold.exports.memory.buffer).fill(0xff);
+  return cold;
 }
 
 /** Overwrite the live hot instance's memory. */
@@ -62,9 +59,9 @@ test('a trapped cold instance is replaced by a fresh one, and the call that met 
   const first = await core.parse(BINDER);
   assert.equal(first.status, 'launch');
   const before = core.status().instances;
-  await corruptCold();
+  const dead = await corruptCold();
   // Control: the dead instance really traps when called directly.
-  assert.throws(() => glue.parse(BINDER), (err) => err instanceof WebAssembly.RuntimeError);
+  assert.throws(() => dead.parse(BINDER), (err) => err instanceof WebAssembly.RuntimeError);
   assert.deepEqual(await core.parse(BINDER), first, 'the same answer from the fresh instance');
   assert.equal(core.status().instances, before + 1);
   // And the next calls, of every kind, too.
@@ -91,17 +88,13 @@ test('an error the core returns (not a trap) is passed on and keeps the instance
   assert.deepEqual(core.status(), before);
 });
 
-test('the build refuses a glue it does not know how to patch', () => {
-  assert.throws(() => patchGlue('export { initSync, __wbg_init as default };'), /not the glue this build knows how to patch/);
-});
-
-test('the loader and the Wasm glue sit behind core.js: no other extension module imports them', () => {
+test('the loaders sit behind core.js: no other extension module imports them', () => {
   const ext = path.join(root, 'extension');
   /** @type {string[]} */
   const importers = [];
   for (const rel of fs.readdirSync(ext, {recursive: true, encoding: 'utf8'}).filter((f) => f.endsWith('.js'))) {
     const text = fs.readFileSync(path.join(ext, rel), 'utf8');
-    if (/^(?:import|export)\b[^;]*from\s+'[./]*(?:core-loader\.js|pkg\/byob\.js|hot\.js)'/m.test(text)) importers.push(rel.split(path.sep).join('/'));
+    if (/^(?:import|export)\b[^;]*from\s+'[./]*(?:core-loader\.js|cold\.js|hot\.js)'/m.test(text)) importers.push(rel.split(path.sep).join('/'));
   }
   assert.deepEqual(importers.sort(), ['core-loader.js', 'core.js']);
 });

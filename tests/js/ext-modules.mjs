@@ -1,5 +1,5 @@
 // The extension's module files as dist/<browser>/ lays them out (core.js beside pkg/ with the
-// glue patched as the build patches it, and the real Wasm of build/pkg), importable in Node.
+// real Wasm of build/pkg), importable in Node.
 // Node's fetch has no file: URLs: the Wasm is read from disk, as the browser reads the
 // extension's own file.
 import assert from 'node:assert/strict';
@@ -7,7 +7,6 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
-import {patchGlue} from '../../tools/build-extension.mjs';
 import {root} from './dom.mjs';
 
 const PKG = path.join(root, 'build', 'pkg');
@@ -17,11 +16,10 @@ const PKG = path.join(root, 'build', 'pkg');
  * @returns {Promise<(rel: string) => Promise<any>>} import a module by its path in extension/
  */
 export async function extensionModules() {
-  assert.ok(fs.existsSync(path.join(PKG, 'byob.js')), 'build/pkg is missing: run `make wasm` first');
+  assert.ok(fs.existsSync(path.join(PKG, 'byob_bg.wasm')), 'build/pkg is missing: run `make wasm` first');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'byob-ext-'));
   fs.cpSync(path.join(root, 'extension'), dir, {recursive: true});
   fs.mkdirSync(path.join(dir, 'pkg'));
-  fs.writeFileSync(path.join(dir, 'pkg', 'byob.js'), patchGlue(fs.readFileSync(path.join(PKG, 'byob.js'), 'utf8')));
   fs.copyFileSync(path.join(PKG, 'byob_bg.wasm'), path.join(dir, 'pkg', 'byob_bg.wasm'));
   fs.copyFileSync(path.join(PKG, 'byob_hot.wasm'), path.join(dir, 'pkg', 'byob_hot.wasm'));
   fs.writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}');

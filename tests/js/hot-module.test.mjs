@@ -1,6 +1,6 @@
 // @ts-check
 // The hot Wasm module (build/pkg/byob_hot.wasm, src/hot.rs) through its loader
-// (extension/hot.js), against the cold module's full model (build/pkg/byob.js): every corpus
+// (extension/hot.js), against the cold module's full model (build/pkg/byob_bg.wasm): every corpus
 // link, normalised by this engine's own URL parser as a browser normalises an href, gets the
 // same status, output, reason and warnings from both, or is deferred by the hot module (and
 // then answered by the cold one in core.js). And the boundary: a bad target or a batch before
@@ -9,7 +9,7 @@ import {test, before} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import path from 'node:path';
-import {pathToFileURL} from 'node:url';
+import {Cold} from '../../extension/cold.js';
 import {Hot} from '../../extension/hot.js';
 import {root} from './dom.mjs';
 
@@ -26,8 +26,7 @@ const TARGETS = [
 ];
 
 before(async () => {
-  cold = await import(pathToFileURL(path.join(pkg, 'byob.js')).href);
-  await cold.default({module_or_path: fs.readFileSync(path.join(pkg, 'byob_bg.wasm'))});
+  cold = new Cold(new WebAssembly.Module(fs.readFileSync(path.join(pkg, 'byob_bg.wasm'))));
   hot = new Hot(new WebAssembly.Module(fs.readFileSync(path.join(pkg, 'byob_hot.wasm'))));
 });
 

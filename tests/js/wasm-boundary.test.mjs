@@ -1,7 +1,7 @@
 // @ts-check
 // The Wasm boundary never traps on a value a page or a file can supply (issue 9, defect 2).
-// The built package (build/pkg, wasm-bindgen `--target web`: the extension's own) is loaded
-// once, then every export is called thousands of times with values of the wrong type; each
+// The built cold module (build/pkg/byob_bg.wasm) is loaded once through the extension's own
+// loader (extension/cold.js), then every export is called thousands of times with values of the wrong type; each
 // call returns a result or throws an ordinary Error with a message (never a
 // WebAssembly.RuntimeError), and good calls still work afterwards on the same instance.
 import {test, before} from 'node:test';
@@ -18,12 +18,20 @@ let byob;
 before(async () => {
   const wasm = path.join(pkg, 'byob_bg.wasm');
   if (!fs.existsSync(wasm)) throw new Error(`${wasm} is missing: run \`make wasm\` first`);
-  byob = await import(pathToFileURL(path.join(pkg, 'byob.js')).href);
-  await byob.default({module_or_path: fs.readFileSync(wasm)});
+  const {startCold} = await import(pathToFileURL(path.join(root, 'extension', 'cold.js')).href);
+  byob = await startCold(new WebAssembly.Module(fs.readFileSync(wasm)));
 });
 
 const GOOD_HREF = 'https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/x.ipynb';
 const GOOD_TARGET = {kind: 'jupyterhub', url: 'hub.example.edu'};
+
+test('the cold module imports nothing and has the raw exports cold.js calls (no wasm-bindgen)', () => {
+  const module = new WebAssembly.Module(fs.readFileSync(path.join(pkg, 'byob_bg.wasm')));
+  assert.deepEqual(WebAssembly.Module.imports(module), []);
+  const names = WebAssembly.Module.exports(module).map((e) => e.name);
+  for (const name of ['memory', 'byob_input', 'byob_call', 'byob_output']) assert.ok(names.includes(name), `${name} in ${names}`);
+  assert.ok(!names.some((n) => n.startsWith('__wbindgen')), names.join(', '));
+});
 
 /** Values a page, a message or a file can carry (JSON-like), and a few a script could. */
 function badValues() {
@@ -101,6 +109,15 @@ test('rewriteBatch gives a per-item "not a string" result for a non-string href,
     assert.equal(out[4].reason, 'not a launch link: not a string (an array)');
   }
   goodCallsWork();
+});
+
+test('an href with a lone surrogate is one href read as the browser encodes it (U+FFFD), not a batch refused', () => {
+  const hrefs = [GOOD_HREF, '\ud800', 'https://mybinder.org/v2/gh/o/r/main\udc00', 'https://other.example/v2/gh/o/r/HEAD?urlpath=\ud800'];
+  const out = byob.rewriteBatch(hrefs, GOOD_TARGET);
+  assert.deepEqual(out.map((/** @type {any} */ r) => r.status), ['rewritten', 'none', 'rewritten', 'rewritten']);
+  assert.equal(out[2].input, 'https://mybinder.org/v2/gh/o/r/main\ufffd');
+  assert.deepEqual(byob.bookHubs(hrefs, byob.settingsDefaults()).map((/** @type {any} */ h) => h.url), ['https://other.example/']);
+  assert.equal(byob.parse('https://mybinder.org/v2/gh/o/r/main\ud800').launch.repo.ref, 'main\ufffd');
 });
 
 test('parse of anything that is not a string is "none", not a trap', () => {

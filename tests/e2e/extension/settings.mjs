@@ -59,13 +59,12 @@ export const settingsTests = [
       // overwrite the instance's memory, so every call into it traps, as a corrupting bug leaves it.
       const r = await options.evaluate(async () => {
         const core = await import('/core.js');
-        const glue = await import('/pkg/byob.js');
+        const cold = await core.coldInstance();
         const before = core.status().instances;
-        const exports = await glue.default();
-        new Uint8Array(exports.memory.buffer).fill(0xff);
+        new Uint8Array(cold.exports.memory.buffer).fill(0xff);
         let direct = 'no trap';
         try {
-          glue.parse('https://mybinder.org/v2/gh/o/r/HEAD');
+          cold.parse('https://mybinder.org/v2/gh/o/r/HEAD');
         } catch (err) {
           direct = err instanceof WebAssembly.RuntimeError ? 'RuntimeError' : String(err);
         }
