@@ -78,7 +78,8 @@ export function bundleBackground(out, kind) {
   if (kind === 'module') {
     esbuild.buildSync({...common, format: 'esm', outfile: 'background.js'});
   } else {
-    esbuild.buildSync({...common, format: 'iife', outfile: 'background-main.js', define: {'import.meta.url': 'self.location.href'}});
+    // Strict, as the modules it is made of are.
+    esbuild.buildSync({...common, format: 'iife', outfile: 'background-main.js', banner: {js: '"use strict";'}, define: {'import.meta.url': 'self.location.href'}});
     fs.renameSync(path.join(out, 'background-start.js'), path.join(out, 'background.js'));
   }
   fs.rmSync(path.join(out, 'background-start.js'), {force: true});

@@ -88,6 +88,7 @@ test('Chrome build: the worker starts the hot compilation, then reads the bundle
   const main = fs.readFileSync(path.join(out, 'background-main.js'), 'utf8');
   assert.doesNotThrow(() => new vm.Script(main, {filename: 'background-main.js'}), 'a classic script: no import or export');
   assert.doesNotMatch(main, /import\.meta/);
+  assert.match(main, /^"use strict";/, 'strict, as the modules it is made of');
 
   /** @type {string[]} */
   const order = [];
