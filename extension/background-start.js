@@ -6,7 +6,7 @@
  * bundle of background.js and what it imports, built by tools/build-extension.mjs).
  *
  * Why first: a woken worker's first answer waits for the hot module, and fetching an extension
- * file from the worker takes 5–14 ms before compilation can start (docs/benchmarks.md, "wake,
+ * file from the worker took 4–11 ms before compilation could start (docs/benchmarks.md, "wake,
  * third round"). Started here, it runs while the bundle is parsed and evaluated instead of after.
  * `hot.js` `startHot` takes the compilation from `HOT_COMPILE` (once), and compiles on its own
  * when there is none or it failed. `importScripts` is synchronous: the bundle registers every
