@@ -76,12 +76,40 @@ export class Hot {
 }
 
 /**
+ * Where Chrome's background (`background-start.js`) leaves the compilation it started before
+ * the bundle was read: `{url, module}`, a URL's text and the promise of its compiled module.
+ */
+export const HOT_COMPILE = Symbol.for('byob.hotCompile');
+
+/**
+ * The compilation of `url` started before this module was read, if there is one (taken once:
+ * a fresh start later, after a failure, compiles again).
+ * @param {URL} url
+ * @returns {Promise<WebAssembly.Module> | null}
+ */
+function startedEarly(url) {
+  const scope = /** @type {any} */ (globalThis);
+  const early = scope[HOT_COMPILE];
+  if (!early || early.url !== url.href || !(early.module instanceof Promise)) return null;
+  scope[HOT_COMPILE] = undefined;
+  return early.module;
+}
+
+/**
  * Compile and instantiate the hot module.
  * @param {URL | WebAssembly.Module} source its URL, or the module already compiled
  * @returns {Promise<Hot>}
  */
 export async function startHot(source) {
   if (source instanceof WebAssembly.Module) return new Hot(source);
+  const early = startedEarly(source);
+  if (early) {
+    try {
+      return new Hot(await early);
+    } catch (err) {
+      console.warn('byob: the hot module compiled at start failed; compiling it again', err);
+    }
+  }
   const response = fetch(source);
   let module;
   try {

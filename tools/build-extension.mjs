@@ -30,21 +30,43 @@ const ZIP_BUDGET = 300 * 1024; // docs/design.md §10
 /**
  * The background as one file: the worker that wakes for a page's first batch then loads one
  * script instead of a graph of eleven modules (docs/benchmarks.md has the measurement). The
- * modules stay in dist/ as they are (the options page and the popup import them); the
- * bundle is `background.js` itself, an ES module still (Chrome's `type: module` worker,
- * Firefox's module event page), with `import.meta.url` at the extension's root as before.
+ * modules stay in dist/ as they are (the options page and the popup import them).
+ *
+ * - Firefox (`module`): the bundle is `background.js` itself, an ES module (the module event
+ *   page), with `import.meta.url` at the extension's root as before.
+ * - Chrome (`classic`): the bundle is `background-main.js`, a classic script (`import.meta.url`
+ *   read as the worker's own URL, at the same root), and `background.js` is
+ *   `background-start.js`, which starts the hot module's compilation and then imports the
+ *   bundle: a module service worker has no `importScripts`, and parses its whole bundle before
+ *   any of it runs (docs/benchmarks.md, "wake, third round").
  * @param {string} out the unpacked extension
+ * @param {'module' | 'classic'} kind
  */
-export function bundleBackground(out) {
+export function bundleBackground(out, kind) {
   // Paths in the bundle's comments are relative to `out`: the same bytes wherever it is built.
-  esbuild.buildSync({absWorkingDir: out, entryPoints: ['background.js'], bundle: true, format: 'esm', platform: 'browser', target: 'es2022', outfile: 'background.js', allowOverwrite: true, legalComments: 'none', logLevel: 'warning'});
+  const common = {absWorkingDir: out, entryPoints: ['background.js'], bundle: true, platform: 'browser', target: 'es2022', allowOverwrite: true, legalComments: 'none', logLevel: 'warning'};
+  if (kind === 'module') {
+    esbuild.buildSync({...common, format: 'esm', outfile: 'background.js'});
+  } else {
+    // Strict, as the modules it is made of are.
+    esbuild.buildSync({...common, format: 'iife', outfile: 'background-main.js', banner: {js: '"use strict";'}, define: {'import.meta.url': 'self.location.href'}});
+    fs.renameSync(path.join(out, 'background-start.js'), path.join(out, 'background.js'));
+  }
+  fs.rmSync(path.join(out, 'background-start.js'), {force: true});
 }
 
-export function manifestFor(browser, source) {
+/**
+ * @param {'chrome' | 'firefox'} browser
+ * @param {any} source manifest.json
+ * @param {{bundled?: boolean}} [options] `bundled: false` (`BYOB_NO_BUNDLE=1`, for debugging):
+ *   the modules as they are, Chrome's worker a module too
+ */
+export function manifestFor(browser, source, {bundled = true} = {}) {
   const m = structuredClone(source);
   const bg = m.background ?? {};
   if (browser === 'chrome') {
-    m.background = {service_worker: bg.service_worker, type: 'module'};
+    // Bundled, a classic worker: background.js is background-start.js (`bundleBackground`).
+    m.background = bundled ? {service_worker: bg.service_worker} : {service_worker: bg.service_worker, type: 'module'};
     delete m.browser_specific_settings;
   } else if (browser === 'firefox') {
     m.background = {scripts: bg.scripts ?? [bg.service_worker], type: 'module'};
@@ -119,10 +141,12 @@ async function main() {
     fs.mkdirSync(path.join(out, 'pkg'), {recursive: true});
     fs.copyFileSync(path.join(pkg, 'byob_bg.wasm'), path.join(out, 'pkg', 'byob_bg.wasm'));
     fs.copyFileSync(path.join(pkg, 'byob_hot.wasm'), path.join(out, 'pkg', 'byob_hot.wasm'));
-    if (!process.env.BYOB_NO_BUNDLE) bundleBackground(out);
+    const bundled = !process.env.BYOB_NO_BUNDLE;
+    if (bundled) bundleBackground(out, browser === 'chrome' ? 'classic' : 'module');
+    else fs.rmSync(path.join(out, 'background-start.js'));
     fs.mkdirSync(path.join(out, 'icons'), {recursive: true});
     for (const size of ICON_SIZES) fs.writeFileSync(path.join(out, 'icons', `icon-${size}.png`), iconPng(size, size === 128 ? 16 : 0)); // 128: the store's icon, 96×96 artwork with 16 px around
-    fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifestFor(browser, source), null, 2) + '\n');
+    fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifestFor(browser, source, {bundled}), null, 2) + '\n');
     const zip = path.join(dist, `byob-${browser}-${version}.zip`);
     fs.rmSync(zip, {force: true});
     await zipDir(out, zip);

@@ -9,9 +9,10 @@ import {root} from './dom.mjs';
 const source = JSON.parse(fs.readFileSync(path.join(root, 'manifest.json'), 'utf8'));
 const ext = path.join(root, 'extension');
 
-test('Chrome manifest: module service worker, no gecko settings', () => {
+test('Chrome manifest: classic service worker (background-start.js, which reads the bundle), no gecko settings', () => {
   const m = manifestFor('chrome', source);
-  assert.deepEqual(m.background, {service_worker: 'background.js', type: 'module'});
+  assert.deepEqual(m.background, {service_worker: 'background.js'});
+  assert.deepEqual(manifestFor('chrome', source, {bundled: false}).background, {service_worker: 'background.js', type: 'module'});
   assert.equal(m.browser_specific_settings, undefined);
   assert.equal(m.manifest_version, 3);
 });
