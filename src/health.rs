@@ -85,6 +85,59 @@ pub struct Health {
 /// Every saved hub's last check, by hub URL. A hub without an entry is not checked yet.
 pub type HealthMap = BTreeMap<String, Health>;
 
+/// The stored health (`{<hub url>: Health}`), read by the small readers of
+/// src/settings/read.rs rather than serde's derived ones (fewer bytes in the cold module):
+/// what those accepted (a `Health` as an object or an array of its fields; `errorKind` and
+/// `status` may be missing; an error kind this core does not know is `other`) and their
+/// messages, the entry's path in front (`["https://hub.example.edu/"].ms: …`).
+pub fn health_map_at(v: &serde_json::Value) -> Result<HealthMap, String> {
+    use crate::settings::read::{self, Fields};
+    let map = v
+        .as_object()
+        .ok_or_else(|| read::invalid_type(v, "", "a map"))?;
+    let mut out = HealthMap::new();
+    for (url, h) in map {
+        let at = format!("[{url:?}]");
+        let f = Fields::open(h, &at, "Health", HEALTH_FIELDS, 4, false)?;
+        let health = Health {
+            state: f.required("state", |v, at| {
+                read::variant_at(
+                    v,
+                    at,
+                    "State",
+                    &[
+                        ("up", State::Up),
+                        ("slow", State::Slow),
+                        ("down", State::Down),
+                        ("unchecked", State::Unchecked),
+                    ],
+                )
+            })?,
+            checked_at: f.required("checkedAt", |v, at| read::uint_at(v, at, u64::MAX, "u64"))?,
+            ms: f.required("ms", |v, at| {
+                read::uint_at(v, at, u32::MAX.into(), "u32").map(|n| n as u32)
+            })?,
+            reason: read::optional(&f, "reason", read::string_at)?,
+            error_kind: read::optional(&f, "errorKind", |v, at| {
+                let name = read::string_at(v, at)?;
+                // A kind this core does not know is `other`, as from a newer runner.
+                Ok(ProbeErrorKind::ALL
+                    .into_iter()
+                    .find(|k| k.name() == name)
+                    .unwrap_or(ProbeErrorKind::Other))
+            })?,
+            status: read::optional(&f, "status", |v, at| {
+                read::uint_at(v, at, u16::MAX.into(), "u16").map(|n| n as u16)
+            })?,
+        };
+        out.insert(url.clone(), health);
+    }
+    Ok(out)
+}
+
+/// `Health`'s fields in JSON, in order.
+const HEALTH_FIELDS: &[&str] = &["state", "checkedAt", "ms", "reason", "errorKind", "status"];
+
 /// The requests of a check: one per hub (its `id` is the hub's URL), all at once, one deadline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
