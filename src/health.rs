@@ -327,29 +327,53 @@ fn judge(kind: TargetKind, path: &str, a: &Answer, now: u64) -> Health {
 }
 
 /// The fields of a check's JSON answer that matter.
-#[derive(Deserialize)]
 struct Body {
-    /// JupyterHub and Jupyter Server (only whether it is there matters).
-    version: Option<serde::de::IgnoredAny>,
+    /// JupyterHub and Jupyter Server: a `version` that is not `null` (its value does not matter).
+    has_version: bool,
     /// BinderHub's `health`.
     ok: Option<bool>,
     /// BinderHub's `health`: each check with its service name.
-    #[serde(default)]
     checks: Vec<Check>,
 }
 
 /// One of BinderHub's health checks.
-#[derive(Deserialize)]
 struct Check {
-    #[serde(default)]
     service: String,
-    #[serde(default)]
     ok: Option<bool>,
+}
+
+impl Body {
+    /// The answer's body, read by the small readers of src/settings/read.rs as serde's derived
+    /// reader read it (an object, or an array of its fields; `checks`, a check's `service` and
+    /// `ok` may be missing; other members ignored); `None` when it is not such JSON.
+    fn read(text: &str) -> Option<Body> {
+        use crate::settings::read::{self, Fields};
+        let opt_bool = |v: &serde_json::Value, at: &str| match v {
+            serde_json::Value::Null => Ok(None),
+            other => read::bool_at(other, at).map(Some),
+        };
+        let check = |v: &serde_json::Value, at: &str| {
+            let f = Fields::open(v, at, "Check", &["service", "ok"], 0, false)?;
+            Ok(Check {
+                service: f.or("service", read::string_at, String::new())?,
+                ok: f.or("ok", opt_bool, None)?,
+            })
+        };
+        let v = read::parse(text).ok()?;
+        let f = Fields::open(&v, "", "Body", &["version", "ok", "checks"], 2, false).ok()?;
+        Some(Body {
+            has_version: f.or("version", |v, _| Ok(!v.is_null()), false).ok()?,
+            ok: f.or("ok", opt_bool, None).ok()?,
+            checks: f
+                .or("checks", |v, at| read::seq_at(v, at, check), Vec::new())
+                .ok()?,
+        })
+    }
 }
 
 /// `Ok` when the answer shows a hub of `kind` that can launch; else what it shows instead.
 fn reads_as_up(kind: TargetKind, r: &ProbeResponse) -> Result<(), String> {
-    let body: Option<Body> = r.body.as_deref().and_then(|b| serde_json::from_str(b).ok());
+    let body = r.body.as_deref().and_then(Body::read);
     match (kind, &body) {
         (TargetKind::BinderHub, Some(b)) if b.ok.is_some() => {
             let failed: Vec<String> = b
@@ -368,7 +392,7 @@ fn reads_as_up(kind: TargetKind, r: &ProbeResponse) -> Result<(), String> {
             }
         }
         (TargetKind::JupyterHub | TargetKind::JupyterServer, Some(b))
-            if b.version.is_some() && r.status == 200 =>
+            if b.has_version && r.status == 200 =>
         {
             Ok(())
         }
