@@ -441,18 +441,72 @@ fn text(s: &str) -> String {
         .collect::<String>()
 }
 
-/// `4 s`, `2.3 s`.
-fn seconds(ms: u32) -> String {
+/// `4 s`, `2.3 s`: a duration in messages (health's and detection's), to a tenth of a second
+/// as `format!("{:.1}", f64::from(ms) / 1000.0)` rounds it, written with integers: formatting
+/// an `f64` would bring std's float formatting (about 20 KB before wasm-opt) into the cold
+/// module for this alone (docs/benchmarks.md, "size (fourth round)"). A test holds the two
+/// equal.
+pub(crate) fn seconds(ms: u32) -> String {
     if ms % 1000 == 0 {
-        format!("{} s", ms / 1000)
-    } else {
-        format!("{:.1} s", f64::from(ms) / 1000.0)
+        return format!("{} s", ms / 1000);
+    }
+    let tenths = tenths_of(ms);
+    format!("{}.{} s", tenths / 10, tenths % 10)
+}
+
+/// `ms / 100` rounded to the nearest: the tenths of a second `{:.1}` writes for the `f64`
+/// nearest `ms / 1000`. Off a decimal tie that is the nearest integer. On one (`ms` ending in
+/// 50: `(2t + 1) / 20` seconds) it is the side the `f64` falls on: the quotient scaled to 53
+/// bits and rounded to the nearest (ties to even), as the division rounds it, then compared
+/// with the exact value; when it is exact (`0.75`, `2t + 1` a multiple of 5), the even tenth.
+fn tenths_of(ms: u32) -> u64 {
+    let (t, r) = (u64::from(ms / 100), ms % 100);
+    if r != 50 {
+        return t + u64::from(r > 50);
+    }
+    let (num, den) = (u128::from(2 * t + 1), 20u128);
+    let mut shift = 0;
+    while (num << shift) / den < 1 << 52 {
+        shift += 1;
+    }
+    let scaled = num << shift;
+    let (mut m, rem) = (scaled / den, scaled % den);
+    if rem * 2 > den || (rem * 2 == den && m % 2 == 1) {
+        m += 1;
+    }
+    match (m * den).cmp(&scaled) {
+        std::cmp::Ordering::Greater => t + 1,
+        std::cmp::Ordering::Less => t,
+        // Exact (`0.75`): a true tie, which the formatting rounds to even.
+        std::cmp::Ordering::Equal => t + t % 2,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seconds_are_written_as_float_formatting_rounds_them() {
+        let float = |ms: u32| {
+            if ms % 1000 == 0 {
+                format!("{} s", ms / 1000)
+            } else {
+                format!("{:.1} s", f64::from(ms) / 1000.0)
+            }
+        };
+        // Every millisecond up to an hour, then a spread of larger ones and the ends.
+        let larger = (0..200_000u64).map(|i| (i * 21_473 + 3_600_050) as u32);
+        for ms in (0..=3_600_000)
+            .chain(larger)
+            .chain([u32::MAX, u32::MAX - 50])
+        {
+            assert_eq!(seconds(ms), float(ms), "{ms}");
+        }
+        // Both sides of the decimal ties occur.
+        assert_eq!(seconds(1_250), "1.2 s");
+        assert_eq!(seconds(1_350), "1.4 s");
+    }
     use crate::HubKind;
     use serde_json::json;
 
