@@ -278,7 +278,7 @@ fn not_a_string_rewrite(kind: &str) -> Rewrite {
 /// A target argument: an object the core validates.
 fn target_arg(v: Arg) -> Result<Target, String> {
     object_arg(v, "target")?;
-    target_of(&from_json(v, "target")?).map_err(|e| format!("target: {e}"))
+    target_of(&from_json(v, "target")?)
 }
 
 /// A `Target` read as serde's derived reader read it (`kind` and `url` needed; the preferences
@@ -286,6 +286,7 @@ fn target_arg(v: Arg) -> Result<Target, String> {
 /// does (`Target::new` normalises the URL and checks it reads back, `with_env_repo` checks
 /// the environment repository).
 fn target_of(v: &Value) -> Result<Target, String> {
+    let wrong = |e: String| format!("target: {e}");
     let f = Fields::open(
         v,
         "",
@@ -293,7 +294,8 @@ fn target_of(v: &Value) -> Result<Target, String> {
         &["kind", "url", "interface", "envRepo", "linkKinds"],
         2,
         false,
-    )?;
+    )
+    .map_err(wrong)?;
     let kind = f.required("kind", |v, at| {
         read::variant_at(
             v,
@@ -305,11 +307,17 @@ fn target_of(v: &Value) -> Result<Target, String> {
                 ("jupyter-server", crate::TargetKind::JupyterServer),
             ],
         )
-    })?;
-    let url = f.required("url", read::string_at)?;
-    let interface = f.or("interface", read::interface_at, Default::default())?;
-    let env_repo = f.or("envRepo", read::opt_string_at, None)?;
-    let link_kinds = f.or("linkKinds", read::link_kinds_at, Default::default())?;
+    });
+    let kind = kind.map_err(wrong)?;
+    let url = f.required("url", read::string_at).map_err(wrong)?;
+    let interface = f
+        .or("interface", read::interface_at, Default::default())
+        .map_err(wrong)?;
+    let env_repo = f.or("envRepo", read::opt_string_at, None).map_err(wrong)?;
+    let link_kinds = f
+        .or("linkKinds", read::link_kinds_at, Default::default())
+        .map_err(wrong)?;
+    // The checks' own messages, as before (`invalid settings: envRepo: …`).
     let mut target = Target::new(kind, &url).map_err(core_err)?;
     target.interface = interface;
     target.link_kinds = link_kinds;
