@@ -500,3 +500,66 @@ pub(super) fn part(raw: &str) -> Result<Value, String> {
         text.strip_suffix(&at).map_or(text.clone(), str::to_string)
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{migrate, validate, Mode};
+    use crate::render::Interface;
+
+    /// The shapes serde's derived readers accepted stay accepted: a struct as an array of its
+    /// fields, an enum as a one-member object, `Option`s missing; and what they refused is
+    /// refused with the field's path, syntax errors with their line and column.
+    #[test]
+    fn settings_read_in_every_shape_serde_read_with_the_field_named() {
+        let arrays = r#"[2, [["https://hub.example.edu", "h", "jupyterhub"]], true, [],
+            {"lab": null}, null, [true, false], {"private": null}, ["off.example.org"]]"#;
+        let s = validate(arrays).unwrap();
+        assert_eq!(s.hubs[0].url, "https://hub.example.edu/");
+        assert_eq!(s.hubs[0].version, None);
+        assert_eq!(s.interface, Interface::Lab);
+        assert_eq!(s.mode, Mode::Private);
+        assert!(s.link_kinds.binder && !s.link_kinds.nbgitpuller && s.link_kinds.colab);
+        let v1 = r#"{"version": 1, "hubs": [], "interface": "follow",
+            "linkKinds": {"colab": false, "other": 1}, "mode": "rewrite", "disabledSites": []}"#;
+        assert!(!migrate(v1).unwrap().link_kinds.colab);
+        let err = |json: &str| validate(json).unwrap_err().to_string();
+        let base = r#""version": 2, "hubs": [], "fallback": true, "siteHubs": [],
+            "interface": "follow", "envRepo": null, "linkKinds": {}, "disabledSites": []"#;
+        assert_eq!(
+            err(&format!(r#"{{{base}, "mode": "loud"}}"#)),
+            "invalid settings: mode: unknown variant `loud`, expected `rewrite` or `private`"
+        );
+        assert_eq!(
+            err(&format!(r#"{{{base}, "mode": {{"rewrite": 1}}}}"#)),
+            "invalid settings: mode: invalid type: integer `1`, expected unit"
+        );
+        assert_eq!(
+            err(r#"{"version": 2, "hubs": [{"url": "https://a.example.edu/", "name": "a", "kind": 1.5}]}"#),
+            "invalid settings: hubs[0].kind: invalid type: floating point `1.5`, expected enum HubKind"
+        );
+        assert_eq!(
+            err(r#"{"version": 2.0}"#),
+            "invalid settings: version: invalid type: floating point `2.0`, expected u32"
+        );
+        assert_eq!(
+            err(&format!(r#"{{{base}}}"#)),
+            "invalid settings: missing field `mode`"
+        );
+        assert_eq!(
+            err(r#"[2, []]"#),
+            "invalid settings: invalid length 2, expected struct Settings with 9 elements"
+        );
+        // A repeated key is refused where it is, with its line and column, as serde did.
+        assert_eq!(
+            err(&format!(
+                "{{{base},\n \"mode\": \"rewrite\", \"mode\": \"private\"}}"
+            )),
+            "invalid settings: duplicate field `mode` at line 3 column 26"
+        );
+        // Syntax errors keep serde_json's line and column.
+        assert_eq!(
+            err("{\"version\": 2,\n  \"hubs\": [\n}"),
+            "invalid settings: expected value at line 3 column 1"
+        );
+    }
+}
