@@ -85,6 +85,59 @@ pub struct Health {
 /// Every saved hub's last check, by hub URL. A hub without an entry is not checked yet.
 pub type HealthMap = BTreeMap<String, Health>;
 
+/// The stored health (`{<hub url>: Health}`), read by the small readers of
+/// src/settings/read.rs rather than serde's derived ones (fewer bytes in the cold module):
+/// what those accepted (a `Health` as an object or an array of its fields; `errorKind` and
+/// `status` may be missing; an error kind this core does not know is `other`) and their
+/// messages, the entry's path in front (`["https://hub.example.edu/"].ms: …`).
+pub fn health_map_at(v: &serde_json::Value) -> Result<HealthMap, String> {
+    use crate::settings::read::{self, Fields};
+    let map = v
+        .as_object()
+        .ok_or_else(|| read::invalid_type(v, "", "a map"))?;
+    let mut out = HealthMap::new();
+    for (url, h) in map {
+        let at = format!("[{url:?}]");
+        let f = Fields::open(h, &at, "Health", HEALTH_FIELDS, 4, false)?;
+        let health = Health {
+            state: f.required("state", |v, at| {
+                read::variant_at(
+                    v,
+                    at,
+                    "State",
+                    &[
+                        ("up", State::Up),
+                        ("slow", State::Slow),
+                        ("down", State::Down),
+                        ("unchecked", State::Unchecked),
+                    ],
+                )
+            })?,
+            checked_at: f.required("checkedAt", |v, at| read::uint_at(v, at, u64::MAX, "u64"))?,
+            ms: f.required("ms", |v, at| {
+                read::uint_at(v, at, u32::MAX.into(), "u32").map(|n| n as u32)
+            })?,
+            reason: read::optional(&f, "reason", read::string_at)?,
+            error_kind: read::optional(&f, "errorKind", |v, at| {
+                let name = read::string_at(v, at)?;
+                // A kind this core does not know is `other`, as from a newer runner.
+                Ok(ProbeErrorKind::ALL
+                    .into_iter()
+                    .find(|k| k.name() == name)
+                    .unwrap_or(ProbeErrorKind::Other))
+            })?,
+            status: read::optional(&f, "status", |v, at| {
+                read::uint_at(v, at, u16::MAX.into(), "u16").map(|n| n as u16)
+            })?,
+        };
+        out.insert(url.clone(), health);
+    }
+    Ok(out)
+}
+
+/// `Health`'s fields in JSON, in order.
+const HEALTH_FIELDS: &[&str] = &["state", "checkedAt", "ms", "reason", "errorKind", "status"];
+
 /// The requests of a check: one per hub (its `id` is the hub's URL), all at once, one deadline.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
@@ -274,29 +327,53 @@ fn judge(kind: TargetKind, path: &str, a: &Answer, now: u64) -> Health {
 }
 
 /// The fields of a check's JSON answer that matter.
-#[derive(Deserialize)]
 struct Body {
-    /// JupyterHub and Jupyter Server (only whether it is there matters).
-    version: Option<serde::de::IgnoredAny>,
+    /// JupyterHub and Jupyter Server: a `version` that is not `null` (its value does not matter).
+    has_version: bool,
     /// BinderHub's `health`.
     ok: Option<bool>,
     /// BinderHub's `health`: each check with its service name.
-    #[serde(default)]
     checks: Vec<Check>,
 }
 
 /// One of BinderHub's health checks.
-#[derive(Deserialize)]
 struct Check {
-    #[serde(default)]
     service: String,
-    #[serde(default)]
     ok: Option<bool>,
+}
+
+impl Body {
+    /// The answer's body, read by the small readers of src/settings/read.rs as serde's derived
+    /// reader read it (an object, or an array of its fields; `checks`, a check's `service` and
+    /// `ok` may be missing; other members ignored); `None` when it is not such JSON.
+    fn read(text: &str) -> Option<Body> {
+        use crate::settings::read::{self, Fields};
+        let opt_bool = |v: &serde_json::Value, at: &str| match v {
+            serde_json::Value::Null => Ok(None),
+            other => read::bool_at(other, at).map(Some),
+        };
+        let check = |v: &serde_json::Value, at: &str| {
+            let f = Fields::open(v, at, "Check", &["service", "ok"], 0, false)?;
+            Ok(Check {
+                service: f.or("service", read::string_at, String::new())?,
+                ok: f.or("ok", opt_bool, None)?,
+            })
+        };
+        let v = read::parse(text).ok()?;
+        let f = Fields::open(&v, "", "Body", &["version", "ok", "checks"], 2, false).ok()?;
+        Some(Body {
+            has_version: f.or("version", |v, _| Ok(!v.is_null()), false).ok()?,
+            ok: f.or("ok", opt_bool, None).ok()?,
+            checks: f
+                .or("checks", |v, at| read::seq_at(v, at, check), Vec::new())
+                .ok()?,
+        })
+    }
 }
 
 /// `Ok` when the answer shows a hub of `kind` that can launch; else what it shows instead.
 fn reads_as_up(kind: TargetKind, r: &ProbeResponse) -> Result<(), String> {
-    let body: Option<Body> = r.body.as_deref().and_then(|b| serde_json::from_str(b).ok());
+    let body = r.body.as_deref().and_then(Body::read);
     match (kind, &body) {
         (TargetKind::BinderHub, Some(b)) if b.ok.is_some() => {
             let failed: Vec<String> = b
@@ -315,7 +392,7 @@ fn reads_as_up(kind: TargetKind, r: &ProbeResponse) -> Result<(), String> {
             }
         }
         (TargetKind::JupyterHub | TargetKind::JupyterServer, Some(b))
-            if b.version.is_some() && r.status == 200 =>
+            if b.has_version && r.status == 200 =>
         {
             Ok(())
         }
@@ -364,18 +441,72 @@ fn text(s: &str) -> String {
         .collect::<String>()
 }
 
-/// `4 s`, `2.3 s`.
-fn seconds(ms: u32) -> String {
+/// `4 s`, `2.3 s`: a duration in messages (health's and detection's), to a tenth of a second
+/// as `format!("{:.1}", f64::from(ms) / 1000.0)` rounds it, written with integers: formatting
+/// an `f64` would bring std's float formatting (about 20 KB before wasm-opt) into the cold
+/// module for this alone (docs/benchmarks.md, "size (fourth round)"). A test holds the two
+/// equal.
+pub(crate) fn seconds(ms: u32) -> String {
     if ms % 1000 == 0 {
-        format!("{} s", ms / 1000)
-    } else {
-        format!("{:.1} s", f64::from(ms) / 1000.0)
+        return format!("{} s", ms / 1000);
+    }
+    let tenths = tenths_of(ms);
+    format!("{}.{} s", tenths / 10, tenths % 10)
+}
+
+/// `ms / 100` rounded to the nearest: the tenths of a second `{:.1}` writes for the `f64`
+/// nearest `ms / 1000`. Off a decimal tie that is the nearest integer. On one (`ms` ending in
+/// 50: `(2t + 1) / 20` seconds) it is the side the `f64` falls on: the quotient scaled to 53
+/// bits and rounded to the nearest (ties to even), as the division rounds it, then compared
+/// with the exact value; when it is exact (`0.75`, `2t + 1` a multiple of 5), the even tenth.
+fn tenths_of(ms: u32) -> u64 {
+    let (t, r) = (u64::from(ms / 100), ms % 100);
+    if r != 50 {
+        return t + u64::from(r > 50);
+    }
+    let (num, den) = (u128::from(2 * t + 1), 20u128);
+    let mut shift = 0;
+    while (num << shift) / den < 1 << 52 {
+        shift += 1;
+    }
+    let scaled = num << shift;
+    let (mut m, rem) = (scaled / den, scaled % den);
+    if rem * 2 > den || (rem * 2 == den && m % 2 == 1) {
+        m += 1;
+    }
+    match (m * den).cmp(&scaled) {
+        std::cmp::Ordering::Greater => t + 1,
+        std::cmp::Ordering::Less => t,
+        // Exact (`0.75`): a true tie, which the formatting rounds to even.
+        std::cmp::Ordering::Equal => t + t % 2,
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn seconds_are_written_as_float_formatting_rounds_them() {
+        let float = |ms: u32| {
+            if ms % 1000 == 0 {
+                format!("{} s", ms / 1000)
+            } else {
+                format!("{:.1} s", f64::from(ms) / 1000.0)
+            }
+        };
+        // Every millisecond up to an hour, then a spread of larger ones and the ends.
+        let larger = (0..200_000u64).map(|i| (i * 21_473 + 3_600_050) as u32);
+        for ms in (0..=3_600_000)
+            .chain(larger)
+            .chain([u32::MAX, u32::MAX - 50])
+        {
+            assert_eq!(seconds(ms), float(ms), "{ms}");
+        }
+        // Both sides of the decimal ties occur.
+        assert_eq!(seconds(1_250), "1.2 s");
+        assert_eq!(seconds(1_350), "1.4 s");
+    }
     use crate::HubKind;
     use serde_json::json;
 

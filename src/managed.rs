@@ -98,8 +98,7 @@ impl PresetChoices {
     /// What is stored, read leniently: anything that is not a list of hub URLs counts as
     /// nothing removed (the worst a bad item can do is bring a preset back).
     pub fn read(json: &str) -> PresetChoices {
-        let mut removed: Vec<String> = serde_json::from_str::<PresetChoices>(json)
-            .map(|c| c.removed)
+        let mut removed: Vec<String> = removed_of(json)
             .unwrap_or_default()
             .iter()
             .filter_map(|u| crate::hub_base(u).ok())
@@ -107,6 +106,29 @@ impl PresetChoices {
         crate::small::sort_by_key(&mut removed, String::as_str);
         removed.dedup();
         PresetChoices { removed }
+    }
+}
+
+/// The `removed` list of stored choices, read as serde's derived reader of [`PresetChoices`]
+/// read it (an object, or an array of its one field; `removed` may be missing; other members
+/// are ignored), by the small readers of src/settings/read.rs; `None` for anything else.
+fn removed_of(json: &str) -> Option<Vec<String>> {
+    use crate::settings::read::{self, Fields};
+    let v = read::parse(json).ok()?;
+    let f = Fields::open(&v, "", "PresetChoices", &["removed"], 0, false).ok()?;
+    f.or(
+        "removed",
+        |v, at| read::seq_at(v, at, read::string_at),
+        Vec::new(),
+    )
+    .ok()
+}
+
+/// A JSON text's string, if it is one.
+fn string_of(raw: &str) -> Option<String> {
+    match crate::settings::read::parse(raw).ok()? {
+        serde_json::Value::String(s) => Some(s),
+        _ => None,
     }
 }
 
@@ -131,13 +153,16 @@ pub fn read(json: &str) -> Policy {
     for (key, value) in &members {
         match key.as_str() {
             "hubs" => read_hubs(value, &mut policy),
-            "defaultHub" => match serde_json::from_str::<String>(value) {
-                Ok(url) => default = Some((url, (*value).to_string())),
-                Err(_) => policy.problem("defaultHub", format!("not a string: {}", shown(value))),
+            "defaultHub" => match string_of(value) {
+                Some(url) => default = Some((url, (*value).to_string())),
+                None => policy.problem("defaultHub", format!("not a string: {}", shown(value))),
             },
-            "locked" => match serde_json::from_str::<bool>(value) {
-                Ok(locked) => policy.locked = locked,
-                Err(_) => policy.problem(
+            "locked" => match crate::settings::read::parse(value)
+                .ok()
+                .and_then(|v| v.as_bool())
+            {
+                Some(locked) => policy.locked = locked,
+                None => policy.problem(
                     "locked",
                     format!(
                         "not true or false: {}; the reader may change the hubs",
@@ -203,10 +228,7 @@ fn read_hub(item: &str, i: usize, policy: &mut Policy) -> Result<Hub, String> {
     let field = |name: &str| members.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
     let string = |name: &str| -> Result<Option<String>, String> {
         field(name)
-            .map(|v| {
-                serde_json::from_str::<String>(v)
-                    .map_err(|_| format!("{name}: not a string: {}", shown(v)))
-            })
+            .map(|v| string_of(v).ok_or_else(|| format!("{name}: not a string: {}", shown(v))))
             .transpose()
     };
     let kind_name =

@@ -18,6 +18,11 @@ use crate::detect::HubKind;
 use crate::render::{parse_env_repo, Interface, LinkKinds, Target};
 use crate::Error;
 use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub(crate) mod read;
+pub use read::settings_from_json;
+use read::{bool_at, opt_string_at, string_at};
 
 /// The schema version this build writes.
 pub const SETTINGS_VERSION: u32 = 2;
@@ -184,8 +189,7 @@ fn json<T: Serialize>(v: &T) -> String {
 /// refuses settings too large for the browser's sync storage. This is what every save goes
 /// through. The message names the offending field; nothing partially valid is returned.
 pub fn validate(json: &str) -> Result<Settings, Error> {
-    let s: Settings =
-        serde_json::from_str(json).map_err(|e| Error::InvalidSettings(e.to_string()))?;
+    let s = settings_from_json(json).map_err(Error::InvalidSettings)?;
     let s = check(s)?;
     check_fits(&s)?;
     Ok(s)
@@ -295,9 +299,19 @@ fn version_of(members: &[(String, &str)]) -> Result<u32, Error> {
         .map(|(_, v)| *v);
     let version = match raw {
         None => None,
-        Some(v) => serde_json::from_str::<Option<u32>>(v).map_err(|_| {
-            Error::InvalidSettings(format!("version {v} is not a schema version number"))
-        })?,
+        Some(v) => {
+            let not_a_version =
+                || Error::InvalidSettings(format!("version {v} is not a schema version number"));
+            match read::part(v) {
+                Ok(Value::Null) => None,
+                Ok(Value::Number(n)) if !n.is_f64() => Some(
+                    n.as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .ok_or_else(not_a_version)?,
+                ),
+                _ => return Err(not_a_version()),
+            }
+        }
     };
     match version {
         Some(v) if v > SETTINGS_VERSION => Err(Error::InvalidSettings(format!(
@@ -321,14 +335,16 @@ fn from_v0(members: &[(String, &str)]) -> Result<Settings, Error> {
     let field = |name: &str| members.iter().find(|(k, _)| k == name).map(|(_, v)| *v);
     let hub: Option<String> = match field("hub") {
         Some(v) => {
-            serde_json::from_str(v).map_err(|e| Error::InvalidSettings(format!("hub: {e}")))?
+            read_part(v, opt_string_at).map_err(|e| Error::InvalidSettings(format!("hub: {e}")))?
         }
         None => None,
     };
     let kind: Option<HubKind> = match field("hubKind") {
-        Some(v) => {
-            serde_json::from_str(v).map_err(|e| Error::InvalidSettings(format!("hubKind: {e}")))?
-        }
+        Some(v) => read_part(v, |v, at| match v {
+            Value::Null => Ok(None),
+            other => read::hub_kind_at(other, at).map(Some),
+        })
+        .map_err(|e| Error::InvalidSettings(format!("hubKind: {e}")))?,
         None => None,
     };
     let mut s = Settings::default();
@@ -347,8 +363,6 @@ fn from_v0(members: &[(String, &str)]) -> Result<Settings, Error> {
 }
 
 /// Version 1: one active hub among the saved ones (no order, no fallback, no per-site hubs).
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
 struct V1 {
     version: u32,
     hubs: Vec<Hub>,
@@ -400,15 +414,18 @@ impl V1 {
 /// limits (the browser stored them): only saving is.
 pub fn migrate(json: &str) -> Result<Settings, Error> {
     let members = members_of(json)?;
-    let read_err = |e: serde_json::Error| Error::InvalidSettings(e.to_string());
-    match version_of(&members)? {
-        0 => check(from_v0(&members)?),
+    let version = version_of(&members)?;
+    if version == 0 {
+        return check(from_v0(&members)?);
+    }
+    let value = read::parse(json).map_err(|e| Error::InvalidSettings(e.to_string()))?;
+    match version {
         1 => check(
-            serde_json::from_str::<V1>(json)
-                .map_err(read_err)?
+            read::v1_at(&value)
+                .map_err(Error::InvalidSettings)?
                 .into_current()?,
         ),
-        _ => check(serde_json::from_str::<Settings>(json).map_err(read_err)?),
+        _ => check(read::settings_at(&value, "").map_err(Error::InvalidSettings)?),
     }
 }
 
@@ -447,14 +464,11 @@ pub struct Import {
     pub refused: Vec<Refusal>,
 }
 
-/// Reads one part of a file as `T`, the error as text (without serde's position in the part,
-/// which means nothing to the reader: the field is named instead).
-fn read<'a, T: Deserialize<'a>>(raw: &'a str) -> Result<T, String> {
-    serde_json::from_str(raw).map_err(|e| {
-        let text = e.to_string();
-        let at = format!(" at line {} column {}", e.line(), e.column());
-        text.strip_suffix(&at).map_or(text.clone(), str::to_string)
-    })
+/// Reads one part of a file (a member's JSON text) with `read`, the error as text (without
+/// serde's position in the part, which means nothing to the reader: the field is named
+/// instead; a path inside the part is named from the part).
+fn read_part<T>(raw: &str, read: impl Fn(&Value, &str) -> Result<T, String>) -> Result<T, String> {
+    read::part(raw).and_then(|v| read(&v, ""))
 }
 
 /// Moves the hub at `url` to the front, when it is saved.
@@ -498,7 +512,7 @@ pub fn import(current: &Settings, file: &str) -> Result<Import, Error> {
             Some(items) => {
                 let mut taken: Vec<Hub> = Vec::new();
                 for (i, item) in items.into_iter().enumerate() {
-                    match read::<Hub>(item).and_then(check_hub) {
+                    match read_part(item, read::hub_at).and_then(check_hub) {
                         Err(e) => refuse(format!("hubs[{i}]"), e),
                         Ok(h) if taken.iter().any(|t| t.url == h.url) => {
                             refuse(format!("hubs[{i}]"), format!("{} is listed twice", h.url))
@@ -527,7 +541,7 @@ pub fn import(current: &Settings, file: &str) -> Result<Import, Error> {
         .map(|items| {
             items
                 .into_iter()
-                .filter_map(|item| read::<String>(item).ok())
+                .filter_map(|item| read_part(item, string_at).ok())
                 .filter_map(|s| check_site(&s).ok())
                 .collect()
         })
@@ -535,7 +549,7 @@ pub fn import(current: &Settings, file: &str) -> Result<Import, Error> {
     for (key, raw) in &members {
         let taken: Result<(), String> = match (version, key.as_str()) {
             (_, "version" | "hubs") => Ok(()),
-            (1, "activeHub") => read::<Option<String>>(raw).and_then(|url| match url {
+            (1, "activeHub") => read_part(raw, opt_string_at).and_then(|url| match url {
                 None => Ok(()),
                 Some(u) => {
                     let u = crate::detect::hub_base(&u).map_err(|e| e.to_string())?;
@@ -546,13 +560,15 @@ pub fn import(current: &Settings, file: &str) -> Result<Import, Error> {
                     }
                 }
             }),
-            (2, "fallback") => read(raw).map(|v| next.fallback = v),
+            (2, "fallback") => read_part(raw, bool_at).map(|v| next.fallback = v),
             (2, "siteHubs") => match raw::elements(raw) {
                 None => Err(format!("not a list: {raw}")),
                 Some(items) => {
                     let urls: Vec<String> = next.hubs.iter().map(|h| h.url.clone()).collect();
                     for (i, item) in items.into_iter().enumerate() {
-                        match read::<SiteHub>(item).and_then(|r| check_site_hub(r, &urls)) {
+                        match read_part(item, read::site_hub_at)
+                            .and_then(|r| check_site_hub(r, &urls))
+                        {
                             Ok(rule) if file_off.contains(&rule.site) => refuse(
                                 format!("siteHubs[{i}]"),
                                 format!("{} is also in this file's disabledSites", rule.site),
@@ -568,10 +584,10 @@ pub fn import(current: &Settings, file: &str) -> Result<Import, Error> {
                     Ok(())
                 }
             },
-            (_, "interface") => read(raw).map(|v| next.interface = v),
-            (_, "linkKinds") => read(raw).map(|v| next.link_kinds = v),
-            (_, "mode") => read(raw).map(|v| next.mode = v),
-            (_, "envRepo") => read::<Option<String>>(raw).and_then(|v| {
+            (_, "interface") => read_part(raw, read::interface_at).map(|v| next.interface = v),
+            (_, "linkKinds") => read_part(raw, read::link_kinds_at).map(|v| next.link_kinds = v),
+            (_, "mode") => read_part(raw, read::mode_at).map(|v| next.mode = v),
+            (_, "envRepo") => read_part(raw, opt_string_at).and_then(|v| {
                 match v.filter(|e| !e.trim().is_empty()) {
                     None => next.env_repo = None,
                     Some(e) => {
@@ -585,7 +601,7 @@ pub fn import(current: &Settings, file: &str) -> Result<Import, Error> {
                 None => Err(format!("not a list: {raw}")),
                 Some(items) => {
                     for (i, item) in items.into_iter().enumerate() {
-                        match read::<String>(item)
+                        match read_part(item, string_at)
                             .map_err(|_| format!("not a host name: {item}"))
                             .and_then(|s| check_site(&s))
                         {
@@ -790,10 +806,11 @@ pub(crate) mod raw {
         let mut out = Vec::new();
         for (key, start, end) in parts(text, b'{', b'}')? {
             let (key_start, key_end) = key?;
-            out.push((
-                serde_json::from_str(&text[key_start..key_end]).ok()?,
-                &text[start..end],
-            ));
+            let key = match super::read::parse(&text[key_start..key_end]).ok()? {
+                serde_json::Value::String(key) => key,
+                _ => return None,
+            };
+            out.push((key, &text[start..end]));
         }
         Some(out)
     }

@@ -28,10 +28,11 @@
 //! is plain Rust (only the three exports are wasm32's), so `tests/wasm.rs` runs it natively
 //! too.
 
+use crate::settings::read::{self, Fields};
 use crate::settings::{self, Settings};
 use crate::{Launch, Parsed, ProbePlan, ProbeResponse, Rewrite, RewriteStatus, Target};
-use serde::de::DeserializeOwned;
 use serde::Serialize;
+use serde_json::Value;
 
 /// What a call answers: the JSON text of its result, or the message of its error.
 type Answer = Result<String, String>;
@@ -76,17 +77,19 @@ impl<'a> Arg<'a> {
 
     /// The string it is, if it is one (lone surrogates as U+FFFD).
     fn as_string(&self) -> Option<String> {
-        (self.kind == "a string")
-            .then(|| serde_json::from_str(self.well_formed.unwrap_or(self.json)).ok())
-            .flatten()
+        match read::parse(self.well_formed.unwrap_or(self.json)) {
+            Ok(Value::String(s)) if self.kind == "a string" => Some(s),
+            _ => None,
+        }
     }
 
     /// The number it is, if it is a finite one (`JSON.stringify` writes `NaN` and the
     /// infinities as `null`).
     fn as_f64(&self) -> Option<f64> {
-        (self.kind == "a number")
-            .then(|| serde_json::from_str(self.json).ok())
-            .flatten()
+        if self.kind != "a number" {
+            return None;
+        }
+        read::parse(self.json).ok()?.as_f64()
     }
 
     /// Its JSON text with its strings well-formed: what a list of hrefs is read from (one with
@@ -275,17 +278,70 @@ fn not_a_string_rewrite(kind: &str) -> Rewrite {
 /// A target argument: an object the core validates.
 fn target_arg(v: Arg) -> Result<Target, String> {
     object_arg(v, "target")?;
-    let target: Target = from_json(v, "target")?;
-    target.validated().map_err(core_err)
+    target_of(&from_json(v, "target")?)
+}
+
+/// A `Target` read as serde's derived reader read it (`kind` and `url` needed; the preferences
+/// default; unknown fields ignored), then checked and normalised as [`Target::validated`]
+/// does (`Target::new` normalises the URL and checks it reads back, `with_env_repo` checks
+/// the environment repository).
+fn target_of(v: &Value) -> Result<Target, String> {
+    let wrong = |e: String| format!("target: {e}");
+    let f = Fields::open(
+        v,
+        "",
+        "Target",
+        &["kind", "url", "interface", "envRepo", "linkKinds"],
+        2,
+        false,
+    )
+    .map_err(wrong)?;
+    let kind = f.required("kind", |v, at| {
+        read::variant_at(
+            v,
+            at,
+            "TargetKind",
+            &[
+                ("binderhub", crate::TargetKind::BinderHub),
+                ("jupyterhub", crate::TargetKind::JupyterHub),
+                ("jupyter-server", crate::TargetKind::JupyterServer),
+            ],
+        )
+    });
+    let kind = kind.map_err(wrong)?;
+    let url = f.required("url", read::string_at).map_err(wrong)?;
+    let interface = f
+        .or("interface", read::interface_at, Default::default())
+        .map_err(wrong)?;
+    let env_repo = f.or("envRepo", read::opt_string_at, None).map_err(wrong)?;
+    let link_kinds = f
+        .or("linkKinds", read::link_kinds_at, Default::default())
+        .map_err(wrong)?;
+    // The checks' own messages, as before (`invalid settings: envRepo: …`).
+    let mut target = Target::new(kind, &url).map_err(core_err)?;
+    target.interface = interface;
+    target.link_kinds = link_kinds;
+    target.with_env_repo(env_repo.as_deref()).map_err(core_err)
 }
 
 /// An array of hrefs (strings, and whatever else a caller put there), its strings well-formed.
-fn hrefs_of(hrefs: Arg) -> Result<Vec<serde_json::Value>, String> {
-    serde_json::from_str(hrefs.strings_text("hrefs")?).map_err(|e| format!("hrefs: {e}"))
+fn hrefs_of(hrefs: Arg) -> Result<Vec<Value>, String> {
+    match read::parse(hrefs.strings_text("hrefs")?) {
+        Ok(Value::Array(items)) => Ok(items),
+        Ok(other) => Err(format!("hrefs: not an array ({})", kind_of_value(&other))),
+        Err(e) => Err(format!("hrefs: {e}")),
+    }
 }
 
-fn from_json<T: DeserializeOwned>(value: Arg, what: &str) -> Result<T, String> {
-    serde_json::from_str(value.json_text(what)?).map_err(|e| format!("{what}: {e}"))
+/// An argument's JSON as a `Value` (one reader of JSON text for every argument: serde_json's
+/// parser is instantiated once in the module), or its syntax error naming it as `what`.
+fn from_json(value: Arg, what: &str) -> Result<Value, String> {
+    read::parse(value.json_text(what)?).map_err(|e| format!("{what}: {e}"))
+}
+/// A settings argument (the current schema, as stored; not checked), read without serde's
+/// derived readers (src/settings/read.rs); messages name the field.
+fn settings_arg(v: Arg) -> Result<Settings, String> {
+    settings::settings_from_json(v.json_text("settings")?).map_err(|e| format!("settings: {e}"))
 }
 
 fn core_err(e: crate::Error) -> String {
@@ -321,12 +377,21 @@ fn parse(url: Arg) -> Answer {
 }
 
 /// Options of `rewriteBatch`.
-#[derive(Default, serde::Deserialize)]
-#[serde(default)]
+#[derive(Default)]
 struct BatchOptions {
     /// Include each link's parsed `launch` (the content script does not need it; it is most
     /// of the bytes that cross back).
     launch: bool,
+}
+
+impl BatchOptions {
+    /// As serde's derived reader read them: every field may be missing; others are ignored.
+    fn read(v: &Value) -> Result<BatchOptions, String> {
+        let f = Fields::open(v, "", "BatchOptions", &["launch"], 0, false)?;
+        Ok(BatchOptions {
+            launch: f.or("launch", read::bool_at, false)?,
+        })
+    }
 }
 
 /// Rewrites a batch of hrefs for a target: one `Rewrite` per href, in order. `launch` is
@@ -340,7 +405,7 @@ fn rewrite_batch(hrefs: Arg, target: Arg, options: Arg) -> Answer {
         BatchOptions::default()
     } else {
         object_arg(options, "options")?;
-        from_json(options, "options")?
+        BatchOptions::read(&from_json(options, "options")?).map_err(|e| format!("options: {e}"))?
     };
     let hrefs = hrefs_of(hrefs)?;
     let out: Vec<_> = hrefs
@@ -374,13 +439,33 @@ fn rewrite_repo_link(href: Arg, target: Arg) -> Answer {
 /// link. Fails on an unusable config.
 fn myst_link(binder: Arg, location: Arg) -> Answer {
     object_arg(binder, "binder config")?;
-    let binder: crate::MystBinder = from_json(binder, "binder config")?;
+    let binder = myst_binder_of(&from_json(binder, "binder config")?)
+        .map_err(|e| format!("binder config: {e}"))?;
     let location = if location.is_nullish() {
         None
     } else {
         Some(string_arg(location, "location")?)
     };
     to_json(&crate::myst_binder_link(&binder, location.as_deref()).map_err(core_err)?)
+}
+
+/// A MyST `thebe.binder` config as serde's derived reader read it: every field may be missing
+/// (`repo` then empty), unknown ones are ignored.
+fn myst_binder_of(v: &Value) -> Result<crate::MystBinder, String> {
+    let f = Fields::open(
+        v,
+        "",
+        "MystBinder",
+        &["url", "provider", "repo", "ref"],
+        0,
+        false,
+    )?;
+    Ok(crate::MystBinder {
+        url: f.or("url", read::opt_string_at, None)?,
+        provider: f.or("provider", read::opt_string_at, None)?,
+        repo: f.or("repo", read::string_at, String::new())?,
+        git_ref: f.or("ref", read::opt_string_at, None)?,
+    })
 }
 
 /// A Target with its wire text for the hot module (`Target::wire`), as `activeTarget` returns it.
@@ -395,7 +480,7 @@ struct TargetWithWire<'a> {
 /// the text the hot module reads it from (docs/contracts.md, "The hot module").
 fn active_target(settings: Arg) -> Answer {
     object_arg(settings, "settings")?;
-    let settings: Settings = from_json(settings, "settings")?;
+    let settings = settings_arg(settings)?;
     let target = settings.active_target();
     to_json(&target.as_ref().map(|t| TargetWithWire {
         target: t,
@@ -470,7 +555,7 @@ fn saved_hub(detection: Arg, kind: Arg) -> Answer {
 /// sets.
 fn hub_views(settings: Arg, policy: Arg) -> Answer {
     object_arg(settings, "settings")?;
-    let settings: Settings = from_json(settings, "settings")?;
+    let settings = settings_arg(settings)?;
     to_json(&crate::managed::views(&settings, &policy_of(policy)?))
 }
 
@@ -535,7 +620,7 @@ fn health_arg(v: Arg) -> Result<crate::health::HealthMap, String> {
         return Ok(crate::health::HealthMap::new());
     }
     object_arg(v, "health")?;
-    from_json(v, "health")
+    crate::health::health_map_at(&from_json(v, "health")?).map_err(|e| format!("health: {e}"))
 }
 
 /// A time in milliseconds since the epoch (the caller's clock: the core reads none).
@@ -570,10 +655,19 @@ fn health_policy() -> Answer {
 /// hub's URL), for `why` (`startup` | `opened` | `pages`) at `now`, given the last `health`.
 fn health_plan(settings: Arg, health: Arg, now: Arg, why: Arg) -> Answer {
     object_arg(settings, "settings")?;
-    let settings: Settings = from_json(settings, "settings")?;
+    let settings = settings_arg(settings)?;
     let health = health_arg(health)?;
     let now = time_arg(now)?;
-    let why: crate::health::Why = from_json(why, "why")?;
+    let why = read::variant_at(
+        &from_json(why, "why")?,
+        "why",
+        "Why",
+        &[
+            ("startup", crate::health::Why::Startup),
+            ("opened", crate::health::Why::Opened),
+            ("pages", crate::health::Why::Pages),
+        ],
+    )?;
     let due = crate::health::due(&settings.hubs, &health, now, why);
     let hubs: Vec<crate::Hub> = settings
         .hubs
@@ -589,7 +683,7 @@ fn health_plan(settings: Arg, health: Arg, now: Arg, why: Arg) -> Answer {
 /// whether a request the extension may not read was answered).
 fn health_read(settings: Arg, previous: Arg, answers: Arg, now: Arg) -> Answer {
     object_arg(settings, "settings")?;
-    let settings: Settings = from_json(settings, "settings")?;
+    let settings = settings_arg(settings)?;
     let previous = health_arg(previous)?;
     array_arg(answers, "answers")?;
     let answers = crate::health::Answer::read_all(&from_json(answers, "answers")?)
@@ -607,7 +701,7 @@ fn health_read(settings: Arg, previous: Arg, answers: Arg, now: Arg) -> Answer {
 /// hubs' health.
 fn routes(settings: Arg, health: Arg) -> Answer {
     object_arg(settings, "settings")?;
-    let settings: Settings = from_json(settings, "settings")?;
+    let settings = settings_arg(settings)?;
     let health = health_arg(health)?;
     to_json(&crate::routes::routes(&settings, &health))
 }
@@ -620,6 +714,6 @@ fn book_hubs(hrefs: Arg, settings: Arg) -> Answer {
     let hrefs = hrefs_of(hrefs)?;
     let hrefs: Vec<&str> = hrefs.iter().filter_map(|h| h.as_str()).collect();
     object_arg(settings, "settings")?;
-    let settings: Settings = from_json(settings, "settings")?;
+    let settings = settings_arg(settings)?;
     to_json(&crate::book_hubs::book_hubs(&hrefs, &settings))
 }

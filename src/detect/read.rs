@@ -3,7 +3,6 @@
 //! the hub as untrusted: a body may be anything, cut anywhere.
 
 use super::wire::ProbeResponse;
-use serde::Deserialize;
 use serde_json::Value;
 
 /// Longest version string shown; a hub may send anything in a version field.
@@ -83,18 +82,13 @@ impl<'a> Answers<'a> {
 }
 
 /// The fields detection reads from a JSON object: `{"version": "…"}` (JupyterHub, Jupyter
-/// Server) and `{"binderhub": "…", …}` (BinderHub `versions`). Other fields are skipped unread.
-#[derive(Debug, Default, Deserialize)]
+/// Server) and `{"binderhub": "…", …}` (BinderHub `versions`). Other fields are not used.
+#[derive(Debug, Default)]
 pub(crate) struct Fields {
-    #[serde(default)]
+    /// `version`, unless missing or `null`.
     version: Option<Value>,
-    #[serde(default, deserialize_with = "present")]
+    /// `binderhub`, whatever its value (`null` included), when present.
     binderhub: Option<Value>,
-}
-
-/// A field that is present, whatever its value (`null` included).
-fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Value>, D::Error> {
-    Value::deserialize(d).map(Some)
 }
 
 impl Fields {
@@ -127,7 +121,14 @@ pub(crate) fn json_fields(r: &ProbeResponse) -> Option<Fields> {
     if !text.starts_with('{') {
         return None;
     }
-    serde_json::from_str(text).ok()
+    // Read from one `Value` (src/settings/read.rs), not by a derived deserialiser: fewer bytes
+    // in the cold module.
+    let v = crate::settings::read::parse(text).ok()?;
+    let map = v.as_object()?;
+    Some(Fields {
+        version: map.get("version").filter(|v| !v.is_null()).cloned(),
+        binderhub: map.get("binderhub").cloned(),
+    })
 }
 
 /// A version as the hub wrote it, trimmed and cut to [`MAX_VERSION_CHARS`]; `None` when empty.

@@ -103,13 +103,9 @@ fn rank(kind: Option<ProbeErrorKind>) -> u8 {
     }
 }
 
-/// `5 s`, `1.5 s`.
+/// `5 s`, `1.5 s` (written as health's messages write durations).
 fn seconds(ms: u32) -> String {
-    if ms % 1000 == 0 {
-        format!("{} s", ms / 1000)
-    } else {
-        format!("{:.1} s", f64::from(ms) / 1000.0)
-    }
+    crate::health::seconds(ms)
 }
 
 /// The host and `host:port` of a base URL, for messages.

@@ -284,8 +284,7 @@ fn u32_of(v: &Value) -> Option<u32> {
 
 /// A hub kind by its name (serde's, the one settings read).
 fn hub_kind(v: &Value) -> Option<HubKind> {
-    use serde::Deserialize;
-    HubKind::deserialize(v).ok()
+    crate::settings::read::hub_kind_at(v, "").ok()
 }
 
 /// An error kind a runner sent: one this core does not know is `Other` (newer runners).
