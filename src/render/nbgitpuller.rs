@@ -64,8 +64,11 @@ pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> Result<String, S
     let same = reads_back(pull, urlpath);
     // The rule above is the parser's reading of this query, decided on the values; every test
     // and fuzz target also reads the query back with the parser and requires the same answer.
+    // Only where debug assertions are on (the tests, the fuzz profile, cargo-fuzz): the
+    // examples get the `fuzzing` feature too (a dev-dependency), and `make bench-core` must
+    // time the code that ships, not this check (a fifth of the native hot path's time).
     #[cfg(any(test, feature = "fuzzing"))]
-    assert_eq!(
+    debug_assert_eq!(
         same,
         read_back_by_parsing(&query, pull, urlpath),
         "pull_query's read-back rule for {query}"
