@@ -313,18 +313,23 @@ pub(crate) fn get<'p>(pairs: &'p [Pair<'_>], key: &str) -> Option<&'p str> {
         .map(|p| p.value.as_ref())
 }
 
-/// Builds a query string from `(key, value)` pairs, encoding values like `encodeURIComponent`.
-pub(crate) fn build_query<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut out = String::with_capacity(128);
+/// Appends a query string of the `(key, value)` pairs that have a value to `out`, encoding
+/// values like `encodeURIComponent`.
+pub(crate) fn build_query_into<'a>(
+    out: &mut String,
+    items: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+) {
+    let mut first = true;
     for (k, v) in items {
-        if !out.is_empty() {
+        let Some(v) = v else { continue };
+        if !first {
             out.push('&');
         }
+        first = false;
         out.push_str(k);
         out.push('=');
-        encode_into(&mut out, v, COMPONENT);
+        encode_into(out, v, COMPONENT);
     }
-    out
 }
 
 #[cfg(test)]
