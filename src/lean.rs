@@ -77,6 +77,16 @@ fn write_opt(s: Option<&str>, out: &mut String) {
 fn write_str(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
+    // Almost every value (a URL, a warning) needs no escape: one pass without a branch per
+    // byte says so (it vectorises natively), and the value is copied whole.
+    let plain = s
+        .bytes()
+        .fold(true, |plain, b| plain & (b >= 0x20 && b != b'"' && b != b'\\'));
+    if plain {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut run = 0;
     for (i, b) in s.bytes().enumerate() {
         if b >= 0x20 && b != b'"' && b != b'\\' {
