@@ -64,9 +64,7 @@ mod tests {
 
     #[test]
     fn trims_one_ascii_byte_as_the_standard_trims_a_character() {
-        for s in [
-            "", "/", "//", "a", "/a/", "//a//b//", "é/", "/é", "/a/é/", "a/",
-        ] {
+        for s in ["", "/", "//", "a", "/a/", "//a//b//", "é/", "/é", "/a/é/", "a/"] {
             assert_eq!(trim_byte(s, b'/'), s.trim_matches('/'), "{s}");
             assert_eq!(trim_start_byte(s, b'/'), s.trim_start_matches('/'), "{s}");
             assert_eq!(trim_end_byte(s, b'/'), s.trim_end_matches('/'), "{s}");
