@@ -79,9 +79,9 @@ fn write_str(s: &str, out: &mut String) {
     out.push('"');
     // Almost every value (a URL, a warning) needs no escape: one pass without a branch per
     // byte says so (it vectorises natively), and the value is copied whole.
-    let plain = s
-        .bytes()
-        .fold(true, |plain, b| plain & (b >= 0x20 && b != b'"' && b != b'\\'));
+    let plain = s.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20 && b != b'"' && b != b'\\')
+    });
     if plain {
         out.push_str(s);
         out.push('"');
