@@ -166,31 +166,37 @@ fn decoding_matters(v: &str) -> bool {
 }
 
 /// Whether a segment of `v` is dotty (one or two dots, and otherwise only tabs and newlines),
-/// and whether `v` holds a `%` (when the first is false: the pass stops at a dotty segment).
+/// and whether `v` holds a `%`. Only the dots are visited (found with `memchr`, as `find`
+/// does for one byte), each with the run of dots, tabs and newlines around it: most values
+/// have a few dots inside names (`github.com`, `x.ipynb`), and this runs on every rewritten link.
 fn segments_have_dots(v: &str) -> (bool, bool) {
-    // Bytes, not chars: this runs on every rewritten link.
-    let mut dots = 0u8;
-    let mut other = false;
-    let mut escapes = false;
-    for &b in v.as_bytes() {
-        match b {
-            b'/' | b'\\' | b'?' | b'#' | b'&' | b'=' => {
-                if !other && (dots == 1 || dots == 2) {
-                    return (true, escapes);
-                }
-                dots = 0;
-                other = false;
-            }
-            b'.' => dots = dots.saturating_add(1),
-            b'\t' | b'\n' | b'\r' => {}
-            b'%' => {
-                escapes = true;
-                other = true;
-            }
-            _ => other = true,
+    let b = v.as_bytes();
+    let escapes = b.contains(&b'%');
+    let run = |c: u8| matches!(c, b'.' | b'\t' | b'\n' | b'\r');
+    let mut from = 0;
+    while let Some(i) = v.get(from..).and_then(|rest| rest.find('.')) {
+        let dot = from + i;
+        let mut start = dot;
+        while start > 0 && run(b[start - 1]) {
+            start -= 1;
         }
+        let mut end = dot + 1;
+        while end < b.len() && run(b[end]) {
+            end += 1;
+        }
+        let whole = (start == 0 || ends_segment(b[start - 1]))
+            && b.get(end).is_none_or(|&c| ends_segment(c));
+        if whole && matches!(b[start..end].iter().filter(|&&c| c == b'.').count(), 1 | 2) {
+            return (true, escapes);
+        }
+        from = end;
     }
-    (!other && (dots == 1 || dots == 2), escapes)
+    (false, escapes)
+}
+
+/// The bytes that end a segment for [`has_dot_segment`].
+fn ends_segment(c: u8) -> bool {
+    matches!(c, b'/' | b'\\' | b'?' | b'#' | b'&' | b'=')
 }
 
 /// Escapes a decoded file or directory name for a urlpath (a URL path inside the server):
@@ -313,24 +319,82 @@ pub(crate) fn get<'p>(pairs: &'p [Pair<'_>], key: &str) -> Option<&'p str> {
         .map(|p| p.value.as_ref())
 }
 
-/// Builds a query string from `(key, value)` pairs, encoding values like `encodeURIComponent`.
-pub(crate) fn build_query<'a>(items: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
-    let mut out = String::with_capacity(128);
+/// Appends a query string of the `(key, value)` pairs that have a value to `out`, encoding
+/// values like `encodeURIComponent`.
+pub(crate) fn build_query_into<'a>(
+    out: &mut String,
+    items: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+) {
+    let mut first = true;
     for (k, v) in items {
-        if !out.is_empty() {
+        let Some(v) = v else { continue };
+        if !first {
             out.push('&');
         }
+        first = false;
         out.push_str(k);
         out.push('=');
-        encode_into(&mut out, v, COMPONENT);
+        encode_into(out, v, COMPONENT);
     }
-    out
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use percent_encoding::percent_decode_str;
+
+    /// The byte-by-byte reading [`segments_have_dots`] replaced (issue 11, third round): the
+    /// two agree on every text.
+    fn segments_have_dots_by_bytes(v: &str) -> bool {
+        let mut dots = 0u8;
+        let mut other = false;
+        for &b in v.as_bytes() {
+            match b {
+                b'/' | b'\\' | b'?' | b'#' | b'&' | b'=' => {
+                    if !other && (dots == 1 || dots == 2) {
+                        return true;
+                    }
+                    dots = 0;
+                    other = false;
+                }
+                b'.' => dots = dots.saturating_add(1),
+                b'\t' | b'\n' | b'\r' => {}
+                _ => other = true,
+            }
+        }
+        !other && (dots == 1 || dots == 2)
+    }
+
+    #[test]
+    fn dotty_segments_are_found_as_the_byte_by_byte_reading_finds_them() {
+        // Every text of up to 6 bytes over the bytes that matter, and some longer ones.
+        let alphabet = [b'.', b'/', b'a', b'\t', b'%', b'?', b'\\', b'='];
+        let mut texts: Vec<String> = vec![
+            String::new(),
+            "https://github.com/o/r.git".into(),
+            "lab/tree/a/../b".into(),
+            "a/\t.\n./b".into(),
+            "...".into(),
+            "a/.../b/.".into(),
+        ];
+        for len in 1..=6u32 {
+            for mut n in 0..8usize.pow(len) {
+                let mut t = Vec::new();
+                for _ in 0..len {
+                    t.push(alphabet[n % 8]);
+                    n /= 8;
+                }
+                texts.push(String::from_utf8(t).unwrap());
+            }
+        }
+        for t in &texts {
+            assert_eq!(
+                segments_have_dots(t),
+                (segments_have_dots_by_bytes(t), t.contains('%')),
+                "{t:?}"
+            );
+        }
+    }
 
     #[test]
     fn encodes_like_encode_uri_component() {

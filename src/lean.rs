@@ -4,7 +4,8 @@
 //! machinery: what the hot Wasm module (src/hot.rs) needs and nothing else. An href the
 //! splitter cannot read is answered `{"status":"defer"}`: the caller asks the full model.
 
-use crate::{rewrite_href, Rewrite, RewriteStatus, Target};
+use crate::render::rewrite_href_answer;
+use crate::{Rewrite, RewriteStatus, Target};
 
 /// Answers a batch: `hrefs` holds one href per line (`\n`; an href never holds one: the
 /// browser drops newlines from a URL, and the caller sends any that does to the full model).
@@ -27,7 +28,7 @@ pub fn answer_batch_with(
         if i > 0 {
             out.push(',');
         }
-        around(&mut || match rewrite_href(href, target) {
+        around(&mut || match rewrite_href_answer(href, target) {
             Some(r) => write_rewrite(&r, out),
             None => out.push_str("{\"status\":\"defer\"}"),
         });
@@ -76,6 +77,16 @@ fn write_opt(s: Option<&str>, out: &mut String) {
 fn write_str(s: &str, out: &mut String) {
     const HEX: &[u8; 16] = b"0123456789abcdef";
     out.push('"');
+    // Almost every value (a URL, a warning) needs no escape: one pass without a branch per
+    // byte says so (it vectorises natively), and the value is copied whole.
+    let plain = s.bytes().fold(true, |plain, b| {
+        plain & (b >= 0x20 && b != b'"' && b != b'\\')
+    });
+    if plain {
+        out.push_str(s);
+        out.push('"');
+        return;
+    }
     let mut run = 0;
     for (i, b) in s.bytes().enumerate() {
         if b >= 0x20 && b != b'"' && b != b'\\' {

@@ -19,7 +19,7 @@ pub(crate) use link::{split, FullReader, Link, Split};
 pub(crate) use binder::{find_v2, read_v2_repo};
 pub use github::parse_repo_link;
 pub use myst::{myst_binder_link, MystBinder};
-pub(crate) use nbgitpuller::clone_dir;
+pub(crate) use nbgitpuller::clone_dir_of;
 #[cfg(any(test, feature = "fuzzing"))]
 pub(crate) use nbgitpuller::read_query;
 pub(crate) use urlpath::{compose_urlpath, split_urlpath};

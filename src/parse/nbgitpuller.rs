@@ -223,14 +223,18 @@ fn legacy_urlpath(dir: &str, sub: Option<&str>, app: Option<&str>) -> Option<Str
 /// The directory nbgitpuller clones into: `targetPath`, else the last path segment of the
 /// repository URL, verbatim (a `.git` suffix stays).
 pub(crate) fn clone_dir(repo: &str, target_path: Option<&str>) -> String {
+    clone_dir_of(repo, target_path).to_string()
+}
+
+/// [`clone_dir`], borrowed from its arguments (the renderers, on every link).
+pub(crate) fn clone_dir_of<'a>(repo: &'a str, target_path: Option<&'a str>) -> &'a str {
     if let Some(t) = target_path {
-        return t.trim_matches('/').to_string();
+        return t.trim_matches('/');
     }
     repo.trim_end_matches('/')
         .rsplit('/')
         .next()
         .unwrap_or_default()
-        .to_string()
 }
 
 #[cfg(test)]

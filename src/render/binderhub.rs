@@ -62,7 +62,7 @@ pub(super) fn render(
         (Some(repo), Some(pull)) if launch.kind == LaunchKind::Binder => {
             let inner = crate::text::concat(&[
                 "git-pull?",
-                &pull_query(pull, urlpath(Some(&pull_dir(pull))).as_deref())?,
+                &pull_query(pull, urlpath(Some(pull_dir(pull))).as_deref())?,
             ]);
             v2_link(base, repo, Some(&inner))
         }
@@ -77,7 +77,7 @@ pub(super) fn render(
                 ));
                 let inner = crate::text::concat(&[
                     "git-pull?",
-                    &pull_query(pull, urlpath(Some(&dir)).as_deref())?,
+                    &pull_query(pull, urlpath(Some(dir)).as_deref())?,
                 ]);
                 v2_link(base, env, Some(&inner))
             } else {
@@ -110,8 +110,8 @@ pub(super) fn render(
     }
 }
 
-fn pull_dir(pull: &crate::Pull) -> String {
-    crate::parse::clone_dir(&pull.repo, pull.target_path.as_deref())
+fn pull_dir(pull: &crate::Pull) -> &str {
+    crate::parse::clone_dir_of(&pull.repo, pull.target_path.as_deref())
 }
 
 /// BinderHub's own default is JupyterLab; say so explicitly when composing a urlpath.

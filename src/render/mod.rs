@@ -109,7 +109,7 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
     };
     // The `url` crate's reading answers every question a form asks: a form never defers here
     // (the same outcome as `parse` gives if one did).
-    if !rewrite_link(&mut out, &Link::of(&url), target) {
+    if !rewrite_link(&mut out, &Link::of(&url), target, Whole::Yes) {
         out.status = RewriteStatus::Invalid;
         out.reason = Some("a link form asked for the url crate's reading it was given".into());
     }
@@ -122,14 +122,32 @@ pub fn rewrite(input: &str, target: &Target) -> Rewrite {
 /// `None` when the splitter cannot read it, or a form needs the `url` crate's reading: the
 /// caller then calls [`rewrite`].
 pub fn rewrite_href(input: &str, target: &Target) -> Option<Rewrite> {
-    let mut out = Rewrite::of(input);
+    rewrite_href_as(input, target, Whole::Yes)
+}
+
+/// [`rewrite_href`] for the hot path's answer ([`crate::lean`]), which writes neither the
+/// input nor the launch: it leaves `input` empty and `launch` `None` (no copy of the link, of
+/// its warnings or of its model). Every other field is [`rewrite_href`]'s: the one code path.
+pub(crate) fn rewrite_href_answer(input: &str, target: &Target) -> Option<Rewrite> {
+    rewrite_href_as(input, target, Whole::No)
+}
+
+/// Whether a [`Rewrite`] carries its input and launch (the public API) or not (the hot path).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Whole {
+    Yes,
+    No,
+}
+
+fn rewrite_href_as(input: &str, target: &Target, whole: Whole) -> Option<Rewrite> {
+    let mut out = Rewrite::of(if whole == Whole::Yes { input } else { "" });
     if let Err(e) = crate::parse::check_len(input) {
         out.status = RewriteStatus::Invalid;
         out.reason = Some(e.to_string());
         return Some(out);
     }
     match split(input) {
-        Split::Web(link) => rewrite_link(&mut out, &link, target).then_some(out),
+        Split::Web(link) => rewrite_link(&mut out, &link, target, whole).then_some(out),
         Split::Other(scheme) => {
             out.reason = Some(crate::text::concat(&[
                 "not a launch link: ",
@@ -158,8 +176,8 @@ impl Rewrite {
 
 /// The conversion of a split link, into `out`; `false` when a form deferred to the `url`
 /// crate's reading (only on the splitter's path).
-fn rewrite_link(out: &mut Rewrite, link: &Link<'_>, target: &Target) -> bool {
-    let launch = match parse_link(link) {
+fn rewrite_link(out: &mut Rewrite, link: &Link<'_>, target: &Target, whole: Whole) -> bool {
+    let mut launch = match parse_link(link) {
         Ok(Some(Parsed::Launch(l))) => l,
         Ok(Some(Parsed::NotLaunch(reason))) => {
             out.reason = Some(reason);
@@ -172,29 +190,39 @@ fn rewrite_link(out: &mut Rewrite, link: &Link<'_>, target: &Target) -> bool {
             return true;
         }
     };
-    out.warnings = launch.warnings.clone();
     // A link already on the hub is unchanged whatever its kind: rewriting a rewritten link
     // changes nothing, even for a kind the reader turned off.
-    if launch.hub == target.url() {
+    let rendered = if launch.hub == target.url() {
         out.status = RewriteStatus::Unchanged;
         out.reason = Some("already on this hub".into());
+        None
     } else if !target.link_kinds.allows(launch.kind) {
         out.status = RewriteStatus::Skipped;
         out.reason = Some(crate::text::concat(&[
             kind_name(launch.kind),
             " links are turned off in settings",
         ]));
+        None
     } else {
-        let rendered = match verbatim_tail(link, &launch, target) {
+        Some(match verbatim_tail(link, &launch, target) {
             Some(url) => Ok(Rendered {
                 url,
                 warnings: Vec::new(),
             }),
             None => render(&launch, target),
-        };
+        })
+    };
+    // The parser's warnings first, then the rendering's.
+    out.warnings = match whole {
+        Whole::Yes => launch.warnings.clone(),
+        Whole::No => std::mem::take(&mut launch.warnings),
+    };
+    if let Some(rendered) = rendered {
         apply(out, rendered);
     }
-    out.launch = Some(launch);
+    if whole == Whole::Yes {
+        out.launch = Some(launch);
+    }
     true
 }
 

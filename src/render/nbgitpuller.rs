@@ -2,10 +2,10 @@
 //! (`<S>git-pull?…`) target: nbgitpuller clones the content, the hub's image is the environment.
 
 use super::{compose_urlpath, Target, TargetKind};
-use crate::encoding::build_query;
+use crate::encoding::build_query_into;
 #[cfg(any(test, feature = "fuzzing"))]
 use crate::parse::read_query;
-use crate::parse::{clone_dir, shown};
+use crate::parse::{clone_dir_of, shown};
 use crate::provider::{clone_url, no_dot_segments};
 use crate::{Launch, Provider, Pull, Ui};
 
@@ -24,6 +24,18 @@ pub(super) fn endpoint(target: &Target) -> &'static str {
 /// another pull (a clone URL holding `&branch=`, which the reader's repair of encoded
 /// separators would split), as the parser's own reader reads it ([`reads_back`]).
 pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> Result<String, String> {
+    let mut query = String::new();
+    pull_query_into(&mut query, pull, urlpath)?;
+    Ok(query)
+}
+
+/// [`pull_query`], appended to `out` (the renderer writes the link in one buffer); `out` is
+/// left as it was when the query is refused.
+pub(crate) fn pull_query_into(
+    out: &mut String,
+    pull: &Pull,
+    urlpath: Option<&str>,
+) -> Result<(), String> {
     // nbgitpuller links are read with their values trimmed (crate::parse), so a value that
     // begins or ends with a space would be read back as another one.
     for (what, value) in [
@@ -42,7 +54,7 @@ pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> Result<String, S
     no_dot_segments("repository", &pull.repo)?;
     no_dot_segments(
         "clone directory",
-        &clone_dir(&pull.repo, pull.target_path.as_deref()),
+        clone_dir_of(&pull.repo, pull.target_path.as_deref()),
     )?;
     if let Some(b) = &pull.branch {
         no_dot_segments("branch", b)?;
@@ -50,37 +62,41 @@ pub(crate) fn pull_query(pull: &Pull, urlpath: Option<&str>) -> Result<String, S
     if let Some(u) = urlpath {
         no_dot_segments("urlpath", u)?;
     }
-    let mut items = vec![("repo", pull.repo.as_str())];
-    if let Some(b) = &pull.branch {
-        items.push(("branch", b));
-    }
-    if let Some(u) = urlpath {
-        items.push(("urlpath", u));
-    }
-    if let Some(t) = &pull.target_path {
-        items.push(("targetPath", t));
-    }
-    let query = build_query(items);
+    let start = out.len();
+    build_query_into(
+        out,
+        [
+            ("repo", Some(pull.repo.as_str())),
+            ("branch", pull.branch.as_deref()),
+            ("urlpath", urlpath),
+            ("targetPath", pull.target_path.as_deref()),
+        ],
+    );
     let same = reads_back(pull, urlpath);
     // The rule above is the parser's reading of this query, decided on the values; every test
     // and fuzz target also reads the query back with the parser and requires the same answer.
+    // Only where debug assertions are on (the tests, the fuzz profile, cargo-fuzz): the
+    // examples get the `fuzzing` feature too (a dev-dependency), and `make bench-core` must
+    // time the code that ships, not this check (a fifth of the native hot path's time).
     #[cfg(any(test, feature = "fuzzing"))]
-    assert_eq!(
+    debug_assert_eq!(
         same,
-        read_back_by_parsing(&query, pull, urlpath),
-        "pull_query's read-back rule for {query}"
+        read_back_by_parsing(&out[start..], pull, urlpath),
+        "pull_query's read-back rule for {}",
+        &out[start..]
     );
     if !same {
+        out.truncate(start);
         return Err(format!(
             "the pull of '{}' would be read back as another link: left unchanged",
             shown(&pull.repo)
         ));
     }
-    Ok(query)
+    Ok(())
 }
 
 /// Whether the parser's reader ([`crate::parse::read_query`]) reads the query that
-/// [`build_query`] writes for `pull` and `urlpath` back as the same pull and urlpath, decided on
+/// [`build_query_into`] writes for `pull` and `urlpath` back as the same pull and urlpath, decided on
 /// the values (values that begin or end with a space were refused before). The values are written like
 /// `encodeURIComponent`, so that `&`, `=`, `+` and `%` in them are escaped: the query splits
 /// into the pairs written, each decoding to its value exactly, and holds no `&amp;`. What the
@@ -146,12 +162,12 @@ pub(super) fn render(
         }
         (None, None) => return Err("link has neither a repository nor a pull".into()),
     };
-    let dir = clone_dir(&pull.repo, pull.target_path.as_deref());
+    let dir = clone_dir_of(&pull.repo, pull.target_path.as_deref());
     let urlpath = if launch.pull.is_some() {
         // An nbgitpuller urlpath already names the clone directory: keep it unless the
         // reader's preference changes the interface.
         if changed {
-            compose_urlpath(ui, Some(&dir), launch.open.path.as_deref())
+            compose_urlpath(ui, Some(dir), launch.open.path.as_deref())
         } else {
             launch.open.urlpath.clone()
         }
@@ -162,15 +178,19 @@ pub(super) fn render(
     } else {
         // A Binder or Colab path is relative to the repository root, which is now the clone.
         let ui = if ui == Ui::Default { Ui::Lab } else { ui };
-        compose_urlpath(ui, Some(&dir), launch.open.path.as_deref())
+        compose_urlpath(ui, Some(dir), launch.open.path.as_deref())
     };
-    let query = pull_query(&pull, urlpath.as_deref())?;
-    Ok(crate::text::concat(&[
-        target.url(),
-        endpoint(target),
-        "?",
-        &query,
-    ]))
+    // The link in one buffer, sized for values that are mostly left as they are.
+    let values = pull.repo.len()
+        + pull.branch.as_ref().map_or(0, String::len)
+        + urlpath.as_ref().map_or(0, String::len)
+        + pull.target_path.as_ref().map_or(0, String::len);
+    let mut url = String::with_capacity(target.url().len() + 64 + values + values / 2);
+    url.push_str(target.url());
+    url.push_str(endpoint(target));
+    url.push('?');
+    pull_query_into(&mut url, &pull, urlpath.as_deref())?;
+    Ok(url)
 }
 
 /// The nbgitpuller `branch` for a Binder ref: none for `HEAD` or a gist's latest; a pinned
@@ -249,15 +269,15 @@ mod tests {
             ),
         ];
         for (p, urlpath, expected) in cases {
-            let query = build_query(
+            let mut query = String::new();
+            crate::encoding::build_query_into(
+                &mut query,
                 [
                     ("repo", Some(p.repo.as_str())),
                     ("branch", p.branch.as_deref()),
                     ("urlpath", urlpath),
                     ("targetPath", p.target_path.as_deref()),
-                ]
-                .into_iter()
-                .filter_map(|(k, v)| Some((k, v?))),
+                ],
             );
             assert_eq!(
                 read_back_by_parsing(&query, &p, urlpath),
