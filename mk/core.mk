@@ -25,14 +25,18 @@ BUILD_TARGETS += cli wasm
 TEST_TARGETS += test-rust lint test-wasm
 BENCH_TARGETS += bench-core
 
-.PHONY: setup-rust setup-npm cli wasm test-rust lint test-wasm bench-core
+.PHONY: setup-rust setup-wasm-test setup-npm cli wasm test-rust lint test-wasm bench-core
 
 setup: setup-rust setup-npm
 
-setup-rust: ## wasm32 target and wasm-bindgen-cli (the Wasm tests' runner) at the version pinned in Cargo.toml
+setup-rust: ## the wasm32 target (the build needs nothing else from rustup or cargo install)
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown || rustup target add wasm32-unknown-unknown
+
+# `make test-wasm` only: wasm-bindgen-cli is the Wasm tests' runner (wasm-bindgen-test), and must
+# be the version Cargo.toml pins. Neither shipped module needs it, so `make` does not compile it.
+setup-wasm-test: setup-rust ## wasm-bindgen-cli (the Wasm tests' runner) at the version pinned in Cargo.toml
 	@if [ "$$(wasm-bindgen --version 2>/dev/null)" != "wasm-bindgen $(WASM_BINDGEN_VERSION)" ]; then \
-	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION) (2-4 minutes, once)"; \
+	  echo "installing wasm-bindgen-cli $(WASM_BINDGEN_VERSION), the Wasm tests' runner (2-4 minutes, once)"; \
 	  $(CARGO) install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --no-default-features --force; \
 	fi
 
@@ -67,7 +71,7 @@ lint: ## rustfmt, clippy (native and wasm32), rustdoc
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features hot -- -D warnings
 	RUSTDOCFLAGS=-Dwarnings $(CARGO) doc --no-deps --quiet
 
-test-wasm: ## the cold module's facade compiled to Wasm, with wasm-bindgen-test in Node
+test-wasm: setup-wasm-test ## the cold module's facade compiled to Wasm, with wasm-bindgen-test in Node
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUNNER=wasm-bindgen-test-runner $(CARGO) test --target wasm32-unknown-unknown --test wasm
 
 bench-core: ## native rewrite throughput over the corpus: the hot path and the full model, medians of 31 windows
