@@ -57,16 +57,33 @@ export class Hot {
   }
 
   /**
+   * Write `text` as UTF-8 into the module's input, given `room` bytes: the bytes written, or -1
+   * when it did not fit.
+   * @param {string} text
+   * @param {number} room
+   * @returns {number}
+   */
+  encode(text, room) {
+    const ex = this.exports;
+    const at = ex.byob_input(room);
+    const {read, written} = encoder.encodeInto(text, new Uint8Array(ex.memory.buffer, at, room));
+    return read === text.length ? (written ?? 0) : -1;
+  }
+
+  /**
    * @param {'byob_set_target' | 'byob_rewrite'} name
    * @param {string} text
    */
   call(name, text) {
     const ex = this.exports;
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    const room = text.length * 3;
-    const at = ex.byob_input(room);
-    const {written} = encoder.encodeInto(text, new Uint8Array(ex.memory.buffer, at, room));
-    const n = ex[name](written ?? 0);
+    // The module zeroes the room it gives (`byob_input`), so ask first for one byte per UTF-16
+    // code unit, which holds ASCII text (a browser-normalised href always is), and only when
+    // that did not hold it all for 3, the most UTF-8 takes per code unit. For the bench's
+    // 1,000 links that zeroes 100 KB, not 300 KB (docs/benchmarks.md, "speed (JavaScript
+    // side, third round)").
+    let written = this.encode(text, text.length);
+    if (written < 0) written = this.encode(text, text.length * 3);
+    const n = ex[name](written);
     const len = n < 0 ? -1 - n : n;
     // The memory may have grown during the call: a view made now sees all of it.
     const out = decoder.decode(new Uint8Array(ex.memory.buffer, ex.byob_output(), len));

@@ -91,6 +91,18 @@ test('a bad target, or a batch before any target, is an error with a message, an
   assert.equal(d.status, 'defer');
 });
 
+// hot.js asks the module for one byte of input per UTF-16 code unit first (ASCII), then for
+// three when the text did not fit: a batch with multi-byte text is still read whole.
+test('a batch holding text that is not ascii is read whole, every byte counted', () => {
+  const fresh = new Hot(hot.module);
+  fresh.setTarget('byob-target-1\tjupyterhub\thttps://hub.example.edu/\tfollow\tbnc');
+  const long = `https://mybinder.org/v2/gh/o/r/HEAD?urlpath=${'\u00e9'.repeat(40_000)}`;
+  const answers = JSON.parse(fresh.rewrite(['https://mybinder.org/v2/gh/o/r/HEAD', long, 'https://mybinder.org/v2/gh/o/r/HEAD?urlpath=\u{1f600}', 'https://mybinder.org/v2/gh/o/r/HEAD'].join('\n')));
+  assert.deepEqual(answers.map((/** @type {any} */ a) => a.status), ['rewritten', 'invalid', 'defer', 'rewritten']);
+  assert.match(answers[1].reason, /link is 80044 bytes long/);
+  assert.equal(answers[3].output, answers[0].output);
+});
+
 // The hot module allocates each link's work in an arena of 64 KB taken back between links
 // (src/arena.rs): a link whose work outgrows it (the pasted Binder link below, 7.3 KB, makes
 // 127 KB of allocations natively; the long nbgitpuller link about 42 KB) goes on to the system
