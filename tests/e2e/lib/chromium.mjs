@@ -11,6 +11,9 @@ import {BaseBrowser, BasePage} from './driver.mjs';
 /** @typedef {import('./driver.mjs').Browser} Browser */
 /** @typedef {import('./driver.mjs').Page} Page */
 
+/** What a background call that got no answer in time resolves to (`background`). */
+const LATE = Symbol('late');
+
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /** @implements {Browser} */
@@ -53,8 +56,21 @@ export class ChromiumBrowser extends BaseBrowser {
    */
   background = async (fn, arg) => {
     const ctx = this.ctx();
-    const worker = ctx.serviceWorkers().find((w) => w.url().startsWith(this.origin)) ?? (await ctx.waitForEvent('serviceworker'));
-    return worker.evaluate(/** @type {any} */ (fn), arg);
+    for (let attempt = 1; ; attempt++) {
+      const worker = ctx.serviceWorkers().find((w) => w.url().startsWith(this.origin)) ?? (await ctx.waitForEvent('serviceworker', {timeout: 20_000}));
+      // A handle to a worker Chrome has just stopped can leave `evaluate` unanswered: give it a
+      // deadline, then take the worker that is current now, once, if it is another one (never
+      // run `fn` twice in the same worker).
+      /** @type {NodeJS.Timeout | undefined} */
+      let timer;
+      const late = new Promise((resolve) => {
+        timer = setTimeout(() => resolve(LATE), 15_000);
+      });
+      const result = await Promise.race([worker.evaluate(/** @type {any} */ (fn), arg), late]).finally(() => clearTimeout(timer));
+      if (result !== LATE) return result;
+      const now = ctx.serviceWorkers().find((w) => w.url().startsWith(this.origin));
+      if (attempt === 2 || now === worker) throw new Error(`the background did not answer within 15 s (workers: ${ctx.serviceWorkers().map((w) => w.url()).join(', ') || 'none'})`);
+    }
   };
 
   /** The started context (a driver method called before start() is a bug of the test). */

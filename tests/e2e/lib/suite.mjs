@@ -20,6 +20,29 @@ export function browserNames() {
   return wanted.length ? /** @type {any} */ (wanted) : [...BROWSERS];
 }
 
+/**
+ * The longest one e2e test may take (the slowest passes in under a minute on a loaded 2-core
+ * machine). A test still running then fails, naming the step it was at, instead of holding the
+ * whole run until CI's own limit: a browser call that never answers (a stopped worker's handle,
+ * a page that hung) must be a failure that says where.
+ */
+export const TEST_DEADLINE_MS = 180_000;
+
+/**
+ * `work`, or an error when it has not settled within `ms`.
+ * @template T
+ * @param {Promise<T>} work @param {number} ms @param {Steps} s
+ * @returns {Promise<T>}
+ */
+export function withDeadline(work, ms, s) {
+  /** @type {NodeJS.Timeout | undefined} */
+  let timer;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`no result within ${ms / 1000} s (the step never finished)`)), ms);
+  });
+  return /** @type {Promise<T>} */ (Promise.race([work, late])).finally(() => clearTimeout(timer));
+}
+
 /** What a test is doing now, so that a failure can say where it happened. */
 export class Steps {
   /** @type {string | null} */
@@ -79,7 +102,7 @@ export function eachBrowser(setup, body) {
             // once the browser died, the remaining tests fail at once instead of timing out one by one
             const gone = suite.browser?.gone();
             if (gone) throw new Error(`the browser is gone: ${gone}`);
-            await fn(s);
+            await withDeadline(fn(s), TEST_DEADLINE_MS, s);
           } catch (err) {
             suite.failed++;
             throw s.explain(err);
