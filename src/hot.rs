@@ -18,6 +18,7 @@
 //! an instance that traps anyway.
 
 use crate::arena::Arena;
+use crate::raw::{failed, Io};
 use crate::{lean, Target};
 use std::cell::RefCell;
 
@@ -26,16 +27,14 @@ use std::cell::RefCell;
 static ARENA: Arena = Arena::new();
 
 struct State {
-    input: Vec<u8>,
-    output: String,
+    io: Io,
     target: Option<Target>,
 }
 
 thread_local! {
     static STATE: RefCell<State> = const {
         RefCell::new(State {
-            input: Vec::new(),
-            output: String::new(),
+            io: Io::new(),
             target: None,
         })
     };
@@ -44,17 +43,13 @@ thread_local! {
 /// Room for `len` bytes of input; returns where to write them.
 #[no_mangle]
 pub extern "C" fn byob_input(len: usize) -> *mut u8 {
-    STATE.with_borrow_mut(|s| {
-        s.input.clear();
-        s.input.resize(len, 0);
-        s.input.as_mut_ptr()
-    })
+    STATE.with_borrow_mut(|s| s.io.room(len))
 }
 
 /// Where the last output starts (its length was returned by the call that wrote it).
 #[no_mangle]
 pub extern "C" fn byob_output() -> *const u8 {
-    STATE.with_borrow(|s| s.output.as_ptr())
+    STATE.with_borrow(|s| s.io.output_ptr())
 }
 
 /// Keeps the target whose wire text is the first `len` bytes of the input: 0, or `-1 - n`
@@ -62,9 +57,8 @@ pub extern "C" fn byob_output() -> *const u8 {
 #[no_mangle]
 pub extern "C" fn byob_set_target(len: usize) -> i32 {
     STATE.with_borrow_mut(|s| {
-        s.output.clear();
-        let read = input_text(&s.input, len)
-            .and_then(|text| Target::from_wire(text).map_err(|e| e.to_string()));
+        let (text, output) = s.io.take(len);
+        let read = text.and_then(|text| Target::from_wire(text).map_err(|e| e.to_string()));
         match read {
             Ok(t) => {
                 s.target = Some(t);
@@ -72,8 +66,8 @@ pub extern "C" fn byob_set_target(len: usize) -> i32 {
             }
             Err(e) => {
                 s.target = None;
-                s.output.push_str(&e);
-                failed(&s.output)
+                output.push_str(&e);
+                failed(output)
             }
         }
     })
@@ -84,17 +78,13 @@ pub extern "C" fn byob_set_target(len: usize) -> i32 {
 #[no_mangle]
 pub extern "C" fn byob_rewrite(len: usize) -> i32 {
     STATE.with_borrow_mut(|s| {
-        let State {
-            input,
-            output,
-            target,
-        } = s;
-        output.clear();
+        let State { io, target } = s;
+        let (hrefs, output) = io.take(len);
         let Some(target) = target.as_ref() else {
             output.push_str("no target: call byob_set_target first");
             return failed(output);
         };
-        match input_text(input, len) {
+        match hrefs {
             Ok(hrefs) => {
                 // The output is allocated here, outside the arena, before any link's work: the
                 // arena never holds what outlives a link (src/arena.rs).
@@ -108,14 +98,4 @@ pub extern "C" fn byob_rewrite(len: usize) -> i32 {
             }
         }
     })
-}
-
-/// The return value of a call that failed with `message` in the output.
-fn failed(message: &str) -> i32 {
-    -1 - i32::try_from(message.len()).unwrap_or(0)
-}
-
-/// The first `len` bytes of the input as text.
-fn input_text(input: &[u8], len: usize) -> Result<&str, String> {
-    std::str::from_utf8(&input[..len.min(input.len())]).map_err(|_| "input: not utf-8".to_string())
 }

@@ -51,6 +51,8 @@ pub mod wasm_api {
 }
 #[cfg(all(target_arch = "wasm32", feature = "hot"))]
 mod hot;
+#[cfg(target_arch = "wasm32")]
+mod raw;
 #[cfg(not(all(target_arch = "wasm32", feature = "hot")))]
 mod wasm;
 

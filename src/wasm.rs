@@ -170,53 +170,40 @@ pub fn call(input: &str) -> Answer {
 /// The raw exports (wasm32 only): the call's text in, its answer out, through linear memory.
 #[cfg(target_arch = "wasm32")]
 mod exports {
+    use crate::raw::{failed, Io};
     use std::cell::RefCell;
 
-    struct State {
-        input: Vec<u8>,
-        output: String,
-    }
-
     thread_local! {
-        static STATE: RefCell<State> = const {
-            RefCell::new(State { input: Vec::new(), output: String::new() })
-        };
+        static IO: RefCell<Io> = const { RefCell::new(Io::new()) };
     }
 
     /// Room for `len` bytes of input; returns where to write them.
     #[no_mangle]
     pub extern "C" fn byob_input(len: usize) -> *mut u8 {
-        STATE.with_borrow_mut(|s| {
-            s.input.clear();
-            s.input.resize(len, 0);
-            s.input.as_mut_ptr()
-        })
+        IO.with_borrow_mut(|io| io.room(len))
     }
 
     /// Where the last output starts (its length was returned by the call that wrote it).
     #[no_mangle]
     pub extern "C" fn byob_output() -> *const u8 {
-        STATE.with_borrow(|s| s.output.as_ptr())
+        IO.with_borrow(|io| io.output_ptr())
     }
 
     /// Answers the call in the first `len` bytes of the input: the answer's length, or
     /// `-1 - n` with the message (`n` bytes) in the output.
     #[no_mangle]
     pub extern "C" fn byob_call(len: usize) -> i32 {
-        STATE.with_borrow_mut(|s| {
-            let answer = std::str::from_utf8(&s.input[..len.min(s.input.len())])
-                .map_err(|_| "input: not utf-8".to_string())
-                .and_then(super::call);
-            let (text, ok) = match answer {
-                Ok(text) => (text, true),
-                Err(message) => (message, false),
-            };
-            s.output = text;
-            let n = i32::try_from(s.output.len()).unwrap_or(i32::MAX);
-            if ok {
-                n
-            } else {
-                -1 - n
+        IO.with_borrow_mut(|io| {
+            let (text, output) = io.take(len);
+            match text.and_then(super::call) {
+                Ok(answer) => {
+                    *output = answer;
+                    i32::try_from(output.len()).unwrap_or(i32::MAX)
+                }
+                Err(message) => {
+                    *output = message;
+                    failed(output)
+                }
             }
         })
     }
