@@ -28,6 +28,7 @@ mod render;
 pub mod routes;
 pub mod settings;
 mod small;
+mod str_map;
 mod text;
 
 pub use detect::{

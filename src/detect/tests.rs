@@ -559,7 +559,9 @@ fn wire_json_reads_back_as_written_and_names_what_is_wrong() {
         status: 200,
         url: "http://h/hub/api/".into(),
         redirected: true,
-        headers: [("x-jupyterhub-version".to_string(), "5.2.1".to_string())].into(),
+        headers: [("x-jupyterhub-version".to_string(), "5.2.1".to_string())]
+            .into_iter()
+            .collect(),
         body: Some("{}".into()),
         error: None,
         error_kind: Some(ProbeErrorKind::NoAnswer),
