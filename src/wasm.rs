@@ -704,3 +704,8 @@ fn book_hubs(hrefs: Arg, settings: Arg) -> Answer {
     let settings = settings_arg(settings)?;
     to_json(&crate::book_hubs::book_hubs(&hrefs, &settings))
 }
+
+/// The cold module's allocator: talc (see ARCHITECTURE.md, dependencies).
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
