@@ -18,6 +18,7 @@ mod error;
 pub mod health;
 mod hub_url;
 pub mod hubs;
+mod json_out;
 mod known;
 pub mod lean;
 pub mod managed;
