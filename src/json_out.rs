@@ -35,9 +35,11 @@ pub(crate) fn to_string_sized<T: Serialize + ?Sized>(
     Ok(w.out)
 }
 
-/// Why a value could not be written. Boxed: a `Result<(), Error>` is one pointer, as
-/// serde_json's is, which every field's `?` checks.
+/// Why a value could not be written. A boxed `String`, not a `String` (three words) or a
+/// `Box<str>` (two): `Result<(), Error>` is then one pointer, as serde_json's is, and every
+/// field's `?` checks it; with a `String` the module was 1.8 KB gzip larger.
 #[derive(Debug)]
+#[allow(clippy::box_collection)]
 pub(crate) struct Error(Box<String>);
 
 impl Display for Error {

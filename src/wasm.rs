@@ -712,7 +712,14 @@ fn book_hubs(hrefs: Arg, settings: Arg) -> Answer {
     to_json(&crate::book_hubs::book_hubs(&hrefs, &settings))
 }
 
-/// The cold module's allocator: talc (see ARCHITECTURE.md, dependencies).
-#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+/// The cold module's allocator: talc, made for WebAssembly, smaller than the standard dlmalloc
+/// (ARCHITECTURE.md, dependencies). Not in `fuzzing` builds (the integration tests' and fuzz
+/// targets' copy of the crate), so that a test compiled for wasm32 may declare its own
+/// (tests/limits.rs counts allocations).
+#[cfg(all(
+    target_arch = "wasm32",
+    not(target_feature = "atomics"),
+    not(feature = "fuzzing")
+))]
 #[global_allocator]
 static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
