@@ -5,9 +5,10 @@
 //! writing into every struct field of every answer type (one `serialize_entry` instance per
 //! field type, 45 of them, and one `collect_seq` per element type): about 9 KB of Wasm. Here
 //! every piece of punctuation, every key and every string goes through one non-generic
-//! function, so what stays per type is the derived `Serialize` impl's own calls. Strings and
-//! floats are still written by serde_json itself (one instance each), so escaping and number
-//! formatting are its own, byte for byte.
+//! function, so what stays per type is the derived `Serialize` impl's own calls. Floats are
+//! still written by serde_json itself, so their formatting is its own; strings are escaped
+//! here as serde_json escapes them (its tests hold every ASCII byte and the characters around
+//! it to serde_json's text).
 //!
 //! What it writes is what `serde_json::to_string` writes for every value: the same text, or
 //! an error where serde_json gives one (a map key that is not a string, a number, a boolean or
@@ -62,14 +63,46 @@ struct Writer {
 }
 
 impl Writer {
-    /// A string, escaped by serde_json (its one instance for `str`).
+    /// A string, escaped as serde_json escapes: `"` and `\`, the control characters below
+    /// U+0020 (`\b`, `\f`, `\n`, `\r`, `\t` by name, the others as `\u00xx` in lowercase
+    /// hex); everything else as it is, U+007F and non-ASCII included. Runs without an escape
+    /// are copied whole.
     #[inline(never)]
     fn string(&mut self, s: &str) {
-        match serde_json::to_string(s) {
-            Ok(text) => self.out.push_str(&text),
-            // serde_json writes every `str` (it cannot fail on one); nothing to lose here.
-            Err(_) => self.out.push_str("\"\""),
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        self.out.push('"');
+        let mut rest = s;
+        while let Some(i) = rest
+            .bytes()
+            .position(|b| b < 0x20 || b == b'"' || b == b'\\')
+        {
+            // `i` is an ASCII byte's index: a character boundary.
+            let Some((run, tail)) = rest.split_at_checked(i) else {
+                break;
+            };
+            self.out.push_str(run);
+            let b = tail.as_bytes().first().copied().unwrap_or_default();
+            match b {
+                b'"' => self.out.push_str("\\\""),
+                b'\\' => self.out.push_str("\\\\"),
+                0x08 => self.out.push_str("\\b"),
+                0x0c => self.out.push_str("\\f"),
+                b'\n' => self.out.push_str("\\n"),
+                b'\r' => self.out.push_str("\\r"),
+                b'\t' => self.out.push_str("\\t"),
+                _ => {
+                    self.out.push_str("\\u00");
+                    for nibble in [b >> 4, b & 0xf] {
+                        self.out.push(char::from(
+                            HEX.get(usize::from(nibble)).copied().unwrap_or(b'0'),
+                        ));
+                    }
+                }
+            }
+            rest = tail.get(1..).unwrap_or_default();
         }
+        self.out.push_str(rest);
+        self.out.push('"');
     }
 
     /// A number or `null`, written by serde_json (integers as `Display` writes them).
@@ -520,6 +553,13 @@ mod tests {
         same(&vec![Some("a"), None]);
         same(&serde_bytes_like(&[0, 1, 255]));
         same("");
+        // Every ASCII character, alone, between others, and next to non-ASCII ones.
+        let ascii: String = (0u8..0x80).map(char::from).collect();
+        same(&ascii);
+        for c in ascii.chars() {
+            same(&c);
+            same(&format!("a{c}é{c}{c}😀"));
+        }
         same(&'\u{2028}');
         // Map keys: strings, numbers and booleans quoted, unit variants by name; a key that
         // is a sequence or null is an error in both.
