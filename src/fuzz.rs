@@ -11,7 +11,6 @@ use crate::{
     classify, myst_binder_link, parse, parse_repo_link, probe_plan, render, rewrite, HubKind,
     Interface, MystBinder, Parsed, ProbeErrorKind, ProbeResponse, Target, TargetKind, MAX_LINK_LEN,
 };
-use std::collections::BTreeMap;
 
 /// A fuzz target: its name (the cargo-fuzz binary and the in-tree harness use it), the
 /// function, and the seeds it starts from.
@@ -437,7 +436,7 @@ pub fn detect(data: &[u8]) {
             let flags = bytes.next().unwrap_or(0);
             let record = record.get(2.min(record.len())..).unwrap_or_default();
             let (head, body) = record.split_once("\n\n").unwrap_or((record, ""));
-            let headers: BTreeMap<String, String> = head
+            let headers: crate::str_map::StrMap<String> = head
                 .lines()
                 .filter_map(|l| l.split_once(':'))
                 .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))

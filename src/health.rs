@@ -17,8 +17,8 @@
 use crate::detect::{Probe, ProbeErrorKind, ProbeResponse};
 use crate::render::TargetKind;
 use crate::settings::Hub;
+use crate::str_map::StrMap;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
 
 /// The deadline of a check: every hub's request ends by then. Shorter than detection's (a
 /// saved hub is known; a check runs while pages wait for their links to follow).
@@ -82,8 +82,9 @@ pub struct Health {
     pub status: Option<u16>,
 }
 
-/// Every saved hub's last check, by hub URL. A hub without an entry is not checked yet.
-pub type HealthMap = BTreeMap<String, Health>;
+/// Every saved hub's last check, by hub URL. A hub without an entry is not checked yet. A
+/// sorted list, not a `BTreeMap` (src/str_map.rs: the same entries and JSON, less code).
+pub type HealthMap = StrMap<Health>;
 
 /// The stored health (`{<hub url>: Health}`), read by the small readers of
 /// src/settings/read.rs rather than serde's derived ones (fewer bytes in the cold module):
@@ -587,7 +588,7 @@ mod tests {
     fn judged(kind: HubKind, a: Answer) -> (State, Option<String>) {
         let h = hub(&a.response.id, kind);
         let got = read(&HealthMap::new(), std::slice::from_ref(&h), &[a], 1_000);
-        let health = &got[&h.url];
+        let health = got.get(&h.url).unwrap();
         assert_eq!(health.checked_at, 1_000);
         (health.state, health.reason.clone())
     }
@@ -664,7 +665,11 @@ mod tests {
             ]
         );
         assert_eq!(
-            first["http://localhost:8888/"].reason.as_deref(),
+            first
+                .get("http://localhost:8888/")
+                .unwrap()
+                .reason
+                .as_deref(),
             Some("no answer within 4 s")
         );
         // Checking one hub later keeps the others; a hub removed from the settings is forgotten.
@@ -693,7 +698,7 @@ mod tests {
         );
         // As JSON, as the extension stores it.
         assert_eq!(
-            serde_json::to_value(&second["https://hub.example.edu/"]).unwrap(),
+            serde_json::to_value(second.get("https://hub.example.edu/").unwrap()).unwrap(),
             json!({"state": "up", "checkedAt": 200, "ms": 5, "reason": null, "errorKind": null, "status": 200})
         );
     }

@@ -18,6 +18,7 @@ mod error;
 pub mod health;
 mod hub_url;
 pub mod hubs;
+mod json_out;
 mod known;
 pub mod lean;
 pub mod managed;
@@ -28,6 +29,7 @@ mod render;
 pub mod routes;
 pub mod settings;
 mod small;
+mod str_map;
 mod text;
 
 pub use detect::{

@@ -146,7 +146,7 @@ pub const SYNC_TOTAL_BYTES: usize = 102_400;
 /// The bytes the settings take in `storage.sync`: the key and the value as compact JSON, in
 /// UTF-8 (what the browsers count against [`SYNC_ITEM_BYTES`]).
 pub fn stored_size(s: &Settings) -> usize {
-    serde_json::to_string(s).map_or(usize::MAX, |j| j.len().saturating_add(SETTINGS_KEY.len()))
+    crate::json_out::to_string(s).map_or(usize::MAX, |j| j.len().saturating_add(SETTINGS_KEY.len()))
 }
 
 /// Refuses settings the browser could never store, naming what takes the room.
@@ -177,12 +177,12 @@ fn check_fits(s: &Settings) -> Result<(), Error> {
 
 /// The length of a field as JSON, for the size message.
 fn json_len<T: Serialize>(v: &T) -> usize {
-    serde_json::to_string(v).map_or(0, |j| j.len())
+    crate::json_out::to_string(v).map_or(0, |j| j.len())
 }
 
 /// A field as JSON text, for [`Change`].
 fn json<T: Serialize>(v: &T) -> String {
-    serde_json::to_string(v).unwrap_or_default()
+    crate::json_out::to_string(v).unwrap_or_default()
 }
 
 /// Validates settings JSON of the current version, normalising URLs and host names, and

@@ -215,10 +215,17 @@ fn to_json<T: Serialize>(value: &T) -> Answer {
 
 /// Serialises into a buffer of `capacity` bytes up front (a batch knows its size roughly,
 /// capped at 1 MiB: a huge batch grows the buffer as it goes).
+/// The text is src/json_out.rs's, which writes what serde_json writes with less code; tests and
+/// fuzz builds check every answer against serde_json's own.
 fn to_json_sized<T: Serialize>(value: &T, capacity: usize) -> Answer {
-    let mut buf = Vec::with_capacity(capacity.min(1 << 20));
-    serde_json::to_writer(&mut buf, value).map_err(|e| e.to_string())?;
-    String::from_utf8(buf).map_err(|e| e.to_string())
+    let text = crate::json_out::to_string_sized(value, capacity.min(1 << 20));
+    #[cfg(any(test, feature = "fuzzing"))]
+    assert_eq!(
+        text.as_ref().ok(),
+        serde_json::to_string(value).as_ref().ok(),
+        "src/json_out.rs wrote other text than serde_json"
+    );
+    text.map_err(|e| e.to_string())
 }
 
 /// A string argument, or an error naming the argument and what it was instead.
@@ -586,7 +593,7 @@ fn settings_to_store(next: Arg, stored: Arg, policy: Arg, presets: Arg) -> Answe
     let (out, choices) =
         crate::managed::store(&next, &stored, &policy_of(policy)?, &choices_of(presets)?)
             .map_err(core_err)?;
-    let out = settings::validate(&serde_json::to_string(&out).map_err(|e| e.to_string())?)
+    let out = settings::validate(&crate::json_out::to_string(&out).map_err(|e| e.to_string())?)
         .map_err(core_err)?;
     #[derive(Serialize)]
     struct Stored {
@@ -704,3 +711,15 @@ fn book_hubs(hrefs: Arg, settings: Arg) -> Answer {
     let settings = settings_arg(settings)?;
     to_json(&crate::book_hubs::book_hubs(&hrefs, &settings))
 }
+
+/// The cold module's allocator: talc, made for WebAssembly, smaller than the standard dlmalloc
+/// (ARCHITECTURE.md, dependencies). Not in `fuzzing` builds (the integration tests' and fuzz
+/// targets' copy of the crate), so that a test compiled for wasm32 may declare its own
+/// (tests/limits.rs counts allocations).
+#[cfg(all(
+    target_arch = "wasm32",
+    not(target_feature = "atomics"),
+    not(feature = "fuzzing")
+))]
+#[global_allocator]
+static ALLOC: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();

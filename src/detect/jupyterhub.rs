@@ -35,9 +35,7 @@ fn classify(answers: &Answers<'_>) -> Option<Finding> {
         .filter(|r| r.status == 200)
         .map(|r| r.cors_checked || r.headers.contains_key("access-control-allow-origin"));
     let mut notes = Vec::new();
-    if cors == Some(false)
-        && lenient_version(&version).is_some_and(|v| v >= semver::Version::new(5, 3, 0))
-    {
+    if cors == Some(false) && lenient_version(&version).is_some_and(|v| v.at_least(5, 3, 0)) {
         notes.push(
             "JupyterHub 5.3 and later send CORS on /hub/api/ unless the admin set that header"
                 .into(),

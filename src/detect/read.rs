@@ -155,9 +155,35 @@ fn is_html(body: &str) -> bool {
     head.contains("<html") || head.contains("<!doctype html") || head.contains("pageconfig")
 }
 
-/// Parses a version leniently (`5.3.0`, `6.0.0b2`, `0.2.0+1763.gfaafab2`, `1.0.0-0.dev.git.3673.h040c9bbe`).
-pub(crate) fn lenient_version(v: &str) -> Option<semver::Version> {
-    if let Ok(parsed) = semver::Version::parse(v.trim()) {
+/// A hub's version as far as detection compares it: its release numbers, and whether it is a
+/// pre-release (which comes before the release of the same numbers). Read here rather than by
+/// the `semver` crate (4 KB of the cold module for one comparison); its tests hold it to that
+/// crate's reading.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Version {
+    pub major: u64,
+    pub minor: u64,
+    pub patch: u64,
+    pub pre_release: bool,
+}
+
+impl Version {
+    /// Whether it is release `major.minor.patch` or later, by SemVer's precedence (a
+    /// pre-release of that release is earlier; build metadata does not count).
+    pub fn at_least(&self, major: u64, minor: u64, patch: u64) -> bool {
+        match (self.major, self.minor, self.patch).cmp(&(major, minor, patch)) {
+            std::cmp::Ordering::Greater => true,
+            std::cmp::Ordering::Less => false,
+            std::cmp::Ordering::Equal => !self.pre_release,
+        }
+    }
+}
+
+/// Parses a version leniently (`5.3.0`, `6.0.0b2`, `0.2.0+1763.gfaafab2`, `1.0.0-0.dev.git.3673.h040c9bbe`):
+/// SemVer 2.0.0 when it is that ([`semver_of`]), otherwise its first one to three numbers (a
+/// Python version's `6.0.0b2` is 6.0.0, a release).
+pub(crate) fn lenient_version(v: &str) -> Option<Version> {
+    if let Some(parsed) = semver_of(v.trim()) {
         return Some(parsed);
     }
     let mut nums = v
@@ -168,5 +194,48 @@ pub(crate) fn lenient_version(v: &str) -> Option<semver::Version> {
     let major = nums.next()??;
     let minor = nums.next().flatten().unwrap_or(0);
     let patch = nums.next().flatten().unwrap_or(0);
-    Some(semver::Version::new(major, minor, patch))
+    Some(Version {
+        major,
+        minor,
+        patch,
+        pre_release: false,
+    })
+}
+
+/// A SemVer 2.0.0 version, strictly: `major.minor.patch` (numbers that fit in a `u64`, without
+/// leading zeros), then maybe `-` and pre-release identifiers, then maybe `+` and build
+/// identifiers; identifiers are dot-separated, not empty, of ASCII letters, digits and `-`, and
+/// a pre-release identifier of digits only has no leading zero.
+pub(super) fn semver_of(v: &str) -> Option<Version> {
+    let (rest, build) = match v.split_once('+') {
+        Some((rest, build)) => (rest, Some(build)),
+        None => (v, None),
+    };
+    let (core, pre) = match rest.split_once('-') {
+        Some((core, pre)) => (core, Some(pre)),
+        None => (rest, None),
+    };
+    let mut numbers = core.split('.').map(|n| {
+        let digits = !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit());
+        let leading_zero = n.len() > 1 && n.starts_with('0');
+        (digits && !leading_zero).then(|| n.parse::<u64>().ok())?
+    });
+    let (major, minor, patch) = (numbers.next()??, numbers.next()??, numbers.next()??);
+    let identifiers = |text: &str, pre: bool| {
+        text.split('.').all(|id| {
+            let numeric = id.bytes().all(|b| b.is_ascii_digit());
+            !id.is_empty()
+                && id.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !(pre && numeric && id.len() > 1 && id.starts_with('0'))
+        })
+    };
+    let fits = numbers.next().is_none()
+        && pre.is_none_or(|p| identifiers(p, true))
+        && build.is_none_or(|b| identifiers(b, false));
+    fits.then_some(Version {
+        major,
+        minor,
+        patch,
+        pre_release: pre.is_some(),
+    })
 }

@@ -559,7 +559,9 @@ fn wire_json_reads_back_as_written_and_names_what_is_wrong() {
         status: 200,
         url: "http://h/hub/api/".into(),
         redirected: true,
-        headers: [("x-jupyterhub-version".to_string(), "5.2.1".to_string())].into(),
+        headers: [("x-jupyterhub-version".to_string(), "5.2.1".to_string())]
+            .into_iter()
+            .collect(),
         body: Some("{}".into()),
         error: None,
         error_kind: Some(ProbeErrorKind::NoAnswer),
@@ -628,4 +630,122 @@ fn reads_versions_leniently() {
         assert_eq!((got.major, got.minor, got.patch), want, "{v}");
     }
     assert!(lenient_version("dev").is_none());
+}
+
+/// The version reader against the `semver` crate (a dev-dependency since the core reads
+/// versions itself): the same strings are SemVer, with the same numbers and pre-release, and
+/// the 5.3.0 comparison JupyterHub's CORS note makes gives the same answer.
+#[test]
+fn reads_versions_as_the_semver_crate_does() {
+    use super::read::semver_of;
+    let parts = [
+        "0",
+        "1",
+        "5",
+        "3",
+        "00",
+        "01",
+        "10",
+        "18446744073709551615",
+        "18446744073709551616",
+        ".",
+        ".",
+        ".",
+        "-",
+        "+",
+        "a",
+        "b2",
+        "x-y",
+        "-0",
+        "rc",
+        "",
+        "é",
+        " ",
+        "_",
+        "0a",
+        "007",
+    ];
+    let mut seed = 5u32;
+    let mut cases: Vec<String> = [
+        "5.3.0",
+        "5.3.0-rc.1",
+        "5.3.0+build",
+        "5.3.0-",
+        "5.3.0+",
+        "5.3",
+        "5.3.0.1",
+        "05.3.0",
+        "5.3.0-01",
+        "5.3.0-0",
+        "5.3.0-a.01",
+        "5.3.0+01",
+        "5.3.0-a..b",
+        "5.3.1-beta",
+        "6.0.0b2",
+        "5.2.9",
+        "1.2.3-a_b",
+        "1-2.3.4",
+        "1.2.3+b-c",
+        "1.2.3+b+c",
+        " 5.3.0 ",
+        "",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+        (seed >> 16) as usize % n
+    };
+    let numbers = ["0", "1", "3", "5", "6", "10", "01", "18446744073709551616"];
+    let ids = ["a", "rc", "0", "1", "01", "x-y", "-", "b2", "", "é"];
+    for _ in 0..20_000 {
+        let mut s = String::new();
+        if next(3) == 0 {
+            // Parts in any order.
+            for _ in 0..next(9) {
+                s.push_str(parts[next(parts.len())]);
+            }
+        } else {
+            // Shaped like a version, with now and then a bad part.
+            for i in 0..3 {
+                if i > 0 {
+                    s.push('.');
+                }
+                s.push_str(numbers[next(numbers.len())]);
+            }
+            for sign in ["-", "+"] {
+                if next(2) == 0 {
+                    s.push_str(sign);
+                    for i in 0..=next(3) {
+                        if i > 0 {
+                            s.push('.');
+                        }
+                        s.push_str(ids[next(ids.len())]);
+                    }
+                }
+            }
+        }
+        cases.push(s);
+    }
+    let mut semver_ones = 0;
+    for v in &cases {
+        let theirs = semver::Version::parse(v).ok();
+        let ours = semver_of(v);
+        assert_eq!(ours.is_some(), theirs.is_some(), "{v:?}");
+        if let (Some(o), Some(t)) = (ours, &theirs) {
+            semver_ones += 1;
+            assert_eq!(
+                (o.major, o.minor, o.patch, o.pre_release),
+                (t.major, t.minor, t.patch, !t.pre.is_empty()),
+                "{v:?}"
+            );
+            assert_eq!(
+                o.at_least(5, 3, 0),
+                *t >= semver::Version::new(5, 3, 0),
+                "{v:?}"
+            );
+        }
+    }
+    assert!(semver_ones > 500, "only {semver_ones} SemVer strings");
 }

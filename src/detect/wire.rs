@@ -10,9 +10,9 @@
 //! unknown fields are ignored) and name the offending field (`probes[1].url: not a string
 //! (a number)`).
 
+use crate::str_map::StrMap;
 use serde::Serialize;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 
 /// What kind of server a URL is.
 /// Settings read it with serde (its messages name the kinds a saved hub may have).
@@ -133,8 +133,8 @@ pub struct ProbeResponse {
     pub url: String,
     /// Whether redirects were followed to get here.
     pub redirected: bool,
-    /// Response headers, names in lowercase.
-    pub headers: BTreeMap<String, String>,
+    /// Response headers, names in lowercase (a sorted list: src/str_map.rs).
+    pub headers: StrMap<String>,
     /// The body (capped), when there was one.
     pub body: Option<String>,
     /// Why the request failed, for a person.
@@ -391,12 +391,12 @@ impl ProbeResponse {
     pub fn read(v: &Value, at: &str) -> Result<ProbeResponse, String> {
         let f = Fields::of(v, at)?;
         let headers = match f.get("headers") {
-            None => BTreeMap::new(),
+            None => StrMap::new(),
             Some(h) => {
                 let map = h
                     .as_object()
                     .ok_or_else(|| f.wrong("headers", "an object", h))?;
-                let mut headers = BTreeMap::new();
+                let mut headers = StrMap::new();
                 for (name, value) in map {
                     let value = value
                         .as_str()
