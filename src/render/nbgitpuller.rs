@@ -10,7 +10,7 @@ use crate::provider::{clone_url, no_dot_segments};
 use crate::{Launch, Provider, Pull, Ui};
 
 /// The `git-pull` endpoint of a target, after its URL.
-pub(super) fn endpoint(target: &Target) -> &'static str {
+pub(crate) fn endpoint(target: &Target) -> &'static str {
     match target.kind {
         TargetKind::JupyterServer | TargetKind::BinderHub => "git-pull",
         TargetKind::JupyterHub => "hub/user-redirect/git-pull",
