@@ -4,7 +4,7 @@
 //! machinery: what the hot Wasm module (src/hot.rs) needs and nothing else. An href the
 //! splitter cannot read is answered `{"status":"defer"}`: the caller asks the full model.
 
-use crate::express::{Express, Parts};
+use crate::express::Express;
 use crate::render::rewrite_href_answer;
 use crate::{Rewrite, RewriteStatus, Target};
 
@@ -26,7 +26,7 @@ pub fn answer_batch_with(
 ) {
     let express = Express::new(target);
     out.push('[');
-    for (i, href) in Parts::new(hrefs, b'\n').enumerate() {
+    for (i, href) in hrefs.split('\n').enumerate() {
         if i > 0 {
             out.push(',');
         }
