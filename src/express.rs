@@ -428,6 +428,22 @@ impl<'a> Iterator for Segments<'a> {
     }
 }
 
+/// A link of each shape (the bench's four forms among them): the unit tests' and the `lean`
+/// fuzz target's seeds (src/fuzz.rs).
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) const EXAMPLES: &[&str] = &[
+    "https://mybinder.org/v2/gh/org0/book/main?urlpath=lab/tree/notebooks/ch0.ipynb",
+    "https://hub.example.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Forg1%2Fcourse&urlpath=lab%2Ftree%2Fcourse%2Fweek1.ipynb&branch=main",
+    "https://colab.research.google.com/github/org2/book/blob/main/notebooks/ch2.ipynb",
+    "https://binder.example.org/v2/gl/group3%2Fproject/HEAD?labpath=index.ipynb",
+    "https://mybinder.org/v2/gh/o/r/HEAD",
+    "http://h.example/v2/gh/o/r.x/v1.0?filepath=a/b.ipynb",
+    "https://mybinder.org/v2/gl/g%2fp/dev",
+    "https://colab.research.google.com/github/o/r/tree/dev/x.ipynb",
+    "https://h.org/hub/user-redirect/git-pull?branch=b&urlpath=lab/tree/r&repo=https://github.com/o/r",
+    "https://h.org/hub/user-redirect/git-pull?repo=https%3a%2f%2fgitlab.com%2Fg%2Fr&urlpath=lab%2Ftree%2Fr%2Fa%2Fb.ipynb",
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -488,21 +504,7 @@ mod tests {
     /// always the model's answer byte for byte.
     #[test]
     fn each_shape_answers_as_the_model_does() {
-        let taken: Vec<usize> = [
-            "https://mybinder.org/v2/gh/org0/book/main?urlpath=lab/tree/notebooks/ch0.ipynb",
-            "https://hub.example.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Forg1%2Fcourse&urlpath=lab%2Ftree%2Fcourse%2Fweek1.ipynb&branch=main",
-            "https://colab.research.google.com/github/org2/book/blob/main/notebooks/ch2.ipynb",
-            "https://binder.example.org/v2/gl/group3%2Fproject/HEAD?labpath=index.ipynb",
-            "https://mybinder.org/v2/gh/o/r/HEAD",
-            "http://h.example/v2/gh/o/r.x/v1.0?filepath=a/b.ipynb",
-            "https://mybinder.org/v2/gl/g%2fp/dev",
-            "https://colab.research.google.com/github/o/r/tree/dev/x.ipynb",
-            "https://h.org/hub/user-redirect/git-pull?branch=b&urlpath=lab/tree/r&repo=https://github.com/o/r",
-            "https://h.org/hub/user-redirect/git-pull?repo=https%3a%2f%2fgitlab.com%2Fg%2Fr&urlpath=lab%2Ftree%2Fr%2Fa%2Fb.ipynb",
-        ]
-        .iter()
-        .map(|h| same_or_general(h))
-        .collect();
+        let taken: Vec<usize> = EXAMPLES.iter().map(|h| same_or_general(h)).collect();
         // The JupyterHub target takes every one of them; a preference that changes the
         // interface, a kind turned off, a link already on the target take fewer.
         assert!(taken.iter().all(|&n| n >= 3), "{taken:?}");
