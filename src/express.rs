@@ -25,16 +25,13 @@
 //! model's (tests/lean.rs, the `lean` fuzz target), and the tests below hold each shape and
 //! each of its edges, with the general path's answer beside it.
 
-use crate::render::{is_commit, nbgitpuller_endpoint};
+// The warning, the endpoint and the commit rule are the renderer's own (one place each).
+use crate::render::{is_commit, nbgitpuller_endpoint, HUB_ENVIRONMENT};
 use crate::{Target, TargetKind, Ui};
 
 /// The longest href the lane reads: real launch links are well under it, and the rewritten
 /// link stays under [`crate::MAX_LINK_LEN`] (checked again on the output).
 const MAX_HREF: usize = 2048;
-
-/// The only warning a rendered repository launch on a JupyterHub or Jupyter Server carries
-/// (src/render/nbgitpuller.rs writes the same text).
-const HUB_ENVIRONMENT: &str = "runs in the hub's environment, not the one the repository specifies";
 
 /// A batch's target, ready for the lane.
 pub(crate) struct Express<'t> {
