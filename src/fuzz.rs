@@ -514,6 +514,12 @@ fn lean_seeds() -> Vec<Vec<u8>> {
                 v
             })
         })
+        // The express lane's shapes (src/express.rs), for each target kind.
+        .chain(
+            crate::express::EXAMPLES
+                .iter()
+                .flat_map(|l| [0u8, 0x20, 0x40].map(|kind| [&[kind], l.as_bytes()].concat())),
+        )
         .collect()
 }
 

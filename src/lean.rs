@@ -4,6 +4,7 @@
 //! machinery: what the hot Wasm module (src/hot.rs) needs and nothing else. An href the
 //! splitter cannot read is answered `{"status":"defer"}`: the caller asks the full model.
 
+use crate::express::Express;
 use crate::render::rewrite_href_answer;
 use crate::{Rewrite, RewriteStatus, Target};
 
@@ -23,10 +24,15 @@ pub fn answer_batch_with(
     out: &mut String,
     around: impl Fn(&mut dyn FnMut()),
 ) {
+    let express = Express::new(target);
     out.push('[');
     for (i, href) in hrefs.split('\n').enumerate() {
         if i > 0 {
             out.push(',');
+        }
+        // The common shapes are answered in place (src/express.rs); the rest by the model.
+        if express.answer(href, out) {
+            continue;
         }
         around(&mut || match rewrite_href_answer(href, target) {
             Some(r) => write_rewrite(&r, out),

@@ -15,6 +15,7 @@ pub mod book_hubs;
 mod detect;
 mod encoding;
 mod error;
+mod express;
 pub mod health;
 mod hub_url;
 pub mod hubs;

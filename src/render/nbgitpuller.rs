@@ -9,8 +9,13 @@ use crate::parse::{clone_dir_of, shown};
 use crate::provider::{clone_url, no_dot_segments};
 use crate::{Launch, Provider, Pull, Ui};
 
+/// The warning of a repository (Binder, Colab) launched on a JupyterHub or a Jupyter Server
+/// (the hot path's express lane, src/express.rs, writes it too).
+pub(crate) const HUB_ENVIRONMENT: &str =
+    "runs in the hub's environment, not the one the repository specifies";
+
 /// The `git-pull` endpoint of a target, after its URL.
-pub(super) fn endpoint(target: &Target) -> &'static str {
+pub(crate) fn endpoint(target: &Target) -> &'static str {
     match target.kind {
         TargetKind::JupyterServer | TargetKind::BinderHub => "git-pull",
         TargetKind::JupyterHub => "hub/user-redirect/git-pull",
@@ -152,8 +157,7 @@ pub(super) fn render(
                     repo.provider.id()
                 ));
             };
-            warnings
-                .push("runs in the hub's environment, not the one the repository specifies".into());
+            warnings.push(HUB_ENVIRONMENT.into());
             Pull {
                 repo: clone,
                 branch: branch_for(repo.provider, repo.git_ref.as_deref(), warnings),

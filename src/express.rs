@@ -1,0 +1,593 @@
+//! The hot path's express lane (issue 11, fourth round): the launch links books and course
+//! pages carry most, read in place and answered straight into the batch's answer — no launch
+//! model, no `Rewrite`, no owned string per link (src/lean.rs calls it first for each href).
+//!
+//! It answers only links in a narrow, plain shape, where every rule of the full model is known
+//! to come out one way: names of letters, digits, `-`, `_` and `.` (never a `.` or `..`
+//! segment, never a `.git` suffix), a lowercase host of such labels, no port, no fragment, and
+//! at most the query the form reads. Each shape is one reading of the forms' own rules:
+//!
+//! * a Binder link `https://host/v2/gh/owner/name/ref` or `…/v2/gl/group%2Fname/ref`, with no
+//!   query or one `urlpath=lab/tree/…`, `labpath=…` or `filepath=…` (src/parse/binder.rs);
+//! * a Colab link `https://colab.research.google.com/github/owner/name/blob/ref/file`
+//!   (src/parse/colab.rs);
+//! * an nbgitpuller link `https://host/hub/user-redirect/git-pull?repo=…&urlpath=lab/tree/…`
+//!   with `branch` and nothing else, its values escaped only with `%2F` and `%3A`, its urlpath
+//!   inside the clone directory (src/parse/nbgitpuller.rs);
+//!
+//! rendered as src/render/ renders them: a Binder link on a BinderHub, and an nbgitpuller link
+//! on a JupyterHub or a Jupyter Server, keep their tail verbatim; a Binder or Colab link on a
+//! JupyterHub or a Jupyter Server becomes an nbgitpuller link (src/render/nbgitpuller.rs).
+//! Anything else — another shape, a target whose interface preference changes the link, a
+//! pinned commit, a link already on the target, a kind turned off — is left to the general
+//! path, which gives the answer with its reason or warnings. The lane never decides a link
+//! differently: `invariants::check_lean` holds its answer byte for byte against the full
+//! model's (tests/lean.rs, the `lean` fuzz target), and the tests below hold each shape and
+//! each of its edges, with the general path's answer beside it.
+
+// The warning, the endpoint and the commit rule are the renderer's own (one place each).
+use crate::render::{is_commit, nbgitpuller_endpoint, HUB_ENVIRONMENT};
+use crate::{Target, TargetKind, Ui};
+
+/// The longest href the lane reads: real launch links are well under it, and the rewritten
+/// link stays under [`crate::MAX_LINK_LEN`] (checked again on the output).
+const MAX_HREF: usize = 2048;
+
+/// A batch's target, ready for the lane.
+pub(crate) struct Express<'t> {
+    target: &'t Target,
+    /// Whether the lane may answer at all: the target's URL needs no JSON escape.
+    on: bool,
+}
+
+/// What kind of launch a link is, for the reader's on/off switches.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    Binder,
+    Colab,
+}
+
+/// A repository launch read in place: a Binder or Colab link.
+struct RepoLaunch<'a> {
+    kind: Kind,
+    /// `https://…/` of the hub the link points at.
+    hub: &'a str,
+    /// What follows the hub in the href (a Binder link's verbatim tail).
+    tail: &'a str,
+    /// `github.com` or `gitlab.com`.
+    git_host: &'static str,
+    /// The owner (GitHub) or group (GitLab).
+    owner: &'a str,
+    /// The repository's name: the clone directory.
+    name: &'a str,
+    git_ref: &'a str,
+    ui: Ui,
+    /// The file, `/`-separated plain names.
+    path: Option<&'a str>,
+}
+
+impl<'t> Express<'t> {
+    /// The lane for `target`, once per batch.
+    pub(crate) fn new(target: &'t Target) -> Express<'t> {
+        let url = target.url();
+        Express {
+            target,
+            on: url.len() <= MAX_HREF && url.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\'),
+        }
+    }
+
+    /// Appends the answer for `href` (the JSON object src/lean.rs writes) to `out`, or returns
+    /// `false` with `out` as it was: the general path answers.
+    pub(crate) fn answer(&self, href: &str, out: &mut String) -> bool {
+        if !self.on || href.len() > MAX_HREF {
+            return false;
+        }
+        let Some(origin_len) = origin_len(href) else {
+            return false;
+        };
+        let start = out.len();
+        let path_end = href.bytes().position(|b| b == b'?').unwrap_or(href.len());
+        let done = if href[..path_end].ends_with("/git-pull") {
+            self.pull(href, origin_len, out)
+        } else {
+            read_repo_launch(href, origin_len).is_some_and(|l| self.repo_launch(&l, out))
+        };
+        if !done {
+            out.truncate(start);
+        }
+        done
+    }
+
+    fn repo_launch(&self, l: &RepoLaunch<'_>, out: &mut String) -> bool {
+        let t = self.target;
+        let allowed = match l.kind {
+            Kind::Binder => t.link_kinds.binder,
+            Kind::Colab => t.link_kinds.colab,
+        };
+        if !allowed || l.hub == t.url() {
+            return false;
+        }
+        let (ui, changed) = t.interface.apply(l.ui);
+        if changed {
+            return false;
+        }
+        out.push_str("{\"status\":\"rewritten\",\"output\":\"");
+        let from = out.len();
+        out.push_str(t.url());
+        match (t.kind, l.kind) {
+            // A Binder link on a BinderHub keeps its tail (`render::verbatim_tail`).
+            (TargetKind::BinderHub, Kind::Binder) => {
+                out.push_str(l.tail);
+                if out.len() - from > crate::MAX_LINK_LEN {
+                    return false;
+                }
+                out.push_str("\",\"reason\":null,\"warnings\":[]}");
+                return true;
+            }
+            (TargetKind::BinderHub, Kind::Colab) => return false,
+            (TargetKind::JupyterHub | TargetKind::JupyterServer, _) => {}
+        }
+        // An nbgitpuller link of the repository (src/render/nbgitpuller.rs, `render`), its
+        // values written as `encodeURIComponent` writes plain names.
+        if is_commit(l.git_ref) {
+            return false;
+        }
+        let prefix = match if ui == Ui::Default { Ui::Lab } else { ui } {
+            Ui::Lab => "lab%2Ftree",
+            Ui::Doc => "doc%2Ftree",
+            Ui::Notebook => "tree",
+            _ => return false,
+        };
+        out.push_str(nbgitpuller_endpoint(t));
+        out.push_str("?repo=https%3A%2F%2F");
+        out.push_str(l.git_host);
+        out.push_str("%2F");
+        out.push_str(l.owner);
+        out.push_str("%2F");
+        out.push_str(l.name);
+        if l.git_ref != "HEAD" {
+            out.push_str("&branch=");
+            out.push_str(l.git_ref);
+        }
+        out.push_str("&urlpath=");
+        out.push_str(prefix);
+        out.push_str("%2F");
+        out.push_str(l.name);
+        if let Some(path) = l.path {
+            for segment in path.split('/') {
+                out.push_str("%2F");
+                out.push_str(segment);
+            }
+        }
+        if out.len() - from > crate::MAX_LINK_LEN {
+            return false;
+        }
+        out.push_str("\",\"reason\":null,\"warnings\":[\"");
+        out.push_str(HUB_ENVIRONMENT);
+        out.push_str("\"]}");
+        true
+    }
+
+    /// An nbgitpuller link on a JupyterHub or a Jupyter Server: its query verbatim
+    /// (`render::verbatim_tail`).
+    fn pull(&self, href: &str, origin_len: usize, out: &mut String) -> bool {
+        let t = self.target;
+        if t.kind == TargetKind::BinderHub || !t.link_kinds.nbgitpuller {
+            return false;
+        }
+        let Some(query) = href[origin_len..].strip_prefix("/hub/user-redirect/git-pull?") else {
+            return false;
+        };
+        if !pull_query_is_plain(query) || &href[..=origin_len] == t.url() {
+            return false;
+        }
+        if t.interface.apply(Ui::Lab).1 {
+            return false;
+        }
+        out.push_str("{\"status\":\"rewritten\",\"output\":\"");
+        let from = out.len();
+        out.push_str(t.url());
+        out.push_str(nbgitpuller_endpoint(t));
+        out.push('?');
+        out.push_str(query);
+        if out.len() - from > crate::MAX_LINK_LEN {
+            return false;
+        }
+        out.push_str("\",\"reason\":null,\"warnings\":[]}");
+        true
+    }
+}
+
+/// The length of `http(s)://host` when the href starts with it and its path with `/`: a host
+/// of lowercase labels of letters, digits and inner `-`, the last one starting with a letter
+/// (not an IPv4 address), no `xn--` label, no port, no user.
+fn origin_len(href: &str) -> Option<usize> {
+    let rest = href
+        .strip_prefix("https://")
+        .or_else(|| href.strip_prefix("http://"))?;
+    let host_len = rest.bytes().position(|b| b == b'/')?;
+    let host = &rest[..host_len];
+    let mut last_starts_with_letter = false;
+    for label in host.split('.') {
+        let b = label.as_bytes();
+        let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+            return None;
+        };
+        if b.len() > 63
+            || first == b'-'
+            || last == b'-'
+            || label.starts_with("xn--")
+            || !b
+                .iter()
+                .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+        {
+            return None;
+        }
+        last_starts_with_letter = first.is_ascii_lowercase();
+    }
+    last_starts_with_letter.then_some(href.len() - rest.len() + host_len)
+}
+
+/// A plain name: letters, digits, `-`, `_` and `.`, not `.` or `..`, not ending in `.git` in
+/// any case (the forms strip that suffix).
+fn is_name(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && s != "."
+        && s != ".."
+        && !(b.len() >= 4 && b[b.len() - 4..].eq_ignore_ascii_case(b".git"))
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+}
+
+/// A name in a Binder spec: not `v2`, which could start a second `v2/<provider>/` (a doubled
+/// path, which the parser reads from its last copy, with a warning).
+fn spec_name(s: &str) -> bool {
+    is_name(s) && s != "v2"
+}
+
+/// Plain names joined by single `/`s.
+fn is_path(s: &str) -> bool {
+    s.split('/').all(is_name)
+}
+
+/// A Binder link on `v2/gh` or `v2/gl`, or a Colab GitHub link, in the lane's shape.
+fn read_repo_launch(href: &str, origin_len: usize) -> Option<RepoLaunch<'_>> {
+    let hub = &href[..=origin_len];
+    let tail = &href[origin_len + 1..];
+    let (path, query) = match tail.split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (tail, None),
+    };
+    if let Some(spec) = path.strip_prefix("v2/gh/") {
+        let mut parts = spec.split('/');
+        let (Some(owner), Some(name), Some(git_ref), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        if !(spec_name(owner) && spec_name(name) && spec_name(git_ref)) {
+            return None;
+        }
+        let (ui, path) = binder_query(query)?;
+        return Some(RepoLaunch {
+            kind: Kind::Binder,
+            hub,
+            tail,
+            git_host: "github.com",
+            owner,
+            name,
+            git_ref,
+            ui,
+            path,
+        });
+    }
+    if let Some(spec) = path.strip_prefix("v2/gl/") {
+        let (namespace, git_ref) = spec.split_once('/')?;
+        let at = namespace.find('%')?;
+        let (owner, name) = (&namespace[..at], namespace.get(at + 3..)?);
+        let escaped_slash = namespace[at..].get(..3)?.eq_ignore_ascii_case("%2f");
+        if !(escaped_slash && spec_name(owner) && spec_name(name) && spec_name(git_ref)) {
+            return None;
+        }
+        let (ui, path) = binder_query(query)?;
+        return Some(RepoLaunch {
+            kind: Kind::Binder,
+            hub,
+            tail,
+            git_host: "gitlab.com",
+            owner,
+            name,
+            git_ref,
+            ui,
+            path,
+        });
+    }
+    let colab = path.strip_prefix("github/")?;
+    if hub != "https://colab.research.google.com/" || query.is_some() {
+        return None;
+    }
+    let mut parts = colab.splitn(5, '/');
+    let (Some(owner), Some(name), Some("blob" | "tree"), Some(git_ref), Some(file)) = (
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+        parts.next(),
+    ) else {
+        return None;
+    };
+    if !(is_name(owner) && is_name(name) && is_name(git_ref) && is_path(file)) {
+        return None;
+    }
+    Some(RepoLaunch {
+        kind: Kind::Colab,
+        hub,
+        tail,
+        git_host: "github.com",
+        owner,
+        name,
+        git_ref,
+        ui: Ui::Default,
+        path: Some(file),
+    })
+}
+
+/// A Binder link's query in the lane's shape: none, or one `urlpath=lab/tree/<path>`,
+/// `labpath=<path>` (JupyterLab's document mode) or `filepath=<path>` (the notebook tree).
+fn binder_query(query: Option<&str>) -> Option<(Ui, Option<&str>)> {
+    let Some(query) = query else {
+        return Some((Ui::Default, None));
+    };
+    let (key, value) = query.split_once('=')?;
+    let (ui, path) = match key {
+        "urlpath" => (Ui::Lab, value.strip_prefix("lab/tree/")?),
+        "labpath" => (Ui::Doc, value),
+        "filepath" => (Ui::Notebook, value),
+        _ => return None,
+    };
+    is_path(path).then_some((ui, Some(path)))
+}
+
+/// An nbgitpuller query in the lane's shape: `repo`, `urlpath` and at most `branch`, each
+/// once, in any order; the repository `https://` and plain names, the branch a plain name, the
+/// urlpath `lab/tree/<the clone directory>[/<path>]` (the repository's last name), `/` and `:`
+/// written as they are or as `%2F` and `%3A`, no other escape.
+fn pull_query_is_plain(query: &str) -> bool {
+    let (mut repo, mut branch, mut urlpath) = (None, None, None);
+    for pair in query.split('&') {
+        let Some((key, value)) = pair.split_once('=') else {
+            return false;
+        };
+        let slot = match key {
+            "repo" => &mut repo,
+            "branch" => &mut branch,
+            "urlpath" => &mut urlpath,
+            _ => return false,
+        };
+        if slot.is_some() {
+            return false;
+        }
+        *slot = Some(value);
+    }
+    let (Some(repo), Some(urlpath)) = (repo, urlpath) else {
+        return false;
+    };
+    if !branch.is_none_or(is_name) {
+        return false;
+    }
+    let Some(clone) = ["https%3A%2F%2F", "https%3a%2f%2f", "https://"]
+        .iter()
+        .find_map(|scheme| repo.strip_prefix(scheme))
+    else {
+        return false;
+    };
+    let mut dir = "";
+    if !Segments(Some(clone)).all(|s| {
+        dir = s;
+        is_name(s)
+    }) {
+        return false;
+    }
+    let mut segments = Segments(Some(urlpath));
+    matches!(
+        (segments.next(), segments.next(), segments.next()),
+        (Some("lab"), Some("tree"), Some(first)) if first == dir
+    ) && segments.all(is_name)
+}
+
+/// The segments of a query value split at `/` and at `%2F` (the value decoded): what the
+/// dot-segment rule and the clone directory read. An empty value, or one that ends in a
+/// separator, has an empty segment.
+struct Segments<'a>(Option<&'a str>);
+
+impl<'a> Iterator for Segments<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.0?;
+        let b = rest.as_bytes();
+        for (i, &c) in b.iter().enumerate() {
+            let sep = match c {
+                b'/' => 1,
+                b'%' if b.get(i + 1) == Some(&b'2')
+                    && matches!(b.get(i + 2), Some(b'F' | b'f')) =>
+                {
+                    3
+                }
+                _ => continue,
+            };
+            self.0 = Some(&rest[i + sep..]);
+            return Some(&rest[..i]);
+        }
+        self.0 = None;
+        Some(rest)
+    }
+}
+
+/// A link of each shape (the bench's four forms among them): the unit tests' and the `lean`
+/// fuzz target's seeds (src/fuzz.rs).
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) const EXAMPLES: &[&str] = &[
+    "https://mybinder.org/v2/gh/org0/book/main?urlpath=lab/tree/notebooks/ch0.ipynb",
+    "https://hub.example.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Forg1%2Fcourse&urlpath=lab%2Ftree%2Fcourse%2Fweek1.ipynb&branch=main",
+    "https://colab.research.google.com/github/org2/book/blob/main/notebooks/ch2.ipynb",
+    "https://binder.example.org/v2/gl/group3%2Fproject/HEAD?labpath=index.ipynb",
+    "https://mybinder.org/v2/gh/o/r/HEAD",
+    "http://h.example/v2/gh/o/r.x/v1.0?filepath=a/b.ipynb",
+    "https://mybinder.org/v2/gl/g%2fp/dev",
+    "https://colab.research.google.com/github/o/r/tree/dev/x.ipynb",
+    "https://h.org/hub/user-redirect/git-pull?branch=b&urlpath=lab/tree/r&repo=https://github.com/o/r",
+    "https://h.org/hub/user-redirect/git-pull?repo=https%3a%2f%2fgitlab.com%2Fg%2Fr&urlpath=lab%2Ftree%2Fr%2Fa%2Fb.ipynb",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Interface, TargetKind};
+
+    fn targets() -> Vec<Target> {
+        let hub = Target::new(TargetKind::JupyterHub, "https://hub.example.edu/").unwrap();
+        let mut lab = hub.clone();
+        lab.interface = Interface::Lab;
+        let mut notebook = hub.clone();
+        notebook.interface = Interface::Notebook;
+        let mut off = hub.clone();
+        off.link_kinds.binder = false;
+        off.link_kinds.colab = false;
+        off.link_kinds.nbgitpuller = false;
+        let mut binder_nb =
+            Target::new(TargetKind::BinderHub, "https://binder.example.edu/").unwrap();
+        binder_nb.interface = Interface::Notebook;
+        vec![
+            hub,
+            lab,
+            notebook,
+            off,
+            binder_nb,
+            Target::new(TargetKind::BinderHub, "https://binder.example.edu/").unwrap(),
+            Target::new(TargetKind::BinderHub, "https://mybinder.org/").unwrap(),
+            Target::new(TargetKind::JupyterHub, "https://hub.example.org/").unwrap(),
+            Target::new(TargetKind::JupyterServer, "http://localhost:8889/base/").unwrap(),
+        ]
+    }
+
+    /// The lane's answer for `href`, when it takes it, against the general path's (the model
+    /// with its `Rewrite`, written by src/lean.rs).
+    fn lane_and_model(href: &str, t: &Target) -> Option<(String, String)> {
+        let mut lane = String::new();
+        if !Express::new(t).answer(href, &mut lane) {
+            assert!(lane.is_empty(), "{href}: the lane left {lane}");
+            return None;
+        }
+        let mut model = String::new();
+        let full = crate::rewrite(href, t);
+        crate::lean::write_rewrite(&full, &mut model);
+        Some((lane, model))
+    }
+
+    fn same_or_general(href: &str) -> usize {
+        let mut taken = 0;
+        for t in targets() {
+            if let Some((lane, model)) = lane_and_model(href, &t) {
+                assert_eq!(lane, model, "{href} for {} ({:?})", t.url(), t.interface);
+                taken += 1;
+            }
+        }
+        taken
+    }
+
+    /// The bench's four forms, and each shape, for every target: taken where the lane can,
+    /// always the model's answer byte for byte.
+    #[test]
+    fn each_shape_answers_as_the_model_does() {
+        let taken: Vec<usize> = EXAMPLES.iter().map(|h| same_or_general(h)).collect();
+        // The JupyterHub target takes every one of them; a preference that changes the
+        // interface, a kind turned off, a link already on the target take fewer.
+        assert!(taken.iter().all(|&n| n >= 3), "{taken:?}");
+    }
+
+    /// Every edge of the shapes is left to the general path, and what the lane does take is
+    /// the model's answer.
+    #[test]
+    fn what_is_not_in_a_shape_goes_to_the_general_path() {
+        let hub = Target::new(TargetKind::JupyterHub, "https://hub.example.edu/").unwrap();
+        for href in [
+            // Pinned commits, `.git`, dot segments, escapes, odd hosts and ports, fragments.
+            "https://mybinder.org/v2/gh/o/r/0123abc",
+            "https://mybinder.org/v2/gh/o/r.git/main",
+            "https://mybinder.org/v2/gh/o/R.GIT/main",
+            "https://mybinder.org/v2/gh/o/../main",
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/../x",
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/a//x",
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/a%2Fx",
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=tree/x",
+            "https://mybinder.org/v2/gh/o/r/main?labpath=x&urlpath=lab",
+            "https://mybinder.org/v2/gh/o/r/main?",
+            "https://mybinder.org/v2/gh/o/r/main#x",
+            "https://mybinder.org/v2/gh/o/r",
+            "https://mybinder.org/v2/gh/o/r/main/",
+            "https://mybinder.org/prefix/v2/gh/o/r/main",
+            "https://mybinder.org:8080/v2/gh/o/r/main",
+            "https://MyBinder.org/v2/gh/o/r/main",
+            "https://1.2.3.4/v2/gh/o/r/main",
+            "https://xn--bcher-kva.example/v2/gh/o/r/main",
+            "https://-a.org/v2/gh/o/r/main",
+            "https://a..org/v2/gh/o/r/main",
+            "https://u@mybinder.org/v2/gh/o/r/main",
+            "https://mybinder.org/v2/gl/g/p/main",
+            "https://mybinder.org/v2/gl/g%2Fp%2Fq/main",
+            "https://mybinder.org/v2/gl/g%2Fp/",
+            "https://mybinder.org/v2/git/https%3A%2F%2Fh.org%2Fr/main",
+            "http://colab.research.google.com/github/o/r/blob/main/x.ipynb",
+            "https://colab.research.google.com/github/o/r/blob/main/x.ipynb?x=1",
+            "https://colab.research.google.com/github/o/r/blob/main",
+            "https://colab.research.google.com/github/o/r/commits/main/x.ipynb",
+            "https://colab.research.google.com/gist/u/1234/x.ipynb",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&urlpath=lab%2Ftree%2Fother%2Fx",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr%2F&urlpath=lab%2Ftree%2Fr",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&urlpath=lab%2Ftree%2Fr&branch=main&branch=dev",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&urlpath=lab%2Ftree%2Fr&targetPath=d",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2F..&urlpath=lab%2Ftree%2F..",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&urlpath=lab%2Ftree%2Fr%2F%252e%252e",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&urlpath=lab%2Ftree%2Fr&branch=a%2Fb",
+            "https://h.org/hub/user-redirect/git-pull?repo=git%40github.com%3Ao%2Fr&urlpath=lab%2Ftree%2Fr",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&amp;urlpath=lab%2Ftree%2Fr",
+            "https://h.org/hub/user/alice/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&urlpath=lab%2Ftree%2Fr",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&urlpath=lab%2Ftree%2Fr#x",
+            "https://h.org/hub/user-redirect/git-pull?repo=&urlpath=lab%2Ftree%2Fr",
+            // A second `v2/<provider>/` in the spec: a doubled path, read from the last copy.
+            "https://mybinder.org/v2/gh/v2/gh/main",
+            "https://mybinder.org/v2/gh/o/v2/gh",
+            "https://mybinder.org/v2/gl/v2%2Fgh/main",
+            "https://mybinder.org/v2/v2/gh/o/r/main",
+        ] {
+            let mut lane = String::new();
+            assert!(!Express::new(&hub).answer(href, &mut lane), "{href}: {lane}");
+            assert!(lane.is_empty());
+            same_or_general(href);
+        }
+        // A link already on the target, and a kind turned off, are the model's to answer.
+        let on_hub = "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&urlpath=lab%2Ftree%2Fr";
+        assert!(!Express::new(&hub).answer(on_hub, &mut String::new()));
+        let binder = Target::new(TargetKind::BinderHub, "https://mybinder.org/").unwrap();
+        assert!(!Express::new(&binder)
+            .answer("https://mybinder.org/v2/gh/o/r/main", &mut String::new()));
+    }
+
+    /// Most of what books link to is in a shape: the corpus as a browser gives it, every
+    /// link the model's answer wherever the lane takes it.
+    #[test]
+    fn the_lane_takes_much_of_the_corpus_and_answers_it_as_the_model_does() {
+        let links: Vec<String> = crate::fuzz::corpus_links()
+            .iter()
+            .filter_map(|l| url::Url::parse(l.trim()).ok().map(|u| u.to_string()))
+            .collect();
+        let taken: usize = links.iter().map(|l| same_or_general(l)).sum();
+        println!(
+            "express lane: {taken} of {} answers",
+            links.len() * targets().len()
+        );
+        assert!(taken > links.len(), "{taken}");
+    }
+}
