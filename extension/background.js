@@ -22,7 +22,7 @@ import {hostOf, menuClick, mystForPage, openForPage, rewriteForPage, routed} fro
 import {BACKGROUND_REFRESH, CONTENT_MYST, CONTENT_OPEN, CONTENT_REWRITE, PAGE_DETECT, PAGE_HEALTH, PAGE_REWRITE, PAGE_SYNC_ACCESS, checkMessage} from './protocol.js';
 import {injectInto, syncContentScripts} from './site-access.js';
 import {errorMessage, settingsChanged} from './settings.js';
-import {keptState, wakeState, warmHot} from './wake.js';
+import {keptState, wakeState} from './wake.js';
 import {MENU_COPY, MENU_OPEN, refreshMenus} from './context-menu.js';
 
 
@@ -100,11 +100,6 @@ core.ready().then(
   () => (wakeTimes.hot = performance.now()),
   () => {}, // core.js logs a module that could not be loaded
 );
-// Once both are ready, the hot module is given its target and its first batch's compilation,
-// while the message that woke this worker is still on its way (wake.js `warmHot`).
-Promise.all([waking, core.ready()])
-  .then(([state]) => warmHot(state))
-  .catch((err) => console.warn('byob: preparing the hot module at wake failed', err));
 
 /**
  * Check the record this wake answered from against its sources (once). When they changed while

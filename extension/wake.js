@@ -170,36 +170,6 @@ export async function wakeState() {
   return {settings, health, routes, views: map, hub, source};
 }
 
-/**
- * Links of every form the hot module rewrites, in a browser's serialised form (so none is
- * deferred to the cold module): a Binder launch, an nbgitpuller link, a Colab notebook, and a
- * page's ordinary link (most hrefs of a page are not launch links).
- */
-export const WARM_HREFS = Object.freeze([
-  'https://mybinder.org/v2/gh/org/book/main?urlpath=lab/tree/intro.ipynb',
-  'https://hub.example.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Forg%2Fcourse&urlpath=lab%2Ftree%2Fcourse%2Fintro.ipynb&branch=main',
-  'https://colab.research.google.com/github/org/book/blob/main/intro.ipynb',
-  'https://example.org/docs/intro.html#start',
-]);
-
-/**
- * Make the hot module ready for the first batch of a woken worker: the target of the default
- * route's first hub set, and `WARM_HREFS` rewritten once (the answer is dropped). V8 compiles a
- * Wasm function on its first call: a woken worker's first `setTarget` and first batch took
- * 2.4–3.4 ms before its answer, most of it that compilation (docs/benchmarks.md, "wake,
- * fourth round"). Called as soon as the module and the record are both ready, it does that work
- * while the browser is still delivering the message that woke the worker (3–5 ms after the
- * worker's script ends); a batch that came earlier only waits for the same compilation it would
- * have caused. The hot module only: a target from the record carries its `wire`.
- * @param {Wake} state
- * @returns {Promise<void>}
- */
-export async function warmHot(state) {
-  const target = state.routes.default.steps[0]?.target;
-  if (!target) return; // no hub: nothing is rewritten
-  await core.rewriteBatch([...WARM_HREFS], target);
-}
-
 /** @param {any[]} views */
 function viewMap(views) {
   return new Map(views.map((v) => [v.url, v]));

@@ -7,11 +7,6 @@
 // tells every tab to ask again, and the next answer follows the change.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import fs from 'node:fs';
-import path from 'node:path';
-import {Cold} from '../../extension/cold.js';
-import {Hot} from '../../extension/hot.js';
-import {root} from './dom.mjs';
 import {event, extensionModules, until} from './ext-modules.mjs';
 
 const GH = 'https://mybinder.org/v2/gh/o/book/main?urlpath=lab/tree/intro.ipynb';
@@ -220,41 +215,6 @@ test('the record of an older version (wake.v1, without routes) is removed once t
   const [answer] = /** @type {any} */ (await worker.rewrite([GH])).results;
   assert.equal(answer.status, 'rewritten');
   await until(() => 'wake.v2' in state.data.local && !('wake.v1' in state.data.local), 'wake.v1 replaced by wake.v2');
-});
-
-test('a woken worker gives the hot module the record\'s target and a first batch before any page asks, without the cold module', async () => {
-  const state = browserState();
-  await settled(state);
-  const wire = state.data.local['wake.v2'].routes.default.steps[0].target.wire;
-  const worker = await startWorker(state);
-  const core = await worker.load('core.js');
-  // No message sent: the worker prepared the hot module on its own (wake.js `warmHot`).
-  await until(async () => (await core.hotInstance()).target === wire, 'the hot module given the target');
-  assert.equal(worker.background.coreStatus().instances, 0, 'no cold instance for the warm-up');
-  assert.deepEqual(state.reads, ['local:wake.v2'], 'the warm-up read nothing else');
-  const reply = /** @type {any} */ (await worker.rewrite([GH]));
-  assert.deepEqual(hubsOf(reply), ['uni-hub']);
-  assert.equal(worker.background.coreStatus().instances, 0);
-});
-
-test('the warm-up links are the hot module\'s own, for every kind of hub: none is deferred to the cold module', async () => {
-  const {WARM_HREFS} = await (await startWorker(browserState())).load('wake.js');
-  const pkg = path.join(root, 'build', 'pkg');
-  const cold = new Cold(new WebAssembly.Module(fs.readFileSync(path.join(pkg, 'byob_bg.wasm'))));
-  const hot = new Hot(new WebAssembly.Module(fs.readFileSync(path.join(pkg, 'byob_hot.wasm'))));
-  assert.deepEqual(WARM_HREFS.map((/** @type {string} */ h) => new URL(h).href), [...WARM_HREFS], 'each in a browser\'s serialised form');
-  for (const target of [
-    {kind: 'jupyterhub', url: UNI},
-    {kind: 'binderhub', url: BINDER, interface: 'lab', envRepo: 'gh/org/env/main'},
-    {kind: 'jupyter-server', url: LAB, linkKinds: {binder: true, nbgitpuller: false, colab: true}},
-  ]) {
-    hot.setTarget(cold.targetWire(target));
-    const statuses = JSON.parse(hot.rewrite(WARM_HREFS.join('\n'))).map((/** @type {any} */ a) => a.status);
-    assert.equal(statuses.length, WARM_HREFS.length);
-    assert.ok(!statuses.includes('defer'), `${target.kind}: ${statuses}`);
-    assert.equal(statuses.at(-1), 'none', 'the page link is no launch link');
-    assert.ok(statuses.filter((/** @type {string} */ s) => s === 'rewritten').length >= 2, `${target.kind}: ${statuses}`);
-  }
 });
 
 test('a woken worker answers a page before it asks the browser about the hubs\' check alarm', async () => {
