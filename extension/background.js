@@ -175,12 +175,9 @@ ext.runtime.onMessage.addListener((/** @type {unknown} */ message, /** @type {an
     sendResponse({ok: false, error: checked.error});
     return false;
   }
-  /** @type {(() => void)[]} what this message's handler leaves for after its answer */
-  const afterAnswer = [];
-  handle(checked.message, sender, afterAnswer).then((reply) => {
+  handle(checked.message, sender).then((reply) => {
     wakeTimes.answered ??= performance.now();
     sendResponse(reply);
-    for (const then of afterAnswer) then();
     // The first answer is sent: now read the record's sources.
     if (unchecked) setTimeout(checkKept, 0);
   }, (err) => {
@@ -279,15 +276,11 @@ function tellPages() {
 /**
  * @param {any} message a message that passed checkMessage
  * @param {any} sender
- * @param {(() => void)[]} afterAnswer where a handler leaves work that waits until its answer is sent
  */
-async function handle(message, sender, afterAnswer) {
+async function handle(message, sender) {
   switch (message.type) {
     case CONTENT_REWRITE:
-      // The hubs' checks are looked at once the answer is sent: their first call of `alarms` (a
-      // woken worker's first request of that API: 0.2–4.7 ms measured on its thread) is not the
-      // page's links' to wait for.
-      return rewriteForPage(await current(), message.hrefs, sender, message.refused ?? {}, () => afterAnswer.push(() => pageWithLinks(current)));
+      return rewriteForPage(await current(), message.hrefs, sender, message.refused ?? {}, () => pageWithLinks(current));
     case CONTENT_OPEN:
       return openForPage(await current(), message.href, message.newTab, sender);
     case CONTENT_MYST:

@@ -99,8 +99,7 @@ async function startWorker(state) {
   const {browser, toTabs} = wake(state);
   /** @type {any} */ (globalThis).browser = browser;
   state.reads.length = 0;
-  const load = await extensionModules();
-  await load('background.js');
+  await (await extensionModules())('background.js');
   const background = /** @type {any} */ (globalThis).byobBackground;
   /** A page's batch, from tab 1. @param {string[]} hrefs */
   const rewrite = (hrefs) =>
@@ -109,7 +108,7 @@ async function startWorker(state) {
       const sender = {id: 'ext', url: from, tab: {id: 1, index: 0, url: from}, frameId: 0};
       browser.runtime.onMessage.listeners[0]({type: 'content:rewrite', hrefs}, sender, resolve);
     });
-  return {browser, toTabs, background, rewrite, load};
+  return {browser, toTabs, background, rewrite};
 }
 
 
@@ -215,27 +214,4 @@ test('the record of an older version (wake.v1, without routes) is removed once t
   const [answer] = /** @type {any} */ (await worker.rewrite([GH])).results;
   assert.equal(answer.status, 'rewritten');
   await until(() => 'wake.v2' in state.data.local && !('wake.v1' in state.data.local), 'wake.v1 replaced by wake.v2');
-});
-
-test('a woken worker answers a page before it asks the browser about the hubs\' check alarm', async () => {
-  const state = browserState();
-  await settled(state);
-  const worker = await startWorker(state);
-  /** @type {string[]} */
-  const order = [];
-  const get = worker.browser.alarms.get;
-  worker.browser.alarms.get = (/** @type {string} */ name) => {
-    order.push('alarms.get');
-    return get(name);
-  };
-  const from = 'https://books.example.org/intro.html';
-  const sender = {id: 'ext', url: from, tab: {id: 1, index: 0, url: from}, frameId: 0};
-  await new Promise((resolve) => {
-    worker.browser.runtime.onMessage.listeners[0]({type: 'content:rewrite', hrefs: [GH]}, sender, (/** @type {any} */ reply) => {
-      order.push(`answered ${reply.ok}`);
-      resolve(reply);
-    });
-  });
-  await until(() => order.includes('alarms.get'), 'the alarm looked at');
-  assert.deepEqual(order, ['answered true', 'alarms.get']);
 });
