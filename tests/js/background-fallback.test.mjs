@@ -106,6 +106,14 @@ test('a page\'s links go to the first hub; a Zenodo link to the BinderHub, sayin
   assert.deepEqual(reply.results[1].fallback, ['uni-hub cannot launch it: zenodo content cannot be pulled with nbgitpuller: only a BinderHub can launch it']);
   await until(() => browser.alarms.all.has('byob-health'), 'the alarm');
   assert.deepEqual(browser.alarms.all.get('byob-health'), {name: 'byob-health', delayInMinutes: 3, periodInMinutes: 3});
+  // The alarm set, the hubs are checked: both up. That check is then forgotten (as a browser
+  // restart forgets `storage.session`), so that the popup's check below probes again instead of
+  // finding it fresh: the next test no longer depends on that check not having ended yet.
+  await until(async () => {
+    const health = (await browser.storage.session.get('health.v1'))['health.v1'];
+    return health?.[jupyterhub.url]?.state === 'up' && health?.[binderhub.url]?.state === 'up';
+  }, 'the pages\' check of both hubs');
+  await browser.storage.session.remove('health.v1');
 });
 
 test('the first hub stops: the popup\'s check finds it down, every tab is told, and the page\'s links go to the next hub with the reason', async () => {
