@@ -141,7 +141,7 @@ pub fn call(input: &str) -> Answer {
     let a = |i: usize| args.get(i).copied().unwrap_or(Arg::UNDEFINED);
     match name {
         "parse" => parse(a(0)),
-        "rewriteBatch" => rewrite_batch(a(0), a(1), a(2)),
+        "rewriteBatch" => rewrite_batch(a(0), a(1)),
         "rewriteRepoLink" => rewrite_repo_link(a(0), a(1)),
         "mystLink" => myst_link(a(0), a(1)),
         "activeTarget" => active_target(a(0)),
@@ -370,46 +370,21 @@ fn parse(url: Arg) -> Answer {
     })
 }
 
-/// Options of `rewriteBatch`.
-#[derive(Default)]
-struct BatchOptions {
-    /// Include each link's parsed `launch` (the content script does not need it; it is most
-    /// of the bytes that cross back).
-    launch: bool,
-}
-
-impl BatchOptions {
-    /// As serde's derived reader read them: every field may be missing; others are ignored.
-    fn read(v: &Value) -> Result<BatchOptions, String> {
-        let f = Fields::open(v, "", "BatchOptions", &["launch"], 0, false)?;
-        Ok(BatchOptions {
-            launch: f.or("launch", read::bool_at, false)?,
-        })
-    }
-}
-
-/// Rewrites a batch of hrefs for a target: one `Rewrite` per href, in order. `launch` is
-/// `null` unless `options.launch` is true. An href that is not a string gets its own result
-/// (status `none`, "not a string"); a link longer than the core's limit gets `invalid`. Fails
-/// only when `hrefs` is not an array, or `target` or `options` is not a usable object.
-fn rewrite_batch(hrefs: Arg, target: Arg, options: Arg) -> Answer {
+/// Rewrites a batch of hrefs for a target: one `Rewrite` per href, in order, each without its
+/// `launch` (`null`: the pages need the outcome, and the launch model would be most of the
+/// bytes that cross back; `parse` gives a link's launch). An href that is not a string gets its
+/// own result (status `none`, "not a string"); a link longer than the core's limit gets
+/// `invalid`. Fails only when `hrefs` is not an array or `target` is not a usable target.
+fn rewrite_batch(hrefs: Arg, target: Arg) -> Answer {
     array_arg(hrefs, "hrefs")?;
     let target = target_arg(target)?;
-    let options: BatchOptions = if options.is_nullish() {
-        BatchOptions::default()
-    } else {
-        object_arg(options, "options")?;
-        BatchOptions::read(&from_json(options, "options")?).map_err(|e| format!("options: {e}"))?
-    };
     let hrefs = hrefs_of(hrefs)?;
     let out: Vec<_> = hrefs
         .iter()
         .map(|h| match h {
             serde_json::Value::String(h) => {
                 let mut r = crate::rewrite(h, &target);
-                if !options.launch {
-                    r.launch = None;
-                }
+                r.launch = None;
                 r
             }
             other => not_a_string_rewrite(kind_of_value(other)),
