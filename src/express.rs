@@ -242,8 +242,9 @@ fn is_name(s: &str) -> bool {
             .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
-/// A name in a Binder spec: not `v2`, which could start a second `v2/<provider>/` (a doubled
-/// path, which the parser reads from its last copy, with a warning).
+/// A name in a Binder spec or a Colab path: not `v2`, which could start a `v2/<provider>/`
+/// (in a Binder spec a doubled path, which the parser reads from its last copy, with a
+/// warning; in a Colab path, a Binder link).
 fn spec_name(s: &str) -> bool {
     is_name(s) && s != "v2"
 }
@@ -319,7 +320,12 @@ fn read_repo_launch(href: &str, origin_len: usize) -> Option<RepoLaunch<'_>> {
     ) else {
         return None;
     };
-    if !(is_name(owner) && is_name(name) && is_name(git_ref) && is_path(file)) {
+    // No `v2` segment anywhere: the Binder form claims a path with `/v2/<provider>/` first.
+    if !(spec_name(owner)
+        && spec_name(name)
+        && spec_name(git_ref)
+        && file.split('/').all(spec_name))
+    {
         return None;
     }
     Some(RepoLaunch {
@@ -632,6 +638,13 @@ mod tests {
             "https://mybinder.org/v2/gh/o/v2/gh",
             "https://mybinder.org/v2/gl/v2%2Fgh/main",
             "https://mybinder.org/v2/v2/gh/o/r/main",
+            // A Colab link whose ref or file has a `v2` segment before a provider's name: the
+            // Binder form claims any path with `/v2/<provider>/` (found by the `lean` fuzz
+            // target).
+            "https://colab.research.google.com/github/o/r/tree/v2/zenodo/b",
+            "https://colab.research.google.com/github/o/r/blob/main/v2/gh/x.ipynb",
+            "https://colab.research.google.com/github/o/v2/blob/gh/x.ipynb",
+            "https://colab.research.google.com/github/v2/gh/blob/main/x.ipynb",
         ] {
             let mut lane = String::new();
             assert!(!Express::new(&hub).answer(href, &mut lane), "{href}: {lane}");
