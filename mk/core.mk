@@ -10,12 +10,13 @@ WASM_COLD_RAW := target/wasm32-unknown-unknown/wasm-cold/byob.wasm
 WASM_HOT_RAW := target/wasm32-unknown-unknown/wasm-hot/byob.wasm
 WASM_OPT := node_modules/.bin/wasm-opt
 WASM_OPT_FLAGS := -Oz --strip-debug --strip-producers --enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-ext --enable-mutable-globals --enable-reference-types
-# The cold module only: `--converge` repeats -Oz while the module shrinks, and
-# `--low-memory-unused` lets wasm-opt fold `load(p + c)` into a load at offset c (exact unless
-# p + c wraps past 4 GB into the first KB of memory, which no valid Rust pointer does): 1.0 KB
-# gzip of the cold module (docs/benchmarks.md, "size (fifth round)"). The hot module's bytes
-# are speed's to weigh.
-WASM_OPT_COLD_FLAGS := $(WASM_OPT_FLAGS) --low-memory-unused --converge
+# Both modules: `--converge` repeats -Oz while the module shrinks, and `--low-memory-unused`
+# lets wasm-opt fold `load(p + c)` into a load at offset c (exact unless p + c wraps past 4 GB
+# into the first KB of memory, which no valid Rust pointer does): 1.0 KB gzip of the cold
+# module (docs/benchmarks.md, "size (fifth round)"), 281 bytes of the hot one, room under its
+# 45 KB cap ("speed (the express lane for Jupyter Book 1's links)").
+WASM_OPT_HOT_FLAGS := $(WASM_OPT_FLAGS) --low-memory-unused --converge
+WASM_OPT_COLD_FLAGS := $(WASM_OPT_HOT_FLAGS)
 # Reproducible Wasm: the same bytes wherever the tree and the cargo registry live. Panic locations
 # name source files; these prefixes map the checkout and cargo's home to fixed names (the
 # standard library's paths are already /rustc/<commit>/). Only the wasm32 target gets them, so
@@ -65,7 +66,7 @@ $(WASM_OUT)/byob_bg.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 $(WASM_OUT)/byob_hot.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_HOT_RUSTFLAGS)" $(CARGO) build --profile wasm-hot --locked --lib --target wasm32-unknown-unknown --features hot
 	@mkdir -p $(WASM_OUT)
-	$(WASM_OPT) $(WASM_OPT_FLAGS) $(WASM_HOT_RAW) -o $@
+	$(WASM_OPT) $(WASM_OPT_HOT_FLAGS) $(WASM_HOT_RAW) -o $@
 	@echo "wasm (hot): $$(stat -c %s $@) bytes, $$(gzip -9 -c $@ | wc -c) gzip -9"
 
 test-rust: ## native unit, corpus and CLI tests

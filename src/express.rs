@@ -8,11 +8,13 @@
 //! at most the query the form reads. Each shape is one reading of the forms' own rules:
 //!
 //! * a Binder link `https://host/v2/gh/owner/name/ref` or `…/v2/gl/group%2Fname/ref`, with no
-//!   query or one `urlpath=lab/tree/…`, `labpath=…` or `filepath=…` (src/parse/binder.rs);
+//!   query or one `urlpath=lab/tree/…`, `urlpath=tree/…` (the classic notebook,
+//!   sphinx-book-theme's default), `labpath=…` or `filepath=…` (src/parse/binder.rs);
 //! * a Colab link `https://colab.research.google.com/github/owner/name/blob/ref/file`
 //!   (src/parse/colab.rs);
 //! * an nbgitpuller link `https://host/hub/user-redirect/git-pull?repo=…&urlpath=lab/tree/…`
-//!   with `branch` and nothing else, its values escaped only with `%2F` and `%3A`, its urlpath
+//!   with `branch` and nothing else, its `/` and `:` written as they are or as `%2F` and `%3A`
+//!   (sphinx-book-theme writes `repo=https%3A//github.com/…`), no other escape, its urlpath
 //!   inside the clone directory (src/parse/nbgitpuller.rs);
 //!
 //! rendered as src/render/ renders them: a Binder link on a BinderHub, and an nbgitpuller link
@@ -240,8 +242,9 @@ fn is_name(s: &str) -> bool {
             .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
 }
 
-/// A name in a Binder spec: not `v2`, which could start a second `v2/<provider>/` (a doubled
-/// path, which the parser reads from its last copy, with a warning).
+/// A name in a Binder spec or a Colab path: not `v2`, which could start a `v2/<provider>/`
+/// (in a Binder spec a doubled path, which the parser reads from its last copy, with a
+/// warning; in a Colab path, a Binder link).
 fn spec_name(s: &str) -> bool {
     is_name(s) && s != "v2"
 }
@@ -317,7 +320,12 @@ fn read_repo_launch(href: &str, origin_len: usize) -> Option<RepoLaunch<'_>> {
     ) else {
         return None;
     };
-    if !(is_name(owner) && is_name(name) && is_name(git_ref) && is_path(file)) {
+    // No `v2` segment anywhere: the Binder form claims a path with `/v2/<provider>/` first.
+    if !(spec_name(owner)
+        && spec_name(name)
+        && spec_name(git_ref)
+        && file.split('/').all(spec_name))
+    {
         return None;
     }
     Some(RepoLaunch {
@@ -334,14 +342,18 @@ fn read_repo_launch(href: &str, origin_len: usize) -> Option<RepoLaunch<'_>> {
 }
 
 /// A Binder link's query in the lane's shape: none, or one `urlpath=lab/tree/<path>`,
-/// `labpath=<path>` (JupyterLab's document mode) or `filepath=<path>` (the notebook tree).
+/// `urlpath=tree/<path>` or `filepath=<path>` (the classic notebook: the parser reads a
+/// filepath as that urlpath) or `labpath=<path>` (JupyterLab's document mode).
 fn binder_query(query: Option<&str>) -> Option<(Ui, Option<&str>)> {
     let Some(query) = query else {
         return Some((Ui::Default, None));
     };
     let (key, value) = query.split_once('=')?;
     let (ui, path) = match key {
-        "urlpath" => (Ui::Lab, value.strip_prefix("lab/tree/")?),
+        "urlpath" => match value.strip_prefix("lab/tree/") {
+            Some(path) => (Ui::Lab, path),
+            None => (Ui::Notebook, value.strip_prefix("tree/")?),
+        },
         "labpath" => (Ui::Doc, value),
         "filepath" => (Ui::Notebook, value),
         _ => return None,
@@ -376,14 +388,24 @@ fn pull_query_is_plain(query: &str) -> bool {
     if !branch.is_none_or(is_name) {
         return false;
     }
-    let Some(clone) = ["https%3A%2F%2F", "https%3a%2f%2f", "https://"]
-        .iter()
-        .find_map(|scheme| repo.strip_prefix(scheme))
-    else {
+    // `https:` with `:` as it is or escaped, then `//` (each `/` either way): two empty
+    // segments before the host.
+    let Some(rest) = repo.strip_prefix("https") else {
         return false;
     };
+    let Some(rest) = rest.strip_prefix(':').or_else(|| {
+        rest.get(..3)
+            .filter(|e| e.eq_ignore_ascii_case("%3a"))
+            .map(|_| &rest[3..])
+    }) else {
+        return false;
+    };
+    let mut clone = Segments(Some(rest));
+    if clone.next() != Some("") || clone.next() != Some("") {
+        return false;
+    }
     let mut dir = "";
-    if !Segments(Some(clone)).all(|s| {
+    if !clone.all(|s| {
         dir = s;
         is_name(s)
     }) {
@@ -439,6 +461,14 @@ pub(crate) const EXAMPLES: &[&str] = &[
     "https://colab.research.google.com/github/o/r/tree/dev/x.ipynb",
     "https://h.org/hub/user-redirect/git-pull?branch=b&urlpath=lab/tree/r&repo=https://github.com/o/r",
     "https://h.org/hub/user-redirect/git-pull?repo=https%3a%2f%2fgitlab.com%2Fg%2Fr&urlpath=lab%2Ftree%2Fr%2Fa%2Fb.ipynb",
+    // sphinx-book-theme's two defaults, as the real books carry them (tests/fixtures/pages),
+    // and their siblings: `urlpath=tree/`, `/` and `:` unescaped or escaped in any mix.
+    "https://mybinder.org/v2/gh/executablebooks/quantecon-mini-example/master?urlpath=tree/mini_book/docs/about_py.md",
+    "https://jupyterhub-opf-jupyterhub.apps.smaug.na.operate-first.cloud/hub/user-redirect/git-pull?repo=https%3A//github.com/OpenOSOrg/openos&urlpath=lab/tree/openos/content/contributing/examples.ipynb&branch=main",
+    "https://binder.example.org/v2/gl/g%2Fp/HEAD?urlpath=tree/a/b.ipynb",
+    "https://mybinder.org/v2/gh/o/r/v2.0?urlpath=tree/lab/tree/x.ipynb",
+    "https://h.org/hub/user-redirect/git-pull?repo=https:%2F%2Fgithub.com/o/r&urlpath=lab/tree/r/x.ipynb&branch=b",
+    "https://h.org/hub/user-redirect/git-pull?repo=https%3a/%2fgitlab.com%2Fg/r&urlpath=lab%2Ftree/r&branch=b",
 ];
 
 #[cfg(test)]
@@ -507,6 +537,32 @@ mod tests {
         assert!(taken.iter().all(|&n| n >= 3), "{taken:?}");
     }
 
+    /// The two launch links of the real Jupyter Book 1 books that the lane once left to the
+    /// general path (sphinx-book-theme's defaults) are taken on a JupyterHub, a BinderHub and
+    /// a Jupyter Server, each the model's answer.
+    #[test]
+    fn sphinx_book_themes_default_links_are_taken() {
+        let hub = Target::new(TargetKind::JupyterHub, "https://hub.example.edu/").unwrap();
+        let binder = Target::new(TargetKind::BinderHub, "https://binder.example.edu/").unwrap();
+        let server = Target::new(TargetKind::JupyterServer, "http://localhost:8889/").unwrap();
+        for (href, targets) in [
+            (EXAMPLES[10], vec![&hub, &binder, &server]),
+            (EXAMPLES[11], vec![&hub, &server]),
+        ] {
+            for t in targets {
+                let (lane, model) = lane_and_model(href, t)
+                    .unwrap_or_else(|| panic!("{href} for {} went to the general path", t.url()));
+                assert_eq!(lane, model, "{href} for {}", t.url());
+            }
+        }
+        let mut lane = String::new();
+        assert!(Express::new(&hub).answer(EXAMPLES[10], &mut lane));
+        assert!(
+            lane.contains("urlpath=tree%2Fquantecon-mini-example%2Fmini_book%2Fdocs%2Fabout_py.md"),
+            "{lane}"
+        );
+    }
+
     /// Every edge of the shapes is left to the general path, and what the lane does take is
     /// the model's answer.
     #[test]
@@ -521,7 +577,15 @@ mod tests {
             "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/../x",
             "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/a//x",
             "https://mybinder.org/v2/gh/o/r/main?urlpath=lab/tree/a%2Fx",
-            "https://mybinder.org/v2/gh/o/r/main?urlpath=tree/x",
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=tree",
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=tree/",
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=/tree/x",
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=tree/../x",
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=tree/a//x",
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=tree/a%2Fx",
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=tree/x&urlpath=tree/y",
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=notebooks/x.ipynb",
+            "https://mybinder.org/v2/gh/o/r/main?urlpath=Tree/x",
             "https://mybinder.org/v2/gh/o/r/main?labpath=x&urlpath=lab",
             "https://mybinder.org/v2/gh/o/r/main?",
             "https://mybinder.org/v2/gh/o/r/main#x",
@@ -556,11 +620,31 @@ mod tests {
             "https://h.org/hub/user/alice/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&urlpath=lab%2Ftree%2Fr",
             "https://h.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&urlpath=lab%2Ftree%2Fr#x",
             "https://h.org/hub/user-redirect/git-pull?repo=&urlpath=lab%2Ftree%2Fr",
+            // sphinx-book-theme's `https%3A//` and its siblings, one part off each.
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A/github.com/o/r&urlpath=lab/tree/r",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A///github.com/o/r&urlpath=lab/tree/r",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A//github.com/o/r/&urlpath=lab/tree/r",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A//github.com/o/r.git&urlpath=lab/tree/r",
+            "https://h.org/hub/user-redirect/git-pull?repo=http%3A//github.com/o/r&urlpath=lab/tree/r",
+            "https://h.org/hub/user-redirect/git-pull?repo=HTTPS%3A//github.com/o/r&urlpath=lab/tree/r",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%253A//github.com/o/r&urlpath=lab/tree/r",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A%2F%2F&urlpath=lab/tree/r",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A//github.com/o/r&urlpath=lab/tree/other/x.ipynb",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A//github.com/o/r&urlpath=lab/tree/r/../x",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A//github.com/o/r&urlpath=tree/r/x.ipynb",
+            "https://h.org/hub/user-redirect/git-pull?repo=https%3A//github.com/o/r&urlpath=lab/tree/r/a%20b.ipynb",
             // A second `v2/<provider>/` in the spec: a doubled path, read from the last copy.
             "https://mybinder.org/v2/gh/v2/gh/main",
             "https://mybinder.org/v2/gh/o/v2/gh",
             "https://mybinder.org/v2/gl/v2%2Fgh/main",
             "https://mybinder.org/v2/v2/gh/o/r/main",
+            // A Colab link whose ref or file has a `v2` segment before a provider's name: the
+            // Binder form claims any path with `/v2/<provider>/` (found by the `lean` fuzz
+            // target).
+            "https://colab.research.google.com/github/o/r/tree/v2/zenodo/b",
+            "https://colab.research.google.com/github/o/r/blob/main/v2/gh/x.ipynb",
+            "https://colab.research.google.com/github/o/v2/blob/gh/x.ipynb",
+            "https://colab.research.google.com/github/v2/gh/blob/main/x.ipynb",
         ] {
             let mut lane = String::new();
             assert!(!Express::new(&hub).answer(href, &mut lane), "{href}: {lane}");

@@ -41,17 +41,28 @@ const SAMPLES = 15;
 const LOADS = 7;
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
-/** The i-th launch link: a mix of the forms found in books and course pages. */
+/**
+ * The i-th launch link: six forms, one each in turn. The four that books and course pages
+ * write by hand or with MyST (Binder `urlpath=lab/tree/`, nbgitpuller escaped with `%2F`,
+ * Colab, Binder on GitLab with `labpath`), and the two that sphinx-book-theme writes by default,
+ * so what most Jupyter Book 1 books carry (tests/fixtures/pages): its Binder button opens the
+ * classic notebook (`urlpath=tree/…`), and its JupyterHub button writes the repository with
+ * literal slashes (`repo=https%3A//github.com/…`) and the urlpath unescaped.
+ */
 function launchHref(i) {
-  switch (i % 4) {
+  switch (i % 6) {
     case 0:
       return `https://mybinder.org/v2/gh/org${i}/book/main?urlpath=lab/tree/notebooks/ch${i}.ipynb`;
     case 1:
       return `https://hub.example.org/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Forg${i}%2Fcourse&urlpath=lab%2Ftree%2Fcourse%2Fweek${i}.ipynb&branch=main`;
     case 2:
       return `https://colab.research.google.com/github/org${i}/book/blob/main/notebooks/ch${i}.ipynb`;
-    default:
+    case 3:
       return `https://binder.example.org/v2/gl/group${i}%2Fproject/HEAD?labpath=index.ipynb`;
+    case 4:
+      return `https://mybinder.org/v2/gh/Org${i}/mini-book/master?urlpath=tree/mini_book/docs/ch${i}.md`;
+    default:
+      return `https://jupyterhub.example.org/hub/user-redirect/git-pull?repo=https%3A//github.com/Org${i}/course&urlpath=lab/tree/course/content/week${i}.ipynb&branch=main`;
   }
 }
 
