@@ -120,11 +120,7 @@ impl<'t> Express<'t> {
             // A Binder link on a BinderHub keeps its tail (`render::verbatim_tail`).
             (TargetKind::BinderHub, Kind::Binder) => {
                 out.push_str(l.tail);
-                if out.len() - from > crate::MAX_LINK_LEN {
-                    return false;
-                }
-                out.push_str("\",\"reason\":null,\"warnings\":[]}");
-                return true;
+                return close(out, from, None);
             }
             (TargetKind::BinderHub, Kind::Colab) => return false,
             (TargetKind::JupyterHub | TargetKind::JupyterServer, _) => {}
@@ -161,13 +157,7 @@ impl<'t> Express<'t> {
                 out.push_str(segment);
             }
         }
-        if out.len() - from > crate::MAX_LINK_LEN {
-            return false;
-        }
-        out.push_str("\",\"reason\":null,\"warnings\":[\"");
-        out.push_str(HUB_ENVIRONMENT);
-        out.push_str("\"]}");
-        true
+        close(out, from, Some(HUB_ENVIRONMENT))
     }
 
     /// An nbgitpuller link on a JupyterHub or a Jupyter Server: its query verbatim
@@ -192,12 +182,25 @@ impl<'t> Express<'t> {
         out.push_str(nbgitpuller_endpoint(t));
         out.push('?');
         out.push_str(query);
-        if out.len() - from > crate::MAX_LINK_LEN {
-            return false;
-        }
-        out.push_str("\",\"reason\":null,\"warnings\":[]}");
-        true
+        close(out, from, None)
     }
+}
+
+/// Ends an answer whose output was written from `from`: `false` when the output is over the
+/// core's limit (the general path then answers, with its reason), else the rest of the object,
+/// with `warning` (text that needs no JSON escape) as its one warning.
+fn close(out: &mut String, from: usize, warning: Option<&str>) -> bool {
+    if out.len() - from > crate::MAX_LINK_LEN {
+        return false;
+    }
+    out.push_str("\",\"reason\":null,\"warnings\":[");
+    if let Some(w) = warning {
+        out.push('"');
+        out.push_str(w);
+        out.push('"');
+    }
+    out.push_str("]}");
+    true
 }
 
 /// The length of `http(s)://host` when the href starts with it and its path with `/`: a host
@@ -262,13 +265,8 @@ fn read_repo_launch(href: &str, origin_len: usize) -> Option<RepoLaunch<'_>> {
         Some((p, q)) => (p, Some(q)),
         None => (tail, None),
     };
-    if let Some(spec) = path.strip_prefix("v2/gh/") {
-        let mut parts = spec.split('/');
-        let (Some(owner), Some(name), Some(git_ref), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return None;
-        };
+    if let Some(provider_spec) = path.strip_prefix("v2/") {
+        let (git_host, owner, name, git_ref) = binder_spec(provider_spec)?;
         if !(spec_name(owner) && spec_name(name) && spec_name(git_ref)) {
             return None;
         }
@@ -277,28 +275,7 @@ fn read_repo_launch(href: &str, origin_len: usize) -> Option<RepoLaunch<'_>> {
             kind: Kind::Binder,
             hub,
             tail,
-            git_host: "github.com",
-            owner,
-            name,
-            git_ref,
-            ui,
-            path,
-        });
-    }
-    if let Some(spec) = path.strip_prefix("v2/gl/") {
-        let (namespace, git_ref) = spec.split_once('/')?;
-        let at = namespace.find('%')?;
-        let (owner, name) = (&namespace[..at], namespace.get(at + 3..)?);
-        let escaped_slash = namespace[at..].get(..3)?.eq_ignore_ascii_case("%2f");
-        if !(escaped_slash && spec_name(owner) && spec_name(name) && spec_name(git_ref)) {
-            return None;
-        }
-        let (ui, path) = binder_query(query)?;
-        return Some(RepoLaunch {
-            kind: Kind::Binder,
-            hub,
-            tail,
-            git_host: "gitlab.com",
+            git_host,
             owner,
             name,
             git_ref,
@@ -339,6 +316,26 @@ fn read_repo_launch(href: &str, origin_len: usize) -> Option<RepoLaunch<'_>> {
         ui: Ui::Default,
         path: Some(file),
     })
+}
+
+/// A Binder spec after `v2/`: `gh/<owner>/<name>/<ref>` or `gl/<group>%2F<name>/<ref>`, as
+/// (git host, owner or group, name, ref); the names are not checked here.
+fn binder_spec(spec: &str) -> Option<(&'static str, &str, &str, &str)> {
+    if let Some(spec) = spec.strip_prefix("gh/") {
+        let mut parts = spec.split('/');
+        let (Some(owner), Some(name), Some(git_ref), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return None;
+        };
+        return Some(("github.com", owner, name, git_ref));
+    }
+    let spec = spec.strip_prefix("gl/")?;
+    let (namespace, git_ref) = spec.split_once('/')?;
+    let at = namespace.find('%')?;
+    let (owner, name) = (&namespace[..at], namespace.get(at + 3..)?);
+    let escaped_slash = namespace[at..].get(..3)?.eq_ignore_ascii_case("%2f");
+    escaped_slash.then_some(("gitlab.com", owner, name, git_ref))
 }
 
 /// A Binder link's query in the lane's shape: none, or one `urlpath=lab/tree/<path>`,
