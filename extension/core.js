@@ -16,7 +16,7 @@
 import {kindOf} from './cold.js';
 import {call, callHot} from './core-loader.js';
 
-export {afterEvaluation, coldInstance, hotInstance, ready, status} from './core-loader.js';
+export {MEMORY_KEPT, afterEvaluation, coldInstance, hotInstance, ready, status} from './core-loader.js';
 
 /** Wire texts of target objects that came without one, by their JSON (a few at most). */
 const wires = new Map();

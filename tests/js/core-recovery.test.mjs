@@ -88,6 +88,36 @@ test('an error the core returns (not a trap) is passed on and keeps the instance
   assert.deepEqual(core.status(), before);
 });
 
+test('an instance a huge batch grew past MEMORY_KEPT is replaced after answering; normal calls keep theirs', async () => {
+  const pages = async (/** @type {any} */ instance) => (await instance).exports.memory.buffer.byteLength;
+  // Normal batches (1,000 links) keep the instance.
+  const before = core.status();
+  const normal = Array.from({length: 1000}, (_, i) => `https://mybinder.org/v2/gh/o/r${i}/main?urlpath=lab/tree/x.ipynb`);
+  for (let i = 0; i < 3; i++) assert.equal((await core.rewriteBatch(normal, TARGET)).length, 1000);
+  assert.deepEqual(core.status(), before);
+  assert.ok((await pages(core.hotInstance())) <= core.MEMORY_KEPT);
+
+  // A huge batch for the hot module: answered in full, then its instance is replaced.
+  const huge = Array.from({length: 150_000}, (_, i) => `https://mybinder.org/v2/gh/org-${i}/repository-${i}/main?urlpath=lab/tree/notebooks/x${i}.ipynb`);
+  const grown = await core.hotInstance();
+  const answers = await core.rewriteBatch(huge, TARGET);
+  assert.equal(answers.filter((/** @type {any} */ r) => r.status === 'rewritten').length, huge.length);
+  assert.ok(grown.exports.memory.buffer.byteLength > core.MEMORY_KEPT, `the batch grew the hot memory past the bound (${grown.exports.memory.buffer.byteLength})`);
+  assert.equal(core.status().hot, before.hot + 1);
+  assert.ok((await pages(core.hotInstance())) < core.MEMORY_KEPT, 'the fresh instance starts small');
+  const [again] = await core.rewriteBatch([BINDER], TARGET);
+  assert.equal(again.status, 'rewritten', 'the fresh instance answers (the target set again)');
+
+  // The same for the cold module, with hrefs the hot module defers to it.
+  const coldBefore = core.status().instances;
+  const odd = huge.slice(0, 60_000).map((h) => h.replace('https://mybinder.org', 'HTTPS://MyBinder.org'));
+  const coldAnswers = await core.rewriteBatch(odd, TARGET);
+  assert.equal(coldAnswers.filter((/** @type {any} */ r) => r.status === 'rewritten').length, odd.length);
+  assert.equal(core.status().instances, coldBefore + 1);
+  assert.ok((await pages(core.coldInstance())) < core.MEMORY_KEPT);
+  assert.equal((await core.parse(BINDER)).status, 'launch');
+});
+
 test('the loaders sit behind core.js: no other extension module imports them', () => {
   const ext = path.join(root, 'extension');
   /** @type {string[]} */
