@@ -243,8 +243,15 @@ async function main() {
   const {context, profile, byob, empty, byobId} = await launch(extDir, emptyDir);
   const rows = {sizes, native};
   try {
-    const options = new ChromiumPage(await context.newPage());
-    await options.goto(`${byob}/options/options.html`);
+    // The extension opens its options page itself on install (background.js); Chrome may
+    // navigate a tab that is loading the same page then, which interrupts our `goto`: once more.
+    const optionsTab = await context.newPage();
+    const optionsUrl = `${byob}/options/options.html`;
+    await optionsTab.goto(optionsUrl).catch(async (/** @type {Error} */ err) => {
+      if (!/interrupted by another navigation/.test(err.message)) throw err;
+      await optionsTab.goto(optionsUrl);
+    });
+    const options = new ChromiumPage(optionsTab);
     await options.waitFor(() => document.body.dataset.ready === 'true');
     // Set a hub and grant all sites, as a user would in the options page.
     await options.evaluate(async (hub) => {
