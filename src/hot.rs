@@ -58,10 +58,7 @@ pub extern "C" fn byob_output() -> *const u8 {
 pub extern "C" fn byob_set_target(len: usize) -> i32 {
     STATE.with_borrow_mut(|s| {
         let (text, output) = s.io.take(len);
-        let read = match text {
-            Ok(text) => Target::from_wire(text).map_err(Refusal::Target),
-            Err(e) => Err(Refusal::Input(e)),
-        };
+        let read = text.and_then(|text| Target::from_wire(text).map_err(|e| e.to_string()));
         match read {
             Ok(t) => {
                 s.target = Some(t);
@@ -69,31 +66,11 @@ pub extern "C" fn byob_set_target(len: usize) -> i32 {
             }
             Err(e) => {
                 s.target = None;
-                refuse(e, output)
+                output.push_str(&e);
+                failed(output)
             }
         }
     })
-}
-
-/// Why a target was not kept.
-enum Refusal {
-    /// The input was not text.
-    Input(String),
-    /// The text was not a target.
-    Target(crate::Error),
-}
-
-/// Writes a refusal's message into the output; its return value. Out of line: V8 compiles a
-/// Wasm function whole at its first call, and a woken background's first call sets a valid
-/// target (docs/benchmarks.md, "first calls (fifth round)").
-#[cold]
-#[inline(never)]
-fn refuse(e: Refusal, output: &mut String) -> i32 {
-    match e {
-        Refusal::Input(m) => output.push_str(&m),
-        Refusal::Target(e) => output.push_str(&e.to_string()),
-    }
-    failed(output)
 }
 
 /// Answers the batch of hrefs in the first `len` bytes of the input for the kept target:

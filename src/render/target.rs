@@ -198,10 +198,9 @@ impl Target {
     /// repository can be written into a link. The message names the field.
     ///
     /// This is the hot module's first call when the background wakes, and V8 compiles each
-    /// Wasm function whole at its first call: what a common target does not run (the parser's
-    /// reading of a base with a path, an environment repository, the messages) stays in
-    /// functions of its own, so that setting it compiles little (docs/benchmarks.md, "first
-    /// calls (fifth round)").
+    /// Wasm function at its first call, on the calling thread: a base at its host's root (the
+    /// common case) takes no parser, whose reading of the base's own links reached 67 more
+    /// functions (docs/benchmarks.md, "first calls (fifth round)").
     pub fn from_wire(text: &str) -> Result<Target, Error> {
         Target::read_wire(text, true)
     }
@@ -325,16 +324,14 @@ pub(crate) fn wire_examples() -> Vec<String> {
     texts
 }
 
-/// A wire text's message, naming `what` is wrong (out of line: a valid text never runs it).
+/// A wire text's message, naming `what` is wrong.
 #[cold]
-#[inline(never)]
 fn wire_error(what: &str) -> Error {
     Error::InvalidHub(crate::text::concat(&["target text: ", what]))
 }
 
 /// [`reads_back_as_itself`] for [`Target::from_wire`], with the splitter's parser (no `url`
 /// crate in the hot module).
-#[inline(never)]
 fn wire_reads_back(kind: TargetKind, url: &str) -> Result<(), Error> {
     check_reads_back(kind, url, |probe| match crate::parse::split(probe) {
         crate::parse::Split::Web(link) => match crate::parse::parse_link(&link) {
@@ -348,7 +345,6 @@ fn wire_reads_back(kind: TargetKind, url: &str) -> Result<(), Error> {
 /// The environment repository's fields of a wire text, from its provider `id` on (the rest of
 /// `fields`): the repository and the text the reader typed, checked to be writable into a
 /// link on `url`.
-#[inline(never)]
 fn wire_env<'a>(
     id: &str,
     mut fields: impl Iterator<Item = &'a str>,
