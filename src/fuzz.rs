@@ -81,6 +81,11 @@ pub const TARGETS: &[FuzzTarget] = &[
         seeds: lean_seeds,
     },
     FuzzTarget {
+        name: "wire",
+        run: wire,
+        seeds: wire_seeds,
+    },
+    FuzzTarget {
         name: "policy",
         run: policy,
         seeds: policy_seeds,
@@ -498,6 +503,37 @@ pub fn lean(data: &[u8]) {
         let normalised = u.to_string();
         holds(check_lean(&normalised, &t).map(|_| ()), &normalised);
     }
+}
+
+/// The hot module's target text (`Target::from_wire`, hostile in principle: it comes back
+/// from the browser's storage): never a panic; its shortcut for a base at its host's root
+/// agrees with the parser's reading of the base's own links (`from_wire_fully`); a text it
+/// accepts writes back (`Target::wire`) to a text that reads and writes again the same.
+pub fn wire(data: &[u8]) {
+    let s = text(data);
+    let read = Target::from_wire(&s);
+    let full = Target::from_wire_fully(&s);
+    if read != full {
+        panic!("invariant broken: from_wire gives {read:?}, the full check {full:?}\ninput: {s:?}");
+    }
+    if let Ok(t) = read {
+        // The text as written (what the background stores) reads back and writes again the
+        // same. Not the same target: a text whose environment repository lacks the typed
+        // `envRepo` field reads it as none, and writes it as empty.
+        let written = t.wire();
+        let again = Target::from_wire(&written).map(|t| t.wire());
+        if again.as_ref() != Ok(&written) {
+            panic!("invariant broken: the target written as {written:?} reads back as {again:?}\ninput: {s:?}");
+        }
+    }
+}
+
+/// Target texts (`render::target::wire_examples`), as bytes.
+fn wire_seeds() -> Vec<Vec<u8>> {
+    crate::render::wire_examples()
+        .into_iter()
+        .map(String::into_bytes)
+        .collect()
 }
 
 /// Corpus links as a browser hands them over (normalised), and as written, behind a selector

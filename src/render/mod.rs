@@ -15,6 +15,8 @@ use serde::{Deserialize, Serialize};
 pub(crate) use binderhub::v2_link;
 // The hot path's express lane (src/express.rs) writes what these decide.
 pub(crate) use nbgitpuller::{endpoint as nbgitpuller_endpoint, is_commit, HUB_ENVIRONMENT};
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) use target::wire_examples;
 pub use target::{normalize_hub_url, parse_env_repo, Interface, LinkKinds, Target, TargetKind};
 
 /// What happened to one link.

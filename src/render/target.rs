@@ -196,33 +196,51 @@ impl Target {
     /// crate: the fields, a base already in normalised form (read by the splitter, no query,
     /// ending in `/`), that its own links read back as already on it, and that the environment
     /// repository can be written into a link. The message names the field.
+    ///
+    /// This is the hot module's first call when the background wakes, and V8 compiles each
+    /// Wasm function at its first call, on the calling thread: a base at its host's root (the
+    /// common case) takes no parser, whose reading of the base's own links reached 67 more
+    /// functions (docs/benchmarks.md, "first calls (fifth round)").
     pub fn from_wire(text: &str) -> Result<Target, Error> {
-        let bad = |what: &str| Error::InvalidHub(crate::text::concat(&["target text: ", what]));
+        Target::read_wire(text, true)
+    }
+
+    /// [`Target::from_wire`] with the parser's reading of the base's own links made for every
+    /// base, a root too: what the shortcut must always agree with (tests, the `wire` fuzz
+    /// target).
+    #[cfg(any(test, feature = "fuzzing"))]
+    pub(crate) fn from_wire_fully(text: &str) -> Result<Target, Error> {
+        Target::read_wire(text, false)
+    }
+
+    /// [`Target::from_wire`], taking the shortcut for a base at its host's root or not.
+    fn read_wire(text: &str, root_shortcut: bool) -> Result<Target, Error> {
         let mut fields = text.split('\t');
         if fields.next() != Some(WIRE_VERSION) {
-            return Err(bad("not a target of this version"));
+            return Err(wire_error("not a target of this version"));
         }
         let kind = match fields.next() {
             Some("binderhub") => TargetKind::BinderHub,
             Some("jupyterhub") => TargetKind::JupyterHub,
             Some("jupyter-server") => TargetKind::JupyterServer,
-            _ => return Err(bad("kind")),
+            _ => return Err(wire_error("kind")),
         };
         let url = fields.next().unwrap_or_default();
-        let normalised = match crate::parse::split(url) {
-            crate::parse::Split::Web(link) => {
-                link.query.is_none() && link.tail == link.path && link.path.ends_with('/')
-            }
-            _ => false,
+        let (normalised, root) = match crate::parse::split(url) {
+            crate::parse::Split::Web(link) => (
+                link.query.is_none() && link.tail == link.path && link.path.ends_with('/'),
+                link.path == "/",
+            ),
+            _ => (false, false),
         };
         if !normalised {
-            return Err(bad("url is not a normalised hub base"));
+            return Err(wire_error("url is not a normalised hub base"));
         }
         let interface = match fields.next() {
             Some("follow") => Interface::Follow,
             Some("lab") => Interface::Lab,
             Some("notebook") => Interface::Notebook,
-            _ => return Err(bad("interface")),
+            _ => return Err(wire_error("interface")),
         };
         let kinds = fields.next().unwrap_or_default().as_bytes();
         if kinds.len() != 3
@@ -230,39 +248,25 @@ impl Target {
             || !matches!(kinds[1], b'n' | b'-')
             || !matches!(kinds[2], b'c' | b'-')
         {
-            return Err(bad("link kinds"));
+            return Err(wire_error("link kinds"));
         }
         let link_kinds = LinkKinds {
             binder: kinds[0] == b'b',
             nbgitpuller: kinds[1] == b'n',
             colab: kinds[2] == b'c',
         };
-        let lean_parse = |probe: &str| match crate::parse::split(probe) {
-            crate::parse::Split::Web(link) => match crate::parse::parse_link(&link) {
-                Ok(Some(Parsed::Launch(l))) => Some(l),
-                _ => None,
-            },
-            _ => None,
-        };
-        check_reads_back(kind, url, lean_parse)?;
-        let env = match fields.next() {
-            None => None,
-            Some(id) => {
-                let provider = Provider::from_id(id).ok_or_else(|| bad("env provider"))?;
-                let spec = wire_unescape(fields.next().unwrap_or_default());
-                let git_ref = fields.next().unwrap_or_default();
-                let git_ref = (git_ref != NO_REF).then(|| wire_unescape(git_ref));
-                Some(Repo {
-                    provider,
-                    spec,
-                    git_ref,
-                })
-            }
-        };
-        let env_repo = fields.next().map(wire_unescape);
-        if let Some(repo) = &env {
-            super::v2_link(url, repo, None).map_err(|m| bad(&m))?;
+        // A base at its host's root (`scheme://host[:port]/`: the splitter reads no user info)
+        // is what every form's reading of its own links gives as their hub, since each form's
+        // marker (`v2/`, `hub/user-redirect/git-pull`, `git-pull`) starts the path: only a base
+        // with a path needs the parser's reading. `from_wire_fully` (the tests below, the `wire`
+        // fuzz target) holds that the two agree.
+        if !(root && root_shortcut) {
+            wire_reads_back(kind, url)?;
         }
+        let (env, env_repo) = match fields.next() {
+            None => (None, None),
+            Some(id) => wire_env(id, fields, url)?,
+        };
         Ok(Target {
             kind,
             url: url.to_string(),
@@ -272,6 +276,92 @@ impl Target {
             env,
         })
     }
+}
+
+/// Target texts of each kind on bases at a host's root (names, known hosts, ports, addresses)
+/// and under a path, some of which the parser reads as another hub's, with and without an
+/// environment repository: the `wire` fuzz target's seeds and the tests'.
+#[cfg(any(test, feature = "fuzzing"))]
+pub(crate) fn wire_examples() -> Vec<String> {
+    let bases = [
+        "https://hub.example.edu/",
+        "http://localhost:8888/",
+        "http://127.0.0.1:8000/",
+        "http://[::1]:8888/",
+        "https://mybinder.org/",
+        "https://gke.mybinder.org/",
+        "https://colab.research.google.com/",
+        "https://github.com/",
+        "https://xn--bcher-kva.example/",
+        "https://h.org/services/binder/",
+        "https://h.org/hub/",
+        "https://h.org/v2/gh/o/r/",
+        "https://h.org/user-redirect/",
+        "https://h.org/git-pull/",
+        "https://mybinder.org/repo/o/r/",
+        "https://h.org/hub/lti/launch/",
+    ];
+    let mut texts = Vec::new();
+    for base in bases {
+        for kind in ["binderhub", "jupyterhub", "jupyter-server"] {
+            for rest in [
+                "follow\tbnc",
+                "lab\tb-c\tgh\to/env/main\tmain\tgh/o/env/main",
+                "notebook\t---\tgl\tg%2Fenv\t%-\t",
+            ] {
+                texts.push(crate::text::concat(&[
+                    WIRE_VERSION,
+                    "\t",
+                    kind,
+                    "\t",
+                    base,
+                    "\t",
+                    rest,
+                ]));
+            }
+        }
+    }
+    texts
+}
+
+/// A wire text's message, naming `what` is wrong.
+#[cold]
+fn wire_error(what: &str) -> Error {
+    Error::InvalidHub(crate::text::concat(&["target text: ", what]))
+}
+
+/// [`reads_back_as_itself`] for [`Target::from_wire`], with the splitter's parser (no `url`
+/// crate in the hot module).
+fn wire_reads_back(kind: TargetKind, url: &str) -> Result<(), Error> {
+    check_reads_back(kind, url, |probe| match crate::parse::split(probe) {
+        crate::parse::Split::Web(link) => match crate::parse::parse_link(&link) {
+            Ok(Some(Parsed::Launch(l))) => Some(l),
+            _ => None,
+        },
+        _ => None,
+    })
+}
+
+/// The environment repository's fields of a wire text, from its provider `id` on (the rest of
+/// `fields`): the repository and the text the reader typed, checked to be writable into a
+/// link on `url`.
+fn wire_env<'a>(
+    id: &str,
+    mut fields: impl Iterator<Item = &'a str>,
+    url: &str,
+) -> Result<(Option<Repo>, Option<String>), Error> {
+    let provider = Provider::from_id(id).ok_or_else(|| wire_error("env provider"))?;
+    let spec = wire_unescape(fields.next().unwrap_or_default());
+    let git_ref = fields.next().unwrap_or_default();
+    let git_ref = (git_ref != NO_REF).then(|| wire_unescape(git_ref));
+    let repo = Repo {
+        provider,
+        spec,
+        git_ref,
+    };
+    let env_repo = fields.next().map(wire_unescape);
+    super::v2_link(url, &repo, None).map_err(|m| wire_error(&m))?;
+    Ok((Some(repo), env_repo))
 }
 
 /// The first field of [`Target::wire`]: the format's version.
@@ -450,6 +540,32 @@ mod tests {
             "byob-target-1\tbinderhub\thttps://h.org/\tfollow\tbnc\tgh\to/..\tmain\t"
         )
         .is_err());
+    }
+
+    /// The shortcut for a base at its host's root agrees with the parser's reading of the
+    /// base's own links, for each kind, on names, known hosts, ports and addresses; a base
+    /// under a path still gets the parser's reading (refused where it reads as another hub's).
+    #[test]
+    fn a_root_base_reads_as_the_full_check_reads_it() {
+        let (mut kept, mut refused) = (0, 0);
+        for text in wire_examples() {
+            let read = Target::from_wire(&text);
+            assert_eq!(read, Target::from_wire_fully(&text), "{text}");
+            match read {
+                Ok(_) => kept += 1,
+                Err(_) => refused += 1,
+            }
+        }
+        assert!(
+            kept >= 60 && refused >= 20,
+            "{kept} kept, {refused} refused"
+        );
+        assert_eq!(
+            Target::from_wire("byob-target-1\tjupyter-server\thttps://h.org/user-redirect/\tfollow\tbnc")
+                .unwrap_err()
+                .to_string(),
+            "invalid hub url: 'https://h.org/user-redirect/' cannot be a jupyter-server base: links to it would be read as another hub's"
+        );
     }
 
     #[test]
