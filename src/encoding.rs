@@ -204,7 +204,9 @@ fn ends_segment(c: u8) -> bool {
 /// percent-encoded; everything else stays readable. [`crate::parse`] decodes it back.
 pub(crate) fn escape_path(s: &str) -> Cow<'_, str> {
     let special = |c: char| matches!(c, '%' | '?' | '#' | '\\') || c.is_ascii_control();
-    if !s.contains(special) {
+    // The same test on bytes (every special character is ASCII): no decoding of characters
+    // for the names that need no escape, nearly all of them.
+    if !s.bytes().any(|b| special(char::from(b))) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);

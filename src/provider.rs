@@ -15,7 +15,7 @@ pub(crate) struct SpecRead {
 /// Reads the raw (still percent-encoded) spec of a `v2/<provider>/<spec>` path, the way
 /// BinderHub's repo providers do, repairing the malformed forms seen in the wild.
 pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, String> {
-    let raw = raw.trim_end_matches('/');
+    let raw = crate::text::trim_end_byte(raw, b'/');
     if raw.is_empty() {
         return Err(format!("{} link has no repository", provider.id()));
     }
@@ -72,7 +72,7 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
                     )
                 }
             };
-            let ns = ns.trim_matches('/').to_string();
+            let ns = crate::text::trim_byte(&ns, b'/').to_string();
             let ns = ns.strip_suffix(".git").unwrap_or(&ns).to_string();
             (ns, Some(ref_or_head(git_ref, &mut warnings)))
         }
@@ -128,11 +128,11 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
 }
 
 fn ref_or_head(r: String, warnings: &mut Vec<String>) -> String {
-    if r.trim_matches('/').is_empty() {
+    if crate::text::trim_byte(&r, b'/').is_empty() {
         warnings.push("no ref in the link: BinderHub requires one; using HEAD".into());
         "HEAD".into()
     } else {
-        r.trim_matches('/').to_string()
+        crate::text::trim_byte(&r, b'/').to_string()
     }
 }
 
@@ -225,7 +225,7 @@ pub(crate) fn clone_url(repo: &Repo) -> Option<String> {
 /// The repository a BinderHub would build for a clone URL: `gh` for github.com, `gl` for
 /// gitlab.com, `gist` for gists, `git` for any other server.
 pub(crate) fn repo_for_clone_url(clone: &str, git_ref: Option<String>) -> Repo {
-    let trimmed = clone.trim_end_matches('/');
+    let trimmed = crate::text::trim_end_byte(clone, b'/');
     let host_path = trimmed
         .strip_prefix("https://")
         .or_else(|| trimmed.strip_prefix("http://"))

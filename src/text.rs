@@ -31,6 +31,24 @@ pub(crate) fn int_len(n: usize) -> usize {
     len
 }
 
+/// `s` without leading `c` (an ASCII byte): `str::trim_start_matches` for one ASCII
+/// character, a byte loop instead of decoding characters (the hot path trims most values).
+pub(crate) fn trim_start_byte(s: &str, c: u8) -> &str {
+    let n = s.bytes().take_while(|&b| b == c).count();
+    s.get(n..).unwrap_or_default()
+}
+
+/// `s` without trailing `c` (an ASCII byte), as [`trim_start_byte`].
+pub(crate) fn trim_end_byte(s: &str, c: u8) -> &str {
+    let n = s.bytes().rev().take_while(|&b| b == c).count();
+    s.get(..s.len() - n).unwrap_or_default()
+}
+
+/// `s` without leading and trailing `c` (an ASCII byte), as [`trim_start_byte`].
+pub(crate) fn trim_byte(s: &str, c: u8) -> &str {
+    trim_end_byte(trim_start_byte(s, c), c)
+}
+
 /// `parts` concatenated, in one allocation.
 pub(crate) fn concat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -43,6 +61,17 @@ pub(crate) fn concat(parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn trims_one_ascii_byte_as_the_standard_trims_a_character() {
+        for s in [
+            "", "/", "//", "a", "/a/", "//a//b//", "é/", "/é", "/a/é/", "a/",
+        ] {
+            assert_eq!(trim_byte(s, b'/'), s.trim_matches('/'), "{s}");
+            assert_eq!(trim_start_byte(s, b'/'), s.trim_start_matches('/'), "{s}");
+            assert_eq!(trim_end_byte(s, b'/'), s.trim_end_matches('/'), "{s}");
+        }
+    }
 
     #[test]
     fn writes_integers_like_display() {

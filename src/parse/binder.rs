@@ -220,20 +220,20 @@ fn finish(
     let urlpath = if let Some(p) = first("labpath").filter(|p| !p.value.is_empty()) {
         Some(crate::text::concat(&[
             "doc/tree/",
-            p.value.trim_start_matches('/'),
+            crate::text::trim_start_byte(&p.value, b'/'),
         ]))
     } else if let Some(p) = first("filepath").filter(|p| !p.value.is_empty()) {
         Some(crate::text::concat(&[
             "tree/",
-            p.value.trim_start_matches('/'),
+            crate::text::trim_start_byte(&p.value, b'/'),
         ]))
     } else {
         first("urlpath")
-            .map(|p| p.value.trim_start_matches('/').to_string())
+            .map(|p| crate::text::trim_start_byte(&p.value, b'/').to_string())
             .filter(|v| !v.is_empty())
     };
     if let Some(p) = first("urlpath") {
-        let only_slashes = |prefix: &str| prefix.trim_start_matches('/').is_empty();
+        let only_slashes = |prefix: &str| crate::text::trim_start_byte(prefix, b'/').is_empty();
         if let Some((_, inner)) = nbgitpuller::nested_query(p, query, only_slashes, &mut warnings) {
             let read = nbgitpuller::read_query(&inner, &mut warnings)?;
             return Ok(Launch {
@@ -270,7 +270,7 @@ fn parse_legacy(url: &Link<'_>) -> Result<Claim, Error> {
     let Some(i) = path.find("/repo/") else {
         return Ok(Claim::Pass);
     };
-    let rest = path[i + 6..].trim_end_matches('/');
+    let rest = crate::text::trim_end_byte(&path[i + 6..], b'/');
     let mut parts = rest.splitn(3, '/');
     let (Some(owner), Some(name)) = (parts.next(), parts.next()) else {
         return Err(Error::InvalidLink(format!(

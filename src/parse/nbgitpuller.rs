@@ -26,7 +26,7 @@ pub(crate) struct Read {
 
 fn parse_git_pull(url: &Link<'_>) -> Result<Claim, Error> {
     let path = url.path;
-    let trimmed = path.trim_end_matches('/');
+    let trimmed = crate::text::trim_end_byte(path, b'/');
     let Some(before) = trimmed.strip_suffix("/git-pull") else {
         return Ok(Claim::Pass);
     };
@@ -161,7 +161,7 @@ pub(crate) fn read_query(query: &str, warnings: &mut Vec<String>) -> Result<Read
     let target_path = value(&["targetPath", "targetpath"]);
     let dir = clone_dir(&repo, target_path.as_deref());
     let urlpath = match value(&["urlpath", "urlPath"]) {
-        Some(u) => Some(u.trim_start_matches('/').to_string()),
+        Some(u) => Some(crate::text::trim_start_byte(&u, b'/').to_string()),
         None => {
             let sub = value(&["subPath", "subpath"]);
             let app = value(&["app"]);
@@ -229,9 +229,9 @@ pub(crate) fn clone_dir(repo: &str, target_path: Option<&str>) -> String {
 /// [`clone_dir`], borrowed from its arguments (the renderers, on every link).
 pub(crate) fn clone_dir_of<'a>(repo: &'a str, target_path: Option<&'a str>) -> &'a str {
     if let Some(t) = target_path {
-        return t.trim_matches('/');
+        return crate::text::trim_byte(t, b'/');
     }
-    repo.trim_end_matches('/')
+    crate::text::trim_end_byte(repo, b'/')
         .rsplit('/')
         .next()
         .unwrap_or_default()
