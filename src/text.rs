@@ -49,6 +49,50 @@ pub(crate) fn trim_byte(s: &str, c: u8) -> &str {
     trim_end_byte(trim_start_byte(s, c), c)
 }
 
+/// The index of the first `c` (an ASCII byte) in `s`: `str::find` for one ASCII character, a
+/// plain byte loop. The hot path's values are short (a host, a name, a query pair), where
+/// `find`'s `char` searcher and its word-at-a-time `memchr` cost more to set up than they save
+/// (docs/benchmarks.md, "speed (fifth round)").
+pub(crate) fn find_byte(s: &str, c: u8) -> Option<usize> {
+    s.bytes().position(|b| b == c)
+}
+
+/// `s.split_once(c)` for one ASCII byte `c`, as [`find_byte`].
+pub(crate) fn split_once_byte(s: &str, c: u8) -> Option<(&str, &str)> {
+    let i = find_byte(s, c)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// `s.split(c)` for one ASCII byte `c`, as [`find_byte`]: the same pieces, in order (an
+/// ASCII byte is never inside a multi-byte character, so the cuts are the same).
+pub(crate) fn split_byte(s: &str, c: u8) -> SplitByte<'_> {
+    SplitByte { rest: Some(s), c }
+}
+
+/// The iterator of [`split_byte`].
+pub(crate) struct SplitByte<'a> {
+    rest: Option<&'a str>,
+    c: u8,
+}
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match split_once_byte(rest, self.c) {
+            Some((piece, after)) => {
+                self.rest = Some(after);
+                Some(piece)
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
 /// `parts` concatenated, in one allocation.
 pub(crate) fn concat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -61,6 +105,30 @@ pub(crate) fn concat(parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn splits_at_one_ascii_byte_as_the_standard_splits_at_a_character() {
+        for s in [
+            "",
+            "/",
+            "//",
+            "a",
+            "/a/",
+            "a//b",
+            "é/x",
+            "/é/",
+            "a/é/b/",
+            "\u{2f00}/",
+        ] {
+            assert_eq!(
+                split_byte(s, b'/').collect::<Vec<_>>(),
+                s.split('/').collect::<Vec<_>>(),
+                "{s}"
+            );
+            assert_eq!(split_once_byte(s, b'/'), s.split_once('/'), "{s}");
+            assert_eq!(find_byte(s, b'/'), s.find('/'), "{s}");
+        }
+    }
 
     #[test]
     fn trims_one_ascii_byte_as_the_standard_trims_a_character() {
