@@ -260,24 +260,27 @@ pub(crate) fn decode(s: &str) -> Cow<'_, str> {
         _ => None,
     };
     let mut out = Vec::with_capacity(b.len());
-    out.extend_from_slice(&b[..first]);
     let mut decoded = false;
+    // Bytes between escapes are copied in runs: `run` is where the current one starts.
+    let mut run = 0;
     let mut i = first;
     while i < b.len() {
         if b[i] == b'%' {
             if let (Some(h), Some(l)) = (hex(b.get(i + 1)), hex(b.get(i + 2))) {
+                out.extend_from_slice(&b[run..i]);
                 out.push(h * 16 + l);
                 decoded = true;
                 i += 3;
+                run = i;
                 continue;
             }
         }
-        out.push(b[i]);
         i += 1;
     }
     if !decoded {
         return Cow::Borrowed(s);
     }
+    out.extend_from_slice(&b[run..]);
     match String::from_utf8(out) {
         Ok(text) => Cow::Owned(text),
         Err(e) => Cow::Owned(String::from_utf8_lossy(e.as_bytes()).into_owned()),
