@@ -166,21 +166,24 @@ pub(crate) fn split(s: &str) -> Split<'_> {
     let tail = &after[authority_end..];
     // One pass over the path: where it ends, whether it is clean, and whether a segment may be
     // a dot segment (one starts right after a `/` with `.` or `%`: only then is it checked).
+    // One lookup a byte: `bad` gathers the classes, `dots` the [`DOT`] bit of a byte whose
+    // predecessor is a [`SLASH`] (the slash bit shifted onto the dot bit).
     let mut bad = 0u8;
-    let mut maybe_dot = false;
-    let mut after_slash = false;
+    let mut dots = 0u8;
+    let mut prev = 0u8;
     let mut path_end = tail.len();
     for (i, &c) in tail.as_bytes().iter().enumerate() {
-        if c == b'?' || c == b'#' {
+        let k = CLASS[usize::from(c)];
+        if k & STOP != 0 {
             path_end = i;
             break;
         }
-        maybe_dot |= after_slash && (c == b'.' || c == b'%');
-        after_slash = c == b'/';
-        bad |= CLASS[usize::from(c)];
+        bad |= k;
+        dots |= (prev >> 1) & k;
+        prev = k;
     }
     let path = &tail[..path_end];
-    if bad & PATH != 0 || (maybe_dot && has_dot_segment(path)) {
+    if bad & PATH != 0 || (dots & DOT != 0 && has_dot_segment(path)) {
         return Split::Defer;
     }
     let rest = &tail[path_end..];
@@ -223,8 +226,15 @@ pub(crate) fn split(s: &str) -> Split<'_> {
 const PATH: u8 = 1;
 const QUERY: u8 = 2;
 const FRAGMENT: u8 = 4;
+/// `?` and `#`: the end of a path.
+const STOP: u8 = 8;
+/// `.` and `%`: what may start a dot segment (`.`, `%2e`).
+const DOT: u8 = 16;
+/// `/`, one bit above [`DOT`] (the path's pass shifts it onto it).
+const SLASH: u8 = 32;
 
-/// [`PATH`], [`QUERY`] and [`FRAGMENT`] by byte: one lookup a byte in the splitter's passes.
+/// [`PATH`], [`QUERY`], [`FRAGMENT`], [`STOP`], [`DOT`] and [`SLASH`] by byte: one lookup a
+/// byte in the splitter's passes.
 static CLASS: [u8; 256] = classes();
 
 const fn classes() -> [u8; 256] {
@@ -247,6 +257,15 @@ const fn classes() -> [u8; 256] {
             }
             if matches!(b, b'"' | b'<' | b'>' | b'`') {
                 class |= FRAGMENT;
+            }
+            if matches!(b, b'?' | b'#') {
+                class |= STOP;
+            }
+            if matches!(b, b'.' | b'%') {
+                class |= DOT;
+            }
+            if b == b'/' {
+                class |= SLASH;
             }
             class
         };
