@@ -23,9 +23,14 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
     let (spec, git_ref) = match provider {
         Provider::Gh => {
             // tokenize_spec: split("/", 2), the ref may contain "/"; ".git" stripped.
-            let mut parts = raw.splitn(3, '/');
-            let owner = decode(parts.next().unwrap_or_default()).into_owned();
-            let repo = decode(parts.next().unwrap_or_default()).into_owned();
+            // `splitn(3, '/')`: owner, repository, and the ref with any `/` it holds.
+            let (owner, rest) = crate::text::split_once_byte(raw, b'/').unwrap_or((raw, ""));
+            let (repo, git_ref) = match crate::text::split_once_byte(rest, b'/') {
+                Some((repo, git_ref)) => (repo, Some(git_ref)),
+                None => (rest, None),
+            };
+            let owner = decode(owner).into_owned();
+            let repo = decode(repo).into_owned();
             if owner.is_empty() || repo.is_empty() {
                 return Err(format!("gh spec '{raw}' is not of the form owner/repo/ref"));
             }
@@ -35,7 +40,7 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
                 ));
             }
             let repo = repo.strip_suffix(".git").unwrap_or(&repo).to_string();
-            let git_ref = match parts.next() {
+            let git_ref = match git_ref {
                 Some(r) => decode(r).into_owned(),
                 None => {
                     warnings.push("no ref in the link: BinderHub requires one; using HEAD".into());
@@ -45,7 +50,7 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
             (crate::text::concat(&[&owner, "/", &repo]), Some(git_ref))
         }
         Provider::Gl => {
-            let (ns_raw, ref_raw) = raw.split_once('/').unwrap_or((raw, ""));
+            let (ns_raw, ref_raw) = crate::text::split_once_byte(raw, b'/').unwrap_or((raw, ""));
             let encoded = ns_raw.to_ascii_lowercase().contains("%2f");
             let (ns, git_ref) = if encoded {
                 (decode(ns_raw).into_owned(), decode(ref_raw).into_owned())
@@ -53,7 +58,7 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
                 // myst-theme writes `v2/gl/org/repo/<ref>`: the namespace is not encoded.
                 // A GitLab project needs group/project, so every segment but the last is
                 // the namespace.
-                let segments: Vec<&str> = raw.split('/').collect();
+                let segments: Vec<&str> = crate::text::split_byte(raw, b'/').collect();
                 if segments.len() < 2 {
                     return Err(format!(
                         "gl spec '{raw}' has no group/project namespace (BinderHub wants it url-encoded: group%2Fproject/ref)"
@@ -77,7 +82,7 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
             (ns, Some(ref_or_head(git_ref, &mut warnings)))
         }
         Provider::Git => {
-            let (url_raw, ref_raw) = raw.split_once('/').unwrap_or((raw, ""));
+            let (url_raw, ref_raw) = crate::text::split_once_byte(raw, b'/').unwrap_or((raw, ""));
             let url = decode(url_raw).into_owned();
             if looks_like_clone_url(&url) {
                 (
@@ -169,7 +174,7 @@ pub(crate) fn write_spec(repo: &Repo) -> Result<String, String> {
     // Each segment of an `owner/repo` spec is encoded on its own, so a decoded `?`, `#` or
     // `/` inside a name cannot change what BinderHub reads.
     let segments = |spec: &str| {
-        spec.split('/')
+        crate::text::split_byte(spec, b'/')
             .map(encode_component)
             .collect::<Vec<_>>()
             .join("/")
@@ -229,11 +234,13 @@ pub(crate) fn repo_for_clone_url(clone: &str, git_ref: Option<String>) -> Repo {
     let host_path = trimmed
         .strip_prefix("https://")
         .or_else(|| trimmed.strip_prefix("http://"))
-        .map(|rest| rest.split_once('/').unwrap_or((rest, "")));
+        .map(|rest| crate::text::split_once_byte(rest, b'/').unwrap_or((rest, "")));
     let strip_git = |p: &str| p.strip_suffix(".git").unwrap_or(p).to_string();
     if let Some((host, path)) = host_path {
         let host = host.to_ascii_lowercase();
-        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+        let parts: Vec<&str> = crate::text::split_byte(path, b'/')
+            .filter(|s| !s.is_empty())
+            .collect();
         let segments = parts.len();
         let path = parts.join("/");
         let path = path.as_str();

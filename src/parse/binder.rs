@@ -89,7 +89,9 @@ pub(crate) fn find_v2(path: &str) -> Option<V2At> {
     {
         let at = search + i;
         let after = &path[at + 4..];
-        let id = after.split('/').next().unwrap_or_default();
+        let id = crate::text::split_byte(after, b'/')
+            .next()
+            .unwrap_or_default();
         if let Some(provider) = Provider::from_id(id) {
             if after.len() > id.len() {
                 let first = found.as_ref().map_or(at, |f| f.first);
@@ -160,7 +162,9 @@ fn pasted_url(
     pasting: Option<Option<&dyn FullReader>>,
     warnings: &mut Vec<String>,
 ) -> Result<Pasted, Error> {
-    let first = raw_spec.split('/').next().unwrap_or_default();
+    let first = crate::text::split_byte(raw_spec, b'/')
+        .next()
+        .unwrap_or_default();
     if provider != Provider::Gh || !contains_ignore_case(first, "%3a%2f%2f") {
         return Ok(Pasted::No);
     }

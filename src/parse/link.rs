@@ -153,7 +153,7 @@ pub(crate) fn split(s: &str) -> Split<'_> {
     if authority_end == after.len() || authority.bytes().any(|c| matches!(c, b'?' | b'#' | b'@')) {
         return Split::Defer;
     }
-    let (host, port) = match authority.split_once(':') {
+    let (host, port) = match crate::text::split_once_byte(authority, b':') {
         Some((host, port)) => match read_port(port, default_port) {
             Some(p) => (host, Some(p)),
             None => return Split::Defer,

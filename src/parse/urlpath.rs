@@ -36,8 +36,8 @@ pub(crate) fn split_urlpath(urlpath: Option<&str>) -> UiPath {
         };
     };
     let p = crate::text::trim_start_byte(raw, b'/');
-    let p = p.split_once('?').map_or(p, |(before, _)| before);
-    let p = p.split_once('#').map_or(p, |(before, _)| before);
+    let p = crate::text::split_once_byte(p, b'?').map_or(p, |(before, _)| before);
+    let p = crate::text::split_once_byte(p, b'#').map_or(p, |(before, _)| before);
     if p.is_empty() {
         return UiPath {
             ui: Ui::Default,
@@ -61,7 +61,7 @@ pub(crate) fn split_urlpath(urlpath: Option<&str>) -> UiPath {
             }
         }
     }
-    let first = p.split('/').next().unwrap_or_default();
+    let first = crate::text::split_byte(p, b'/').next().unwrap_or_default();
     let ui = match first {
         "lab" => Ui::Lab,
         "rstudio" => Ui::Rstudio,
