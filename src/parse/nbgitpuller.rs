@@ -88,7 +88,9 @@ pub(crate) fn nested_query(
     warnings: &mut Vec<String>,
 ) -> Option<(String, String)> {
     const MARK: &str = "git-pull?";
-    if let Some(i) = p.raw.find(MARK) {
+    // `contains` first: its vectorised search costs less than `find`'s searcher set-up, and
+    // nearly no value holds a nested link (docs/benchmarks.md, "speed (fifth round)").
+    if let Some(i) = p.raw.contains(MARK).then(|| p.raw.find(MARK)).flatten() {
         let prefix = decode_form(&p.raw[..i]);
         if prefix_ok(&prefix) {
             let rest = &p.raw[i + MARK.len()..];
@@ -112,6 +114,9 @@ pub(crate) fn nested_query(
         }
     }
     let decoded = decode_form_cow(p.raw);
+    if !decoded.contains("git-pull") {
+        return None;
+    }
     let (i, len) = match decoded.find(MARK) {
         Some(i) => (i, MARK.len()),
         None => (decoded.find("git-pull/?")?, MARK.len() + 1),
