@@ -63,6 +63,15 @@ pub(crate) fn split_once_byte(s: &str, c: u8) -> Option<(&str, &str)> {
     Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
+/// `s.rsplit(c).next()` for one ASCII byte `c`: what follows its last `c` (all of `s` without
+/// one), as [`find_byte`] from the end.
+pub(crate) fn after_last_byte(s: &str, c: u8) -> &str {
+    match s.bytes().rposition(|b| b == c) {
+        Some(i) => s.get(i + 1..).unwrap_or_default(),
+        None => s,
+    }
+}
+
 /// `s.split(c)` for one ASCII byte `c`, as [`find_byte`]: the same pieces, in order (an
 /// ASCII byte is never inside a multi-byte character, so the cuts are the same).
 pub(crate) fn split_byte(s: &str, c: u8) -> SplitByte<'_> {
@@ -127,6 +136,7 @@ mod tests {
             );
             assert_eq!(split_once_byte(s, b'/'), s.split_once('/'), "{s}");
             assert_eq!(find_byte(s, b'/'), s.find('/'), "{s}");
+            assert_eq!(Some(after_last_byte(s, b'/')), s.rsplit('/').next(), "{s}");
         }
     }
 

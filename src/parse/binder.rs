@@ -40,7 +40,7 @@ pub(crate) const LEGACY_FORM: Form = Form {
 
 fn parse_v2(url: &Link<'_>) -> Result<Claim, Error> {
     let path = url.path;
-    let file = path.rsplit('/').next().unwrap_or_default();
+    let file = crate::text::after_last_byte(path, b'/');
     if (file == "badge_logo.svg" || file == "badge.svg") && !path.contains("/v2/") {
         return Ok(Claim::NotLaunch(
             "not a launch link: a binder badge image".into(),

@@ -236,10 +236,7 @@ pub(crate) fn clone_dir_of<'a>(repo: &'a str, target_path: Option<&'a str>) -> &
     if let Some(t) = target_path {
         return crate::text::trim_byte(t, b'/');
     }
-    crate::text::trim_end_byte(repo, b'/')
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
+    crate::text::after_last_byte(crate::text::trim_end_byte(repo, b'/'), b'/')
 }
 
 #[cfg(test)]
