@@ -29,8 +29,9 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
                 Some((repo, git_ref)) => (repo, Some(git_ref)),
                 None => (rest, None),
             };
-            let owner = decode(owner).into_owned();
-            let repo = decode(repo).into_owned();
+            // Borrowed until the spec is written: one allocation for it, one for the ref.
+            let owner = decode(owner);
+            let repo = decode(repo);
             if owner.is_empty() || repo.is_empty() {
                 return Err(format!("gh spec '{raw}' is not of the form owner/repo/ref"));
             }
@@ -39,7 +40,7 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
                     "gh spec '{raw}' has an encoded '/' in the owner or repository name, which BinderHub rejects"
                 ));
             }
-            let repo = repo.strip_suffix(".git").unwrap_or(&repo).to_string();
+            let repo = repo.strip_suffix(".git").unwrap_or(&repo);
             let git_ref = match git_ref {
                 Some(r) => decode(r).into_owned(),
                 None => {
@@ -47,7 +48,7 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
                     "HEAD".into()
                 }
             };
-            (crate::text::concat(&[&owner, "/", &repo]), Some(git_ref))
+            (crate::text::concat(&[&owner, "/", repo]), Some(git_ref))
         }
         Provider::Gl => {
             let (ns_raw, ref_raw) = crate::text::split_once_byte(raw, b'/').unwrap_or((raw, ""));
