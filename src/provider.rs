@@ -51,7 +51,7 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
             (crate::text::concat(&[&owner, "/", repo]), Some(git_ref))
         }
         Provider::Gl => {
-            let (ns_raw, ref_raw) = crate::text::split_once_byte(raw, b'/').unwrap_or((raw, ""));
+            let (ns_raw, ref_raw) = raw.split_once('/').unwrap_or((raw, ""));
             let encoded = ns_raw.to_ascii_lowercase().contains("%2f");
             let (ns, git_ref) = if encoded {
                 (decode(ns_raw).into_owned(), decode(ref_raw).into_owned())
@@ -59,7 +59,7 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
                 // myst-theme writes `v2/gl/org/repo/<ref>`: the namespace is not encoded.
                 // A GitLab project needs group/project, so every segment but the last is
                 // the namespace.
-                let segments: Vec<&str> = crate::text::split_byte(raw, b'/').collect();
+                let segments: Vec<&str> = raw.split('/').collect();
                 if segments.len() < 2 {
                     return Err(format!(
                         "gl spec '{raw}' has no group/project namespace (BinderHub wants it url-encoded: group%2Fproject/ref)"
@@ -83,7 +83,7 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
             (ns, Some(ref_or_head(git_ref, &mut warnings)))
         }
         Provider::Git => {
-            let (url_raw, ref_raw) = crate::text::split_once_byte(raw, b'/').unwrap_or((raw, ""));
+            let (url_raw, ref_raw) = raw.split_once('/').unwrap_or((raw, ""));
             let url = decode(url_raw).into_owned();
             if looks_like_clone_url(&url) {
                 (
@@ -235,13 +235,11 @@ pub(crate) fn repo_for_clone_url(clone: &str, git_ref: Option<String>) -> Repo {
     let host_path = trimmed
         .strip_prefix("https://")
         .or_else(|| trimmed.strip_prefix("http://"))
-        .map(|rest| crate::text::split_once_byte(rest, b'/').unwrap_or((rest, "")));
+        .map(|rest| rest.split_once('/').unwrap_or((rest, "")));
     let strip_git = |p: &str| p.strip_suffix(".git").unwrap_or(p).to_string();
     if let Some((host, path)) = host_path {
         let host = host.to_ascii_lowercase();
-        let parts: Vec<&str> = crate::text::split_byte(path, b'/')
-            .filter(|s| !s.is_empty())
-            .collect();
+        let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         let segments = parts.len();
         let path = parts.join("/");
         let path = path.as_str();
