@@ -89,11 +89,17 @@ impl<'t> Express<'t> {
             return false;
         };
         let start = out.len();
-        let path_end = href.bytes().position(|b| b == b'?').unwrap_or(href.len());
-        let done = if href[..path_end].ends_with("/git-pull") {
+        // The path (after the origin's `/`) and the query, read once for both shapes.
+        let tail = &href[origin_len + 1..];
+        let (path, query) = match split_once_byte(tail, b'?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (tail, None),
+        };
+        let done = if href[..origin_len + 1 + path.len()].ends_with("/git-pull") {
             self.pull(href, origin_len, out)
         } else {
-            read_repo_launch(href, origin_len).is_some_and(|l| self.repo_launch(&l, out))
+            read_repo_launch(href, origin_len, path, query)
+                .is_some_and(|l| self.repo_launch(&l, out))
         };
         if !done {
             out.truncate(start);
@@ -259,13 +265,15 @@ fn is_path(s: &str) -> bool {
 }
 
 /// A Binder link on `v2/gh` or `v2/gl`, or a Colab GitHub link, in the lane's shape.
-fn read_repo_launch(href: &str, origin_len: usize) -> Option<RepoLaunch<'_>> {
+/// `path` and `query` are the href's after its origin's `/`, split at the first `?`.
+fn read_repo_launch<'a>(
+    href: &'a str,
+    origin_len: usize,
+    path: &'a str,
+    query: Option<&'a str>,
+) -> Option<RepoLaunch<'a>> {
     let hub = &href[..=origin_len];
     let tail = &href[origin_len + 1..];
-    let (path, query) = match split_once_byte(tail, b'?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (tail, None),
-    };
     if let Some(provider_spec) = path.strip_prefix("v2/") {
         let (git_host, owner, name, git_ref) = binder_spec(provider_spec)?;
         if !(spec_name(owner) && spec_name(name) && spec_name(git_ref)) {
