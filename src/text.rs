@@ -52,7 +52,7 @@ pub(crate) fn trim_byte(s: &str, c: u8) -> &str {
 /// The index of the first `c` (an ASCII byte) in `s`: `str::find` for one ASCII character, a
 /// plain byte loop. The hot path's values are short (a host, a name, a query pair), where
 /// `find`'s `char` searcher and its word-at-a-time `memchr` cost more to set up than they save
-/// (docs/benchmarks.md, "speed (fifth round)").
+/// (docs/benchmarks.md, "speed (the general path's per-link cost, fifth round)").
 pub(crate) fn find_byte(s: &str, c: u8) -> Option<usize> {
     s.bytes().position(|b| b == c)
 }

@@ -89,7 +89,8 @@ pub(crate) fn nested_query(
 ) -> Option<(String, String)> {
     const MARK: &str = "git-pull?";
     // `contains` first: its vectorised search costs less than `find`'s searcher set-up, and
-    // nearly no value holds a nested link (docs/benchmarks.md, "speed (fifth round)").
+    // nearly no value holds a nested link (docs/benchmarks.md, "speed (the general path's
+    // per-link cost, fifth round)").
     if let Some(i) = p.raw.contains(MARK).then(|| p.raw.find(MARK)).flatten() {
         let prefix = decode_form(&p.raw[..i]);
         if prefix_ok(&prefix) {
