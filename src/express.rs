@@ -29,6 +29,7 @@
 
 // The warning, the endpoint and the commit rule are the renderer's own (one place each).
 use crate::render::{is_commit, nbgitpuller_endpoint, HUB_ENVIRONMENT};
+use crate::text::{find_byte, split_byte, split_once_byte};
 use crate::{Target, TargetKind, Ui};
 
 /// The longest href the lane reads: real launch links are well under it, and the rewritten
@@ -88,11 +89,17 @@ impl<'t> Express<'t> {
             return false;
         };
         let start = out.len();
-        let path_end = href.bytes().position(|b| b == b'?').unwrap_or(href.len());
-        let done = if href[..path_end].ends_with("/git-pull") {
+        // The path (after the origin's `/`) and the query, read once for both shapes.
+        let tail = &href[origin_len + 1..];
+        let (path, query) = match split_once_byte(tail, b'?') {
+            Some((p, q)) => (p, Some(q)),
+            None => (tail, None),
+        };
+        let done = if href[..origin_len + 1 + path.len()].ends_with("/git-pull") {
             self.pull(href, origin_len, out)
         } else {
-            read_repo_launch(href, origin_len).is_some_and(|l| self.repo_launch(&l, out))
+            read_repo_launch(href, origin_len, path, query)
+                .is_some_and(|l| self.repo_launch(&l, out))
         };
         if !done {
             out.truncate(start);
@@ -152,7 +159,7 @@ impl<'t> Express<'t> {
         out.push_str("%2F");
         out.push_str(l.name);
         if let Some(path) = l.path {
-            for segment in path.split('/') {
+            for segment in split_byte(path, b'/') {
                 out.push_str("%2F");
                 out.push_str(segment);
             }
@@ -213,7 +220,7 @@ fn origin_len(href: &str) -> Option<usize> {
     let host_len = rest.bytes().position(|b| b == b'/')?;
     let host = &rest[..host_len];
     let mut last_starts_with_letter = false;
-    for label in host.split('.') {
+    for label in split_byte(host, b'.') {
         let b = label.as_bytes();
         let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
             return None;
@@ -254,17 +261,19 @@ fn spec_name(s: &str) -> bool {
 
 /// Plain names joined by single `/`s.
 fn is_path(s: &str) -> bool {
-    s.split('/').all(is_name)
+    split_byte(s, b'/').all(is_name)
 }
 
 /// A Binder link on `v2/gh` or `v2/gl`, or a Colab GitHub link, in the lane's shape.
-fn read_repo_launch(href: &str, origin_len: usize) -> Option<RepoLaunch<'_>> {
+/// `path` and `query` are the href's after its origin's `/`, split at the first `?`.
+fn read_repo_launch<'a>(
+    href: &'a str,
+    origin_len: usize,
+    path: &'a str,
+    query: Option<&'a str>,
+) -> Option<RepoLaunch<'a>> {
     let hub = &href[..=origin_len];
     let tail = &href[origin_len + 1..];
-    let (path, query) = match tail.split_once('?') {
-        Some((p, q)) => (p, Some(q)),
-        None => (tail, None),
-    };
     if let Some(provider_spec) = path.strip_prefix("v2/") {
         let (git_host, owner, name, git_ref) = binder_spec(provider_spec)?;
         if !(spec_name(owner) && spec_name(name) && spec_name(git_ref)) {
@@ -301,7 +310,7 @@ fn read_repo_launch(href: &str, origin_len: usize) -> Option<RepoLaunch<'_>> {
     if !(spec_name(owner)
         && spec_name(name)
         && spec_name(git_ref)
-        && file.split('/').all(spec_name))
+        && split_byte(file, b'/').all(spec_name))
     {
         return None;
     }
@@ -322,7 +331,7 @@ fn read_repo_launch(href: &str, origin_len: usize) -> Option<RepoLaunch<'_>> {
 /// (git host, owner or group, name, ref); the names are not checked here.
 fn binder_spec(spec: &str) -> Option<(&'static str, &str, &str, &str)> {
     if let Some(spec) = spec.strip_prefix("gh/") {
-        let mut parts = spec.split('/');
+        let mut parts = split_byte(spec, b'/');
         let (Some(owner), Some(name), Some(git_ref), None) =
             (parts.next(), parts.next(), parts.next(), parts.next())
         else {
@@ -331,8 +340,8 @@ fn binder_spec(spec: &str) -> Option<(&'static str, &str, &str, &str)> {
         return Some(("github.com", owner, name, git_ref));
     }
     let spec = spec.strip_prefix("gl/")?;
-    let (namespace, git_ref) = spec.split_once('/')?;
-    let at = namespace.find('%')?;
+    let (namespace, git_ref) = split_once_byte(spec, b'/')?;
+    let at = find_byte(namespace, b'%')?;
     let (owner, name) = (&namespace[..at], namespace.get(at + 3..)?);
     let escaped_slash = namespace[at..].get(..3)?.eq_ignore_ascii_case("%2f");
     escaped_slash.then_some(("gitlab.com", owner, name, git_ref))
@@ -345,7 +354,7 @@ fn binder_query(query: Option<&str>) -> Option<(Ui, Option<&str>)> {
     let Some(query) = query else {
         return Some((Ui::Default, None));
     };
-    let (key, value) = query.split_once('=')?;
+    let (key, value) = split_once_byte(query, b'=')?;
     let (ui, path) = match key {
         "urlpath" => match value.strip_prefix("lab/tree/") {
             Some(path) => (Ui::Lab, path),
@@ -364,8 +373,8 @@ fn binder_query(query: Option<&str>) -> Option<(Ui, Option<&str>)> {
 /// written as they are or as `%2F` and `%3A`, no other escape.
 fn pull_query_is_plain(query: &str) -> bool {
     let (mut repo, mut branch, mut urlpath) = (None, None, None);
-    for pair in query.split('&') {
-        let Some((key, value)) = pair.split_once('=') else {
+    for pair in split_byte(query, b'&') {
+        let Some((key, value)) = split_once_byte(pair, b'=') else {
             return false;
         };
         let slot = match key {

@@ -15,7 +15,7 @@ pub(crate) struct SpecRead {
 /// Reads the raw (still percent-encoded) spec of a `v2/<provider>/<spec>` path, the way
 /// BinderHub's repo providers do, repairing the malformed forms seen in the wild.
 pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, String> {
-    let raw = raw.trim_end_matches('/');
+    let raw = crate::text::trim_end_byte(raw, b'/');
     if raw.is_empty() {
         return Err(format!("{} link has no repository", provider.id()));
     }
@@ -23,9 +23,15 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
     let (spec, git_ref) = match provider {
         Provider::Gh => {
             // tokenize_spec: split("/", 2), the ref may contain "/"; ".git" stripped.
-            let mut parts = raw.splitn(3, '/');
-            let owner = decode(parts.next().unwrap_or_default()).into_owned();
-            let repo = decode(parts.next().unwrap_or_default()).into_owned();
+            // `splitn(3, '/')`: owner, repository, and the ref with any `/` it holds.
+            let (owner, rest) = crate::text::split_once_byte(raw, b'/').unwrap_or((raw, ""));
+            let (repo, git_ref) = match crate::text::split_once_byte(rest, b'/') {
+                Some((repo, git_ref)) => (repo, Some(git_ref)),
+                None => (rest, None),
+            };
+            // Borrowed until the spec is written: one allocation for it, one for the ref.
+            let owner = decode(owner);
+            let repo = decode(repo);
             if owner.is_empty() || repo.is_empty() {
                 return Err(format!("gh spec '{raw}' is not of the form owner/repo/ref"));
             }
@@ -34,15 +40,15 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
                     "gh spec '{raw}' has an encoded '/' in the owner or repository name, which BinderHub rejects"
                 ));
             }
-            let repo = repo.strip_suffix(".git").unwrap_or(&repo).to_string();
-            let git_ref = match parts.next() {
+            let repo = repo.strip_suffix(".git").unwrap_or(&repo);
+            let git_ref = match git_ref {
                 Some(r) => decode(r).into_owned(),
                 None => {
                     warnings.push("no ref in the link: BinderHub requires one; using HEAD".into());
                     "HEAD".into()
                 }
             };
-            (crate::text::concat(&[&owner, "/", &repo]), Some(git_ref))
+            (crate::text::concat(&[&owner, "/", repo]), Some(git_ref))
         }
         Provider::Gl => {
             let (ns_raw, ref_raw) = raw.split_once('/').unwrap_or((raw, ""));
@@ -72,7 +78,7 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
                     )
                 }
             };
-            let ns = ns.trim_matches('/').to_string();
+            let ns = crate::text::trim_byte(&ns, b'/').to_string();
             let ns = ns.strip_suffix(".git").unwrap_or(&ns).to_string();
             (ns, Some(ref_or_head(git_ref, &mut warnings)))
         }
@@ -128,11 +134,11 @@ pub(crate) fn read_spec(provider: Provider, raw: &str) -> Result<SpecRead, Strin
 }
 
 fn ref_or_head(r: String, warnings: &mut Vec<String>) -> String {
-    if r.trim_matches('/').is_empty() {
+    if crate::text::trim_byte(&r, b'/').is_empty() {
         warnings.push("no ref in the link: BinderHub requires one; using HEAD".into());
         "HEAD".into()
     } else {
-        r.trim_matches('/').to_string()
+        crate::text::trim_byte(&r, b'/').to_string()
     }
 }
 
@@ -169,7 +175,7 @@ pub(crate) fn write_spec(repo: &Repo) -> Result<String, String> {
     // Each segment of an `owner/repo` spec is encoded on its own, so a decoded `?`, `#` or
     // `/` inside a name cannot change what BinderHub reads.
     let segments = |spec: &str| {
-        spec.split('/')
+        crate::text::split_byte(spec, b'/')
             .map(encode_component)
             .collect::<Vec<_>>()
             .join("/")
@@ -225,7 +231,7 @@ pub(crate) fn clone_url(repo: &Repo) -> Option<String> {
 /// The repository a BinderHub would build for a clone URL: `gh` for github.com, `gl` for
 /// gitlab.com, `gist` for gists, `git` for any other server.
 pub(crate) fn repo_for_clone_url(clone: &str, git_ref: Option<String>) -> Repo {
-    let trimmed = clone.trim_end_matches('/');
+    let trimmed = crate::text::trim_end_byte(clone, b'/');
     let host_path = trimmed
         .strip_prefix("https://")
         .or_else(|| trimmed.strip_prefix("http://"))

@@ -31,6 +31,77 @@ pub(crate) fn int_len(n: usize) -> usize {
     len
 }
 
+/// `s` without leading `c` (an ASCII byte): `str::trim_start_matches` for one ASCII
+/// character, a byte loop instead of decoding characters (the hot path trims most values).
+pub(crate) fn trim_start_byte(s: &str, c: u8) -> &str {
+    let n = s.bytes().take_while(|&b| b == c).count();
+    s.get(n..).unwrap_or_default()
+}
+
+/// `s` without trailing `c` (an ASCII byte), as [`trim_start_byte`].
+pub(crate) fn trim_end_byte(s: &str, c: u8) -> &str {
+    let n = s.bytes().rev().take_while(|&b| b == c).count();
+    s.get(..s.len() - n).unwrap_or_default()
+}
+
+/// `s` without leading and trailing `c` (an ASCII byte), as [`trim_start_byte`].
+pub(crate) fn trim_byte(s: &str, c: u8) -> &str {
+    trim_end_byte(trim_start_byte(s, c), c)
+}
+
+/// The index of the first `c` (an ASCII byte) in `s`: `str::find` for one ASCII character, a
+/// plain byte loop. The hot path's values are short (a host, a name, a query pair), where
+/// `find`'s `char` searcher and its word-at-a-time `memchr` cost more to set up than they save
+/// (docs/benchmarks.md, "speed (the general path's per-link cost, fifth round)").
+pub(crate) fn find_byte(s: &str, c: u8) -> Option<usize> {
+    s.bytes().position(|b| b == c)
+}
+
+/// `s.split_once(c)` for one ASCII byte `c`, as [`find_byte`].
+pub(crate) fn split_once_byte(s: &str, c: u8) -> Option<(&str, &str)> {
+    let i = find_byte(s, c)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
+}
+
+/// `s.rsplit(c).next()` for one ASCII byte `c`: what follows its last `c` (all of `s` without
+/// one), as [`find_byte`] from the end.
+pub(crate) fn after_last_byte(s: &str, c: u8) -> &str {
+    match s.bytes().rposition(|b| b == c) {
+        Some(i) => s.get(i + 1..).unwrap_or_default(),
+        None => s,
+    }
+}
+
+/// `s.split(c)` for one ASCII byte `c`, as [`find_byte`]: the same pieces, in order (an
+/// ASCII byte is never inside a multi-byte character, so the cuts are the same).
+pub(crate) fn split_byte(s: &str, c: u8) -> SplitByte<'_> {
+    SplitByte { rest: Some(s), c }
+}
+
+/// The iterator of [`split_byte`].
+pub(crate) struct SplitByte<'a> {
+    rest: Option<&'a str>,
+    c: u8,
+}
+
+impl<'a> Iterator for SplitByte<'a> {
+    type Item = &'a str;
+
+    fn next(&mut self) -> Option<&'a str> {
+        let rest = self.rest?;
+        match split_once_byte(rest, self.c) {
+            Some((piece, after)) => {
+                self.rest = Some(after);
+                Some(piece)
+            }
+            None => {
+                self.rest = None;
+                Some(rest)
+            }
+        }
+    }
+}
+
 /// `parts` concatenated, in one allocation.
 pub(crate) fn concat(parts: &[&str]) -> String {
     let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
@@ -43,6 +114,42 @@ pub(crate) fn concat(parts: &[&str]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn splits_at_one_ascii_byte_as_the_standard_splits_at_a_character() {
+        for s in [
+            "",
+            "/",
+            "//",
+            "a",
+            "/a/",
+            "a//b",
+            "é/x",
+            "/é/",
+            "a/é/b/",
+            "\u{2f00}/",
+        ] {
+            assert_eq!(
+                split_byte(s, b'/').collect::<Vec<_>>(),
+                s.split('/').collect::<Vec<_>>(),
+                "{s}"
+            );
+            assert_eq!(split_once_byte(s, b'/'), s.split_once('/'), "{s}");
+            assert_eq!(find_byte(s, b'/'), s.find('/'), "{s}");
+            assert_eq!(Some(after_last_byte(s, b'/')), s.rsplit('/').next(), "{s}");
+        }
+    }
+
+    #[test]
+    fn trims_one_ascii_byte_as_the_standard_trims_a_character() {
+        for s in [
+            "", "/", "//", "a", "/a/", "//a//b//", "é/", "/é", "/a/é/", "a/",
+        ] {
+            assert_eq!(trim_byte(s, b'/'), s.trim_matches('/'), "{s}");
+            assert_eq!(trim_start_byte(s, b'/'), s.trim_start_matches('/'), "{s}");
+            assert_eq!(trim_end_byte(s, b'/'), s.trim_end_matches('/'), "{s}");
+        }
+    }
 
     #[test]
     fn writes_integers_like_display() {

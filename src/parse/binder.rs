@@ -40,7 +40,7 @@ pub(crate) const LEGACY_FORM: Form = Form {
 
 fn parse_v2(url: &Link<'_>) -> Result<Claim, Error> {
     let path = url.path;
-    let file = path.rsplit('/').next().unwrap_or_default();
+    let file = crate::text::after_last_byte(path, b'/');
     if (file == "badge_logo.svg" || file == "badge.svg") && !path.contains("/v2/") {
         return Ok(Claim::NotLaunch(
             "not a launch link: a binder badge image".into(),
@@ -89,7 +89,9 @@ pub(crate) fn find_v2(path: &str) -> Option<V2At> {
     {
         let at = search + i;
         let after = &path[at + 4..];
-        let id = after.split('/').next().unwrap_or_default();
+        let id = crate::text::split_byte(after, b'/')
+            .next()
+            .unwrap_or_default();
         if let Some(provider) = Provider::from_id(id) {
             if after.len() > id.len() {
                 let first = found.as_ref().map_or(at, |f| f.first);
@@ -160,7 +162,9 @@ fn pasted_url(
     pasting: Option<Option<&dyn FullReader>>,
     warnings: &mut Vec<String>,
 ) -> Result<Pasted, Error> {
-    let first = raw_spec.split('/').next().unwrap_or_default();
+    let first = crate::text::split_byte(raw_spec, b'/')
+        .next()
+        .unwrap_or_default();
     if provider != Provider::Gh || !contains_ignore_case(first, "%3a%2f%2f") {
         return Ok(Pasted::No);
     }
@@ -220,20 +224,20 @@ fn finish(
     let urlpath = if let Some(p) = first("labpath").filter(|p| !p.value.is_empty()) {
         Some(crate::text::concat(&[
             "doc/tree/",
-            p.value.trim_start_matches('/'),
+            crate::text::trim_start_byte(&p.value, b'/'),
         ]))
     } else if let Some(p) = first("filepath").filter(|p| !p.value.is_empty()) {
         Some(crate::text::concat(&[
             "tree/",
-            p.value.trim_start_matches('/'),
+            crate::text::trim_start_byte(&p.value, b'/'),
         ]))
     } else {
         first("urlpath")
-            .map(|p| p.value.trim_start_matches('/').to_string())
+            .map(|p| crate::text::trim_start_byte(&p.value, b'/').to_string())
             .filter(|v| !v.is_empty())
     };
     if let Some(p) = first("urlpath") {
-        let only_slashes = |prefix: &str| prefix.trim_start_matches('/').is_empty();
+        let only_slashes = |prefix: &str| crate::text::trim_start_byte(prefix, b'/').is_empty();
         if let Some((_, inner)) = nbgitpuller::nested_query(p, query, only_slashes, &mut warnings) {
             let read = nbgitpuller::read_query(&inner, &mut warnings)?;
             return Ok(Launch {
@@ -270,7 +274,7 @@ fn parse_legacy(url: &Link<'_>) -> Result<Claim, Error> {
     let Some(i) = path.find("/repo/") else {
         return Ok(Claim::Pass);
     };
-    let rest = path[i + 6..].trim_end_matches('/');
+    let rest = crate::text::trim_end_byte(&path[i + 6..], b'/');
     let mut parts = rest.splitn(3, '/');
     let (Some(owner), Some(name)) = (parts.next(), parts.next()) else {
         return Err(Error::InvalidLink(format!(

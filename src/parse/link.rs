@@ -153,7 +153,7 @@ pub(crate) fn split(s: &str) -> Split<'_> {
     if authority_end == after.len() || authority.bytes().any(|c| matches!(c, b'?' | b'#' | b'@')) {
         return Split::Defer;
     }
-    let (host, port) = match authority.split_once(':') {
+    let (host, port) = match crate::text::split_once_byte(authority, b':') {
         Some((host, port)) => match read_port(port, default_port) {
             Some(p) => (host, Some(p)),
             None => return Split::Defer,
@@ -164,23 +164,49 @@ pub(crate) fn split(s: &str) -> Split<'_> {
         return Split::Defer;
     }
     let tail = &after[authority_end..];
-    let path_end = tail
-        .bytes()
-        .position(|c| c == b'?' || c == b'#')
-        .unwrap_or(tail.len());
+    // One pass over the path: where it ends, whether it is clean, and whether a segment may be
+    // a dot segment (one starts right after a `/` with `.` or `%`: only then is it checked).
+    // One lookup a byte: `bad` gathers the classes, `dots` the [`DOT`] bit of a byte whose
+    // predecessor is a [`SLASH`] (the slash bit shifted onto the dot bit).
+    let mut bad = 0u8;
+    let mut dots = 0u8;
+    let mut prev = 0u8;
+    let mut path_end = tail.len();
+    for (i, &c) in tail.as_bytes().iter().enumerate() {
+        let k = CLASS[usize::from(c)];
+        if k & STOP != 0 {
+            path_end = i;
+            break;
+        }
+        bad |= k;
+        dots |= (prev >> 1) & k;
+        prev = k;
+    }
     let path = &tail[..path_end];
-    if !clean(path, PATH) || has_dot_segment(path) {
+    if bad & PATH != 0 || (dots & DOT != 0 && has_dot_segment(path)) {
         return Split::Defer;
     }
     let rest = &tail[path_end..];
     let (query, fragment) = match rest.strip_prefix('?') {
-        Some(q) => match q.split_once('#') {
-            Some((q, f)) => (Some(q), Some(f)),
-            None => (Some(q), None),
-        },
+        Some(q) => {
+            // One pass over the query: where it ends, and whether it is clean.
+            let mut bad = 0u8;
+            let mut end = q.len();
+            for (i, &c) in q.as_bytes().iter().enumerate() {
+                if c == b'#' {
+                    end = i;
+                    break;
+                }
+                bad |= CLASS[usize::from(c)];
+            }
+            if bad & QUERY != 0 {
+                return Split::Defer;
+            }
+            (Some(&q[..end]), q.get(end + 1..))
+        }
         None => (None, rest.strip_prefix('#')),
     };
-    if !query.is_none_or(|q| clean(q, QUERY)) || !fragment.is_none_or(|f| clean(f, FRAGMENT)) {
+    if !fragment.is_none_or(|f| clean(f, FRAGMENT)) {
         return Split::Defer;
     }
     Split::Web(Link {
@@ -194,29 +220,63 @@ pub(crate) fn split(s: &str) -> Split<'_> {
     })
 }
 
-/// Characters the URL standard percent-encodes in a path, a query (of a special scheme) and a
-/// fragment, beyond controls, space and non-ASCII (which every part encodes): a text holding
-/// one is not in serialised form.
-const PATH: &[u64; 2] = &set(b"\"<>`{}\\^|");
-const QUERY: &[u64; 2] = &set(b"\"<>'");
-const FRAGMENT: &[u64; 2] = &set(b"\"<>`");
+/// Which parts of a URL the standard percent-encodes a byte in ([`CLASS`]): controls, space
+/// and non-ASCII in every part, and beyond them, in a path `"<>`{}\^|`, in a query (of a
+/// special scheme) `"<>'`, in a fragment `"<>``. A text holding one is not in serialised form.
+const PATH: u8 = 1;
+const QUERY: u8 = 2;
+const FRAGMENT: u8 = 4;
+/// `?` and `#`: the end of a path.
+const STOP: u8 = 8;
+/// `.` and `%`: what may start a dot segment (`.`, `%2e`).
+const DOT: u8 = 16;
+/// `/`, one bit above [`DOT`] (the path's pass shifts it onto it).
+const SLASH: u8 = 32;
 
-/// No control, space, non-ASCII or `extra` character.
-fn clean(s: &str, extra: &[u64; 2]) -> bool {
-    s.bytes()
-        .all(|c| c > b' ' && c < 0x7f && extra[usize::from(c >> 6)] & (1 << (c & 63)) == 0)
+/// [`PATH`], [`QUERY`], [`FRAGMENT`], [`STOP`], [`DOT`] and [`SLASH`] by byte: one lookup a
+/// byte in the splitter's passes.
+static CLASS: [u8; 256] = classes();
+
+const fn classes() -> [u8; 256] {
+    let mut t = [0u8; 256];
+    let mut c = 0;
+    while c < 256 {
+        t[c] = if c <= 0x20 || c >= 0x7f {
+            PATH | QUERY | FRAGMENT
+        } else {
+            let b = c as u8;
+            let mut class = 0;
+            if matches!(
+                b,
+                b'"' | b'<' | b'>' | b'`' | b'{' | b'}' | b'\\' | b'^' | b'|'
+            ) {
+                class |= PATH;
+            }
+            if matches!(b, b'"' | b'<' | b'>' | b'\'') {
+                class |= QUERY;
+            }
+            if matches!(b, b'"' | b'<' | b'>' | b'`') {
+                class |= FRAGMENT;
+            }
+            if matches!(b, b'?' | b'#') {
+                class |= STOP;
+            }
+            if matches!(b, b'.' | b'%') {
+                class |= DOT;
+            }
+            if b == b'/' {
+                class |= SLASH;
+            }
+            class
+        };
+        c += 1;
+    }
+    t
 }
 
-/// Characters as a bit set over ASCII, for [`clean`].
-const fn set(chars: &[u8]) -> [u64; 2] {
-    let mut bits = [0u64; 2];
-    let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        bits[(c >> 6) as usize] |= 1 << (c & 63);
-        i += 1;
-    }
-    bits
+/// No control, space, non-ASCII or other character `part` encodes.
+fn clean(s: &str, part: u8) -> bool {
+    s.bytes().fold(0, |bad, c| bad | CLASS[usize::from(c)]) & part == 0
 }
 
 /// Leading or trailing characters a URL parser would trim.

@@ -206,7 +206,7 @@ fn non_ascii_host(input: &str) -> Result<(), String> {
 /// server ignores them; [`compose_urlpath`] writes none), `None` when nothing is left or
 /// only `.` (the root, as nothing).
 pub(crate) fn file_path(p: &str) -> Option<String> {
-    let p = p.trim_matches('/');
+    let p = crate::text::trim_byte(p, b'/');
     (!p.is_empty() && p != ".").then(|| p.to_string())
 }
 

@@ -26,7 +26,7 @@ pub(crate) struct Read {
 
 fn parse_git_pull(url: &Link<'_>) -> Result<Claim, Error> {
     let path = url.path;
-    let trimmed = path.trim_end_matches('/');
+    let trimmed = crate::text::trim_end_byte(path, b'/');
     let Some(before) = trimmed.strip_suffix("/git-pull") else {
         return Ok(Claim::Pass);
     };
@@ -88,7 +88,10 @@ pub(crate) fn nested_query(
     warnings: &mut Vec<String>,
 ) -> Option<(String, String)> {
     const MARK: &str = "git-pull?";
-    if let Some(i) = p.raw.find(MARK) {
+    // `contains` first: its vectorised search costs less than `find`'s searcher set-up, and
+    // nearly no value holds a nested link (docs/benchmarks.md, "speed (the general path's
+    // per-link cost, fifth round)").
+    if let Some(i) = p.raw.contains(MARK).then(|| p.raw.find(MARK)).flatten() {
         let prefix = decode_form(&p.raw[..i]);
         if prefix_ok(&prefix) {
             let rest = &p.raw[i + MARK.len()..];
@@ -112,6 +115,9 @@ pub(crate) fn nested_query(
         }
     }
     let decoded = decode_form_cow(p.raw);
+    if !decoded.contains("git-pull") {
+        return None;
+    }
     let (i, len) = match decoded.find(MARK) {
         Some(i) => (i, MARK.len()),
         None => (decoded.find("git-pull/?")?, MARK.len() + 1),
@@ -161,7 +167,7 @@ pub(crate) fn read_query(query: &str, warnings: &mut Vec<String>) -> Result<Read
     let target_path = value(&["targetPath", "targetpath"]);
     let dir = clone_dir(&repo, target_path.as_deref());
     let urlpath = match value(&["urlpath", "urlPath"]) {
-        Some(u) => Some(u.trim_start_matches('/').to_string()),
+        Some(u) => Some(crate::text::trim_start_byte(&u, b'/').to_string()),
         None => {
             let sub = value(&["subPath", "subpath"]);
             let app = value(&["app"]);
@@ -229,12 +235,9 @@ pub(crate) fn clone_dir(repo: &str, target_path: Option<&str>) -> String {
 /// [`clone_dir`], borrowed from its arguments (the renderers, on every link).
 pub(crate) fn clone_dir_of<'a>(repo: &'a str, target_path: Option<&'a str>) -> &'a str {
     if let Some(t) = target_path {
-        return t.trim_matches('/');
+        return crate::text::trim_byte(t, b'/');
     }
-    repo.trim_end_matches('/')
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
+    crate::text::after_last_byte(crate::text::trim_end_byte(repo, b'/'), b'/')
 }
 
 #[cfg(test)]

@@ -35,9 +35,9 @@ pub(crate) fn split_urlpath(urlpath: Option<&str>) -> UiPath {
             rest: None,
         };
     };
-    let p = raw.trim_start_matches('/');
-    let p = p.split_once('?').map_or(p, |(before, _)| before);
-    let p = p.split_once('#').map_or(p, |(before, _)| before);
+    let p = crate::text::trim_start_byte(raw, b'/');
+    let p = crate::text::split_once_byte(p, b'?').map_or(p, |(before, _)| before);
+    let p = crate::text::split_once_byte(p, b'#').map_or(p, |(before, _)| before);
     if p.is_empty() {
         return UiPath {
             ui: Ui::Default,
@@ -61,7 +61,7 @@ pub(crate) fn split_urlpath(urlpath: Option<&str>) -> UiPath {
             }
         }
     }
-    let first = p.split('/').next().unwrap_or_default();
+    let first = crate::text::split_byte(p, b'/').next().unwrap_or_default();
     let ui = match first {
         "lab" => Ui::Lab,
         "rstudio" => Ui::Rstudio,
@@ -69,7 +69,7 @@ pub(crate) fn split_urlpath(urlpath: Option<&str>) -> UiPath {
         _ => Ui::Other,
     };
     // `lab/workspaces/…` and the like open JupyterLab, but not a file we can follow.
-    if ui == Ui::Lab && p.trim_end_matches('/') != "lab" {
+    if ui == Ui::Lab && crate::text::trim_end_byte(p, b'/') != "lab" {
         return UiPath {
             ui: Ui::Other,
             rest: None,
@@ -107,7 +107,7 @@ pub(crate) fn compose_urlpath(ui: Ui, dir: Option<&str>, path: Option<&str>) -> 
     );
     out.push_str(prefix);
     for part in [dir, path].into_iter().flatten() {
-        let part = part.trim_matches('/');
+        let part = crate::text::trim_byte(part, b'/');
         if !part.is_empty() && part != "." {
             out.push('/');
             out.push_str(&escape_path(part));

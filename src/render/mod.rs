@@ -291,7 +291,9 @@ fn verbatim_tail(url: &Link<'_>, launch: &Launch, target: &Target) -> Option<Str
         return None;
     }
     let after_base = copied.get(target.url().len()..)?;
-    let before_fragment = after_base.split('#').next().unwrap_or_default();
+    let before_fragment = crate::text::split_byte(after_base, b'#')
+        .next()
+        .unwrap_or_default();
     (!crate::encoding::has_dot_segment(before_fragment)).then_some(copied)
 }
 
