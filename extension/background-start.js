@@ -14,15 +14,6 @@
  *
  * Not a module: a module service worker has no `importScripts`, and the bundle, as one module,
  * is parsed in full before any of it runs.
- *
- * What a woken worker needs not before its first answer (detection and the probes, the context
- * menu, the content script's registration, the cold module's glue: tools/build-extension.mjs
- * `LATER_MODULES`) is in `background-later.js`, read at the first use of one of its exports
- * (`loadLater`), so that a wake does not read its code. Chrome lets a worker `importScripts`
- * after its installation only the scripts it imported while installing ("importScripts() of new
- * scripts after service worker installation is not allowed"; docs/platform.md): the `install`
- * event imports it, and Chrome keeps it with the worker's scripts, across restarts, until the
- * next installation (an update), which imports it again.
  */
 
 /** The key of the compilation started here: the same as hot.js's. */
@@ -40,40 +31,5 @@ const HOT_COMPILE = Symbol.for('byob.hotCompile');
     console.warn('byob: could not start compiling the hot module early', err);
   }
 })();
-
-/** Where `background-later.js` puts its modules, by file (tools/build-extension.mjs). */
-const LATER_MODULES = Symbol.for('byob.laterModules');
-
-/**
- * A module of `background-later.js` (its namespace), the script imported on the first call.
- * Synchronous, as a module's import would be: the bundle's stand-ins call it from the getter of
- * each export. Throws when the script cannot be imported or lacks the module (the caller's
- * handler reports it, naming the file).
- * @param {string} file
- */
-function loadLater(file) {
-  const scope = /** @type {any} */ (self);
-  if (!scope[LATER_MODULES]) {
-    try {
-      importScripts('background-later.js');
-    } catch (err) {
-      throw new Error(`byob: could not load background-later.js (for ${file}): ${err instanceof Error ? err.message : String(err)}`);
-    }
-  }
-  const module = scope[LATER_MODULES]?.[file];
-  if (!module) throw new Error(`byob: background-later.js has no module ${file}`);
-  return module;
-}
-/** @type {any} */ (self)[Symbol.for('byob.later')] = loadLater;
-
-// Imported while installing, so that Chrome keeps it for every later wake (above). Its modules
-// evaluate here once; what they export stays unused until a handler needs it.
-self.addEventListener('install', () => {
-  try {
-    loadLater('cold.js');
-  } catch (err) {
-    console.error('byob: importing background-later.js at install failed; detection, the context menu and the cold module will not work', err);
-  }
-});
 
 importScripts('background-main.js');

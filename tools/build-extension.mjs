@@ -28,152 +28,57 @@ const ICON_SIZES = [16, 32, 48, 128];
 const ZIP_BUDGET = 300 * 1024; // docs/design.md §10
 
 /**
- * The modules a woken Chrome worker needs not before its first answer, shipped apart in
- * `background-later.js` (`bundleBackground`): detection and the probes, the context menu's
- * set-up and clicks, the content script's registration, the cold module's glue. Each is reached
- * only through a handler (never at the top level), so a worker woken by a page evaluates none
- * of them; their code cache is no longer read at every wake (docs/benchmarks.md, "wake (fifth
- * round)"). Everything else the worker needs stays in `background-main.js`.
- */
-export const LATER_MODULES = ['probe-runner.js', 'detect-answer.js', 'context-menu.js', 'site-access.js', 'cold.js'];
-/** The global (a `Symbol.for` key) under which each bundle finds the other's modules: the ones it exports, by file. */
-const SHARED_KEY = 'byob.sharedModules';
-const LATER_KEY = 'byob.laterModules';
-
-/**
- * An esbuild plugin: imports of the files in `files` (relative to `out`) become CommonJS
- * stand-ins made by `stub(file)`. esbuild reads a named import of a CommonJS module at each use
- * (`import_x.name`), never at import, so a stand-in whose properties are getters defers its
- * module until the first use of one of its exports.
- * @param {string} out @param {(file: string) => boolean} owns @param {(file: string) => string} stub
- * @param {Set<string>} [seen] collects the files replaced
- * @returns {esbuild.Plugin}
- */
-function standIns(out, owns, stub, seen) {
-  return {
-    name: 'byob-stand-ins',
-    setup(build) {
-      build.onResolve({filter: /^\.\.?\//}, (args) => {
-        if (args.kind === 'entry-point' || !args.resolveDir.startsWith(out)) return undefined;
-        const file = path.relative(out, path.resolve(args.resolveDir, args.path)).split(path.sep).join('/');
-        if (!owns(file)) return undefined;
-        seen?.add(file);
-        return {path: file, namespace: 'byob-stand-in'};
-      });
-      build.onLoad({filter: /.*/, namespace: 'byob-stand-in'}, (args) => ({contents: stub(args.path), loader: 'js'}));
-    },
-  };
-}
-
-/**
  * The background as one file: the worker that wakes for a page's first batch then loads one
  * script instead of a graph of eleven modules (docs/benchmarks.md has the measurement). The
- * modules stay in dist/ as they are (the options page and the popup import them).
+ * modules the options page, the popup or the content scripts import stay in dist/ as they are;
+ * the others are only in the bundle (`dropBundledOnly`).
  *
  * - Firefox (`module`): the bundle is `background.js` itself, an ES module (the module event
  *   page), with `import.meta.url` at the extension's root as before.
- * - Chrome (`classic`): classic scripts (`import.meta.url` read as the worker's own URL, at the
- *   same root). `background.js` is `background-start.js`, which starts the hot module's
- *   compilation and then imports `background-main.js`, the background without `LATER_MODULES`:
- *   a module service worker has no `importScripts`, and parses its whole bundle before any of it
- *   runs (docs/benchmarks.md, "wake, third round"). `background-later.js` holds
- *   `LATER_MODULES`; `background-start.js` imports it at install (when Chrome keeps every
- *   script the worker imports) and again at the first use of one of their exports. Each bundle
- *   reads the modules it shares with the other from the one that holds them, so that every
- *   module has one instance (one hot module, one cold module, one state).
+ * - Chrome (`classic`): the bundle is `background-main.js`, a classic script (`import.meta.url`
+ *   read as the worker's own URL, at the same root), and `background.js` is
+ *   `background-start.js`, which starts the hot module's compilation and then imports the
+ *   bundle: a module service worker has no `importScripts`, and parses its whole bundle before
+ *   any of it runs (docs/benchmarks.md, "wake, third round").
  * @param {string} out the unpacked extension
  * @param {'module' | 'classic'} kind
- * @returns {Promise<{main: string[], later: string[]}>} the modules (paths relative to `out`)
- *   in each bundle: `main` the worker's at every wake (Firefox's whole background), `later`
- *   Chrome's `background-later.js`
+ * @returns {string[]} the modules in the bundle (paths relative to `out`)
  */
-export async function bundleBackground(out, kind) {
+export function bundleBackground(out, kind) {
   // Paths in the bundle's comments are relative to `out`: the same bytes wherever it is built.
-  const common = {absWorkingDir: out, bundle: true, platform: 'browser', target: 'es2022', allowOverwrite: true, legalComments: 'none', logLevel: 'warning'};
+  const common = {absWorkingDir: out, entryPoints: ['background.js'], bundle: true, platform: 'browser', target: 'es2022', allowOverwrite: true, legalComments: 'none', logLevel: 'warning'};
+  let built;
   if (kind === 'module') {
-    const built = esbuild.buildSync({...common, entryPoints: ['background.js'], format: 'esm', outfile: 'background.js', metafile: true});
-    fs.rmSync(path.join(out, 'background-start.js'), {force: true});
-    return {main: modulesIn(built.metafile), later: []};
-  }
-  {
+    built = esbuild.buildSync({...common, format: 'esm', outfile: 'background.js', metafile: true});
+  } else {
     // Strict, as the modules it is made of are.
-    const classic = {...common, format: 'iife', banner: {js: '"use strict";'}, define: {'import.meta.url': 'self.location.href'}};
-    const later = new Set(LATER_MODULES);
-    /** @param {string[]} names @param {string} key */
-    const register = (names, key) =>
-      names.map((f, i) => `import * as m${i} from './${f}';`).join('\n') +
-      `\nself[Symbol.for(${JSON.stringify(key)})] = {${names.map((f, i) => `${JSON.stringify(f)}: m${i}`).join(', ')}};\n`;
-    // The later bundle first: which of the main bundle's modules it uses.
-    /** @type {Set<string>} */
-    const shared = new Set();
-    const fromMain = (/** @type {string} */ file) =>
-      `module.exports = self[Symbol.for(${JSON.stringify(SHARED_KEY)})][${JSON.stringify(file)}];\n`;
-    const laterBuilt = await esbuild.build({
-      ...classic,
-      metafile: true,
-      stdin: {contents: register(LATER_MODULES, LATER_KEY), resolveDir: out, sourcefile: 'background-later.js'},
-      outfile: 'background-later.js',
-      plugins: [standIns(out, (f) => !later.has(f), fromMain, shared)],
-    });
-    // The main bundle: each export of a later module read from background-later.js at its first use.
-    const names = exportsOf(out, LATER_MODULES);
-    const fromLater = (/** @type {string} */ file) =>
-      `const load = () => self[Symbol.for('byob.later')](${JSON.stringify(file)});\n` +
-      `Object.defineProperties(exports, {${names[file].map((n) => `${JSON.stringify(n)}: {get: () => load()[${JSON.stringify(n)}], enumerable: true}`).join(', ')}});\n`;
-    const mainBuilt = await esbuild.build({
-      ...classic,
-      metafile: true,
-      stdin: {contents: `import './background.js';\n${register([...shared].sort(), SHARED_KEY)}`, resolveDir: out, sourcefile: 'background-main.js'},
-      outfile: 'background-main.js',
-      plugins: [standIns(out, (f) => later.has(f), fromLater)],
-    });
+    built = esbuild.buildSync({...common, format: 'iife', outfile: 'background-main.js', banner: {js: '"use strict";'}, define: {'import.meta.url': 'self.location.href'}, metafile: true});
     fs.renameSync(path.join(out, 'background-start.js'), path.join(out, 'background.js'));
-    return {main: modulesIn(mainBuilt.metafile, 'background-main.js'), later: modulesIn(laterBuilt.metafile, 'background-later.js')};
   }
+  fs.rmSync(path.join(out, 'background-start.js'), {force: true});
+  return Object.keys(built.metafile.inputs).sort();
 }
 
 /**
- * The extension's files an esbuild build read (relative to its working directory), without the
- * stand-ins and the generated entry (`stdin`, named after its output).
- * @param {esbuild.Metafile} meta @param {string} [entry]
- */
-function modulesIn(meta, entry) {
-  return Object.keys(meta.inputs).filter((f) => !f.includes(':') && f !== '<stdin>' && f !== entry).sort();
-}
-
-/**
- * Remove from `out` the modules only the background bundles use: their code ships in the
- * bundles, and no page or content script imports them (the files under `out`'s folders are the
- * pages' and the content scripts': every top-level module they import, directly or not, stays).
- * @param {string} out @param {string[]} bundled the bundles' modules (`bundleBackground`)
+ * Remove from `out` the modules only the background's bundle uses: their code ships in the
+ * bundle, and no page or content script imports them. The scripts under `out`'s folders
+ * (options/, popup/, content/, ui/) are the pages' and the content scripts': every top-level
+ * module they import, directly or not, stays.
+ * @param {string} out the unpacked extension, its background bundled
+ * @param {string[]} bundled the bundle's modules (`bundleBackground`)
  * @returns {string[]} the files removed
  */
 export function dropBundledOnly(out, bundled) {
   const entries = listFiles(out).filter((f) => f.includes('/') && f.endsWith('.js'));
   const used = new Set(entries);
   if (entries.length > 0) {
-    const built = esbuild.buildSync({absWorkingDir: out, entryPoints: entries, bundle: true, format: 'esm', write: false, metafile: true, outdir: 'pages-of', logLevel: 'warning'});
-    for (const f of modulesIn(built.metafile)) used.add(f);
+    const pages = esbuild.buildSync({absWorkingDir: out, entryPoints: entries, bundle: true, format: 'esm', write: false, metafile: true, outdir: 'pages', logLevel: 'warning'});
+    for (const f of Object.keys(pages.metafile.inputs)) used.add(f);
   }
-  // background.js is now the bundle (or Chrome's first script) itself.
+  // background.js is the bundle itself (Firefox) or the worker's first script (Chrome).
   const removed = bundled.filter((f) => f !== 'background.js' && !used.has(f) && fs.existsSync(path.join(out, f)));
   for (const f of removed) fs.rmSync(path.join(out, f));
   return removed;
-}
-
-/**
- * The export names of each of `files` (relative to `out`).
- * @param {string} out @param {string[]} files @returns {Record<string, string[]>}
- */
-function exportsOf(out, files) {
-  const result = esbuild.buildSync({absWorkingDir: out, entryPoints: files, bundle: false, format: 'esm', write: false, metafile: true, outdir: 'exports-of', logLevel: 'warning'});
-  /** @type {Record<string, string[]>} */
-  const names = {};
-  for (const output of Object.values(result.metafile.outputs)) {
-    if (output.entryPoint) names[output.entryPoint] = output.exports;
-  }
-  for (const f of files) if (!names[f]) throw new Error(`build-extension: no exports found for ${f}`);
-  return names;
 }
 
 /**
@@ -265,10 +170,7 @@ async function main() {
     fs.copyFileSync(path.join(pkg, 'byob_bg.wasm'), path.join(out, 'pkg', 'byob_bg.wasm'));
     fs.copyFileSync(path.join(pkg, 'byob_hot.wasm'), path.join(out, 'pkg', 'byob_hot.wasm'));
     const bundled = !process.env.BYOB_NO_BUNDLE;
-    if (bundled) {
-      const {main, later} = await bundleBackground(out, browser === 'chrome' ? 'classic' : 'module');
-      dropBundledOnly(out, [...main, ...later]);
-    }
+    if (bundled) dropBundledOnly(out, bundleBackground(out, browser === 'chrome' ? 'classic' : 'module'));
     else fs.rmSync(path.join(out, 'background-start.js'));
     fs.mkdirSync(path.join(out, 'icons'), {recursive: true});
     for (const size of ICON_SIZES) fs.writeFileSync(path.join(out, 'icons', `icon-${size}.png`), iconPng(size, size === 128 ? 16 : 0)); // 128: the store's icon, 96×96 artwork with 16 px around

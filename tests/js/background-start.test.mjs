@@ -1,8 +1,7 @@
 // @ts-check
 // Chrome's background as the build ships it: a classic worker whose first script
 // (extension/background-start.js) starts the hot module's compilation before it reads the
-// bundle (background-main.js), and hot.js taking that compilation instead of fetching again;
-// what a wake needs not is in background-later.js, imported at install and at its first use.
+// bundle (background-main.js), and hot.js taking that compilation instead of fetching again.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
@@ -10,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import {HOT_COMPILE, startHot} from '../../extension/hot.js';
-import {LATER_MODULES, bundleBackground, dropBundledOnly} from '../../tools/build-extension.mjs';
+import {bundleBackground, dropBundledOnly} from '../../tools/build-extension.mjs';
 import {root} from './dom.mjs';
 
 const HOT_WASM = path.join(root, 'build', 'pkg', 'byob_hot.wasm');
@@ -84,7 +83,7 @@ test('Chrome build: the worker starts the hot compilation, then reads the bundle
   fs.cpSync(path.join(root, 'extension'), out, {recursive: true});
   fs.mkdirSync(path.join(out, 'pkg'));
   fs.writeFileSync(path.join(out, 'pkg', 'byob.js'), 'export default function init() {}\nexport function __byob_reset() {}\n');
-  await bundleBackground(out, 'classic');
+  bundleBackground(out, 'classic');
   assert.ok(!fs.existsSync(path.join(out, 'background-start.js')), 'renamed to background.js');
   const main = fs.readFileSync(path.join(out, 'background-main.js'), 'utf8');
   assert.doesNotThrow(() => new vm.Script(main, {filename: 'background-main.js'}), 'a classic script: no import or export');
@@ -99,7 +98,6 @@ test('Chrome build: the worker starts the hot compilation, then reads the bundle
     WebAssembly: {compileStreaming: (/** @type {Promise<Response>} */ r) => (order.push('compile'), r.then(() => 'compiled'))},
     fetch: (/** @type {URL} */ url) => (order.push(`fetch ${url.href}`), Promise.resolve(new Response(''))),
     importScripts: (/** @type {string} */ file) => order.push(`importScripts ${file}`),
-    addEventListener: () => {},
   });
   context.self = context;
   context.self.location = {href: 'chrome-extension://byob/background.js'};
@@ -112,126 +110,19 @@ test('Chrome build: the worker starts the hot compilation, then reads the bundle
   fs.rmSync(out, {recursive: true, force: true});
 });
 
-/** extension/ as the build lays out Chrome's background (the classic bundles), in a temporary folder. */
-async function chromeBackground() {
-  const out = fs.mkdtempSync(path.join(os.tmpdir(), 'byob-later-'));
-  fs.cpSync(path.join(root, 'extension'), out, {recursive: true});
-  const bundles = await bundleBackground(out, 'classic');
-  return {out, bundles};
-}
-
-/** A listener list as `chrome.*.onX` has. */
-function event() {
-  /** @type {Function[]} */
-  const listeners = [];
-  return {listeners, addListener: (/** @type {Function} */ f) => listeners.push(f)};
-}
-
-/**
- * Chrome's worker as the build ships it, run in a fresh context: background.js evaluated (it
- * imports background-main.js), with a browser whose `storage.local` never answers (the wake
- * stops at the record's read) and whose `permissions.contains` says no.
- * @param {string} out
- * @param {{failImport?: string}} [options] `importScripts` of that file throws, as Chrome's does
- *   for a script it did not keep at install
- */
-function runWorker(out, {failImport} = {}) {
-  /** @type {string[]} */
-  const imported = [];
-  /** @type {Record<string, Function[]>} */
-  const workerEvents = {};
-  /** @type {string[]} */
-  const calls = [];
-  const fake = {
-    runtime: {id: 'byob', getURL: (/** @type {string} */ p) => `chrome-extension://byob/${p}`, onInstalled: event(), onStartup: event(), onMessage: event()},
-    permissions: {onAdded: event(), onRemoved: event(), contains: async () => (calls.push('permissions.contains'), false)},
-    storage: {onChanged: event(), local: {get: () => new Promise(() => {})}, sync: {get: () => new Promise(() => {})}},
-    alarms: {onAlarm: event()},
-    contextMenus: {onClicked: event()},
-    scripting: {getRegisteredContentScripts: async () => (calls.push('scripting.getRegisteredContentScripts'), [])},
-  };
-  const context = vm.createContext({
-    URL,
-    Response,
-    TextEncoder,
-    TextDecoder,
-    WebAssembly,
-    console,
-    performance,
-    setTimeout,
-    chrome: fake,
-    fetch: async () => new Response(fs.readFileSync(HOT_WASM), {headers: {'content-type': 'application/wasm'}}),
-    addEventListener: (/** @type {string} */ type, /** @type {Function} */ f) => (workerEvents[type] ??= []).push(f),
-    importScripts: (/** @type {string} */ file) => {
-      imported.push(file);
-      if (file === failImport) throw new Error(`Failed to execute 'importScripts': importScripts() of new scripts after service worker installation is not allowed.`);
-      vm.runInContext(fs.readFileSync(path.join(out, file), 'utf8'), context, {filename: file});
-    },
-  });
-  context.self = context;
-  context.self.location = {href: 'chrome-extension://byob/background.js'};
-  vm.runInContext(fs.readFileSync(path.join(out, 'background.js'), 'utf8'), context, {filename: 'background.js'});
-  const later = () => vm.runInContext("self[Symbol.for('byob.laterModules')]", context);
-  return {context, fake, imported, workerEvents, calls, later};
-}
-
-test('Chrome build: the later modules are in background-later.js only, every other module in background-main.js only', async () => {
-  const {out, bundles} = await chromeBackground();
-  for (const f of LATER_MODULES) {
-    assert.ok(bundles.later.includes(f), `${f} in background-later.js`);
-    assert.ok(!bundles.main.includes(f), `${f} not in background-main.js`);
+test('the modules only the background bundle uses are not shipped beside it; the pages\' are', () => {
+  for (const kind of /** @type {const} */ (['classic', 'module'])) {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'byob-drop-'));
+    fs.cpSync(path.join(root, 'extension'), out, {recursive: true});
+    const bundled = bundleBackground(out, kind);
+    for (const f of ['background.js', 'core.js', 'hot.js', 'wake.js', 'page-answers.js']) assert.ok(bundled.includes(f), `${kind}: ${f} in the bundle`);
+    const removed = dropBundledOnly(out, bundled);
+    assert.deepEqual(removed, ['context-menu.js', 'detect-answer.js', 'health-schedule.js', 'page-answers.js', 'wake.js'], kind);
+    // What the options page, the popup and the content scripts import, and the bundle itself.
+    for (const f of ['api.js', 'core.js', 'core-loader.js', 'hot.js', 'cold.js', 'settings.js', 'health.js', 'probe-runner.js', 'protocol.js', 'site-access.js', 'fallback.js', 'tabs.js', 'presets.js', 'background.js']) {
+      assert.ok(fs.existsSync(path.join(out, f)), `${kind}: ${f} kept`);
+    }
+    if (kind === 'classic') assert.ok(fs.existsSync(path.join(out, 'background-main.js')));
+    fs.rmSync(out, {recursive: true, force: true});
   }
-  // One instance of every module: the hot and cold modules' loaders, the state, the listeners.
-  assert.deepEqual(bundles.main.filter((f) => bundles.later.includes(f)), [], 'no module in both bundles');
-  for (const f of ['background.js', 'core.js', 'core-loader.js', 'hot.js', 'wake.js', 'page-answers.js', 'protocol.js']) assert.ok(bundles.main.includes(f), `${f} in background-main.js`);
-  // The modules only the bundles use leave the unpacked extension; the pages' stay.
-  const removed = dropBundledOnly(out, [...bundles.main, ...bundles.later]);
-  assert.deepEqual(removed.sort(), ['context-menu.js', 'detect-answer.js', 'health-schedule.js', 'page-answers.js', 'wake.js']);
-  for (const f of ['core.js', 'settings.js', 'probe-runner.js', 'site-access.js', 'cold.js', 'background.js', 'background-main.js', 'background-later.js']) assert.ok(fs.existsSync(path.join(out, f)), `${f} kept`);
-  fs.rmSync(out, {recursive: true, force: true});
-});
-
-test('Chrome build: a wake reads background-main.js alone; install imports background-later.js; a handler loads it at first use, once', async () => {
-  const {out} = await chromeBackground();
-  const wake = runWorker(out);
-  await new Promise((r) => setTimeout(r, 50)); // the tasks after the evaluation: the hot module, the record's read
-  assert.deepEqual(wake.imported, ['background-main.js'], 'a woken worker reads no later code');
-  assert.equal(wake.later(), undefined);
-  assert.equal(wake.fake.runtime.onMessage.listeners.length, 1, 'the listeners are registered by the evaluation');
-  assert.equal(wake.fake.contextMenus.onClicked.listeners.length, 1);
-
-  // Installing: the script is imported (Chrome keeps it for later wakes), its modules evaluated.
-  const install = runWorker(out);
-  assert.equal(install.workerEvents.install?.length, 1, 'one install listener, registered at the top level');
-  for (const f of install.workerEvents.install) f({});
-  assert.deepEqual(install.imported, ['background-main.js', 'background-later.js']);
-  assert.deepEqual(Object.keys(install.later()).sort(), [...LATER_MODULES].sort());
-
-  // A handler that needs a later module (a revoked permission: the registration is synced).
-  const later = runWorker(out);
-  for (const f of later.fake.permissions.onRemoved.listeners) f({});
-  for (const f of later.fake.permissions.onRemoved.listeners) f({});
-  await new Promise((r) => setTimeout(r, 50));
-  assert.deepEqual(later.imported, ['background-main.js', 'background-later.js'], 'imported once, at the first use');
-  assert.deepEqual(later.calls, ['permissions.contains', 'scripting.getRegisteredContentScripts', 'permissions.contains', 'scripting.getRegisteredContentScripts'], 'site-access.js ran on the worker\'s browser API');
-  fs.rmSync(out, {recursive: true, force: true});
-});
-
-test('Chrome build: background-later.js not kept by Chrome: the handler reports which file and why', async () => {
-  const {out} = await chromeBackground();
-  const worker = runWorker(out, {failImport: 'background-later.js'});
-  const load = vm.runInContext("self[Symbol.for('byob.later')]", worker.context);
-  assert.throws(() => load('site-access.js'), /^Error: byob: could not load background-later\.js \(for site-access\.js\): .*importScripts\(\) of new scripts after service worker installation is not allowed/);
-  // At install the failure is logged, not thrown: the worker still installs and answers pages.
-  const errors = [];
-  const error = console.error;
-  console.error = (...args) => errors.push(args.map(String).join(' '));
-  try {
-    for (const f of worker.workerEvents.install) f({});
-  } finally {
-    console.error = error;
-  }
-  assert.match(errors[0] ?? '', /byob: importing background-later\.js at install failed; detection, the context menu and the cold module will not work/);
-  assert.throws(() => load('no-such.js'), /could not load background-later\.js|has no module no-such\.js/);
-  fs.rmSync(out, {recursive: true, force: true});
 });
