@@ -30,7 +30,8 @@ const ZIP_BUDGET = 300 * 1024; // docs/design.md §10
 /**
  * The background as one file: the worker that wakes for a page's first batch then loads one
  * script instead of a graph of eleven modules (docs/benchmarks.md has the measurement). The
- * modules stay in dist/ as they are (the options page and the popup import them).
+ * modules the options page, the popup or the content scripts import stay in dist/ as they are;
+ * the others are only in the bundle (`dropBundledOnly`).
  *
  * - Firefox (`module`): the bundle is `background.js` itself, an ES module (the module event
  *   page), with `import.meta.url` at the extension's root as before.
@@ -41,18 +42,43 @@ const ZIP_BUDGET = 300 * 1024; // docs/design.md §10
  *   any of it runs (docs/benchmarks.md, "wake, third round").
  * @param {string} out the unpacked extension
  * @param {'module' | 'classic'} kind
+ * @returns {string[]} the modules in the bundle (paths relative to `out`)
  */
 export function bundleBackground(out, kind) {
   // Paths in the bundle's comments are relative to `out`: the same bytes wherever it is built.
   const common = {absWorkingDir: out, entryPoints: ['background.js'], bundle: true, platform: 'browser', target: 'es2022', allowOverwrite: true, legalComments: 'none', logLevel: 'warning'};
+  let built;
   if (kind === 'module') {
-    esbuild.buildSync({...common, format: 'esm', outfile: 'background.js'});
+    built = esbuild.buildSync({...common, format: 'esm', outfile: 'background.js', metafile: true});
   } else {
     // Strict, as the modules it is made of are.
-    esbuild.buildSync({...common, format: 'iife', outfile: 'background-main.js', banner: {js: '"use strict";'}, define: {'import.meta.url': 'self.location.href'}});
+    built = esbuild.buildSync({...common, format: 'iife', outfile: 'background-main.js', banner: {js: '"use strict";'}, define: {'import.meta.url': 'self.location.href'}, metafile: true});
     fs.renameSync(path.join(out, 'background-start.js'), path.join(out, 'background.js'));
   }
   fs.rmSync(path.join(out, 'background-start.js'), {force: true});
+  return Object.keys(built.metafile.inputs).sort();
+}
+
+/**
+ * Remove from `out` the modules only the background's bundle uses: their code ships in the
+ * bundle, and no page or content script imports them. The scripts under `out`'s folders
+ * (options/, popup/, content/, ui/) are the pages' and the content scripts': every top-level
+ * module they import, directly or not, stays.
+ * @param {string} out the unpacked extension, its background bundled
+ * @param {string[]} bundled the bundle's modules (`bundleBackground`)
+ * @returns {string[]} the files removed
+ */
+export function dropBundledOnly(out, bundled) {
+  const entries = listFiles(out).filter((f) => f.includes('/') && f.endsWith('.js'));
+  const used = new Set(entries);
+  if (entries.length > 0) {
+    const pages = esbuild.buildSync({absWorkingDir: out, entryPoints: entries, bundle: true, format: 'esm', write: false, metafile: true, outdir: 'pages', logLevel: 'warning'});
+    for (const f of Object.keys(pages.metafile.inputs)) used.add(f);
+  }
+  // background.js is the bundle itself (Firefox) or the worker's first script (Chrome).
+  const removed = bundled.filter((f) => f !== 'background.js' && !used.has(f) && fs.existsSync(path.join(out, f)));
+  for (const f of removed) fs.rmSync(path.join(out, f));
+  return removed;
 }
 
 /**
@@ -144,7 +170,7 @@ async function main() {
     fs.copyFileSync(path.join(pkg, 'byob_bg.wasm'), path.join(out, 'pkg', 'byob_bg.wasm'));
     fs.copyFileSync(path.join(pkg, 'byob_hot.wasm'), path.join(out, 'pkg', 'byob_hot.wasm'));
     const bundled = !process.env.BYOB_NO_BUNDLE;
-    if (bundled) bundleBackground(out, browser === 'chrome' ? 'classic' : 'module');
+    if (bundled) dropBundledOnly(out, bundleBackground(out, browser === 'chrome' ? 'classic' : 'module'));
     else fs.rmSync(path.join(out, 'background-start.js'));
     fs.mkdirSync(path.join(out, 'icons'), {recursive: true});
     for (const size of ICON_SIZES) fs.writeFileSync(path.join(out, 'icons', `icon-${size}.png`), iconPng(size, size === 128 ? 16 : 0)); // 128: the store's icon, 96×96 artwork with 16 px around

@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
 import {HOT_COMPILE, startHot} from '../../extension/hot.js';
-import {bundleBackground} from '../../tools/build-extension.mjs';
+import {bundleBackground, dropBundledOnly} from '../../tools/build-extension.mjs';
 import {root} from './dom.mjs';
 
 const HOT_WASM = path.join(root, 'build', 'pkg', 'byob_hot.wasm');
@@ -108,4 +108,21 @@ test('Chrome build: the worker starts the hot compilation, then reads the bundle
   assert.equal(early.url, 'chrome-extension://byob/pkg/byob_hot.wasm', 'the URL hot.js asks for (core-loader.js HOT_URL)');
   assert.equal(await early.module, 'compiled');
   fs.rmSync(out, {recursive: true, force: true});
+});
+
+test('the modules only the background bundle uses are not shipped beside it; the pages\' are', () => {
+  for (const kind of /** @type {const} */ (['classic', 'module'])) {
+    const out = fs.mkdtempSync(path.join(os.tmpdir(), 'byob-drop-'));
+    fs.cpSync(path.join(root, 'extension'), out, {recursive: true});
+    const bundled = bundleBackground(out, kind);
+    for (const f of ['background.js', 'core.js', 'hot.js', 'wake.js', 'page-answers.js']) assert.ok(bundled.includes(f), `${kind}: ${f} in the bundle`);
+    const removed = dropBundledOnly(out, bundled);
+    assert.deepEqual(removed, ['context-menu.js', 'detect-answer.js', 'health-schedule.js', 'page-answers.js', 'wake.js'], kind);
+    // What the options page, the popup and the content scripts import, and the bundle itself.
+    for (const f of ['api.js', 'core.js', 'core-loader.js', 'hot.js', 'cold.js', 'settings.js', 'health.js', 'probe-runner.js', 'protocol.js', 'site-access.js', 'fallback.js', 'tabs.js', 'presets.js', 'background.js']) {
+      assert.ok(fs.existsSync(path.join(out, f)), `${kind}: ${f} kept`);
+    }
+    if (kind === 'classic') assert.ok(fs.existsSync(path.join(out, 'background-main.js')));
+    fs.rmSync(out, {recursive: true, force: true});
+  }
 });
