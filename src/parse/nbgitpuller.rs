@@ -2,7 +2,7 @@
 //! `<hub>user-redirect/git-pull`, and a plain server's `<server>git-pull` (docs/protocols.md §3).
 
 use super::{base_url, file_path, split_urlpath, Claim, Form, Link};
-use crate::encoding::{decode_form, decode_form_cow, get, pairs, Pair};
+use crate::encoding::{decode_form, get, pairs, Pair};
 use crate::{Error, Launch, LaunchKind, Open, Pull, Ui};
 
 pub(crate) const FORM: Form = Form {
@@ -114,7 +114,8 @@ pub(crate) fn nested_query(
             return Some((prefix, crate::text::concat(&[&decoded, after])));
         }
     }
-    let decoded = decode_form_cow(p.raw);
+    // The pair's value is the raw value decoded as a form value already (`pairs`).
+    let decoded = &p.value;
     if !decoded.contains("git-pull") {
         return None;
     }
