@@ -161,27 +161,27 @@ pub(crate) fn read_query(query: &str, warnings: &mut Vec<String>) -> Result<Read
             ps = pairs(&repaired);
         }
     }
+    // Values borrowed from the pairs: only what the pull keeps is copied, once.
     let value = |keys: &[&str]| {
         keys.iter()
             .find_map(|k| get(&ps, k))
             .map(str::trim)
             .filter(|v| !v.is_empty())
-            .map(str::to_string)
     };
     let repo = value(&["repo"])
         .ok_or_else(|| Error::InvalidLink("nbgitpuller link has no repo parameter".into()))?;
     let branch = value(&["branch"]);
     let target_path = value(&["targetPath", "targetpath"]);
-    let dir = clone_dir(&repo, target_path.as_deref());
+    let dir = clone_dir_of(repo, target_path);
     let urlpath = match value(&["urlpath", "urlPath"]) {
-        Some(u) => Some(crate::text::trim_start_byte(&u, b'/').to_string()),
+        Some(u) => Some(crate::text::trim_start_byte(u, b'/').to_string()),
         None => {
             let sub = value(&["subPath", "subpath"]);
             let app = value(&["app"]);
             if sub.is_some() || app.is_some() {
                 warnings.push("deprecated subPath/app parameters: read as a urlpath".into());
             }
-            legacy_urlpath(&dir, sub.as_deref(), app.as_deref())
+            legacy_urlpath(dir, sub, app)
         }
     };
     let split = split_urlpath(urlpath.as_deref());
@@ -201,9 +201,9 @@ pub(crate) fn read_query(query: &str, warnings: &mut Vec<String>) -> Result<Read
     };
     Ok(Read {
         pull: Pull {
-            repo,
-            branch,
-            target_path,
+            repo: repo.to_string(),
+            branch: branch.map(str::to_string),
+            target_path: target_path.map(str::to_string),
         },
         open: Open {
             urlpath,
