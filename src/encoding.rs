@@ -82,10 +82,17 @@ fn encode_into(out: &mut String, s: &str, set: Keep, percent: &str) {
 /// `encodeURIComponent` (`/` kept readable when `keep_slash`), and each `%` of the value is
 /// written `%2525`: `decodeURI` leaves `%25`, `URLSearchParams` leaves `%`. A nested
 /// `git-pull?…` query is such a value: its own escapes arrive intact for nbgitpuller.
-pub(crate) fn encode_binder_value(s: &str, keep_slash: bool) -> String {
+/// The value is appended to `out`: the renderer writes the link in one buffer.
+pub(crate) fn encode_binder_value_into(out: &mut String, s: &str, keep_slash: bool) {
     let set = if keep_slash { PATH_VALUE } else { COMPONENT };
+    encode_into(out, s, set, "%2525");
+}
+
+/// [`encode_binder_value_into`] into a new string (the tests).
+#[cfg(test)]
+pub(crate) fn encode_binder_value(s: &str, keep_slash: bool) -> String {
     let mut out = String::new();
-    encode_into(&mut out, s, set, "%2525");
+    encode_binder_value_into(&mut out, s, keep_slash);
     out
 }
 
