@@ -344,8 +344,15 @@ pub(crate) fn pairs(query: &str) -> Vec<Pair<'_>> {
             Some(i) => (&part[..i], &part[i + 1..], part_at + i + 1),
             None => (part, "", part_at + part.len()),
         };
+        // A key is nearly always a plain name (`urlpath`, `repo`): tested in place, without
+        // the decoder's two searches.
+        let plain = |s: &str| !s.bytes().any(|c| c == b'%' || c == b'+');
         out.push(Pair {
-            key: decode_form_cow(k),
+            key: if plain(k) {
+                Cow::Borrowed(k)
+            } else {
+                decode_form_cow(k)
+            },
             raw: v,
             value: decode_form_cow(v),
             offset: voff,
