@@ -2,31 +2,36 @@
 
 use std::borrow::Cow;
 
-/// Bytes a set leaves as they are, as a bit set over ASCII (every other byte is escaped).
-type Keep = [u64; 2];
+/// A set of bytes left as they are (every other byte is escaped): one bit of [`KEEP`].
+type Keep = u8;
 
 /// What `encodeURIComponent` leaves alone: `A-Z a-z 0-9 - _ . ! ~ * ' ( )`.
-const COMPONENT: &Keep = &keep(b"-_.!~*'()");
+const COMPONENT: Keep = 1;
 
 /// Like [`COMPONENT`] but keeps `/` readable, for urlpath values of Binder links.
-const PATH_VALUE: &Keep = &keep(b"-_.!~*'()/");
+const PATH_VALUE: Keep = 2;
 
-/// ASCII letters and digits, and `extra`.
-const fn keep(extra: &[u8]) -> Keep {
-    let mut bits = [0u64; 2];
+/// The sets that keep each byte: one lookup a byte in the encoder's loop (a bit set over ASCII
+/// cost a range test, a shift and a mask more, on every byte of every value written).
+static KEEP: [Keep; 256] = keep_table();
+
+const fn keep_table() -> [Keep; 256] {
+    let mut t = [0; 256];
     let mut c = 0u8;
     while c < 0x80 {
-        if c.is_ascii_alphanumeric() {
-            bits[(c >> 6) as usize] |= 1 << (c & 63);
+        if c.is_ascii_alphanumeric()
+            || matches!(
+                c,
+                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+            )
+        {
+            t[c as usize] = COMPONENT | PATH_VALUE;
+        } else if c == b'/' {
+            t[c as usize] = PATH_VALUE;
         }
         c += 1;
     }
-    let mut i = 0;
-    while i < extra.len() {
-        bits[(extra[i] >> 6) as usize] |= 1 << (extra[i] & 63);
-        i += 1;
-    }
-    bits
+    t
 }
 
 /// Percent-encodes like JavaScript's `encodeURIComponent`.
@@ -47,12 +52,12 @@ pub(crate) fn encode_path_value(s: &str) -> String {
 /// the `percent-encoding` crate and `encodeURIComponent` write it), and `%` written as
 /// `percent`. `out` grows once for a value with up to one escape in four bytes (the hot path:
 /// growing a string step by step costs a copy each time); runs of kept bytes are copied whole.
-fn encode_into(out: &mut String, s: &str, set: &Keep, percent: &str) {
+fn encode_into(out: &mut String, s: &str, set: Keep, percent: &str) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
     out.reserve(s.len() + s.len() / 2 + 8);
     let mut run = 0;
     for (i, &c) in s.as_bytes().iter().enumerate() {
-        if c < 0x80 && set[usize::from(c >> 6)] & (1 << (c & 63)) != 0 {
+        if KEEP[usize::from(c)] & set != 0 {
             continue;
         }
         // Every byte of a non-ASCII character is escaped: runs are ASCII, cut at boundaries.
@@ -77,10 +82,17 @@ fn encode_into(out: &mut String, s: &str, set: &Keep, percent: &str) {
 /// `encodeURIComponent` (`/` kept readable when `keep_slash`), and each `%` of the value is
 /// written `%2525`: `decodeURI` leaves `%25`, `URLSearchParams` leaves `%`. A nested
 /// `git-pull?…` query is such a value: its own escapes arrive intact for nbgitpuller.
-pub(crate) fn encode_binder_value(s: &str, keep_slash: bool) -> String {
+/// The value is appended to `out`: the renderer writes the link in one buffer.
+pub(crate) fn encode_binder_value_into(out: &mut String, s: &str, keep_slash: bool) {
     let set = if keep_slash { PATH_VALUE } else { COMPONENT };
+    encode_into(out, s, set, "%2525");
+}
+
+/// [`encode_binder_value_into`] into a new string (the tests).
+#[cfg(test)]
+pub(crate) fn encode_binder_value(s: &str, keep_slash: bool) -> String {
     let mut out = String::new();
-    encode_into(&mut out, s, set, "%2525");
+    encode_binder_value_into(&mut out, s, keep_slash);
     out
 }
 
@@ -332,8 +344,15 @@ pub(crate) fn pairs(query: &str) -> Vec<Pair<'_>> {
             Some(i) => (&part[..i], &part[i + 1..], part_at + i + 1),
             None => (part, "", part_at + part.len()),
         };
+        // A key is nearly always a plain name (`urlpath`, `repo`): tested in place, without
+        // the decoder's two searches.
+        let plain = |s: &str| !s.bytes().any(|c| c == b'%' || c == b'+');
         out.push(Pair {
-            key: decode_form_cow(k),
+            key: if plain(k) {
+                Cow::Borrowed(k)
+            } else {
+                decode_form_cow(k)
+            },
             raw: v,
             value: decode_form_cow(v),
             offset: voff,

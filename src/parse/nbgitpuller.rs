@@ -2,7 +2,7 @@
 //! `<hub>user-redirect/git-pull`, and a plain server's `<server>git-pull` (docs/protocols.md §3).
 
 use super::{base_url, file_path, split_urlpath, Claim, Form, Link};
-use crate::encoding::{decode_form, decode_form_cow, get, pairs, Pair};
+use crate::encoding::{decode_form, get, pairs, Pair};
 use crate::{Error, Launch, LaunchKind, Open, Pull, Ui};
 
 pub(crate) const FORM: Form = Form {
@@ -47,30 +47,36 @@ fn parse_git_pull(url: &Link<'_>) -> Result<Claim, Error> {
 /// Where the hub's base ends in the path before `/git-pull` (or `/interact`):
 /// before `hub/user-redirect/`, `user-redirect/`, `user/<name>/`, or right there (a plain server).
 pub(crate) fn hub_end(before: &str, warnings: &mut Vec<String>) -> usize {
-    let segs: Vec<&str> = before.split('/').collect();
-    let n = segs.len();
-    let len_of = |k: usize| segs[..k].iter().map(|s| s.len() + 1).sum::<usize>();
-    if n >= 2 && segs[n - 2] == "hub" && segs[n - 1] == "user-redirect" {
-        return len_of(n - 2);
+    // Only the last three segments decide, each with where it starts: they are read from the
+    // end, without splitting the whole path into a vector (every nbgitpuller link passes here).
+    let b = before.as_bytes();
+    let segment = |end: usize| {
+        let start = b[..end]
+            .iter()
+            .rposition(|&c| c == b'/')
+            .map_or(0, |i| i + 1);
+        (start, &before[start..end])
+    };
+    let (last_at, last) = segment(b.len());
+    let prev = (last_at > 0).then(|| segment(last_at - 1));
+    let prev2 = prev.and_then(|(at, _)| (at > 0).then(|| segment(at - 1)));
+    match (prev2, prev, last) {
+        (_, Some((at, "hub")), "user-redirect") => at,
+        (_, _, "user-redirect") => last_at,
+        (Some((at, "hub")), Some((_, "user-redirect")), server) => {
+            warnings.push(format!(
+                "link names the server '{server}'; launches go to the default server"
+            ));
+            at
+        }
+        (_, Some((at, "user")), name) => {
+            warnings.push(format!(
+                "link points into user '{name}''s server; launches go to the reader's own server"
+            ));
+            at
+        }
+        _ => before.len() + 1,
     }
-    if n >= 1 && segs[n - 1] == "user-redirect" {
-        return len_of(n - 1);
-    }
-    if n >= 3 && segs[n - 3] == "hub" && segs[n - 2] == "user-redirect" {
-        warnings.push(format!(
-            "link names the server '{}'; launches go to the default server",
-            segs[n - 1]
-        ));
-        return len_of(n - 3);
-    }
-    if n >= 2 && segs[n - 2] == "user" {
-        warnings.push(format!(
-            "link points into user '{}''s server; launches go to the reader's own server",
-            segs[n - 1]
-        ));
-        return len_of(n - 2);
-    }
-    before.len() + 1
 }
 
 /// A `git-pull?…` link nested in the value of `p` (Binder's `urlpath`, an LTI launch's
@@ -114,7 +120,8 @@ pub(crate) fn nested_query(
             return Some((prefix, crate::text::concat(&[&decoded, after])));
         }
     }
-    let decoded = decode_form_cow(p.raw);
+    // The pair's value is the raw value decoded as a form value already (`pairs`).
+    let decoded = &p.value;
     if !decoded.contains("git-pull") {
         return None;
     }
@@ -154,27 +161,27 @@ pub(crate) fn read_query(query: &str, warnings: &mut Vec<String>) -> Result<Read
             ps = pairs(&repaired);
         }
     }
+    // Values borrowed from the pairs: only what the pull keeps is copied, once.
     let value = |keys: &[&str]| {
         keys.iter()
             .find_map(|k| get(&ps, k))
             .map(str::trim)
             .filter(|v| !v.is_empty())
-            .map(str::to_string)
     };
     let repo = value(&["repo"])
         .ok_or_else(|| Error::InvalidLink("nbgitpuller link has no repo parameter".into()))?;
     let branch = value(&["branch"]);
     let target_path = value(&["targetPath", "targetpath"]);
-    let dir = clone_dir(&repo, target_path.as_deref());
+    let dir = clone_dir_of(repo, target_path);
     let urlpath = match value(&["urlpath", "urlPath"]) {
-        Some(u) => Some(crate::text::trim_start_byte(&u, b'/').to_string()),
+        Some(u) => Some(crate::text::trim_start_byte(u, b'/').to_string()),
         None => {
             let sub = value(&["subPath", "subpath"]);
             let app = value(&["app"]);
             if sub.is_some() || app.is_some() {
                 warnings.push("deprecated subPath/app parameters: read as a urlpath".into());
             }
-            legacy_urlpath(&dir, sub.as_deref(), app.as_deref())
+            legacy_urlpath(dir, sub, app)
         }
     };
     let split = split_urlpath(urlpath.as_deref());
@@ -194,9 +201,9 @@ pub(crate) fn read_query(query: &str, warnings: &mut Vec<String>) -> Result<Read
     };
     Ok(Read {
         pull: Pull {
-            repo,
-            branch,
-            target_path,
+            repo: repo.to_string(),
+            branch: branch.map(str::to_string),
+            target_path: target_path.map(str::to_string),
         },
         open: Open {
             urlpath,
@@ -244,6 +251,75 @@ pub(crate) fn clone_dir_of<'a>(repo: &'a str, target_path: Option<&'a str>) -> &
 mod tests {
     use crate::parse::launch_of as launch;
     use crate::{parse, Ui};
+
+    /// The reading [`super::hub_end`] replaced (the path split into a vector): the two agree.
+    fn hub_end_by_splitting(before: &str, warnings: &mut Vec<String>) -> usize {
+        let segs: Vec<&str> = before.split('/').collect();
+        let n = segs.len();
+        let len_of = |k: usize| segs[..k].iter().map(|s| s.len() + 1).sum::<usize>();
+        if n >= 2 && segs[n - 2] == "hub" && segs[n - 1] == "user-redirect" {
+            return len_of(n - 2);
+        }
+        if n >= 1 && segs[n - 1] == "user-redirect" {
+            return len_of(n - 1);
+        }
+        if n >= 3 && segs[n - 3] == "hub" && segs[n - 2] == "user-redirect" {
+            warnings.push(format!(
+                "link names the server '{}'; launches go to the default server",
+                segs[n - 1]
+            ));
+            return len_of(n - 3);
+        }
+        if n >= 2 && segs[n - 2] == "user" {
+            warnings.push(format!(
+                "link points into user '{}''s server; launches go to the reader's own server",
+                segs[n - 1]
+            ));
+            return len_of(n - 2);
+        }
+        before.len() + 1
+    }
+
+    #[test]
+    fn the_hubs_base_is_read_from_the_paths_last_segments_as_by_splitting() {
+        let paths = [
+            "",
+            "/",
+            "//",
+            "hub",
+            "/hub",
+            "/hub/user-redirect",
+            "hub/user-redirect",
+            "/user-redirect",
+            "user-redirect",
+            "/jupyter/hub/user-redirect",
+            "/hub/user-redirect/srv",
+            "hub/user-redirect/srv",
+            "/x/hub/user-redirect/",
+            "/user/ana",
+            "user/ana",
+            "/user/",
+            "/a/user/ana",
+            "/hub/user/ana",
+            "/hub/user-redirect/user-redirect",
+            "/user-redirect/hub/user-redirect",
+            "/hub//user-redirect",
+            "/a/b/c",
+            "/hub/hub/user-redirect/x",
+            "/user/user",
+            "/é/hub/user-redirect/ü",
+            "user",
+            "/users/ana",
+        ];
+        for path in paths {
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            assert_eq!(
+                (super::hub_end(path, &mut a), a),
+                (hub_end_by_splitting(path, &mut b), b),
+                "{path:?}"
+            );
+        }
+    }
 
     #[test]
     fn reads_hub_prefix_and_fields() {

@@ -1,13 +1,13 @@
 //! Rendering for a BinderHub target: `<B>v2/<provider>/<spec>?urlpath=…`.
 
 use super::{compose_urlpath, nbgitpuller::pull_query, Target};
-use crate::encoding::encode_binder_value;
+use crate::encoding::encode_binder_value_into;
 use crate::parse::{find_v2, read_v2_repo, shown};
 use crate::provider::{no_dot_segments, repo_for_clone_url, write_spec};
 use crate::{Launch, LaunchKind, Repo, Ui};
 
 /// `<base>v2/<provider>/<spec>`, plus a urlpath encoded for BinderHub's launch page
-/// ([`encode_binder_value`]). Fails when the repository or the urlpath cannot be written
+/// ([`encode_binder_value_into`]). Fails when the repository or the urlpath cannot be written
 /// ([`write_spec`], [`no_dot_segments`]), or when the link would be read back as another
 /// repository (a ref or DOI holding `v2/gh/…`): the same reader the parser uses checks it.
 pub(crate) fn v2_link(base: &str, repo: &Repo, urlpath: Option<&str>) -> Result<String, String> {
@@ -16,16 +16,18 @@ pub(crate) fn v2_link(base: &str, repo: &Repo, urlpath: Option<&str>) -> Result<
     let read = find_v2(&tail)
         .filter(|at| at.first == 0 && at.last == 0)
         .and_then(|at| read_v2_repo(&tail, &at, None, &mut warnings).ok().flatten());
-    let expected = Repo {
-        git_ref: match repo.provider {
-            crate::Provider::Gh | crate::Provider::Gl | crate::Provider::Git => {
-                Some(repo.git_ref.clone().unwrap_or_else(|| "HEAD".into()))
-            }
-            _ => repo.git_ref.clone(),
-        },
-        ..repo.clone()
+    // What it must read back as: the same repository, a git provider's missing ref as `HEAD`
+    // (compared field by field: no copy of the repository to compare with).
+    let expected_ref = match repo.provider {
+        crate::Provider::Gh | crate::Provider::Gl | crate::Provider::Git => {
+            Some(repo.git_ref.as_deref().unwrap_or("HEAD"))
+        }
+        _ => repo.git_ref.as_deref(),
     };
-    if read.as_ref() != Some(&expected) {
+    let same = read.as_ref().is_some_and(|r| {
+        r.provider == repo.provider && r.spec == repo.spec && r.git_ref.as_deref() == expected_ref
+    });
+    if !same {
         return Err(format!(
             "{} repository '{}' at '{}' would be read back as another link: left unchanged",
             repo.provider.id(),
@@ -37,7 +39,7 @@ pub(crate) fn v2_link(base: &str, repo: &Repo, urlpath: Option<&str>) -> Result<
     if let Some(u) = urlpath {
         no_dot_segments("urlpath", u)?;
         out.push_str("?urlpath=");
-        out.push_str(&encode_binder_value(u, !u.starts_with("git-pull?")));
+        encode_binder_value_into(&mut out, u, !u.starts_with("git-pull?"));
     }
     Ok(out)
 }

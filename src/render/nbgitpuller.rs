@@ -57,10 +57,22 @@ pub(crate) fn pull_query_into(
         }
     }
     no_dot_segments("repository", &pull.repo)?;
-    no_dot_segments(
-        "clone directory",
-        clone_dir_of(&pull.repo, pull.target_path.as_deref()),
-    )?;
+    // Without a targetPath the clone directory is the repository's last segment, cut at
+    // separators (`/`) that decoding keeps: its segments, at every depth of decoding, are
+    // segments of the repository's, which passed. Only a targetPath needs its own check.
+    if let Some(target_path) = pull.target_path.as_deref() {
+        no_dot_segments(
+            "clone directory",
+            clone_dir_of(&pull.repo, Some(target_path)),
+        )?;
+    }
+    // The skipped check, made where debug assertions are on (the tests, the fuzz targets).
+    #[cfg(any(test, feature = "fuzzing"))]
+    debug_assert!(
+        !crate::encoding::has_dot_segment(clone_dir_of(&pull.repo, pull.target_path.as_deref())),
+        "the clone directory of {} passed unchecked",
+        pull.repo
+    );
     if let Some(b) = &pull.branch {
         no_dot_segments("branch", b)?;
     }
@@ -235,6 +247,43 @@ mod tests {
             repo: repo.into(),
             branch: branch.map(str::to_string),
             target_path: target_path.map(str::to_string),
+        }
+    }
+
+    /// A repository that passes the dot-segment rule has a clone directory that passes it
+    /// (`pull_query_into` checks only a targetPath): its last segment, encoded, nested or cut
+    /// by separators decoding makes.
+    #[test]
+    fn a_clone_directory_passes_the_dot_rule_when_its_repository_does() {
+        use crate::encoding::has_dot_segment;
+        let repos = [
+            "https://github.com/o/r",
+            "https://github.com/o/r/",
+            "https://github.com/o/..",
+            "https://github.com/o/%2e%2E",
+            "https://github.com/o/%252e.",
+            "https://github.com/o/a%2F..",
+            "https://github.com/o/a%252F%252E%252E",
+            "https://github.com/o/a\\..",
+            "https://github.com/o/.%09.",
+            "https://github.com/o/x?..",
+            "https://github.com/o/x#.",
+            "https://github.com/o/x&.=y",
+            "https://github.com/o/..//",
+            "https://github.com/o/r.git",
+            "..",
+            "%2e",
+            "",
+            "/",
+            "a/%25%32%65",
+            "a/%%32e",
+        ];
+        for repo in repos {
+            let dir = clone_dir_of(repo, None);
+            assert!(
+                has_dot_segment(repo) || !has_dot_segment(dir),
+                "{repo}: {dir}"
+            );
         }
     }
 
