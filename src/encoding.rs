@@ -188,8 +188,9 @@ pub(crate) fn has_dot_segment(value: &str) -> bool {
 }
 
 /// Whether decoding `v` once could make a dot segment appear: only escapes of a dot, of `%`
-/// (a deeper layer), of a segment separator or of a tab or newline can. Most values have none,
-/// and are not decoded at all (the rewrite's hot path).
+/// (a deeper layer), of a hex digit (`%%32e` and `%2%65` decode to `%2e`, a deeper layer
+/// too), of a segment separator or of a tab or newline can. Most values have none, and are
+/// not decoded at all (the rewrite's hot path).
 fn decoding_matters(v: &str) -> bool {
     v.as_bytes().windows(3).any(|w| {
         w[0] == b'%'
@@ -197,7 +198,8 @@ fn decoding_matters(v: &str) -> bool {
                 (w[1].to_ascii_lowercase(), w[2].to_ascii_lowercase()),
                 (b'2', b'e' | b'5' | b'f' | b'3' | b'6')
                     | (b'5', b'c')
-                    | (b'3', b'f' | b'd')
+                    | (b'3', b'f' | b'd' | b'0'..=b'9')
+                    | (b'4' | b'6', b'1'..=b'6')
                     | (b'0', b'9' | b'a' | b'd')
             )
     })
@@ -413,6 +415,17 @@ mod tests {
             }
         }
         !other && (dots == 1 || dots == 2)
+    }
+
+    #[test]
+    fn a_dot_spelt_with_escaped_hex_digits_is_found() {
+        // `%%32e` decodes to `%2e` and that to `.`; `%2%65` and `%%32%65` likewise.
+        for v in ["a/%%32e/b", "%%32E%%32E", "%2%65", "x/%2%45%2%45", "%%32%65%%32%65/hub", "%25%2532e"] {
+            assert!(has_dot_segment(v), "{v}");
+        }
+        for v in ["a/%32e/b", "%41%42", "v1%2e0", "%%32ex"] {
+            assert!(!has_dot_segment(v), "{v}");
+        }
     }
 
     #[test]

@@ -291,6 +291,12 @@ fn dot_segments_never_reach_the_hub_from_any_source() {
         "https://mybinder.org/v2/gh/o/r/HEAD?labpath=..%5C..%5Chub",
         "https://mybinder.org/v2/gh/e/env/main?urlpath=git-pull%3Frepo%3Dhttps%253A%252F%252Fgithub.com%252Fo%252Fc%26branch%3D..%252F..",
         "https://mybinder.org/v2/gh/e/env/main?urlpath=git-pull%3Frepo%3Dhttps%253A%252F%252Fgithub.com%252Fo%252Fc%26targetPath%3D%252E%252E",
+        // An escape spelt with escaped hex digits: `%%32e` and `%2%65` decode to `%2e`, then `.`.
+        "https://mybinder.org/v2/gh/o/r/HEAD?urlpath=lab/tree/%25%2532e%25%2532e/hub",
+        "https://mybinder.org/v2/gh/o/r/%%32e%%32e%2F%%32e%%32e%2Fhub",
+        "https://mybinder.org/v2/gh/o/r/%2%65%2%65",
+        "https://h.org/hub/user-redirect/git-pull?repo=https://github.com/o/r&branch=%%32E%%32E",
+        "https://h.org/hub/user-redirect/git-pull?repo=https://github.com/o/r&urlpath=lab/tree/r/%2%45%2%45/x",
     ];
     let mut lab = binder();
     lab.interface = Interface::Lab;
