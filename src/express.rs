@@ -566,6 +566,70 @@ mod tests {
         taken
     }
 
+    /// The one-pass checks answer as splitting at `/` (and at `.` for a host) and checking each
+    /// piece did (their first form, kept here as the reference): every text of up to five bytes
+    /// over the bytes that matter.
+    #[test]
+    fn one_pass_checks_agree_with_split_then_check() {
+        fn name(s: &str) -> bool {
+            let b = s.as_bytes();
+            !b.is_empty()
+                && s != "."
+                && s != ".."
+                && !(b.len() >= 4 && b[b.len() - 4..].eq_ignore_ascii_case(b".git"))
+                && b.iter()
+                    .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        }
+        fn host_len(href: &str) -> Option<usize> {
+            let rest = href.strip_prefix("http://")?;
+            let host_len = rest.bytes().position(|b| b == b'/')?;
+            let mut last_starts_with_letter = false;
+            for label in rest[..host_len].split('.') {
+                let b = label.as_bytes();
+                let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+                    return None;
+                };
+                if b.len() > 63
+                    || first == b'-'
+                    || last == b'-'
+                    || label.starts_with("xn--")
+                    || !b
+                        .iter()
+                        .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+                {
+                    return None;
+                }
+                last_starts_with_letter = first.is_ascii_lowercase();
+            }
+            last_starts_with_letter.then_some(href.len() - rest.len() + host_len)
+        }
+        const BYTES: &[u8] = b"a./GtIv2-%xn";
+        let mut texts = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..5 {
+            last = last
+                .iter()
+                .flat_map(|t| BYTES.iter().map(move |&c| format!("{t}{}", char::from(c))))
+                .collect();
+            texts.extend(last.iter().cloned());
+        }
+        for t in &texts {
+            assert_eq!(is_name(t), name(t), "is_name({t:?})");
+            assert_eq!(spec_name(t), name(t) && t != "v2", "spec_name({t:?})");
+            assert_eq!(is_path(t, false), t.split('/').all(name), "is_path({t:?})");
+            let spec_path = t.split('/').all(|n| name(n) && n != "v2");
+            assert_eq!(is_path(t, true), spec_path, "is_path({t:?}, true)");
+            let lower = t.to_ascii_lowercase().replace('%', "/");
+            let href = format!("http://{lower}/x");
+            assert_eq!(origin_len(&href), host_len(&href), "origin_len({href:?})");
+        }
+        // Long labels: 63 bytes is a label, 64 is not.
+        for n in [62, 63, 64] {
+            let href = format!("http://{}.org/x", "a".repeat(n));
+            assert_eq!(origin_len(&href), host_len(&href), "{n}");
+        }
+    }
+
     /// The bench's four forms, and each shape, for every target: taken where the lane can,
     /// always the model's answer byte for byte.
     #[test]
