@@ -159,10 +159,17 @@ impl<'t> Express<'t> {
         out.push_str("%2F");
         out.push_str(l.name);
         if let Some(path) = l.path {
-            for segment in split_byte(path, b'/') {
-                out.push_str("%2F");
-                out.push_str(segment);
+            // Each `/` of the path as `%2F`, the names between them as they are.
+            out.push_str("%2F");
+            let mut run = 0;
+            for (i, &c) in path.as_bytes().iter().enumerate() {
+                if c == b'/' {
+                    out.push_str(&path[run..i]);
+                    out.push_str("%2F");
+                    run = i + 1;
+                }
             }
+            out.push_str(&path[run..]);
         }
         close(out, from, Some(HUB_ENVIRONMENT))
     }
@@ -212,56 +219,89 @@ fn close(out: &mut String, from: usize, warning: Option<&str>) -> bool {
 
 /// The length of `http(s)://host` when the href starts with it and its path with `/`: a host
 /// of lowercase labels of letters, digits and inner `-`, the last one starting with a letter
-/// (not an IPv4 address), no `xn--` label, no port, no user.
+/// (not an IPv4 address), no `xn--` label, no port, no user. One pass over the host's bytes,
+/// each label checked at its end: the first call of a batch runs in V8's baseline compiler,
+/// where every split and every byte test is a call of its own (docs/benchmarks.md, "cold first
+/// call (fifth round, second part)").
 fn origin_len(href: &str) -> Option<usize> {
     let rest = href
         .strip_prefix("https://")
         .or_else(|| href.strip_prefix("http://"))?;
-    let host_len = rest.bytes().position(|b| b == b'/')?;
-    let host = &rest[..host_len];
-    let mut last_starts_with_letter = false;
-    for label in split_byte(host, b'.') {
-        let b = label.as_bytes();
-        let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
-            return None;
-        };
-        if b.len() > 63
-            || first == b'-'
-            || last == b'-'
-            || label.starts_with("xn--")
-            || !b
-                .iter()
-                .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
-        {
+    let b = rest.as_bytes();
+    let mut start = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'.' || c == b'/' {
+            let label = &b[start..i];
+            let (Some(&first), Some(&last)) = (label.first(), label.last()) else {
+                return None;
+            };
+            if label.len() > 63 || first == b'-' || last == b'-' || label.starts_with(b"xn--") {
+                return None;
+            }
+            if c == b'/' {
+                return first
+                    .is_ascii_lowercase()
+                    .then_some(href.len() - rest.len() + i);
+            }
+            start = i + 1;
+        } else if !(c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-') {
             return None;
         }
-        last_starts_with_letter = first.is_ascii_lowercase();
     }
-    last_starts_with_letter.then_some(href.len() - rest.len() + host_len)
+    // No `/` after the host.
+    None
 }
 
 /// A plain name: letters, digits, `-`, `_` and `.`, not `.` or `..`, not ending in `.git` in
 /// any case (the forms strip that suffix).
+#[inline(always)]
 fn is_name(s: &str) -> bool {
-    let b = s.as_bytes();
-    !b.is_empty()
-        && s != "."
-        && s != ".."
-        && !(b.len() >= 4 && b[b.len() - 4..].eq_ignore_ascii_case(b".git"))
-        && b.iter()
-            .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+    plain(s, false, false)
 }
 
 /// A name in a Binder spec or a Colab path: not `v2`, which could start a `v2/<provider>/`
 /// (in a Binder spec a doubled path, which the parser reads from its last copy, with a
 /// warning; in a Colab path, a Binder link).
+#[inline(always)]
 fn spec_name(s: &str) -> bool {
-    is_name(s) && s != "v2"
+    plain(s, true, false)
 }
 
-/// Plain names joined by single `/`s.
-fn is_path(s: &str) -> bool {
-    split_byte(s, b'/').all(is_name)
+/// Plain names joined by single `/`s (with `not_v2`, [`spec_name`]s).
+#[inline(always)]
+fn is_path(s: &str, not_v2: bool) -> bool {
+    plain(s, not_v2, true)
+}
+
+/// The one check behind [`is_name`], [`spec_name`] and [`is_path`]: `s` is names (one, or with
+/// `slashes` several joined by single `/`s; with `not_v2`, none of them `v2`). One pass over
+/// the bytes, each name checked at its end, in one function: the first batch runs in V8's
+/// baseline compiler, where a split, an iterator or a byte test out of line is a call each
+/// (docs/benchmarks.md, "cold first call (fifth round, second part)").
+fn plain(s: &str, not_v2: bool, slashes: bool) -> bool {
+    let b = s.as_bytes();
+    let mut start = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'/' && slashes {
+            if !name_ends_well(&b[start..i], not_v2) {
+                return false;
+            }
+            start = i + 1;
+        } else if !(c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.')) {
+            return false;
+        }
+    }
+    name_ends_well(&b[start..], not_v2)
+}
+
+/// What a name must be besides its bytes: not empty, not `.` or `..`, no `.git` suffix in any
+/// case, and with `not_v2`, not `v2`.
+fn name_ends_well(b: &[u8], not_v2: bool) -> bool {
+    !b.is_empty()
+        && b != b"."
+        && b != b".."
+        && !(b.len() >= 4 && b[b.len() - 4..].eq_ignore_ascii_case(b".git"))
+        && !(not_v2 && b == b"v2")
 }
 
 /// A Binder link on `v2/gh` or `v2/gl`, or a Colab GitHub link, in the lane's shape.
@@ -296,22 +336,15 @@ fn read_repo_launch<'a>(
     if hub != "https://colab.research.google.com/" || query.is_some() {
         return None;
     }
-    let mut parts = colab.splitn(5, '/');
-    let (Some(owner), Some(name), Some("blob" | "tree"), Some(git_ref), Some(file)) = (
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-        parts.next(),
-    ) else {
+    // `<owner>/<name>/blob|tree/<ref>/<file>`, the file the rest (as `splitn(5, '/')` reads it).
+    let (owner, rest) = split_once_byte(colab, b'/')?;
+    let (name, rest) = split_once_byte(rest, b'/')?;
+    let ("blob" | "tree", rest) = split_once_byte(rest, b'/')? else {
         return None;
     };
+    let (git_ref, file) = split_once_byte(rest, b'/')?;
     // No `v2` segment anywhere: the Binder form claims a path with `/v2/<provider>/` first.
-    if !(spec_name(owner)
-        && spec_name(name)
-        && spec_name(git_ref)
-        && split_byte(file, b'/').all(spec_name))
-    {
+    if !(spec_name(owner) && spec_name(name) && spec_name(git_ref) && is_path(file, true)) {
         return None;
     }
     Some(RepoLaunch {
@@ -364,7 +397,7 @@ fn binder_query(query: Option<&str>) -> Option<(Ui, Option<&str>)> {
         "filepath" => (Ui::Notebook, value),
         _ => return None,
     };
-    is_path(path).then_some((ui, Some(path)))
+    is_path(path, false).then_some((ui, Some(path)))
 }
 
 /// An nbgitpuller query in the lane's shape: `repo`, `urlpath` and at most `branch`, each
@@ -531,6 +564,70 @@ mod tests {
             }
         }
         taken
+    }
+
+    /// The one-pass checks answer as splitting at `/` (and at `.` for a host) and checking each
+    /// piece did (their first form, kept here as the reference): every text of up to five bytes
+    /// over the bytes that matter.
+    #[test]
+    fn one_pass_checks_agree_with_split_then_check() {
+        fn name(s: &str) -> bool {
+            let b = s.as_bytes();
+            !b.is_empty()
+                && s != "."
+                && s != ".."
+                && !(b.len() >= 4 && b[b.len() - 4..].eq_ignore_ascii_case(b".git"))
+                && b.iter()
+                    .all(|&c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+        }
+        fn host_len(href: &str) -> Option<usize> {
+            let rest = href.strip_prefix("http://")?;
+            let host_len = rest.bytes().position(|b| b == b'/')?;
+            let mut last_starts_with_letter = false;
+            for label in rest[..host_len].split('.') {
+                let b = label.as_bytes();
+                let (Some(&first), Some(&last)) = (b.first(), b.last()) else {
+                    return None;
+                };
+                if b.len() > 63
+                    || first == b'-'
+                    || last == b'-'
+                    || label.starts_with("xn--")
+                    || !b
+                        .iter()
+                        .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
+                {
+                    return None;
+                }
+                last_starts_with_letter = first.is_ascii_lowercase();
+            }
+            last_starts_with_letter.then_some(href.len() - rest.len() + host_len)
+        }
+        const BYTES: &[u8] = b"a./GtIv2-%xn";
+        let mut texts = vec![String::new()];
+        let mut last = vec![String::new()];
+        for _ in 0..5 {
+            last = last
+                .iter()
+                .flat_map(|t| BYTES.iter().map(move |&c| format!("{t}{}", char::from(c))))
+                .collect();
+            texts.extend(last.iter().cloned());
+        }
+        for t in &texts {
+            assert_eq!(is_name(t), name(t), "is_name({t:?})");
+            assert_eq!(spec_name(t), name(t) && t != "v2", "spec_name({t:?})");
+            assert_eq!(is_path(t, false), t.split('/').all(name), "is_path({t:?})");
+            let spec_path = t.split('/').all(|n| name(n) && n != "v2");
+            assert_eq!(is_path(t, true), spec_path, "is_path({t:?}, true)");
+            let lower = t.to_ascii_lowercase().replace('%', "/");
+            let href = format!("http://{lower}/x");
+            assert_eq!(origin_len(&href), host_len(&href), "origin_len({href:?})");
+        }
+        // Long labels: 63 bytes is a label, 64 is not.
+        for n in [62, 63, 64] {
+            let href = format!("http://{}.org/x", "a".repeat(n));
+            assert_eq!(origin_len(&href), host_len(&href), "{n}");
+        }
     }
 
     /// The bench's four forms, and each shape, for every target: taken where the lane can,

@@ -87,8 +87,13 @@ pub extern "C" fn byob_rewrite(len: usize) -> i32 {
         match hrefs {
             Ok(hrefs) => {
                 // The output is allocated here, outside the arena, before any link's work: the
-                // arena never holds what outlives a link (src/arena.rs).
-                output.reserve(hrefs.len() * 2 + 64);
+                // arena never holds what outlives a link (src/arena.rs). Three bytes a byte of
+                // input: a batch of rewritten launch links answers about 2.65 (the bench's), so
+                // the first batch neither copies its answer to a larger block nor runs the
+                // allocator's free (each a function compiled on its first call), and the memory
+                // ends smaller than after a doubling (25 pages against 31; docs/benchmarks.md,
+                // "cold first call (fifth round, second part)").
+                output.reserve(hrefs.len() * 3 + 64);
                 lean::answer_batch_with(hrefs, target, output, |answer| ARENA.with(answer));
                 i32::try_from(output.len()).unwrap_or(-1)
             }

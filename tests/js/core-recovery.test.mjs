@@ -128,3 +128,26 @@ test('the loaders sit behind core.js: no other extension module imports them', (
   }
   assert.deepEqual(importers.sort(), ['core-loader.js', 'core.js']);
 });
+
+test('rewriteBatch answers each href as the full model does, in order, whatever the batch holds', async () => {
+  const cold = await core.coldInstance();
+  const strings = [
+    BINDER,
+    'https://mybinder.org/v2/gh/o/r/main\n?urlpath=lab/tree/y.ipynb', // a newline: the cold module's
+    'HTTPS://mybinder.org/v2/gh/o/r/main', // not as a browser writes it: deferred by the hot module
+    'https://example.org/',
+    '',
+    'https://mybinder.org/v2/gh/o/r/dev\n',
+  ];
+  const expected = (/** @type {unknown[]} */ hrefs) =>
+    hrefs.map((h) => {
+      const [r] = cold.rewriteBatch([h], TARGET);
+      return {status: r.status, output: r.output, reason: r.reason, warnings: r.warnings};
+    });
+  // Strings only (hrefs sent as they are, a newline among them seen by the count of answers),
+  // and the same with values that are not strings (hrefs sorted one by one).
+  for (const hrefs of [strings, [1, ...strings, null], strings.filter((h) => !h.includes('\n'))]) {
+    const got = await core.rewriteBatch(hrefs, TARGET);
+    assert.deepEqual(got, expected(hrefs), JSON.stringify(hrefs));
+  }
+});
