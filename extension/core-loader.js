@@ -134,9 +134,7 @@ async function callOn(what, current, restart, fn) {
     }
     if (live !== current()) continue; // another call restarted it meanwhile
     try {
-      const answer = fn(instance);
-      if (/** @type {any} */ (instance).exports.memory.buffer.byteLength > MEMORY_KEPT && live === current()) restart(instance);
-      return answer;
+      return fn(instance);
     } catch (err) {
       if (!(err instanceof WebAssembly.RuntimeError)) throw err;
       console.error(`byob: the Rust core trapped in ${what}; starting a fresh instance`, err);
@@ -144,6 +142,10 @@ async function callOn(what, current, restart, fn) {
       // Once more on the fresh instance (the damage may have been an earlier call's); a second
       // trap is this input's own: report it (the next call still finds a fresh instance).
       if (attempt >= 1) throw new Error(`${what}: the core failed on this input (${err.message})`);
+    } finally {
+      // Answered or refused, an instance the call grew past the bound is not kept (after a
+      // trap it was replaced above already).
+      if (live === current() && /** @type {any} */ (instance).exports.memory.buffer.byteLength > MEMORY_KEPT) restart(instance);
     }
   }
 }

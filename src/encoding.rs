@@ -420,7 +420,14 @@ mod tests {
     #[test]
     fn a_dot_spelt_with_escaped_hex_digits_is_found() {
         // `%%32e` decodes to `%2e` and that to `.`; `%2%65` and `%%32%65` likewise.
-        for v in ["a/%%32e/b", "%%32E%%32E", "%2%65", "x/%2%45%2%45", "%%32%65%%32%65/hub", "%25%2532e"] {
+        for v in [
+            "a/%%32e/b",
+            "%%32E%%32E",
+            "%2%65",
+            "x/%2%45%2%45",
+            "%%32%65%%32%65/hub",
+            "%25%2532e",
+        ] {
             assert!(has_dot_segment(v), "{v}");
         }
         for v in ["a/%32e/b", "%41%42", "v1%2e0", "%%32ex"] {

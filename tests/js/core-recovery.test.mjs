@@ -116,6 +116,12 @@ test('an instance a huge batch grew past MEMORY_KEPT is replaced after answering
   assert.equal(core.status().instances, coldBefore + 1);
   assert.ok((await pages(core.coldInstance())) < core.MEMORY_KEPT);
   assert.equal((await core.parse(BINDER)).status, 'launch');
+
+  // A call the core refuses, after its huge argument grew the memory, does not keep it either.
+  const refusedBefore = core.status().instances;
+  await assert.rejects(core.probePlan(`ftp://${'x'.repeat(40_000_000)}`), /only http and https/);
+  assert.equal(core.status().instances, refusedBefore + 1);
+  assert.ok((await pages(core.coldInstance())) < core.MEMORY_KEPT);
 });
 
 test('the loaders sit behind core.js: no other extension module imports them', () => {
