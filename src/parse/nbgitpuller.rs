@@ -49,15 +49,11 @@ fn parse_git_pull(url: &Link<'_>) -> Result<Claim, Error> {
 pub(crate) fn hub_end(before: &str, warnings: &mut Vec<String>) -> usize {
     // Only the last three segments decide, each with where it starts: they are read from the
     // end, without splitting the whole path into a vector (every nbgitpuller link passes here).
-    let b = before.as_bytes();
     let segment = |end: usize| {
-        let start = b[..end]
-            .iter()
-            .rposition(|&c| c == b'/')
-            .map_or(0, |i| i + 1);
-        (start, &before[start..end])
+        let seg = crate::text::after_last_byte(&before[..end], b'/');
+        (end - seg.len(), seg)
     };
-    let (last_at, last) = segment(b.len());
+    let (last_at, last) = segment(before.len());
     let prev = (last_at > 0).then(|| segment(last_at - 1));
     let prev2 = prev.and_then(|(at, _)| (at > 0).then(|| segment(at - 1)));
     match (prev2, prev, last) {
