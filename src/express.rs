@@ -252,6 +252,14 @@ fn origin_len(href: &str) -> Option<usize> {
     None
 }
 
+/// Whether `url` is `http(s)://host/` with a host [`origin_len`] reads (no port, no path):
+/// the target's base at its host's root, in a form the splitter reads the same way
+/// (`Target::from_wire` takes it without the splitter; the `wire` fuzz target holds the two
+/// readings equal).
+pub(crate) fn is_plain_root(url: &str) -> bool {
+    origin_len(url).is_some_and(|n| n + 1 == url.len())
+}
+
 /// A plain name: letters, digits, `-`, `_` and `.`, not `.` or `..`, not ending in `.git` in
 /// any case (the forms strip that suffix).
 #[inline(always)]
