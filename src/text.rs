@@ -161,6 +161,34 @@ mod tests {
     }
 
     #[test]
+    fn finds_a_byte_in_texts_of_every_length_at_every_place_as_the_standard_does() {
+        // `find_byte` reads eight bytes a step, then the rest one by one: every length up to
+        // three steps, the byte at each place (first, several, none), next to bytes that differ
+        // from it by one bit or by the borrow of the zero-byte test (0x00, 0x01, 0x80, 0xff are
+        // not text, so `é` and other multi-byte characters stand in for the high bytes).
+        let fillers = ["a", "é", "\u{2f00}", ".", "0", "\u{7f}", "\u{1}"];
+        for filler in fillers {
+            for len in 0..26 {
+                let base: Vec<&str> = std::iter::repeat_n(filler, len).collect();
+                for at in 0..=len {
+                    for also in [None, Some(at + 1), Some(len)] {
+                        let mut parts = base.clone();
+                        if at < len {
+                            parts[at] = "/";
+                        }
+                        if let Some(j) = also.filter(|&j| j < len) {
+                            parts[j] = "/";
+                        }
+                        let s = parts.concat();
+                        assert_eq!(find_byte(&s, b'/'), s.find('/'), "{s:?}");
+                        assert_eq!(find_byte(&s, b'.'), s.find('.'), "{s:?}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
     fn trims_one_ascii_byte_as_the_standard_trims_a_character() {
         for s in [
             "", "/", "//", "a", "/a/", "//a//b//", "é/", "/é", "/a/é/", "a/",
