@@ -26,7 +26,7 @@ pub fn answer_batch_with(
 ) {
     let express = Express::new(target);
     out.push('[');
-    for (i, href) in hrefs.split('\n').enumerate() {
+    for (i, href) in crate::text::split_byte(hrefs, b'\n').enumerate() {
         if i > 0 {
             out.push(',');
         }

@@ -215,7 +215,7 @@ impl Target {
 
     /// [`Target::from_wire`], taking the shortcut for a base at its host's root or not.
     fn read_wire(text: &str, root_shortcut: bool) -> Result<Target, Error> {
-        let mut fields = text.split('\t');
+        let mut fields = crate::text::split_byte(text, b'\t');
         if fields.next() != Some(WIRE_VERSION) {
             return Err(wire_error("not a target of this version"));
         }
