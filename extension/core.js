@@ -110,10 +110,8 @@ export async function rewriteBatch(hrefs, target) {
     }
   }
   if (lines.length > 0) {
-    const answer = await hotAnswer(lines, wire);
-    // A deferred answer's status, as the hot module writes it: inside a JSON string every `"`
-    // is escaped, so this text can only be an answer's status.
-    if (asItIs && !answer.includes('"status":"defer"')) return JSON.parse(answer);
+    const {answer, deferred} = await hotAnswer(lines, wire);
+    if (asItIs && deferred === 0) return JSON.parse(answer);
     const answers = JSON.parse(answer);
     for (let k = 0; k < answers.length; k++) {
       const at = lineAt === null ? k : lineAt[k];
@@ -136,13 +134,15 @@ export async function rewriteBatch(hrefs, target) {
 
 /**
  * The hot module's answer (a JSON array text, one object per line) for `lines`, strings
- * without a newline, on the target whose wire text is `wire`.
- * @param {string[]} lines @param {string} wire @returns {Promise<string>}
+ * without a newline, on the target whose wire text is `wire`, and how many of its answers are
+ * `defer`.
+ * @param {string[]} lines @param {string} wire @returns {Promise<{answer: string, deferred: number}>}
  */
 function hotAnswer(lines, wire) {
   return callHot('rewriteBatch', (h) => {
     if (h.target !== wire) h.setTarget(wire);
-    return h.rewrite(lines.join('\n'));
+    const answer = h.rewrite(lines.join('\n'));
+    return {answer, deferred: h.deferred()};
   });
 }
 

@@ -352,6 +352,9 @@ fn wire_reads_back(kind: TargetKind, url: &str) -> Result<(), Error> {
 /// The environment repository's fields of a wire text, from its provider `id` on (the rest of
 /// `fields`): the repository and the text the reader typed, checked to be writable into a
 /// link on `url`.
+// Out of line (and out of wasm-opt's inliner, mk/core.mk): a target with an environment
+// repository is rare, and `byob_set_target` is compiled whole at a woken background's first call.
+#[inline(never)]
 fn wire_env<'a>(
     id: &str,
     mut fields: impl Iterator<Item = &'a str>,
