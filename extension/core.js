@@ -71,40 +71,55 @@ export function parse(url) {
 export async function rewriteBatch(hrefs, target) {
   if (!Array.isArray(hrefs)) return call('rewriteBatch', (cold) => cold.rewriteBatch(hrefs, target));
   const wire = await wireOf(target);
+  // What a page sends: every href a string without a newline (as a browser normalises
+  // `a.href`). Then the batch goes to the hot module as it is, and when it deferred none its
+  // answer is the result as parsed: no per-href sorting or copying, which a woken background's
+  // first batch runs in the interpreter (docs/benchmarks.md, "cold first call (sixth round)").
+  let asItIs = true;
+  for (let i = 0; i < hrefs.length; i++) {
+    const h = hrefs[i];
+    if (typeof h !== 'string' || h.includes('\n')) {
+      asItIs = false;
+      break;
+    }
+  }
   /** @type {any[]} */
   const results = new Array(hrefs.length);
   /** @type {string[]} */
-  const lines = [];
-  /** @type {number[]} */
-  const lineAt = [];
+  let lines = hrefs;
+  /** Where each line's href is in `hrefs` (null: the lines are `hrefs` as they are). @type {number[] | null} */
+  let lineAt = null;
   /** @type {string[]} */
   const full = [];
   /** @type {number[]} */
   const fullAt = [];
-  for (let i = 0; i < hrefs.length; i++) {
-    const h = hrefs[i];
-    if (typeof h !== 'string') {
-      results[i] = {status: 'none', output: null, reason: `not a launch link: not a string (${kindOf(h)})`, warnings: []};
-    } else if (h.includes('\n')) {
-      full.push(h);
-      fullAt.push(i);
-    } else {
-      lines.push(h);
-      lineAt.push(i);
+  if (!asItIs) {
+    lines = [];
+    lineAt = [];
+    for (let i = 0; i < hrefs.length; i++) {
+      const h = hrefs[i];
+      if (typeof h !== 'string') {
+        results[i] = {status: 'none', output: null, reason: `not a launch link: not a string (${kindOf(h)})`, warnings: []};
+      } else if (h.includes('\n')) {
+        full.push(h);
+        fullAt.push(i);
+      } else {
+        lines.push(h);
+        lineAt.push(i);
+      }
     }
   }
   if (lines.length > 0) {
-    const answer = await callHot('rewriteBatch', (h) => {
-      if (h.target !== wire) h.setTarget(wire);
-      return h.rewrite(lines.join('\n'));
-    });
+    const {answer, deferred} = await hotAnswer(lines, wire);
+    if (asItIs && deferred === 0) return JSON.parse(answer);
     const answers = JSON.parse(answer);
     for (let k = 0; k < answers.length; k++) {
+      const at = lineAt === null ? k : lineAt[k];
       if (answers[k].status === 'defer') {
         full.push(lines[k]);
-        fullAt.push(lineAt[k]);
+        fullAt.push(at);
       } else {
-        results[lineAt[k]] = answers[k];
+        results[at] = answers[k];
       }
     }
   }
@@ -116,6 +131,21 @@ export async function rewriteBatch(hrefs, target) {
   }
   return results;
 }
+
+/**
+ * The hot module's answer (a JSON array text, one object per line) for `lines`, strings
+ * without a newline, on the target whose wire text is `wire`, and how many of its answers are
+ * `defer`.
+ * @param {string[]} lines @param {string} wire @returns {Promise<{answer: string, deferred: number}>}
+ */
+function hotAnswer(lines, wire) {
+  return callHot('rewriteBatch', (h) => {
+    if (h.target !== wire) h.setTarget(wire);
+    const answer = h.rewrite(lines.join('\n'));
+    return {answer, deferred: h.deferred()};
+  });
+}
+
 /**
  * Rewrite a link the user chose (context menu): a plain GitHub repository or notebook page is
  * launched as its repository; any other link as `rewriteBatch` would.

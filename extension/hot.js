@@ -20,6 +20,7 @@ const decoder = new TextDecoder();
  *   byob_output: () => number,
  *   byob_set_target: (len: number) => number,
  *   byob_rewrite: (len: number) => number,
+ *   byob_deferred: () => number,
  * }} HotExports
  */
 
@@ -54,6 +55,11 @@ export class Hot {
    */
   rewrite(hrefs) {
     return this.call('byob_rewrite', hrefs);
+  }
+
+  /** How many answers of the last batch (`rewrite`) were `defer`. @returns {number} */
+  deferred() {
+    return this.exports.byob_deferred();
   }
 
   /**

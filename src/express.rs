@@ -218,8 +218,9 @@ fn close(out: &mut String, from: usize, warning: Option<&str>) -> bool {
 }
 
 /// The length of `http(s)://host` when the href starts with it and its path with `/`: a host
-/// of lowercase labels of letters, digits and inner `-`, the last one starting with a letter
-/// (not an IPv4 address), no `xn--` label, no port, no user. One pass over the host's bytes,
+/// of at most 253 bytes, of lowercase labels of letters, digits and inner `-`, the last one
+/// starting with a letter (not an IPv4 address), no `xn--` label or its like (`??--`), no
+/// port, no user: a host the splitter reads too (`parse::link::plain_host`). One pass over the host's bytes,
 /// each label checked at its end: the first call of a batch runs in V8's baseline compiler,
 /// where every split and every byte test is a call of its own (docs/benchmarks.md, "cold first
 /// call (fifth round, second part)").
@@ -235,12 +236,13 @@ fn origin_len(href: &str) -> Option<usize> {
             let (Some(&first), Some(&last)) = (label.first(), label.last()) else {
                 return None;
             };
-            if label.len() > 63 || first == b'-' || last == b'-' || label.starts_with(b"xn--") {
+            // No `??--` label (an `xn--` label and its like: IDNA would read them).
+            let hyphens = label.len() >= 4 && label[2] == b'-' && label[3] == b'-';
+            if label.len() > 63 || first == b'-' || last == b'-' || hyphens {
                 return None;
             }
             if c == b'/' {
-                return first
-                    .is_ascii_lowercase()
+                return (first.is_ascii_lowercase() && i <= 253)
                     .then_some(href.len() - rest.len() + i);
             }
             start = i + 1;
@@ -250,6 +252,14 @@ fn origin_len(href: &str) -> Option<usize> {
     }
     // No `/` after the host.
     None
+}
+
+/// Whether `url` is `http(s)://host/` with a host [`origin_len`] reads (no port, no path):
+/// the target's base at its host's root, in a form the splitter reads the same way
+/// (`Target::from_wire` takes it without the splitter; the `wire` fuzz target holds the two
+/// readings equal).
+pub(crate) fn is_plain_root(url: &str) -> bool {
+    origin_len(url).is_some_and(|n| n + 1 == url.len())
 }
 
 /// A plain name: letters, digits, `-`, `_` and `.`, not `.` or `..`, not ending in `.git` in
@@ -592,7 +602,7 @@ mod tests {
                 if b.len() > 63
                     || first == b'-'
                     || last == b'-'
-                    || label.starts_with("xn--")
+                    || (b.len() >= 4 && &b[2..4] == b"--")
                     || !b
                         .iter()
                         .all(|&c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-')
@@ -601,7 +611,8 @@ mod tests {
                 }
                 last_starts_with_letter = first.is_ascii_lowercase();
             }
-            last_starts_with_letter.then_some(href.len() - rest.len() + host_len)
+            (last_starts_with_letter && host_len <= 253)
+                .then_some(href.len() - rest.len() + host_len)
         }
         const BYTES: &[u8] = b"a./GtIv2-%xn";
         let mut texts = vec![String::new()];
@@ -622,11 +633,27 @@ mod tests {
             let lower = t.to_ascii_lowercase().replace('%', "/");
             let href = format!("http://{lower}/x");
             assert_eq!(origin_len(&href), host_len(&href), "origin_len({href:?})");
+            // A base the lane's reading takes as a root is one for the splitter too
+            // (`Target::from_wire`'s shortcut; the `wire` fuzz target holds it as well).
+            let wire = format!("byob-target-1\tjupyterhub\thttp://{lower}/\tfollow\tbnc");
+            assert_eq!(
+                crate::Target::from_wire(&wire),
+                crate::Target::from_wire_fully(&wire),
+                "{wire:?}"
+            );
         }
-        // Long labels: 63 bytes is a label, 64 is not.
+        // Long labels: 63 bytes is a label, 64 is not; a host of 253 bytes is one, 254 not.
         for n in [62, 63, 64] {
             let href = format!("http://{}.org/x", "a".repeat(n));
             assert_eq!(origin_len(&href), host_len(&href), "{n}");
+        }
+        for n in [252, 253, 254] {
+            let label = "a".repeat(63);
+            let host = format!("{label}.{label}.{label}.{}", "a".repeat(n - 192));
+            assert_eq!(host.len(), n);
+            let href = format!("http://{host}/x");
+            assert_eq!(origin_len(&href), host_len(&href), "{n}");
+            assert_eq!(origin_len(&href).is_some(), n <= 253, "{n}");
         }
     }
 
@@ -699,6 +726,7 @@ mod tests {
             "https://MyBinder.org/v2/gh/o/r/main",
             "https://1.2.3.4/v2/gh/o/r/main",
             "https://xn--bcher-kva.example/v2/gh/o/r/main",
+            "https://hn--bchermain-kva.example/v2/gh/o/r/main",
             "https://-a.org/v2/gh/o/r/main",
             "https://a..org/v2/gh/o/r/main",
             "https://u@mybinder.org/v2/gh/o/r/main",

@@ -1,6 +1,6 @@
 //! The hot Wasm module (the `hot` feature; `make wasm` builds it as `build/pkg/byob_hot.wasm`):
 //! what the background needs to rewrite links when it wakes, and nothing else — no serde, no
-//! `url` crate, no wasm-bindgen. Four raw exports over linear memory, called by
+//! `url` crate, no wasm-bindgen. Five raw exports over linear memory, called by
 //! `extension/hot.js` (docs/contracts.md, "The hot module"):
 //!
 //! * `byob_input(len) -> ptr`: room for `len` bytes of UTF-8 input, written by the caller;
@@ -8,7 +8,8 @@
 //!   validated and kept for every later batch;
 //! * `byob_rewrite(len) -> i32`: the input is a batch of hrefs, one per line; the answer (a
 //!   JSON array, [`crate::lean::answer_batch`]) is the output;
-//! * `byob_output() -> ptr`: where the last output starts.
+//! * `byob_output() -> ptr`: where the last output starts;
+//! * `byob_deferred() -> i32`: how many answers of the last batch were `defer`.
 //!
 //! A call returns the output's length `n` (`0` for `byob_set_target`), or `-1 - n` when it
 //! failed and the output is the message.
@@ -29,6 +30,8 @@ static ARENA: Arena = Arena::new();
 struct State {
     io: Io,
     target: Option<Target>,
+    /// How many answers of the last batch were `defer` (0 after a failed call).
+    deferred: usize,
 }
 
 thread_local! {
@@ -36,6 +39,7 @@ thread_local! {
         RefCell::new(State {
             io: Io::new(),
             target: None,
+            deferred: 0,
         })
     };
 }
@@ -78,7 +82,12 @@ pub extern "C" fn byob_set_target(len: usize) -> i32 {
 #[no_mangle]
 pub extern "C" fn byob_rewrite(len: usize) -> i32 {
     STATE.with_borrow_mut(|s| {
-        let State { io, target } = s;
+        let State {
+            io,
+            target,
+            deferred,
+        } = s;
+        *deferred = 0;
         let (hrefs, output) = io.take(len);
         let Some(target) = target.as_ref() else {
             output.push_str("no target: call byob_set_target first");
@@ -94,7 +103,8 @@ pub extern "C" fn byob_rewrite(len: usize) -> i32 {
                 // ends smaller than after a doubling (25 pages against 31; docs/benchmarks.md,
                 // "cold first call (fifth round, second part)").
                 output.reserve(hrefs.len() * 3 + 64);
-                lean::answer_batch_with(hrefs, target, output, |answer| ARENA.with(answer));
+                *deferred =
+                    lean::answer_batch_with(hrefs, target, output, |answer| ARENA.with(answer));
                 i32::try_from(output.len()).unwrap_or(-1)
             }
             Err(e) => {
@@ -103,4 +113,11 @@ pub extern "C" fn byob_rewrite(len: usize) -> i32 {
             }
         }
     })
+}
+
+/// How many answers of the last `byob_rewrite` were `defer` (0 after a failed call): the caller
+/// sends those hrefs to the full model, and takes the answer as it is when there are none.
+#[no_mangle]
+pub extern "C" fn byob_deferred() -> i32 {
+    STATE.with_borrow(|s| i32::try_from(s.deferred).unwrap_or(i32::MAX))
 }

@@ -11,9 +11,10 @@ use crate::{Rewrite, RewriteStatus, Target};
 /// Answers a batch: `hrefs` holds one href per line (`\n`; an href never holds one: the
 /// browser drops newlines from a URL, and the caller sends any that does to the full model).
 /// Appends to `out` a JSON array with one object per line, in order:
-/// `{"status":…,"output":…,"reason":…,"warnings":[…]}`, or `{"status":"defer"}`.
-pub fn answer_batch(hrefs: &str, target: &Target, out: &mut String) {
-    answer_batch_with(hrefs, target, out, |answer| answer());
+/// `{"status":…,"output":…,"reason":…,"warnings":[…]}`, or `{"status":"defer"}`. Returns how
+/// many answers are `defer`.
+pub fn answer_batch(hrefs: &str, target: &Target, out: &mut String) -> usize {
+    answer_batch_with(hrefs, target, out, |answer| answer())
 }
 
 /// [`answer_batch`], each link's work (its rewrite, and its answer appended to `out`) run
@@ -23,10 +24,11 @@ pub fn answer_batch_with(
     target: &Target,
     out: &mut String,
     around: impl Fn(&mut dyn FnMut()),
-) {
+) -> usize {
     let express = Express::new(target);
+    let mut deferred = 0;
     out.push('[');
-    for (i, href) in hrefs.split('\n').enumerate() {
+    for (i, href) in crate::text::split_byte(hrefs, b'\n').enumerate() {
         if i > 0 {
             out.push(',');
         }
@@ -36,10 +38,14 @@ pub fn answer_batch_with(
         }
         around(&mut || match rewrite_href_answer(href, target) {
             Some(r) => write_rewrite(&r, out),
-            None => out.push_str("{\"status\":\"defer\"}"),
+            None => {
+                out.push_str("{\"status\":\"defer\"}");
+                deferred += 1;
+            }
         });
     }
     out.push(']');
+    deferred
 }
 
 /// One Rewrite as the JSON object the content script reads (no `input`, no `launch`).

@@ -11,6 +11,12 @@ import {root} from './dom.mjs';
 
 const PKG = path.join(root, 'build', 'pkg');
 
+/** The copies made by this process, removed when it exits (each test file is a process). */
+const copies = new Set();
+process.on('exit', () => {
+  for (const dir of copies) fs.rmSync(dir, {recursive: true, force: true});
+});
+
 /**
  * A fresh copy of the extension's modules (each call: its own Wasm instance and module state).
  * @returns {Promise<(rel: string) => Promise<any>>} import a module by its path in extension/
@@ -18,6 +24,7 @@ const PKG = path.join(root, 'build', 'pkg');
 export async function extensionModules() {
   assert.ok(fs.existsSync(path.join(PKG, 'byob_bg.wasm')), 'build/pkg is missing: run `make wasm` first');
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'byob-ext-'));
+  copies.add(dir);
   fs.cpSync(path.join(root, 'extension'), dir, {recursive: true});
   fs.mkdirSync(path.join(dir, 'pkg'));
   fs.copyFileSync(path.join(PKG, 'byob_bg.wasm'), path.join(dir, 'pkg', 'byob_bg.wasm'));

@@ -54,6 +54,8 @@ test('the hot module answers every normalised corpus link as the full model does
     const answers = JSON.parse(hot.rewrite(hrefs.join('\n')));
     const full = cold.rewriteBatch(hrefs, t);
     assert.equal(answers.length, hrefs.length);
+    // `byob_deferred` counts the batch's `defer` answers (core.js trusts it to skip the check).
+    assert.equal(hot.deferred(), answers.filter((/** @type {any} */ a) => a.status === 'defer').length, t.url);
     answers.forEach((/** @type {any} */ a, /** @type {number} */ i) => {
       if (a.status === 'defer') {
         deferred++;
@@ -72,6 +74,7 @@ test('the hot module answers every normalised corpus link as the full model does
 test('a bad target, or a batch before any target, is an error with a message, and the instance keeps working', () => {
   const fresh = new Hot(hot.module);
   assert.throws(() => fresh.rewrite('https://mybinder.org/v2/gh/o/r/HEAD'), /no target: call byob_set_target first/);
+  assert.equal(fresh.deferred(), 0, 'a failed batch defers nothing');
   for (const [wire, why] of [
     ['', /target text: not a target of this version/],
     ['byob-target-1\tjupyterhub\tHTTPS://H/\tfollow\tbnc', /url is not a normalised hub base/],
@@ -89,6 +92,11 @@ test('a bad target, or a batch before any target, is an error with a message, an
   assert.match(b.reason, /link is 100044 bytes long/);
   assert.equal(c.status, 'defer');
   assert.equal(d.status, 'defer');
+  assert.equal(fresh.deferred(), 2);
+  // A failed batch (its target dropped by a bad one) leaves no count of an earlier one.
+  assert.throws(() => fresh.setTarget(''), /not a target/);
+  assert.throws(() => fresh.rewrite('\u0000'), /no target/);
+  assert.equal(fresh.deferred(), 0);
 });
 
 // hot.js asks the module for one byte of input per UTF-16 code unit first (ASCII), then for
@@ -120,6 +128,8 @@ test('links whose work outgrows the arena are answered as the full model answers
     const answers = JSON.parse(hot.rewrite(hrefs.join('\n')));
     const full = cold.rewriteBatch(hrefs, t);
     assert.equal(answers.length, hrefs.length);
+    // `byob_deferred` counts the batch's `defer` answers (core.js trusts it to skip the check).
+    assert.equal(hot.deferred(), answers.filter((/** @type {any} */ a) => a.status === 'defer').length, t.url);
     answers.forEach((/** @type {any} */ a, /** @type {number} */ i) => {
       const f = full[i];
       assert.notEqual(a.status, 'defer', hrefs[i].slice(0, 80));
