@@ -70,24 +70,27 @@ export function parse(url) {
  */
 export async function rewriteBatch(hrefs, target) {
   if (!Array.isArray(hrefs)) return call('rewriteBatch', (cold) => cold.rewriteBatch(hrefs, target));
+  // The batch is a copy, made before anything waits: the caller's array may change meanwhile.
+  /** @type {unknown[]} */
+  const batch = hrefs.slice();
   const wire = await wireOf(target);
   // What a page sends: every href a string without a newline (as a browser normalises
   // `a.href`). Then the batch goes to the hot module as it is, and when it deferred none its
-  // answer is the result as parsed: no per-href sorting or copying, which a woken background's
+  // answer is the result as parsed: no per-href sorting, which a woken background's
   // first batch runs in the interpreter (docs/benchmarks.md, "cold first call (sixth round)").
   let asItIs = true;
-  for (let i = 0; i < hrefs.length; i++) {
-    const h = hrefs[i];
+  for (let i = 0; i < batch.length; i++) {
+    const h = batch[i];
     if (typeof h !== 'string' || h.includes('\n')) {
       asItIs = false;
       break;
     }
   }
   /** @type {any[]} */
-  const results = new Array(hrefs.length);
+  const results = new Array(batch.length);
   /** @type {string[]} */
-  let lines = hrefs;
-  /** Where each line's href is in `hrefs` (null: the lines are `hrefs` as they are). @type {number[] | null} */
+  let lines = /** @type {string[]} */ (batch);
+  /** Where each line's href is in the batch (null: the lines are the batch as it is). @type {number[] | null} */
   let lineAt = null;
   /** @type {string[]} */
   const full = [];
@@ -96,8 +99,8 @@ export async function rewriteBatch(hrefs, target) {
   if (!asItIs) {
     lines = [];
     lineAt = [];
-    for (let i = 0; i < hrefs.length; i++) {
-      const h = hrefs[i];
+    for (let i = 0; i < batch.length; i++) {
+      const h = batch[i];
       if (typeof h !== 'string') {
         results[i] = {status: 'none', output: null, reason: `not a launch link: not a string (${kindOf(h)})`, warnings: []};
       } else if (h.includes('\n')) {

@@ -2,7 +2,7 @@
 /**
  * The loader of the hot Wasm module (`pkg/byob_hot.wasm`, src/hot.rs): what the background
  * needs to rewrite links when it wakes, and nothing else. Hand-written, no wasm-bindgen: the
- * module has four raw exports over its memory (docs/contracts.md, "The hot module"), and a
+ * module has five raw exports over its memory (docs/contracts.md, "The hot module"), and a
  * fresh instance after a trap is just `new WebAssembly.Instance(module)`.
  *
  * Text crosses as UTF-8 in the module's memory: the caller's text is written where

@@ -21,7 +21,7 @@ WASM_OPT_COLD_FLAGS := $(WASM_OPT_HOT_FLAGS)
 # reading of a target with an environment repository (rare) stays out of it, or wasm-opt
 # inlines its one call site whatever `#[inline(never)]` says. Before `-Oz`, or its inliner has
 # already run (docs/benchmarks.md, "cold first call (sixth round)").
-WASM_OPT_HOT_FLAGS := --no-inline=*wire_env* $(WASM_OPT_HOT_FLAGS)
+WASM_OPT_HOT_FLAGS := '--no-inline=*wire_env*' $(WASM_OPT_HOT_FLAGS)
 # Reproducible Wasm: the same bytes wherever the tree and the cargo registry live. Panic locations
 # name source files; these prefixes map the checkout and cargo's home to fixed names (the
 # standard library's paths are already /rustc/<commit>/). Only the wasm32 target gets them, so

@@ -10,8 +10,8 @@
 //! What outlives a link (the target, the batch's input and answer, the link arena's own
 //! memory) comes from the **first region**, 1 MiB of fresh pages bumped the same way but never
 //! taken back: a woken background's first batches then run no dlmalloc code at all, which V8
-//! would compile on its first call (about 4.5 KB of function bodies, a fifth of what the first
-//! call compiled; docs/benchmarks.md, "cold first call (sixth round)"). A block freed there is
+//! would compile on its first call (about 3 KB of function bodies, a fifth of what the first
+//! call compiled then; docs/benchmarks.md, "cold first call (sixth round)"). A block freed there is
 //! reused only when it was the last one given, so the region can hold up to 1 MiB of dropped
 //! buffers; once it is full, the system allocator serves, as it always did.
 //!
@@ -107,6 +107,12 @@ impl Bump {
         }
     }
 
+    /// Keeps the last block given: its free no longer rolls back (what the link arena's memory,
+    /// cut from the region, needs, whatever order `dealloc` checks the two in).
+    fn keep_last(&self) {
+        self.last.set(usize::MAX);
+    }
+
     /// Takes back the last block given (any other is kept until a reset).
     fn free(&self, ptr: *mut u8) {
         if ptr as usize == self.last.get() {
@@ -148,17 +154,24 @@ fn region_memory() -> usize {
     #[cfg(target_arch = "wasm32")]
     {
         let page = core::arch::wasm32::memory_grow::<0>(REGION_BYTES / 65536);
-        if page == usize::MAX {
-            0
-        } else {
-            page * 65536
-        }
+        // Never at the top of the address space (taken at the first allocation, when memory is
+        // small), but a region whose end would wrap is no region: `owns` adds its size.
+        page.checked_mul(65536)
+            .filter(|&start| start.checked_add(REGION_BYTES).is_some())
+            .unwrap_or(0)
     }
     #[cfg(not(target_arch = "wasm32"))]
     {
         match Layout::from_size_align(REGION_BYTES, 16) {
             // SAFETY: a layout of non-zero size.
-            Ok(layout) => unsafe { System.alloc(layout) as usize },
+            Ok(layout) => {
+                let start = unsafe { System.alloc(layout) as usize };
+                if start.checked_add(REGION_BYTES).is_some() {
+                    start
+                } else {
+                    0
+                }
+            }
             Err(_) => 0,
         }
     }
@@ -188,6 +201,7 @@ impl Arena {
                 Err(_) => 0,
             };
             self.link.set_memory(memory);
+            self.region.keep_last();
         }
         if !self.link.has_memory() {
             // No memory for the arena: everything goes to the system allocator.

@@ -5,7 +5,10 @@
 
 /// One instance's input room and output.
 pub(crate) struct Io {
+    /// The input buffer, at the longest length asked so far (its room is `room` bytes of it).
     input: Vec<u8>,
+    /// The length of the room last given.
+    room: usize,
     output: String,
 }
 
@@ -13,6 +16,7 @@ impl Io {
     pub(crate) const fn new() -> Self {
         Io {
             input: Vec::new(),
+            room: 0,
             output: String::new(),
         }
     }
@@ -21,13 +25,19 @@ impl Io {
     /// this one); returns where to write them.
     pub(crate) fn room(&mut self, len: usize) -> *mut u8 {
         // Zeroed with one `fill` (a `memory.fill` in Wasm), not `resize`'s loop of one store a
-        // byte: the first batch's room is about 100 KB, zeroed by V8's baseline code.
-        if self.input.len() >= len {
-            self.input.truncate(len);
-            self.input.fill(0);
+        // byte: the first batch's room is about 100 KB, zeroed by V8's baseline code. The
+        // buffer keeps its longest length, so that a short call (a target) between batches
+        // does not make the next batch allocate again; it grows at least twofold, and the old
+        // buffer is dropped first (in the hot module's first region a freed last block is
+        // reused, src/arena.rs).
+        if self.input.len() < len {
+            let size = len.max(self.input.len().saturating_mul(2));
+            drop(std::mem::take(&mut self.input));
+            self.input = vec![0; size];
         } else {
-            self.input = vec![0; len];
+            self.input[..len].fill(0);
         }
+        self.room = len;
         self.input.as_mut_ptr()
     }
 
@@ -40,7 +50,7 @@ impl Io {
     /// room given; not UTF-8 is an error), and the output, cleared, to write the answer into.
     pub(crate) fn take(&mut self, len: usize) -> (Result<&str, String>, &mut String) {
         self.output.clear();
-        let text = std::str::from_utf8(&self.input[..len.min(self.input.len())])
+        let text = std::str::from_utf8(&self.input[..len.min(self.room)])
             .map_err(|_| "input: not utf-8".to_string());
         (text, &mut self.output)
     }

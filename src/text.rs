@@ -49,10 +49,11 @@ pub(crate) fn trim_byte(s: &str, c: u8) -> &str {
     trim_end_byte(trim_start_byte(s, c), c)
 }
 
-/// The index of the first `c` (an ASCII byte) in `s`: `str::find` for one ASCII character, a
-/// plain byte loop. The hot path's values are short (a host, a name, a query pair), where
-/// `find`'s `char` searcher and its word-at-a-time `memchr` cost more to set up than they save
-/// (docs/benchmarks.md, "speed (the general path's per-link cost, fifth round)").
+/// The index of the first `c` (an ASCII byte) in `s`: `str::find` for one ASCII character,
+/// without the `char` searcher. The hot path's values are short (a host, a name, a query
+/// pair), where `find`'s searcher and its `memchr` cost more to set up than they save
+/// (docs/benchmarks.md, "speed (the general path's per-link cost, fifth round)"); a word test
+/// eight bytes a step, then the rest byte by byte ("cold first call (sixth round)").
 pub(crate) fn find_byte(s: &str, c: u8) -> Option<usize> {
     let b = s.as_bytes();
     // Eight bytes a step: a byte of `word ^ every` is zero where `word` holds `c`, and the

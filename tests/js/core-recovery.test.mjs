@@ -151,11 +151,30 @@ test('rewriteBatch answers each href as the full model does, in order, whatever 
       return {status: r.status, output: r.output, reason: r.reason, warnings: r.warnings};
     });
   // Strings with newlines, and values that are not strings (hrefs sorted one by one); strings
-  // without a newline (the batch sent as it is), with an href the hot module defers and
-  // without one (then its parsed answer is the result).
+  // without a newline (the batch sent as it is), with hrefs the hot module defers (a href not
+  // as a browser writes it, an empty one) and without one (then its parsed answer is the
+  // result), and none.
   const plain = strings.filter((h) => !h.includes('\n'));
-  for (const hrefs of [strings, [1, ...strings, null], plain, plain.filter((h) => !h.startsWith('HTTPS:'))]) {
+  const none = [BINDER, 'https://example.org/'];
+  for (const hrefs of [strings, [1, ...strings, null], plain, none, []]) {
     const got = await core.rewriteBatch(hrefs, TARGET);
     assert.deepEqual(got, expected(hrefs), JSON.stringify(hrefs));
   }
+  // A hole is an href that is not a string (the cold module, reached through JSON, would see
+  // a null there).
+  // eslint-disable-next-line no-sparse-arrays
+  const holes = await core.rewriteBatch([BINDER, , 'https://example.org/'], TARGET);
+  assert.deepEqual(holes[1], {status: 'none', output: null, reason: 'not a launch link: not a string (undefined)', warnings: []});
+  assert.deepEqual([holes[0], holes[2]], expected([BINDER, 'https://example.org/']));
+  // The last batch with nothing deferred took the answer as it is: the module said so.
+  await core.rewriteBatch(none, TARGET);
+  assert.equal((await core.hotInstance()).deferred(), 0);
+  await core.rewriteBatch(plain, TARGET);
+  assert.equal((await core.hotInstance()).deferred(), 2);
+  // The caller's array changed while the call waits: the answers are for the batch as sent.
+  const changing = [...none];
+  const pending = core.rewriteBatch(changing, TARGET);
+  changing.push(1);
+  changing[0] = 'https://mybinder.org/v2/gh/o/other/main';
+  assert.deepEqual(await pending, expected(none));
 });
