@@ -299,7 +299,7 @@ fn read_port(p: &str, default: u16) -> Option<u16> {
 
 /// A lowercase ASCII host name of plain labels (`a-z`, `0-9`, `-`, not at a label's ends,
 /// no `xn--` or other `??--` label), or a dotted IPv4 address as the standard writes it.
-fn plain_host(host: &str) -> bool {
+pub(crate) fn plain_host(host: &str) -> bool {
     let b = host.as_bytes();
     if b.is_empty() || b.len() > 253 {
         return false;

@@ -14,6 +14,8 @@ mod urlpath;
 use crate::{Error, Launch};
 use url::Url;
 
+#[cfg(test)]
+pub(crate) use link::plain_host;
 pub(crate) use link::{split, FullReader, Link, Split};
 
 pub(crate) use binder::{find_v2, read_v2_repo};

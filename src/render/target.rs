@@ -228,7 +228,8 @@ impl Target {
         let url = fields.next().unwrap_or_default();
         // The express lane's reading of an origin (a plain lowercase host, no port) followed by
         // the one `/`: a base at its host's root that the splitter would read as one too, found
-        // without the splitter's 67 functions compiled at a woken background's first call.
+        // without compiling the splitter (3.2 KB of function body) at a woken background's first
+        // call (docs/benchmarks.md, "cold first call (sixth round)").
         let (normalised, root) = if root_shortcut && crate::express::is_plain_root(url) {
             (true, true)
         } else {

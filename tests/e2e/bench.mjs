@@ -511,6 +511,9 @@ function report(rows) {
   const r = (x) => x.toFixed(2);
   const kb = (n) => `${(n / 1000).toFixed(1)} KB`;
   const ok = (good) => (good ? 'met' : 'missed');
+  // A first call is timed once, at the workers' timer step: a verdict decided by less than the
+  // step of each side (the call and twice the baseline) is a tie, and says so.
+  const tie = (x, limit, step) => (Math.abs(x - limit) <= 3 * step + 1e-9 ? ' (within the timer step)' : '');
   const {hot, cold} = rows.sizes;
   const all = hot.gzip + cold.gzip;
   const w = rows.wasm;
@@ -523,7 +526,7 @@ function report(rows) {
     `| Wasm the background loads at wake (\`byob_hot.wasm\`) | ${kb(hot.raw)} raw, **${kb(hot.gzip)} gzip -9** | | | ≤ 45 KB gzip | ${ok(hot.gzip <= 45_000)} |`,
     `| all Wasm shipped (hot + cold \`byob_bg.wasm\` ${kb(cold.raw)} raw, ${kb(cold.gzip)} gzip) | **${kb(all)} gzip -9** | | | ≤ 90 KB gzip | ${ok(all <= 90_000)} |`,
     `| \`rewriteBatch\`, ${LAUNCH.toLocaleString('en')} launch links, warm (extension page) | ${f(w.wasm)} ms | \`new URL(href)\` loop: ${f(w.js)} ms (${w.urlPasses} passes a sample, timer step ${w.res.toFixed(3)} ms) | ${r(w.wasm / w.js)}x | ≤ 2x | ${ok(w.wasm <= 2 * w.js)} |`,
-    `| same, first call in a fresh worker (nothing compiled) | ${f(w.first)} ms | the same \`new URL\` loop, first run in a fresh worker: ${f(w.urlFirst)} ms (warm, above: ${f(w.js)} ms) | ${r(w.first / w.urlFirst)}x (${r(w.first / w.js)}x the warm loop) | ≤ 2x | ${ok(w.first <= 2 * w.urlFirst)} |`,
+    `| same, first call in a fresh worker (nothing compiled) | ${f(w.first)} ms | the same \`new URL\` loop, first run in a fresh worker: ${f(w.urlFirst)} ms (warm, above: ${f(w.js)} ms) | ${r(w.first / w.urlFirst)}x (${r(w.first / w.js)}x the warm loop) | ≤ 2x | ${ok(w.first <= 2 * w.urlFirst)}${tie(w.first, 2 * w.urlFirst, w.res)} |`,
     `| Jupyter Book page (3 launch links): script start → links rewritten | ${rows.book.applied === null ? 'n/a (the content script does not report appliedMs)' : `${f(rows.book.applied)} ms`} | DOMContentLoaded → last launch link rewritten: ${f(rows.book.dom)} ms | | ≤ 15 ms | ${rows.book.applied === null ? '—' : ok(rows.book.applied <= 15)} |`,
     `| content script, ${LINKS.toLocaleString('en')} links with ${LAUNCH.toLocaleString('en')} launch links: main-thread time | ${f(rows.content.content)} ms | \`querySelectorAll('a[href]')\` + every \`href\`: ${f(rows.content.floor)} ms | ${r(rows.content.content / rows.content.floor)}x | ≤ 1.5x | ${ok(rows.content.content <= 1.5 * rows.content.floor)} |`,
     `| background cold start → first answer, no extension page open | ${f(rows.coldNoPage.byob)} ms | empty MV3 extension: ${f(rows.coldNoPage.empty)} ms | ${rows.coldNoPage.byob - rows.coldNoPage.empty >= 0 ? '+' : ''}${f(rows.coldNoPage.byob - rows.coldNoPage.empty)} ms | ≤ +5 ms | ${ok(rows.coldNoPage.byob <= rows.coldNoPage.empty + 5)} |`,
