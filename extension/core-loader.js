@@ -29,6 +29,12 @@ const COLD_URL = new URL('./pkg/byob_bg.wasm', import.meta.url);
 
 /** Instances made in this context, of each module: 1, plus one per restart. */
 const made = {hot: 0, cold: 0};
+/**
+ * The call that first needed the cold module in this context, and when (`performance.now()`),
+ * or null.
+ * @type {{what: string, at: number} | null}
+ */
+let firstCold = null;
 
 /**
  * The most linear memory an instance may keep after a call (32 MiB). A Wasm memory only grows:
@@ -106,10 +112,12 @@ export function coldInstance() {
 /**
  * What the loader has done so far: `instances` of the cold module (0 until a call needed it;
  * one more per restart after a trap or a call that left it above `MEMORY_KEPT`) and of the hot
- * one (`hot`: 1, plus one per restart).
+ * one (`hot`: 1, plus one per restart); `firstCold`, the call that first needed the cold module
+ * and when (`make bench-ext` tells a woken background's first answer, which must not need it,
+ * from its later work).
  */
 export function status() {
-  return {instances: made.cold, hot: made.hot};
+  return {instances: made.cold, hot: made.hot, firstCold: firstCold && {...firstCold}};
 }
 
 /**
@@ -157,6 +165,7 @@ async function callOn(what, current, restart, fn) {
  * @returns {Promise<T>}
  */
 export function call(what, fn) {
+  if (cold === null) firstCold ??= {what, at: performance.now()};
   return callOn(what, coldReady, restartCold, fn);
 }
 

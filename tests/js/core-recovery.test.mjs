@@ -37,12 +37,16 @@ async function corruptHot() {
 test('rewriting needs only the hot module: the cold one is not instantiated', async () => {
   const [r] = await core.rewriteBatch([BINDER], {...TARGET, wire: 'byob-target-1\tjupyterhub\thttps://hub.example.edu/\tfollow\tbnc'});
   assert.equal(r.status, 'rewritten');
-  assert.deepEqual(core.status(), {instances: 0, hot: 1});
+  assert.deepEqual(core.status(), {instances: 0, hot: 1, firstCold: null});
 });
 
 test('a trapped hot instance is replaced by a fresh one, and the call that met the trap is answered', async () => {
   const [first] = await core.rewriteBatch([BINDER], TARGET);
   assert.equal(first.status, 'rewritten');
+  // A target without its wire: the cold module made it, and the loader says which call needed it.
+  const {firstCold} = core.status();
+  assert.equal(firstCold?.what, 'rewriteBatch');
+  assert.ok(typeof firstCold?.at === 'number' && firstCold.at >= 0);
   const hotBefore = core.status().hot;
   const dead = await corruptHot();
   // Control: the dead instance really traps when called directly.
