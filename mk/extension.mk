@@ -53,5 +53,5 @@ store-images: setup-npm extension setup-browsers setup-e2e cli setup-servers ## 
 run: extension setup-browsers setup-e2e ## a browser with the extension on the local sample book (BROWSER=firefox for Firefox; needs a display)
 	node tools/run-browser.mjs $(or $(BROWSER),chromium)
 
-bench-ext: extension setup-browsers ## content-script cost and Wasm batch rewrite in headless Chromium
+bench-ext: extension setup-browsers setup-e2e ## content-script cost and Wasm batch rewrite in headless Chromium
 	node tests/e2e/bench.mjs
