@@ -6,7 +6,7 @@
  *
  * The core is two Wasm modules (docs/design.md §5, docs/contracts.md "The hot module"):
  *
- * - the **hot** module (`pkg/byob_hot.wasm`, loaded by `hot.js`): `rewriteBatch` only, for a
+ * - the **hot** module (`pkg/byob_hot.js`, loaded by `hot.js`): `rewriteBatch` only, for a
  *   target validated beforehand (its `wire` text). It starts loading at import time: the
  *   background needs it as soon as it wakes.
  * - the **cold** module (`pkg/byob_bg.wasm`, loaded by `cold.js`): everything else (settings,
@@ -24,7 +24,6 @@
 import {startCold} from './cold.js';
 import {startHot} from './hot.js';
 
-const HOT_URL = new URL('./pkg/byob_hot.wasm', import.meta.url);
 const COLD_URL = new URL('./pkg/byob_bg.wasm', import.meta.url);
 
 /** Instances made in this context, of each module: 1, plus one per restart. */
@@ -47,14 +46,14 @@ let firstCold = null;
 export const MEMORY_KEPT = 32 * 1024 * 1024;
 
 /**
- * The live hot instance. Its loading starts in a task of its own, right after the module graph
- * that imported this one is evaluated: the browser hands a woken worker its first event only
- * once its top-level code has run, and the first `fetch` of a worker costs 1–3 ms of that
- * code's time (measured in `make bench-ext`'s workers). Started a task later, it runs while the
- * worker waits for that event instead.
+ * The live hot instance. It is compiled in a task of its own, right after the module graph that
+ * imported this one is evaluated: the browser hands a woken worker its first event only once
+ * its top-level code has run, and then after a round trip of its own (about 2 ms). Compiled a
+ * task later, the module is ready in that wait instead of delaying the event (measured in
+ * `make bench-ext`'s workers; docs/benchmarks.md, "wake, sixth round").
  * @type {Promise<import('./hot.js').Hot>}
  */
-let hot = afterEvaluation().then(() => startHotFrom(HOT_URL));
+let hot = afterEvaluation().then(() => startHotFrom());
 hot.catch(() => {}); // startHotFrom logs a module that could not be loaded; callers see the rejection
 
 /** Resolves in a task after the current one (the module graph's evaluation). */
@@ -64,10 +63,10 @@ export function afterEvaluation() {
 /** The live cold instance, once a call needed it. @type {Promise<import('./cold.js').Cold> | null} */
 let cold = null;
 
-/** @param {URL | WebAssembly.Module} source */
-function startHotFrom(source) {
+/** @param {WebAssembly.Module} [module] the module already compiled, if it is */
+function startHotFrom(module) {
   made.hot++;
-  const started = startHot(source);
+  const started = startHot(module);
   started.catch((/** @type {unknown} */ err) => console.error('byob: the Rust core (hot module) could not be loaded', err));
   return started;
 }
@@ -180,7 +179,7 @@ export function callHot(what, fn) {
     what,
     () => hot,
     (failed) => {
-      hot = startHotFrom(failed ? failed.module : HOT_URL);
+      hot = startHotFrom(failed?.module);
     },
     fn,
   );

@@ -1,6 +1,6 @@
 // @ts-check
 /**
- * The loader of the hot Wasm module (`pkg/byob_hot.wasm`, src/hot.rs): what the background
+ * The loader of the hot Wasm module (`pkg/byob_hot.js`, the bytes of src/hot.rs's module): what the background
  * needs to rewrite links when it wakes, and nothing else. Hand-written, no wasm-bindgen: the
  * module has five raw exports over its memory (docs/contracts.md, "The hot module"), and a
  * fresh instance after a trap is just `new WebAssembly.Instance(module)`.
@@ -99,48 +99,58 @@ export class Hot {
 }
 
 /**
- * Where Chrome's background (`background-start.js`) leaves the compilation it started before
- * the bundle was read: `{url, module}`, a URL's text and the promise of its compiled module.
+ * The key under which `pkg/byob_hot.js` puts the hot module's bytes on the global object, as
+ * text (hex). The build writes that script from `byob_hot.wasm`: the module ships as a script,
+ * not as a `.wasm` file, because a woken Chrome worker reads a script it imports from the
+ * browser's store of its installed scripts, where the first `fetch` of an extension file cost
+ * 3–4 ms more of each wake (docs/benchmarks.md, "wake, sixth round"). Hex, not base64: the zip
+ * compresses hex to 49.6 KB and base64 to 57.2 KB (the Wasm itself: 44.3), and both decode
+ * natively.
  */
-export const HOT_COMPILE = Symbol.for('byob.hotCompile');
+export const HOT_WASM = Symbol.for('byob.hotWasm');
 
 /**
- * The compilation of `url` started before this module was read, if there is one (taken once:
- * a fresh start later, after a failure, compiles again).
- * @param {URL} url
- * @returns {Promise<WebAssembly.Module> | null}
+ * Bytes from hex text (`Uint8Array.fromHex` where the browser has it: Chrome 140, Firefox
+ * 133; a loop before that).
+ * @param {string} text
+ * @returns {Uint8Array}
  */
-function startedEarly(url) {
+export function fromHex(text) {
+  const native = /** @type {any} */ (Uint8Array).fromHex;
+  if (typeof native === 'function') return native(text);
+  if (text.length % 2 !== 0 || /[^0-9a-f]/i.test(text)) throw new SyntaxError('not hex text');
+  const bytes = new Uint8Array(text.length / 2);
+  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  return bytes;
+}
+
+/**
+ * The hot module's bytes: from the global when a script put them there (Chrome's worker
+ * imports `pkg/byob_hot.js` before its bundle), else from importing that script (a page, a
+ * module worker, Firefox's event page).
+ * @returns {Promise<Uint8Array>}
+ */
+async function hotBytes() {
   const scope = /** @type {any} */ (globalThis);
-  const early = scope[HOT_COMPILE];
-  if (!early || early.url !== url.href || !(early.module instanceof Promise)) return null;
-  scope[HOT_COMPILE] = undefined;
-  return early.module;
+  if (typeof scope[HOT_WASM] !== 'string') await import('./pkg/byob_hot.js');
+  const text = scope[HOT_WASM];
+  if (typeof text !== 'string') throw new Error('pkg/byob_hot.js did not give the hot module\'s bytes');
+  return fromHex(text);
 }
 
 /**
  * Compile and instantiate the hot module.
- * @param {URL | WebAssembly.Module} source its URL, or the module already compiled
+ *
+ * A worker compiles it at once, on its own thread (`new WebAssembly.Module`): a woken
+ * background has nothing else to do then, and this was 2–3 ms sooner than the streaming or
+ * asynchronous compilation, whose tasks wait for the browser's other threads on two cores
+ * (docs/benchmarks.md, "wake, sixth round"). A page's main thread compiles asynchronously.
+ * @param {WebAssembly.Module} [module] the module already compiled (a fresh instance after a trap)
  * @returns {Promise<Hot>}
  */
-export async function startHot(source) {
-  if (source instanceof WebAssembly.Module) return new Hot(source);
-  const early = startedEarly(source);
-  if (early) {
-    try {
-      return new Hot(await early);
-    } catch (err) {
-      console.warn('byob: the hot module compiled at start failed; compiling it again', err);
-    }
-  }
-  const response = fetch(source);
-  let module;
-  try {
-    module = await WebAssembly.compileStreaming(response);
-  } catch (err) {
-    // A server (or a test's fetch) that does not say `application/wasm`: compile the bytes.
-    if (!(err instanceof TypeError)) throw err;
-    module = await WebAssembly.compile(await (await fetch(source)).arrayBuffer());
-  }
-  return new Hot(module);
+export async function startHot(module) {
+  if (module instanceof WebAssembly.Module) return new Hot(module);
+  const bytes = await hotBytes();
+  const onWorkerThread = typeof (/** @type {any} */ (globalThis).window) === 'undefined';
+  return new Hot(onWorkerThread ? new WebAssembly.Module(bytes) : await WebAssembly.compile(bytes));
 }

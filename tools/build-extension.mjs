@@ -24,6 +24,25 @@ const dist = path.join(root, 'dist');
 const SKIP = new Set(['NEEDS-FROM-CORE.md', 'README.md']);
 /** From build/pkg, only what the extension loads: the hot module and the cold one (each with its loader in extension/). */
 const PKG_FILES = ['byob_hot.wasm', 'byob_bg.wasm'];
+/** The hot module as the extension ships it (`hotScript`), imported at run time, never bundled. */
+export const HOT_SCRIPT = './pkg/byob_hot.js';
+
+/**
+ * The hot module as a script: its bytes, hex-encoded, put on the global object under
+ * `Symbol.for('byob.hotWasm')` (extension/hot.js `HOT_WASM`, which says why a script). Neither
+ * an import nor an export, so the same file is a classic script (Chrome's worker reads it with
+ * `importScripts`) and a module (`import()` from a page, a module worker or Firefox's event
+ * page).
+ * @param {Uint8Array} wasm
+ */
+export function hotScript(wasm) {
+  return [
+    '// The hot Wasm module (src/hot.rs, build/pkg/byob_hot.wasm), hex-encoded: written by',
+    '// tools/build-extension.mjs, read by hot.js.',
+    `globalThis[Symbol.for('byob.hotWasm')] = '${Buffer.from(wasm).toString('hex')}';`,
+    '',
+  ].join('\n');
+}
 const ICON_SIZES = [16, 32, 48, 128];
 const ZIP_BUDGET = 300 * 1024; // docs/design.md §10
 
@@ -37,16 +56,19 @@ const ZIP_BUDGET = 300 * 1024; // docs/design.md §10
  *   page), with `import.meta.url` at the extension's root as before.
  * - Chrome (`classic`): the bundle is `background-main.js`, a classic script (`import.meta.url`
  *   read as the worker's own URL, at the same root), and `background.js` is
- *   `background-start.js`, which starts the hot module's compilation and then imports the
- *   bundle: a module service worker has no `importScripts`, and parses its whole bundle before
- *   any of it runs (docs/benchmarks.md, "wake, third round").
+ *   `background-start.js`, which imports the hot module's script and then the bundle: a module
+ *   service worker has no `importScripts`, and parses its whole bundle before any of it runs
+ *   (docs/benchmarks.md, "wake, third round").
+ *
+ * The hot module's script (`HOT_SCRIPT`) stays out of both bundles: hot.js imports it at run
+ * time where no script put its bytes there first.
  * @param {string} out the unpacked extension
  * @param {'module' | 'classic'} kind
  * @returns {string[]} the modules in the bundle (paths relative to `out`)
  */
 export function bundleBackground(out, kind) {
   // Paths in the bundle's comments are relative to `out`: the same bytes wherever it is built.
-  const common = {absWorkingDir: out, entryPoints: ['background.js'], bundle: true, platform: 'browser', target: 'es2022', allowOverwrite: true, legalComments: 'none', logLevel: 'warning'};
+  const common = {absWorkingDir: out, entryPoints: ['background.js'], bundle: true, platform: 'browser', target: 'es2022', allowOverwrite: true, legalComments: 'none', logLevel: 'warning', external: [HOT_SCRIPT]};
   let built;
   if (kind === 'module') {
     built = esbuild.buildSync({...common, format: 'esm', outfile: 'background.js', metafile: true});
@@ -72,7 +94,7 @@ export function dropBundledOnly(out, bundled) {
   const entries = listFiles(out).filter((f) => f.includes('/') && f.endsWith('.js'));
   const used = new Set(entries);
   if (entries.length > 0) {
-    const pages = esbuild.buildSync({absWorkingDir: out, entryPoints: entries, bundle: true, format: 'esm', write: false, metafile: true, outdir: 'pages', logLevel: 'warning'});
+    const pages = esbuild.buildSync({absWorkingDir: out, entryPoints: entries, bundle: true, format: 'esm', write: false, metafile: true, outdir: 'pages', logLevel: 'warning', external: [HOT_SCRIPT]});
     for (const f of Object.keys(pages.metafile.inputs)) used.add(f);
   }
   // background.js is the bundle itself (Firefox) or the worker's first script (Chrome).
@@ -168,7 +190,7 @@ async function main() {
     copyTree(src, out);
     fs.mkdirSync(path.join(out, 'pkg'), {recursive: true});
     fs.copyFileSync(path.join(pkg, 'byob_bg.wasm'), path.join(out, 'pkg', 'byob_bg.wasm'));
-    fs.copyFileSync(path.join(pkg, 'byob_hot.wasm'), path.join(out, 'pkg', 'byob_hot.wasm'));
+    fs.writeFileSync(path.join(out, 'pkg', 'byob_hot.js'), hotScript(fs.readFileSync(path.join(pkg, 'byob_hot.wasm'))));
     const bundled = !process.env.BYOB_NO_BUNDLE;
     if (bundled) dropBundledOnly(out, bundleBackground(out, browser === 'chrome' ? 'classic' : 'module'));
     else fs.rmSync(path.join(out, 'background-start.js'));

@@ -1,112 +1,106 @@
 // @ts-check
-// Chrome's background as the build ships it: a classic worker whose first script
-// (extension/background-start.js) starts the hot module's compilation before it reads the
-// bundle (background-main.js), and hot.js taking that compilation instead of fetching again.
+// The hot module as the build ships it: a script with its bytes (pkg/byob_hot.js, `hotScript`),
+// which Chrome's classic worker (extension/background-start.js) imports before its bundle
+// (background-main.js), and hot.js taking the bytes from there, or importing the script itself.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import vm from 'node:vm';
-import {HOT_COMPILE, startHot} from '../../extension/hot.js';
-import {bundleBackground, dropBundledOnly} from '../../tools/build-extension.mjs';
+import {HOT_WASM as HOT_WASM_KEY, fromHex, startHot} from '../../extension/hot.js';
+import {bundleBackground, dropBundledOnly, hotScript} from '../../tools/build-extension.mjs';
 import {root} from './dom.mjs';
+import {extensionModules} from './ext-modules.mjs';
 
 const HOT_WASM = path.join(root, 'build', 'pkg', 'byob_hot.wasm');
 
-/** The URLs fetched while `fn` runs (each answered with the hot module's bytes). @param {() => Promise<void>} fn */
-async function fetchesDuring(fn) {
-  const real = globalThis.fetch;
-  /** @type {string[]} */
-  const urls = [];
-  globalThis.fetch = /** @type {any} */ (async (/** @type {any} */ url) => {
-    urls.push(String(url));
-    return new Response(fs.readFileSync(HOT_WASM), {headers: {'content-type': 'application/wasm'}});
-  });
-  try {
-    await fn();
-  } finally {
-    globalThis.fetch = real;
-  }
-  return urls;
-}
+/** The hot module's bytes as the build reads them. */
+const wasm = () => fs.readFileSync(HOT_WASM);
 
-test('hot.js takes the compilation started before the bundle, once, for its own URL only', async () => {
-  const url = new URL('chrome-extension://byob/pkg/byob_hot.wasm');
+test('hot.js compiles the bytes a script put on the global, without importing the script', async () => {
   const scope = /** @type {any} */ (globalThis);
-  const urls = await fetchesDuring(async () => {
-    scope[HOT_COMPILE] = {url: url.href, module: WebAssembly.compile(fs.readFileSync(HOT_WASM))};
-    const first = await startHot(url);
-    assert.equal(scope[HOT_COMPILE], undefined, 'taken');
-    assert.ok(first.exports.memory instanceof WebAssembly.Memory, 'a live instance');
-  });
-  assert.deepEqual(urls, [], 'no fetch: the early compilation was used');
-
-  const again = await fetchesDuring(async () => {
-    await startHot(url); // nothing left: compiles on its own
-  });
-  assert.deepEqual(again, [url.href]);
-
-  const other = await fetchesDuring(async () => {
-    scope[HOT_COMPILE] = {url: 'chrome-extension://byob/other.wasm', module: WebAssembly.compile(fs.readFileSync(HOT_WASM))};
-    await startHot(url);
-  });
-  assert.deepEqual(other, [url.href], 'a compilation of another URL is not taken');
-  scope[HOT_COMPILE] = undefined;
-});
-
-test('hot.js compiles on its own when the early compilation failed', async () => {
-  const url = new URL('chrome-extension://byob/pkg/byob_hot.wasm');
-  const scope = /** @type {any} */ (globalThis);
-  const warn = console.warn;
-  /** @type {unknown[][]} */
-  const warned = [];
-  console.warn = (...args) => warned.push(args);
+  scope[HOT_WASM_KEY] = wasm().toString('hex');
   try {
-    const urls = await fetchesDuring(async () => {
-      const failed = Promise.reject(new TypeError('Incorrect response MIME type'));
-      failed.catch(() => {});
-      scope[HOT_COMPILE] = {url: url.href, module: failed};
-      const hot = await startHot(url);
-      assert.ok(hot.exports.memory instanceof WebAssembly.Memory);
-    });
-    assert.deepEqual(urls, [url.href]);
-    assert.match(String(warned[0]?.[0]), /hot module compiled at start failed; compiling it again/);
+    const hot = await startHot();
+    assert.ok(hot.exports.memory instanceof WebAssembly.Memory, 'a live instance');
+    assert.ok(hot.module instanceof WebAssembly.Module);
+    // hot.js's own folder has no pkg/ here: had it imported the script, this would have failed.
+    assert.ok(!fs.existsSync(path.join(root, 'extension', 'pkg', 'byob_hot.js')));
+    const again = await startHot(hot.module);
+    assert.equal(again.module, hot.module, 'a fresh instance of the module already compiled');
   } finally {
-    console.warn = warn;
+    scope[HOT_WASM_KEY] = undefined;
   }
 });
 
-test('Chrome build: the worker starts the hot compilation, then reads the bundle, a classic script', async () => {
+test('hot.js imports pkg/byob_hot.js when no script gave the bytes; bad bytes are an error', async () => {
+  const scope = /** @type {any} */ (globalThis);
+  scope[HOT_WASM_KEY] = undefined;
+  const load = await extensionModules();
+  const {startHot: start} = await load('hot.js');
+  const hot = await start();
+  assert.ok(hot.exports.memory instanceof WebAssembly.Memory);
+  assert.equal(scope[HOT_WASM_KEY], wasm().toString('hex'), 'the script put the bytes there');
+  scope[HOT_WASM_KEY] = 'not hex';
+  await assert.rejects(start(), SyntaxError);
+  scope[HOT_WASM_KEY] = '0061736d';
+  await assert.rejects(start(), WebAssembly.CompileError);
+  scope[HOT_WASM_KEY] = undefined;
+});
+
+test('fromHex: the browser\'s own where there is one, the same bytes from the loop where not', () => {
+  const bytes = new Uint8Array(wasm());
+  const text = Buffer.from(bytes).toString('hex');
+  const U = /** @type {any} */ (Uint8Array);
+  const native = U.fromHex;
+  try {
+    delete U.fromHex;
+    assert.deepEqual(fromHex(text), bytes, 'the loop');
+    assert.deepEqual(fromHex(text.toUpperCase()), bytes, 'upper case too, as fromHex reads it');
+    for (const bad of ['0', 'zz', '0x00', ' 00']) assert.throws(() => fromHex(bad), SyntaxError, bad);
+    let called = 0;
+    U.fromHex = (/** @type {string} */ t) => (called++, Uint8Array.from(Buffer.from(t, 'hex')));
+    assert.deepEqual(fromHex(text), bytes);
+    assert.equal(called, 1, 'the native one used where it exists');
+  } finally {
+    if (native) U.fromHex = native;
+    else delete U.fromHex;
+  }
+});
+
+test('the hot module\'s script: a classic script and a module at once, with the bytes on the global', async () => {
+  const text = hotScript(wasm());
+  assert.doesNotThrow(() => new vm.Script(text, {filename: 'byob_hot.js'}), 'a classic script');
+  assert.doesNotMatch(text, /^\s*(import|export)\b/m, 'no import or export');
+  const context = vm.createContext({});
+  vm.runInContext(text, context);
+  const hex = vm.runInContext("globalThis[Symbol.for('byob.hotWasm')]", context);
+  assert.deepEqual(fromHex(hex), new Uint8Array(wasm()));
+});
+
+test('Chrome build: the worker reads the hot module\'s script, then the bundle, a classic script', async () => {
   // extension/ as the build copies it, with a stand-in for the cold glue (not under test here).
   const out = fs.mkdtempSync(path.join(os.tmpdir(), 'byob-start-'));
   fs.cpSync(path.join(root, 'extension'), out, {recursive: true});
   fs.mkdirSync(path.join(out, 'pkg'));
   fs.writeFileSync(path.join(out, 'pkg', 'byob.js'), 'export default function init() {}\nexport function __byob_reset() {}\n');
+  fs.writeFileSync(path.join(out, 'pkg', 'byob_hot.js'), hotScript(wasm()));
   bundleBackground(out, 'classic');
   assert.ok(!fs.existsSync(path.join(out, 'background-start.js')), 'renamed to background.js');
   const main = fs.readFileSync(path.join(out, 'background-main.js'), 'utf8');
   assert.doesNotThrow(() => new vm.Script(main, {filename: 'background-main.js'}), 'a classic script: no import or export');
   assert.doesNotMatch(main, /import\.meta/);
   assert.match(main, /^"use strict";/, 'strict, as the modules it is made of');
+  assert.match(main, /import\("\.\/pkg\/byob_hot\.js"\)/, 'the script imported at run time where needed, not bundled');
+  assert.ok(!main.includes(wasm().subarray(0, 64).toString('hex')), 'no copy of the bytes in the bundle');
 
-  /** @type {string[]} */
-  const order = [];
-  const context = vm.createContext({
-    URL,
-    console,
-    WebAssembly: {compileStreaming: (/** @type {Promise<Response>} */ r) => (order.push('compile'), r.then(() => 'compiled'))},
-    fetch: (/** @type {URL} */ url) => (order.push(`fetch ${url.href}`), Promise.resolve(new Response(''))),
-    importScripts: (/** @type {string} */ file) => order.push(`importScripts ${file}`),
-  });
+  /** @type {string[][]} */
+  const imported = [];
+  const context = vm.createContext({console, importScripts: (/** @type {string[]} */ ...files) => imported.push(files)});
   context.self = context;
-  context.self.location = {href: 'chrome-extension://byob/background.js'};
   vm.runInContext(fs.readFileSync(path.join(out, 'background.js'), 'utf8'), context);
-  assert.deepEqual(order, ['fetch chrome-extension://byob/pkg/byob_hot.wasm', 'compile', 'importScripts background-main.js']);
-  // (read inside the context: symbol-keyed properties stay on its global)
-  const early = vm.runInContext("self[Symbol.for('byob.hotCompile')]", context);
-  assert.equal(early.url, 'chrome-extension://byob/pkg/byob_hot.wasm', 'the URL hot.js asks for (core-loader.js HOT_URL)');
-  assert.equal(await early.module, 'compiled');
+  assert.deepEqual(imported, [['pkg/byob_hot.js', 'background-main.js']], 'the bytes first, then the bundle, in one synchronous call');
   fs.rmSync(out, {recursive: true, force: true});
 });
 

@@ -1,5 +1,5 @@
 // The extension's module files as dist/<browser>/ lays them out (core.js beside pkg/ with the
-// real Wasm of build/pkg), importable in Node.
+// real Wasm of build/pkg, the hot module as the build writes its script), importable in Node.
 // Node's fetch has no file: URLs: the Wasm is read from disk, as the browser reads the
 // extension's own file.
 import assert from 'node:assert/strict';
@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {pathToFileURL} from 'node:url';
+import {hotScript} from '../../tools/build-extension.mjs';
 import {root} from './dom.mjs';
 
 const PKG = path.join(root, 'build', 'pkg');
@@ -28,7 +29,7 @@ export async function extensionModules() {
   fs.cpSync(path.join(root, 'extension'), dir, {recursive: true});
   fs.mkdirSync(path.join(dir, 'pkg'));
   fs.copyFileSync(path.join(PKG, 'byob_bg.wasm'), path.join(dir, 'pkg', 'byob_bg.wasm'));
-  fs.copyFileSync(path.join(PKG, 'byob_hot.wasm'), path.join(dir, 'pkg', 'byob_hot.wasm'));
+  fs.writeFileSync(path.join(dir, 'pkg', 'byob_hot.js'), hotScript(fs.readFileSync(path.join(PKG, 'byob_hot.wasm'))));
   fs.writeFileSync(path.join(dir, 'package.json'), '{"type": "module"}');
   if (!(/** @type {any} */ (globalThis.fetch)).byobFiles) {
     const realFetch = globalThis.fetch;
