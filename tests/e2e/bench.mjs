@@ -37,6 +37,7 @@ import {chromium} from 'playwright-core';
 import {ChromiumPage} from './lib/chromium.mjs';
 import {file, serve} from './lib/serve.mjs';
 import {buildBook} from './lib/site.mjs';
+import {hotScript} from '../../tools/build-extension.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const HUB = 'https://hub.example.edu/';
@@ -135,8 +136,10 @@ const FRESH_WORKERS = 15;
  * module; timed on the same bytes, a "fresh" worker's first call would reuse that code
  * (measured: its first `setTarget` took 0.1–0.3 ms against 0.7–1.5 ms on bytes of its own). A
  * background woken with no extension page open starts in a new process with no Wasm compiled.
- * The worker imports `core.js` (the background has the same modules in its bundle); only its
- * fetch of the hot module is sent to its own copy, and it says how many it sent. Each worker
+ * The worker imports its copy's script first (`pkg/bench-hot-N.js`, as the build writes
+ * `pkg/byob_hot.js`: the bytes on the global, where hot.js takes them, as a woken Chrome
+ * worker's come from the script it imported), then `core.js` (the background has the same
+ * modules in its bundle), and says whether its copy was the one used. Each worker
  * reads its own timer step after its timed work, and reports an error rather than dying
  * silently.
  */
@@ -173,11 +176,11 @@ function buildTimingExtension() {
   for (const f of fs.readdirSync(dir).filter((f) => f.endsWith('.js'))) {
     fs.writeFileSync(path.join(ahead, f), `//# allFunctionsCalledOnLoad\n${fs.readFileSync(path.join(dir, f), 'utf8')}`);
   }
-  const hot = fs.readFileSync(path.join(dir, 'pkg', 'byob_hot.wasm'));
+  const hot = fs.readFileSync(path.join(root, 'build', 'pkg', 'byob_hot.wasm'));
   for (let r = 0; r < 2 * FRESH_WORKERS; r++) {
     const name = Buffer.from('byob-bench-copy');
     const body = Buffer.concat([Buffer.from([name.length]), name, Buffer.from(String(r))]);
-    fs.writeFileSync(path.join(dir, 'pkg', `bench-hot-${r}.wasm`), Buffer.concat([hot, Buffer.from([0, body.length]), body]));
+    fs.writeFileSync(path.join(dir, 'pkg', `bench-hot-${r}.js`), hotScript(Buffer.concat([hot, Buffer.from([0, body.length]), body])));
   }
   fs.writeFileSync(
     path.join(dir, 'bench-worker.js'),
@@ -191,18 +194,17 @@ const run = async ({hrefs, target, copy, url, compiledAhead}) => {
     const first = performance.now() - t;
     return {first, n, step: timerStep(), isolated: self.crossOriginIsolated};
   }
-  let redirected = 0;
+  // The cold module's URL, from a hinted copy, is the one beside it (not timed: never fetched
+  // before the answer).
   const fetchOriginal = self.fetch.bind(self);
-  self.fetch = (url, init) => {
-    const u = String(url);
-    if (u.endsWith('/pkg/byob_hot.wasm')) {
-      redirected++;
-      return fetchOriginal(new URL('./pkg/bench-hot-' + copy + '.wasm', location.href), init);
-    }
-    return fetchOriginal(u.replace('/compiled-ahead/pkg/', '/pkg/'), init);
-  };
+  self.fetch = (url, init) => fetchOriginal(String(url).replace('/compiled-ahead/pkg/', '/pkg/'), init);
+  const key = Symbol.for('byob.hotWasm');
+  await import('./pkg/bench-hot-' + copy + '.js');
+  const mine = self[key];
   const core = await import(compiledAhead ? './compiled-ahead/core.js' : './core.js');
   await core.ready();
+  // hot.js took the copy's bytes (it imports the shipped script only where none are there).
+  const redirected = typeof mine === 'string' && self[key] === mine ? 1 : 0;
   const t = performance.now();
   const out = await core.rewriteBatch(hrefs, target);
   const first = performance.now() - t;
