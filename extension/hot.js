@@ -102,8 +102,8 @@ export class Hot {
  * The key under which `pkg/byob_hot.js` puts the hot module's bytes on the global object, as
  * text (hex). The build writes that script from `byob_hot.wasm`: the module ships as a script,
  * not as a `.wasm` file, because a woken Chrome worker reads a script it imports from the
- * browser's store of its installed scripts, where the first `fetch` of an extension file cost
- * 3–4 ms more of each wake (docs/benchmarks.md, "wake, sixth round"). Hex, not base64: the zip
+ * browser's store of its installed scripts at once, where its first `fetch` of an extension
+ * file took 2–3 ms (docs/benchmarks.md, "wake, sixth round"). Hex, not base64: the zip
  * compresses hex to 49.6 KB and base64 to 57.2 KB (the Wasm itself: 44.3), and both decode
  * natively.
  */
@@ -139,18 +139,14 @@ async function hotBytes() {
 }
 
 /**
- * Compile and instantiate the hot module.
- *
- * A worker compiles it at once, on its own thread (`new WebAssembly.Module`): a woken
- * background has nothing else to do then, and this was 2–3 ms sooner than the streaming or
- * asynchronous compilation, whose tasks wait for the browser's other threads on two cores
- * (docs/benchmarks.md, "wake, sixth round"). A page's main thread compiles asynchronously.
+ * Compile and instantiate the hot module. Asynchronously, in a worker too: compiled at once on
+ * the worker's thread (`new WebAssembly.Module`) it was ready about 0.7 ms sooner in a woken
+ * background, but answered no sooner, and a fresh worker's first call then took 2.4 or 3.0 ms
+ * from one run to the next, against a steady 2.5–2.65 (docs/benchmarks.md, "wake, sixth round").
  * @param {WebAssembly.Module} [module] the module already compiled (a fresh instance after a trap)
  * @returns {Promise<Hot>}
  */
 export async function startHot(module) {
   if (module instanceof WebAssembly.Module) return new Hot(module);
-  const bytes = await hotBytes();
-  const onWorkerThread = typeof (/** @type {any} */ (globalThis).window) === 'undefined';
-  return new Hot(onWorkerThread ? new WebAssembly.Module(bytes) : await WebAssembly.compile(bytes));
+  return new Hot(await WebAssembly.compile(await hotBytes()));
 }
