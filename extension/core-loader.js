@@ -50,7 +50,7 @@ export const MEMORY_KEPT = 32 * 1024 * 1024;
  * imported this one is evaluated: the browser hands a woken worker its first event only once
  * its top-level code has run, and then after a round trip of its own (about 2 ms). Compiled a
  * task later, the module is ready in that wait instead of delaying the event (measured in
- * `make bench-ext`'s workers; docs/benchmarks.md, "wake, sixth round").
+ * `make bench-ext`'s workers; docs/benchmarks.md, "wake, eighth round").
  * @type {Promise<import('./hot.js').Hot>}
  */
 let hot = afterEvaluation().then(() => startHotFrom());

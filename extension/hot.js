@@ -103,7 +103,7 @@ export class Hot {
  * text (hex). The build writes that script from `byob_hot.wasm`: the module ships as a script,
  * not as a `.wasm` file, because a woken Chrome worker reads a script it imports from the
  * browser's store of its installed scripts at once, where its first `fetch` of an extension
- * file took 2–3 ms (docs/benchmarks.md, "wake, sixth round"). Hex, not base64: the zip
+ * file took about 3 ms (docs/benchmarks.md, "wake, eighth round"). Hex, not base64: the zip
  * compresses hex to 49.6 KB and base64 to 57.2 KB (the Wasm itself: 44.3), and both decode
  * natively.
  */
@@ -142,7 +142,7 @@ async function hotBytes() {
  * Compile and instantiate the hot module. Asynchronously, in a worker too: compiled at once on
  * the worker's thread (`new WebAssembly.Module`) it was ready about 0.7 ms sooner in a woken
  * background, but answered no sooner, and a fresh worker's first call then took 2.4 or 3.0 ms
- * from one run to the next, against a steady 2.5–2.65 (docs/benchmarks.md, "wake, sixth round").
+ * from one run to the next, against a steady 2.5–2.65 (docs/benchmarks.md, "wake, eighth round").
  * @param {WebAssembly.Module} [module] the module already compiled (a fresh instance after a trap)
  * @returns {Promise<Hot>}
  */
