@@ -118,10 +118,23 @@ export const HOT_WASM = Symbol.for('byob.hotWasm');
 export function fromHex(text) {
   const native = /** @type {any} */ (Uint8Array).fromHex;
   if (typeof native === 'function') return native(text);
-  if (text.length % 2 !== 0 || /[^0-9a-f]/i.test(text)) throw new SyntaxError('not hex text');
+  if (text.length % 2 !== 0) throw new SyntaxError('not hex text (odd length)');
   const bytes = new Uint8Array(text.length / 2);
-  for (let i = 0; i < bytes.length; i++) bytes[i] = parseInt(text.slice(2 * i, 2 * i + 2), 16);
+  for (let i = 0; i < bytes.length; i++) {
+    const high = nibble(text.charCodeAt(2 * i));
+    const low = nibble(text.charCodeAt(2 * i + 1));
+    if (high < 0 || low < 0) throw new SyntaxError(`not hex text (at ${2 * i})`);
+    bytes[i] = (high << 4) | low;
+  }
   return bytes;
+}
+
+/** A hex digit's value from its code unit, or -1. @param {number} c */
+function nibble(c) {
+  if (c >= 48 && c <= 57) return c - 48; // 0-9
+  if (c >= 97 && c <= 102) return c - 87; // a-f
+  if (c >= 65 && c <= 70) return c - 55; // A-F
+  return -1;
 }
 
 /**
