@@ -22,10 +22,12 @@ const pkg = path.join(root, 'build', 'pkg');
 const dist = path.join(root, 'dist');
 /** Files of extension/ that are notes for developers, not part of the extension. */
 const SKIP = new Set(['NEEDS-FROM-CORE.md', 'README.md']);
-/** From build/pkg, only what the extension loads: the hot module and the cold one (each with its loader in extension/). */
+/** From build/pkg, what the extension is made with: the hot module (shipped as `HOT_SCRIPT`) and the cold one (each with its loader in extension/). */
 const PKG_FILES = ['byob_hot.wasm', 'byob_bg.wasm'];
 /** The hot module as the extension ships it (`hotScript`), imported at run time, never bundled. */
 export const HOT_SCRIPT = './pkg/byob_hot.js';
+/** Chrome's worker in an unbundled build (`BYOB_NO_BUNDLE=1`): the hot module's script, then background.js. */
+const UNBUNDLED_WORKER = 'background-unbundled.js';
 
 /**
  * The hot module as a script: its bytes, hex-encoded, put on the global object under
@@ -114,7 +116,7 @@ export function manifestFor(browser, source, {bundled = true} = {}) {
   const bg = m.background ?? {};
   if (browser === 'chrome') {
     // Bundled, a classic worker: background.js is background-start.js (`bundleBackground`).
-    m.background = bundled ? {service_worker: bg.service_worker} : {service_worker: bg.service_worker, type: 'module'};
+    m.background = bundled ? {service_worker: bg.service_worker} : {service_worker: UNBUNDLED_WORKER, type: 'module'};
     delete m.browser_specific_settings;
   } else if (browser === 'firefox') {
     m.background = {scripts: bg.scripts ?? [bg.service_worker], type: 'module'};
@@ -193,7 +195,12 @@ async function main() {
     fs.writeFileSync(path.join(out, 'pkg', 'byob_hot.js'), hotScript(fs.readFileSync(path.join(pkg, 'byob_hot.wasm'))));
     const bundled = !process.env.BYOB_NO_BUNDLE;
     if (bundled) dropBundledOnly(out, bundleBackground(out, browser === 'chrome' ? 'classic' : 'module'));
-    else fs.rmSync(path.join(out, 'background-start.js'));
+    else {
+      fs.rmSync(path.join(out, 'background-start.js'));
+      // Chrome's module worker has no `importScripts` and may not `import()`: an entry that
+      // imports the hot module's script first, then the background (`manifestFor`).
+      if (browser === 'chrome') fs.writeFileSync(path.join(out, UNBUNDLED_WORKER), `import '${HOT_SCRIPT}';\nimport './background.js';\n`);
+    }
     fs.mkdirSync(path.join(out, 'icons'), {recursive: true});
     for (const size of ICON_SIZES) fs.writeFileSync(path.join(out, 'icons', `icon-${size}.png`), iconPng(size, size === 128 ? 16 : 0)); // 128: the store's icon, 96×96 artwork with 16 px around
     fs.writeFileSync(path.join(out, 'manifest.json'), JSON.stringify(manifestFor(browser, source, {bundled}), null, 2) + '\n');

@@ -12,7 +12,7 @@ const ext = path.join(root, 'extension');
 test('Chrome manifest: classic service worker (background-start.js, which reads the bundle), no gecko settings', () => {
   const m = manifestFor('chrome', source);
   assert.deepEqual(m.background, {service_worker: 'background.js'});
-  assert.deepEqual(manifestFor('chrome', source, {bundled: false}).background, {service_worker: 'background.js', type: 'module'});
+  assert.deepEqual(manifestFor('chrome', source, {bundled: false}).background, {service_worker: 'background-unbundled.js', type: 'module'});
   assert.equal(m.browser_specific_settings, undefined);
   assert.equal(m.manifest_version, 3);
 });
