@@ -203,8 +203,9 @@ const run = async ({hrefs, target, copy, url, compiledAhead}) => {
   const mine = self[key];
   const core = await import(compiledAhead ? './compiled-ahead/core.js' : './core.js');
   await core.ready();
-  // hot.js took the copy's bytes (it imports the shipped script only where none are there).
-  const redirected = typeof mine === 'string' && self[key] === mine ? 1 : 0;
+  // The module compiled is this worker's copy: its custom section names the copy.
+  const sections = WebAssembly.Module.customSections((await core.hotInstance()).module, 'byob-bench-copy');
+  const redirected = typeof mine === 'string' && sections.length === 1 && new TextDecoder().decode(sections[0]) === String(copy) ? 1 : 0;
   const t = performance.now();
   const out = await core.rewriteBatch(hrefs, target);
   const first = performance.now() - t;
@@ -233,7 +234,9 @@ function wasmSizes() {
     const bytes = fs.readFileSync(path.join(root, 'build', 'pkg', f));
     return {raw: bytes.length, gzip: zlib.gzipSync(bytes, {level: 9}).length};
   };
-  return {hot: size('byob_hot.wasm'), cold: size('byob_bg.wasm')};
+  // The hot module as it ships: its bytes hex-encoded in a script (tools/build-extension.mjs).
+  const script = fs.readFileSync(path.join(root, 'dist', 'chrome', 'pkg', 'byob_hot.js'));
+  return {hot: size('byob_hot.wasm'), cold: size('byob_bg.wasm'), hotScript: {raw: script.length, gzip: zlib.gzipSync(script, {level: 9}).length}};
 }
 
 function runNative() {
@@ -625,7 +628,7 @@ function report(rows) {
   const table = [
     '| measure | this run | baseline (same run) | ratio / difference | goal | |',
     '|---|---|---|---|---|---|',
-    `| Wasm the background loads at wake (\`byob_hot.wasm\`) | ${kb(hot.raw)} raw, **${kb(hot.gzip)} gzip -9** | | | ≤ 45 KB gzip | ${ok(hot.gzip <= 45_000)} |`,
+    `| Wasm the background loads at wake (\`byob_hot.wasm\`; shipped hex-encoded in \`pkg/byob_hot.js\`, ${kb(rows.sizes.hotScript.raw)} raw, ${kb(rows.sizes.hotScript.gzip)} gzip -9) | ${kb(hot.raw)} raw, **${kb(hot.gzip)} gzip -9** | | | ≤ 45 KB gzip (the module's bytes) | ${ok(hot.gzip <= 45_000)} |`,
     `| all Wasm shipped (hot + cold \`byob_bg.wasm\` ${kb(cold.raw)} raw, ${kb(cold.gzip)} gzip) | **${kb(all)} gzip -9** | | | ≤ 90 KB gzip | ${ok(all <= 90_000)} |`,
     `| \`rewriteBatch\`, ${LAUNCH.toLocaleString('en')} launch links, warm (a page of the timing copy) | ${r(w.wasm)} ms | \`new URL(href)\` loop: ${r(w.js)} ms (${w.urlPasses} passes a sample, timer step ${w.res.toFixed(3)} ms) | ${r(w.wasm / w.js)}x | ≤ 2x | ${ok(w.wasm <= 2 * w.js)} |`,
     `| same, first call in a fresh worker (no Wasm compiled; the JavaScript compiled when loaded, as a woken background's is) | ${r(w.first)} ms (with each function compiled at its first call instead: ${r(w.lazyFirst)} ms, ${r(w.lazyFirst / w.urlFirst)}x) | the same \`new URL\` loop, first run in a fresh worker: ${r(w.urlFirst)} ms (warm, above: ${r(w.js)} ms; the workers' timer step ${w.workerStep.toFixed(3)} ms) | ${r(w.first / w.urlFirst)}x (${r(w.first / w.js)}x the warm loop) | ≤ 2x | ${ok(w.first <= 2 * w.urlFirst)}${tie(w.first, 2 * w.urlFirst, w.workerStep)} |`,
