@@ -14,6 +14,7 @@ import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as esbuild from 'esbuild';
 import yazl from 'yazl';
+import {HOT_WASM} from '../extension/hot.js';
 import {iconPng} from './icons.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -29,9 +30,12 @@ export const HOT_SCRIPT = './pkg/byob_hot.js';
 /** Chrome's worker in an unbundled build (`BYOB_NO_BUNDLE=1`): the hot module's script, then background.js. */
 const UNBUNDLED_WORKER = 'background-unbundled.js';
 
+const ICON_SIZES = [16, 32, 48, 128];
+const ZIP_BUDGET = 300 * 1024; // docs/design.md §10
+
 /**
  * The hot module as a script: its bytes, hex-encoded, put on the global object under
- * `Symbol.for('byob.hotWasm')` (extension/hot.js `HOT_WASM`, which says why a script). Neither
+ * `HOT_WASM` (extension/hot.js, which says why a script). Neither
  * an import nor an export, so the same file is a classic script (Chrome's worker reads it with
  * `importScripts`) and a module (`import()` from a page, a module worker or Firefox's event
  * page).
@@ -41,12 +45,10 @@ export function hotScript(wasm) {
   return [
     '// The hot Wasm module (src/hot.rs, build/pkg/byob_hot.wasm), hex-encoded: written by',
     '// tools/build-extension.mjs, read by hot.js.',
-    `globalThis[Symbol.for('byob.hotWasm')] = '${Buffer.from(wasm).toString('hex')}';`,
+    `globalThis[Symbol.for(${JSON.stringify(HOT_WASM.description)})] = '${Buffer.from(wasm).toString('hex')}';`,
     '',
   ].join('\n');
 }
-const ICON_SIZES = [16, 32, 48, 128];
-const ZIP_BUDGET = 300 * 1024; // docs/design.md §10
 
 /**
  * The background as one file: the worker that wakes for a page's first batch then loads one
