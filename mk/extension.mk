@@ -6,10 +6,10 @@ EXT_SOURCES := manifest.json $(shell find extension tools -type f 2>/dev/null)
 
 BUILD_TARGETS += extension
 TEST_TARGETS += test-js lint-ext test-e2e
-BENCH_TARGETS += bench-ext
+BENCH_TARGETS += bench-ext bench-firefox
 
 .PHONY: setup-e2e
-.PHONY: setup-browsers extension test-js lint-ext test-e2e screenshots store-images bench-ext run
+.PHONY: setup-browsers extension test-js lint-ext test-e2e screenshots store-images bench-ext bench-firefox run
 
 # Browsers are test needs, not build needs: `make` never installs system packages (it needs no
 # root). The tiers that drive a browser depend on setup-browsers, which installs what is missing
@@ -55,3 +55,6 @@ run: extension setup-browsers setup-e2e ## a browser with the extension on the l
 
 bench-ext: extension setup-browsers setup-e2e ## content-script cost and Wasm batch rewrite in headless Chromium
 	node tests/e2e/bench.mjs
+
+bench-firefox: extension setup-browsers setup-e2e ## Firefox's event page woken by a book page: its own clock and the content script's (headless Firefox ESR; prints a table)
+	node --experimental-websocket tests/e2e/bench-firefox.mjs

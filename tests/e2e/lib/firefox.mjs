@@ -29,8 +29,10 @@ export class FirefoxBrowser extends BaseBrowser {
 
   /**
    * @param {string} extDir the unpacked extension (dist/firefox)
+   * @param {{prefs?: Record<string, string | number | boolean>}} [options] more prefs for the
+   *   profile (bench-firefox.mjs: a short event page idle timeout)
    */
-  async start(extDir) {
+  async start(extDir, {prefs: more = {}} = {}) {
     const manifest = JSON.parse(fs.readFileSync(path.join(extDir, 'manifest.json'), 'utf8'));
     const geckoId = manifest.browser_specific_settings.gecko.id;
     const uuid = '6b7d1f0e-5a0c-4c1e-9f4a-b10b0b0e2e01';
@@ -60,6 +62,7 @@ export class FirefoxBrowser extends BaseBrowser {
       'network.proxy.ssl_port': 9,
       'network.proxy.no_proxies_on': 'localhost, 127.0.0.1',
       'network.proxy.allow_hijacking_localhost': false,
+      ...more,
     };
     fs.writeFileSync(path.join(this.profile, 'user.js'), Object.entries(prefs).map(([k, v]) => `user_pref(${JSON.stringify(k)}, ${JSON.stringify(v)});`).join('\n') + '\n');
     const port = 19300 + Math.floor(Math.random() * 600);
