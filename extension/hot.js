@@ -139,8 +139,8 @@ function nibble(c) {
 
 /**
  * The hot module's bytes: from the global when a script put them there (Chrome's worker
- * imports `pkg/byob_hot.js` before its bundle), else from importing that script (a page, a
- * module worker, Firefox's event page).
+ * imports `pkg/byob_hot.js` before its bundle; Firefox's event page lists it before its bundle),
+ * else from importing that script (a page, a module worker).
  * @returns {Promise<Uint8Array>}
  */
 async function hotBytes() {

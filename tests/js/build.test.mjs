@@ -17,9 +17,10 @@ test('Chrome manifest: classic service worker (background-start.js, which reads 
   assert.equal(m.manifest_version, 3);
 });
 
-test('Firefox manifest: module event page, gecko id and data collection permissions', () => {
+test('Firefox manifest: module event page (the hot module\'s script, then the background), gecko id and data collection permissions', () => {
   const m = manifestFor('firefox', source);
-  assert.deepEqual(m.background, {scripts: ['background.js'], type: 'module'});
+  assert.deepEqual(m.background, {scripts: ['pkg/byob_hot.js', 'background.js'], type: 'module'});
+  assert.deepEqual(manifestFor('firefox', source, {bundled: false}).background, {scripts: ['pkg/byob_hot.js', 'background.js'], type: 'module'});
   assert.match(m.browser_specific_settings.gecko.id, /@/);
   assert.deepEqual(m.browser_specific_settings.gecko.data_collection_permissions, {required: ['none']});
   assert.ok(Number.parseFloat(m.browser_specific_settings.gecko.strict_min_version) >= 140);
