@@ -75,13 +75,14 @@ let unchecked = null;
 const CHECK_KEPT_MS = 20;
 
 // At wake: the record alone, one storage read alongside the hot module's compilation, so the
-// page's first batch, which woke the worker, finds it ready. Read in a task after this
-// module's evaluation (as core.js starts the hot module): the listeners below are registered
-// first, and the browser hands the worker its first event only once they are. Its sources are
-// read once the first answer is sent (`checkKept`): the record is kept current by the events
-// that change them, and a change missed while no worker ran is caught there.
+// page's first batch, which woke the worker, finds it ready. Sent now, while this script is
+// still registering the listeners below: sent in the task after it, the read was still in
+// flight when the browser came to hand the worker its first event, which came about half a
+// millisecond later (docs/benchmarks.md, "wake in Chrome: what else was tried (ninth round)").
+// Its sources are read once the first answer is sent (`checkKept`): the record is kept current
+// by the events that change them, and a change missed while no worker ran is caught there.
 const waking = settle(
-  core.afterEvaluation().then(keptState).then((kept) => {
+  keptState().then((kept) => {
     if (!kept) return wakeState(); // no record yet (a first run, a new version): computed and stored
     // Unless a storage event already replaced it with a state read with its sources.
     if (cache === waking) {

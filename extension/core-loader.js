@@ -57,7 +57,7 @@ let hot = afterEvaluation().then(() => startHotFrom());
 hot.catch(() => {}); // startHotFrom logs a module that could not be loaded; callers see the rejection
 
 /** Resolves in a task after the current one (the module graph's evaluation). */
-export function afterEvaluation() {
+function afterEvaluation() {
   return new Promise((resolve) => setTimeout(resolve, 0));
 }
 /** The live cold instance, once a call needed it. @type {Promise<import('./cold.js').Cold> | null} */

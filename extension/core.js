@@ -6,8 +6,8 @@
  *
  * Each export is one call into the core; `core-loader.js` loads its two Wasm modules (the hot
  * one, `rewriteBatch` only, at import; the cold one, everything else, on first use) and makes a
- * fresh instance after a trap. `ready`, `hotInstance`, `coldInstance`, `status` and `afterEvaluation`
- * are the loader's, passed on so that importers need this module only.
+ * fresh instance after a trap. `ready`, `hotInstance`, `coldInstance` and `status` are the
+ * loader's, passed on so that importers need this module only.
  *
  * Shapes in and out are the JSON contracts of docs/contracts.md; the core throws an Error whose
  * message names what was wrong. An href the hot module cannot read exactly as the full model
@@ -16,7 +16,7 @@
 import {kindOf} from './cold.js';
 import {call, callHot} from './core-loader.js';
 
-export {MEMORY_KEPT, afterEvaluation, coldInstance, hotInstance, ready, status} from './core-loader.js';
+export {MEMORY_KEPT, coldInstance, hotInstance, ready, status} from './core-loader.js';
 
 /** Wire texts of target objects that came without one, by their JSON (a few at most). */
 const wires = new Map();
