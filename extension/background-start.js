@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * Chrome's background worker, as the build ships it (`dist/chrome/background.js`, a classic
- * service worker; Firefox's event page lists the same two files as its module scripts): it
- * reads the hot Wasm module's bytes (`pkg/byob_hot.js`, a script the build writes from `byob_hot.wasm`), then the
+ * service worker; Firefox's event page lists the same hot module's script, then its module
+ * bundle, as its module scripts): it reads the hot Wasm module's bytes (`pkg/byob_hot.js`, a script the build writes from `byob_hot.wasm`), then the
  * background itself (`background-main.js`: the bundle of background.js and what it imports,
  * built by tools/build-extension.mjs).
  *

@@ -1,6 +1,7 @@
 // @ts-check
 /**
- * The background: Chrome module service worker, Firefox module event page. It keeps the state
+ * The background: Chrome's service worker (bundled into a classic script, which
+ * background-start.js imports), Firefox's module event page (bundled). It keeps the state
  * links are answered from (the settings, the routes and the hubs as shown: the wake record,
  * wake.js), registers every listener and sends each message to what answers it: links
  * (page-answers.js: a page's batch along its site's route, a MyST page's launch, a click in

@@ -26,7 +26,7 @@ const dist = path.join(root, 'dist');
 const SKIP = new Set(['NEEDS-FROM-CORE.md', 'README.md']);
 /** From build/pkg, what the extension is made with: the hot module (shipped as `HOT_SCRIPT`) and the cold one (each with its loader in extension/). */
 const PKG_FILES = ['byob_hot.wasm', 'byob_bg.wasm'];
-/** The hot module as the extension ships it (`hotScript`), imported at run time, never bundled. */
+/** The hot module as the extension ships it (`hotScript`): loaded before each background's bundle, imported by pages; never bundled. */
 export const HOT_SCRIPT = './pkg/byob_hot.js';
 /** Chrome's worker in an unbundled build (`BYOB_NO_BUNDLE=1`): the hot module's script, then background.js. */
 const UNBUNDLED_WORKER = 'background-unbundled.js';
@@ -38,8 +38,8 @@ const ZIP_BUDGET = 300 * 1024; // docs/design.md §10
  * The hot module as a script: its bytes, hex-encoded, put on the global object under
  * `HOT_WASM` (extension/hot.js, which says why a script). Neither
  * an import nor an export, so the same file is a classic script (Chrome's worker reads it with
- * `importScripts`) and a module (`import()` from a page, a module worker or Firefox's event
- * page).
+ * `importScripts`) and a module (Firefox's event page lists it as its first module script;
+ * `import()` from a page or a module worker).
  * @param {Uint8Array} wasm
  */
 export function hotScript(wasm) {
@@ -126,8 +126,8 @@ export function manifestFor(browser, source, {bundled = true} = {}) {
   } else if (browser === 'firefox') {
     // The hot module's script first: the event page's module scripts are fetched together and
     // run in order, so its bytes are on the global when the bundle starts the compile, where an
-    // `import()` from the bundle fetched it only then (about 3 ms of a wake: docs/benchmarks.md,
-    // "wake in Firefox, ninth round").
+    // `import()` from the bundle fetched it only then (about 2 ms at the median of 40 wakes,
+    // within the spread of their rounds: docs/benchmarks.md, "wake in Firefox (ninth round)").
     m.background = {scripts: [HOT_SCRIPT.replace(/^\.\//, ''), ...(bg.scripts ?? [bg.service_worker])], type: 'module'};
     delete m.minimum_chrome_version;
     // Firefox reads an organisation's policy without a schema (docs/it-departments.md); the
