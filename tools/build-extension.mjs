@@ -26,8 +26,8 @@ const dist = path.join(root, 'dist');
 const SKIP = new Set(['NEEDS-FROM-CORE.md', 'README.md']);
 /** From build/pkg, what the extension is made with: the hot module (shipped as `HOT_SCRIPT`) and the cold one (each with its loader in extension/). */
 const PKG_FILES = ['byob_hot.wasm', 'byob_bg.wasm'];
-/** The hot module as the extension ships it (`hotScript`): loaded before each background's bundle, imported by pages; never bundled. */
-export const HOT_SCRIPT = './pkg/byob_hot.js';
+/** The hot module as the extension ships it (`hotScript`), a file of the package: loaded before each background's bundle, imported by pages; never bundled. */
+export const HOT_SCRIPT = 'pkg/byob_hot.js';
 /** Chrome's worker in an unbundled build (`BYOB_NO_BUNDLE=1`): the hot module's script, then background.js. */
 const UNBUNDLED_WORKER = 'background-unbundled.js';
 
@@ -75,7 +75,7 @@ export function hotScript(wasm) {
  */
 export function bundleBackground(out, kind) {
   // Paths in the bundle's comments are relative to `out`: the same bytes wherever it is built.
-  const common = {absWorkingDir: out, entryPoints: ['background.js'], bundle: true, platform: 'browser', target: 'es2022', allowOverwrite: true, legalComments: 'none', logLevel: 'warning', external: [HOT_SCRIPT]};
+  const common = {absWorkingDir: out, entryPoints: ['background.js'], bundle: true, platform: 'browser', target: 'es2022', allowOverwrite: true, legalComments: 'none', logLevel: 'warning', external: [`./${HOT_SCRIPT}`]};
   let built;
   if (kind === 'module') {
     built = esbuild.buildSync({...common, format: 'esm', outfile: 'background.js', metafile: true});
@@ -101,7 +101,7 @@ export function dropBundledOnly(out, bundled) {
   const entries = listFiles(out).filter((f) => f.includes('/') && f.endsWith('.js'));
   const used = new Set(entries);
   if (entries.length > 0) {
-    const pages = esbuild.buildSync({absWorkingDir: out, entryPoints: entries, bundle: true, format: 'esm', write: false, metafile: true, outdir: 'pages', logLevel: 'warning', external: [HOT_SCRIPT]});
+    const pages = esbuild.buildSync({absWorkingDir: out, entryPoints: entries, bundle: true, format: 'esm', write: false, metafile: true, outdir: 'pages', logLevel: 'warning', external: [`./${HOT_SCRIPT}`]});
     for (const f of Object.keys(pages.metafile.inputs)) used.add(f);
   }
   // background.js is the bundle itself (Firefox) or the worker's first script (Chrome).
@@ -128,7 +128,7 @@ export function manifestFor(browser, source, {bundled = true} = {}) {
     // run in order, so its bytes are on the global when the bundle starts the compile, where an
     // `import()` from the bundle fetched it only then (about 2 ms at the median of 40 wakes,
     // within the spread of their rounds: docs/benchmarks.md, "wake in Firefox (ninth round)").
-    m.background = {scripts: [HOT_SCRIPT.replace(/^\.\//, ''), ...(bg.scripts ?? [bg.service_worker])], type: 'module'};
+    m.background = {scripts: [HOT_SCRIPT, ...(bg.scripts ?? [bg.service_worker])], type: 'module'};
     delete m.minimum_chrome_version;
     // Firefox reads an organisation's policy without a schema (docs/it-departments.md); the
     // key would only be a manifest warning there.
@@ -201,14 +201,14 @@ async function main() {
     copyTree(src, out);
     fs.mkdirSync(path.join(out, 'pkg'), {recursive: true});
     fs.copyFileSync(path.join(pkg, 'byob_bg.wasm'), path.join(out, 'pkg', 'byob_bg.wasm'));
-    fs.writeFileSync(path.join(out, 'pkg', 'byob_hot.js'), hotScript(fs.readFileSync(path.join(pkg, 'byob_hot.wasm'))));
+    fs.writeFileSync(path.join(out, HOT_SCRIPT), hotScript(fs.readFileSync(path.join(pkg, 'byob_hot.wasm'))));
     const bundled = !process.env.BYOB_NO_BUNDLE;
     if (bundled) dropBundledOnly(out, bundleBackground(out, browser === 'chrome' ? 'classic' : 'module'));
     else {
       fs.rmSync(path.join(out, 'background-start.js'));
       // Chrome's module worker has no `importScripts` and may not `import()`: an entry that
       // imports the hot module's script first, then the background (`manifestFor`).
-      if (browser === 'chrome') fs.writeFileSync(path.join(out, UNBUNDLED_WORKER), `import '${HOT_SCRIPT}';\nimport './background.js';\n`);
+      if (browser === 'chrome') fs.writeFileSync(path.join(out, UNBUNDLED_WORKER), `import './${HOT_SCRIPT}';\nimport './background.js';\n`);
     }
     fs.mkdirSync(path.join(out, 'icons'), {recursive: true});
     for (const size of ICON_SIZES) fs.writeFileSync(path.join(out, 'icons', `icon-${size}.png`), iconPng(size, size === 128 ? 16 : 0)); // 128: the store's icon, 96×96 artwork with 16 px around

@@ -24,6 +24,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {sleep} from './lib/driver.mjs';
+import {ExtensionUi} from './lib/extension-ui.mjs';
 import {FirefoxBrowser} from './lib/firefox.mjs';
 import {file, serve} from './lib/serve.mjs';
 import {buildBook} from './lib/site.mjs';
@@ -72,8 +73,8 @@ async function wakes(extDir, bookUrl) {
   const browser = new FirefoxBrowser();
   await browser.start(extDir, {prefs: {'extensions.background.idle.timeout': IDLE_MS}});
   try {
-    const options = await browser.waitForPage((u) => u.startsWith(browser.origin) && u.includes('/options/options.html'), 30_000);
-    await options.waitFor(() => document.body.dataset.ready === 'true', [], {timeout: 30_000, what: 'the options page to be ready'});
+    const ui = new ExtensionUi(browser);
+    const options = await ui.options();
     await options.evaluate(async (/** @type {string} */ hub) => {
       const {saveSettings, loadSettings} = await import('../settings.js');
       const s = await loadSettings();
@@ -81,11 +82,7 @@ async function wakes(extDir, bookUrl) {
       s.fallback = false; // the hub does not answer (no such host): links go to it whatever its health
       await saveSettings(s);
     }, HUB);
-    // As extension-ui.mjs `allowAllSites`: a click in the tab in front (a user's input), then the
-    // grant and the registration, slow in a fresh profile on a loaded machine.
-    await options.bringToFront();
-    await options.click('#allow-all');
-    await options.waitFor(() => document.getElementById('access-status')?.dataset.automatic === 'true', [], {timeout: 30_000, what: 'all sites allowed'});
+    await ui.allowAllSites();
     const results = [];
     let retried = 0;
     for (let r = 0; r <= WAKES; r++) {
