@@ -364,6 +364,48 @@ fn rewrite_reads_stdin_past_a_line_that_is_not_utf8() {
     );
 }
 
+/// A junk line of a megabyte is echoed on stdout (lines stay aligned) but quoted cut in its
+/// message: stderr gets one short line, not the megabyte again.
+#[test]
+fn rewrite_quotes_an_overlong_line_cut() {
+    let junk = format!(
+        "https://mybinder.org/v2/gh/o/r/main?x={}",
+        "a".repeat(1 << 20)
+    );
+    let input = format!("{junk}\nhttps://mybinder.org/v2/gh/o/s/main\n");
+    let o = byob_bytes(
+        &[
+            "rewrite",
+            "-q",
+            "--hub",
+            "hub.example.edu",
+            "--kind",
+            "jupyterhub",
+        ],
+        input.as_bytes(),
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let out = text(&o.stdout);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0], junk);
+    assert!(
+        lines[1].starts_with("https://hub.example.edu/"),
+        "{}",
+        lines[1]
+    );
+    let err = text(&o.stderr);
+    assert!(err.len() < 600, "{} bytes of messages", err.len());
+    assert!(
+        err.contains(&format!(
+            "… ({} bytes): invalid launch link: link is {} bytes long",
+            junk.len(),
+            junk.len()
+        )),
+        "{err}"
+    );
+}
+
 /// Issue 13: a BinderHub URL keeps every path prefix it launches under.
 #[test]
 fn rewrite_keeps_every_prefix_a_binderhub_launches_under() {

@@ -145,7 +145,7 @@ impl<W: Write> Output<'_, W> {
             return writeln!(self.stdout);
         }
         let r = byob::rewrite(link, self.target);
-        let shown = terminal::text(link);
+        let shown = terminal::link(link);
         match r.status {
             RewriteStatus::Rewritten => {
                 writeln!(self.stdout, "{}", r.output.as_deref().unwrap_or(link))?

@@ -42,6 +42,19 @@ pub fn json(s: &str) -> String {
         .collect()
 }
 
+/// The most characters of a link a message quotes (`link`).
+const LINK_SHOWN: usize = 200;
+
+/// A link as a message quotes it: `text(link)`, cut after `LINK_SHOWN` characters with its
+/// length in bytes after the cut, so that one junk line of megabytes in a batch gives a
+/// message of one line, not the line again.
+pub fn link(link: &str) -> String {
+    match link.char_indices().nth(LINK_SHOWN) {
+        None => text(link),
+        Some((cut, _)) => format!("{}… ({} bytes)", text(&link[..cut]), link.len()),
+    }
+}
+
 /// Writes `s` to stdout. A reader that went away (`byob … | head`) ends the program quietly
 /// with success, as Unix tools do, instead of the panic `print!` gives on a closed pipe.
 pub fn out(s: &str) {
@@ -65,6 +78,18 @@ pub fn quit_on_write_error(e: &std::io::Error) -> ! {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn long_links_are_quoted_cut() {
+        assert_eq!(link("https://h.org/x"), "https://h.org/x");
+        let exact = "a".repeat(LINK_SHOWN);
+        assert_eq!(link(&exact), exact);
+        let long = format!("https://h.org/{}", "é".repeat(50_000));
+        let head: String = long.chars().take(LINK_SHOWN).collect();
+        assert_eq!(link(&long), format!("{head}… (100014 bytes)"));
+        // Cut, then escaped: a control character within the cut is still shown, not run.
+        assert!(link(&format!("\u{1b}[2J{}", "a".repeat(500))).starts_with("\\u{1b}[2J"));
+    }
 
     #[test]
     fn escape_sequences_are_shown_not_run() {
