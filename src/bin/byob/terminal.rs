@@ -42,13 +42,17 @@ pub fn json(s: &str) -> String {
         .collect()
 }
 
-/// The most characters of a link a message quotes (`link`).
+/// How many characters of a link longer than the core reads a message quotes (`link`).
 const LINK_SHOWN: usize = 200;
 
-/// A link as a message quotes it: `text(link)`, cut after `LINK_SHOWN` characters with its
-/// length in bytes after the cut, so that one junk line of megabytes in a batch gives a
-/// message of one line, not the line again.
+/// A link as a message quotes it: `text(link)` whole when the core would read it (at most
+/// `byob::MAX_LINK_LEN` bytes); a longer one, which the core refuses for its length, cut
+/// after `LINK_SHOWN` characters with its length in bytes, so that one junk line of megabytes
+/// in a batch gives a message of one short line, not the line again.
 pub fn link(link: &str) -> String {
+    if link.len() <= byob::MAX_LINK_LEN {
+        return text(link);
+    }
     match link.char_indices().nth(LINK_SHOWN) {
         None => text(link),
         Some((cut, _)) => format!("{}… ({} bytes)", text(&link[..cut]), link.len()),
@@ -81,14 +85,25 @@ mod tests {
 
     #[test]
     fn long_links_are_quoted_cut() {
+        // Every link the core reads is quoted whole, the longest too.
         assert_eq!(link("https://h.org/x"), "https://h.org/x");
-        let exact = "a".repeat(LINK_SHOWN);
-        assert_eq!(link(&exact), exact);
+        let longest = format!("https://h.org/{}", "a".repeat(byob::MAX_LINK_LEN - 14));
+        assert_eq!(link(&longest), longest);
+        // One byte more is refused by the core: cut after LINK_SHOWN characters.
+        let over = format!("{longest}b");
+        assert_eq!(
+            link(&over),
+            format!("{}… (8193 bytes)", &over[..LINK_SHOWN])
+        );
         let long = format!("https://h.org/{}", "é".repeat(50_000));
         let head: String = long.chars().take(LINK_SHOWN).collect();
         assert_eq!(link(&long), format!("{head}… (100014 bytes)"));
-        // Cut, then escaped: a control character within the cut is still shown, not run.
-        assert!(link(&format!("\u{1b}[2J{}", "a".repeat(500))).starts_with("\\u{1b}[2J"));
+        // Cut, then escaped: a control character just before the cut is shown escaped, whole.
+        let escape = format!("{}\u{1b}{}", "a".repeat(LINK_SHOWN - 1), "a".repeat(9_000));
+        assert_eq!(
+            link(&escape),
+            format!("{}\\u{{1b}}… (9200 bytes)", "a".repeat(LINK_SHOWN - 1))
+        );
     }
 
     #[test]
