@@ -201,6 +201,34 @@ fn an_unreachable_hub_exits_1_in_detect_and_rewrite() {
     assert!(text(&o.stderr).contains("is a colab page, not a hub"));
 }
 
+/// `SSL_CERT_FILE` set but empty names no file; one that names no readable PEM file stops
+/// detection with a usage error that says so (exit 2), before any request.
+#[test]
+fn ssl_cert_file_empty_is_unset_and_unreadable_is_a_usage_error() {
+    let detect = |value: &str| {
+        Command::new(env!("CARGO_BIN_EXE_byob"))
+            .args(["detect", "http://127.0.0.1:9/"])
+            .env("SSL_CERT_FILE", value)
+            .stdin(Stdio::null())
+            .output()
+            .unwrap()
+    };
+    let o = detect("");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o.stderr).starts_with("byob: could not reach http://127.0.0.1:9/"));
+    let missing = std::env::temp_dir().join("byob-cli-test-no-such-file.pem");
+    let o = detect(missing.to_str().unwrap());
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        text(&o.stderr).starts_with(&format!(
+            "byob: SSL_CERT_FILE {}: not a readable PEM file of CA certificates (",
+            missing.display()
+        )),
+        "{}",
+        text(&o.stderr)
+    );
+}
+
 #[test]
 fn detect_reports_unreachable_hubs_with_exit_1() {
     let o = byob(&["detect", "--json", "http://127.0.0.1:9/"], None);

@@ -19,17 +19,22 @@ const GRACE: Duration = Duration::from_millis(250);
 
 /// The TLS settings every probe uses: the Mozilla roots (webpki-roots), plus the CAs of the
 /// PEM file `SSL_CERT_FILE` names, the variable OpenSSL, curl and Python read for the same.
+/// Set but empty, it names no file. A file that cannot be read, or holds
+/// no certificate, is an error: byob does not check hubs against fewer CAs than it was told.
 pub fn tls_config() -> Result<Arc<rustls::ClientConfig>, String> {
     let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
     };
-    if let Some(path) = std::env::var_os("SSL_CERT_FILE") {
+    if let Some(path) = std::env::var_os("SSL_CERT_FILE").filter(|p| !p.is_empty()) {
         use rustls_pki_types::pem::PemObject;
         let shown = path.to_string_lossy().into_owned();
+        let unreadable = |e: rustls_pki_types::pem::Error| {
+            format!("SSL_CERT_FILE {shown}: not a readable PEM file of CA certificates ({e})")
+        };
         let certs = rustls_pki_types::CertificateDer::pem_file_iter(&path)
-            .map_err(|e| format!("SSL_CERT_FILE {shown}: {e}"))?
+            .map_err(unreadable)?
             .collect::<Result<Vec<_>, _>>()
-            .map_err(|e| format!("SSL_CERT_FILE {shown}: {e}"))?;
+            .map_err(unreadable)?;
         let (added, _) = roots.add_parsable_certificates(certs);
         if added == 0 {
             return Err(format!(
