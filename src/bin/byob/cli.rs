@@ -10,13 +10,12 @@ use std::process::ExitCode;
 /// Bring Your Own Binder: relaunch Jupyter launch links (Binder, nbgitpuller, Colab) on your own hub.
 ///
 /// Exit status: 0 success; 1 a link was not a launch link, could not be read or converted, or
-/// the hub is unknown or unreachable; 2 usage error or a hub URL that cannot be used.
+/// the hub is unknown or unreachable; 2 usage error, a hub URL that cannot be used, or an
+/// SSL_CERT_FILE that names no readable PEM file of certificates.
 #[derive(Parser)]
 #[command(
     name = "byob",
     version,
-    about,
-    long_about,
     after_help = "Examples:\n  byob parse 'https://mybinder.org/v2/gh/org/book/main?urlpath=lab/tree/intro.ipynb'\n  byob rewrite --hub hub.example.edu --kind jupyterhub 'https://mybinder.org/v2/gh/org/book/main'\n  byob rewrite --hub binder.example.edu < links.txt > converted.txt\n  byob detect hub.example.edu --json\n\nDetection makes its requests in parallel and gives up on the whole after --timeout seconds\n(5 by default). HTTPS hubs are checked against the Mozilla root certificates, plus the CAs in\nthe PEM file SSL_CERT_FILE names, if set."
 )]
 struct Cli {
