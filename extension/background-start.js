@@ -11,9 +11,10 @@
  * scripts a worker imports with its installed scripts and hands them back at once when it
  * wakes, where the worker's first `fetch` of an extension file, and the streaming compilation
  * behind it, left the module ready about 1 ms later (docs/benchmarks.md, "wake, eighth
- * round"). `hot.js` starts compiling the bytes in the task after this script (core-loader.js), while the browser
- * is still on its way to hand the worker its event. `importScripts` is synchronous: the bundle
- * registers every listener during this script's evaluation, as a woken worker needs.
+ * round"). `hot.js` starts compiling the bytes in the task after this script
+ * (core-loader.js), while the browser is still on its way to hand the worker its event.
+ * `importScripts` is synchronous: the bundle registers every listener during this script's
+ * evaluation, as a woken worker needs.
  *
  * Not a module: a module service worker has no `importScripts`, and the bundle, as one module,
  * is parsed in full before any of it runs.

@@ -24,19 +24,19 @@ fn byob(args: &[&str], stdin: Option<&str>) -> Output {
     child.wait_with_output().unwrap()
 }
 
-/// `byob rewrite -q` to a JupyterHub at hub.example.edu, `input` on stdin.
-fn rewrite_quietly(input: &[u8]) -> Output {
-    byob_bytes(
-        &[
-            "rewrite",
-            "-q",
-            "--hub",
-            "hub.example.edu",
-            "--kind",
-            "jupyterhub",
-        ],
-        input,
-    )
+/// `byob rewrite -q` to a JupyterHub at hub.example.edu: `links` as arguments, `input` on
+/// stdin (read when there are none).
+fn rewrite_quietly(links: &[&str], input: &[u8]) -> Output {
+    let mut args = vec![
+        "rewrite",
+        "-q",
+        "--hub",
+        "hub.example.edu",
+        "--kind",
+        "jupyterhub",
+    ];
+    args.extend_from_slice(links);
+    byob_bytes(&args, input)
 }
 
 fn text(b: &[u8]) -> String {
@@ -151,18 +151,7 @@ fn warnings_that_change_what_opens_are_printed_unless_quiet() {
     );
     assert!(o.status.success());
     assert!(text(&o.stderr).contains("byob: warning: https://mybinder.org/v2/gh/o/r/0123456789abcdef0123456789abcdef01234567: pinned commit"), "{}", text(&o.stderr));
-    let o = byob(
-        &[
-            "rewrite",
-            "-q",
-            "--hub",
-            "hub.example.edu",
-            "--kind",
-            "jupyterhub",
-            link,
-        ],
-        None,
-    );
+    let o = rewrite_quietly(&[link], b"");
     assert_eq!(text(&o.stderr), "");
     let o = byob(
         &[
@@ -380,7 +369,7 @@ fn detect_gives_up_on_a_silent_hub_at_the_deadline() {
 #[test]
 fn rewrite_reads_stdin_past_a_line_that_is_not_utf8() {
     let input = b"https://mybinder.org/v2/gh/o/r/main\nhttps://mybinder.org/v2/gh/\xff\xfe/r\r\nhttps://mybinder.org/v2/gh/o/s/main\n";
-    let o = rewrite_quietly(input);
+    let o = rewrite_quietly(&[], input);
     assert_eq!(o.status.code(), Some(1));
     let lines: Vec<&[u8]> = o.stdout.split(|b| *b == b'\n').collect();
     assert_eq!(lines.len(), 4, "{:?}", text(&o.stdout));
@@ -406,7 +395,7 @@ fn rewrite_quotes_an_overlong_line_cut() {
         "a".repeat(1 << 20)
     );
     let input = format!("{junk}\nhttps://mybinder.org/v2/gh/o/s/main\n");
-    let o = rewrite_quietly(input.as_bytes());
+    let o = rewrite_quietly(&[], input.as_bytes());
     assert_eq!(o.status.code(), Some(1));
     let out = text(&o.stdout);
     let lines: Vec<&str> = out.lines().collect();

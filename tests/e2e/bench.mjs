@@ -25,7 +25,8 @@
 //     service worker was stopped), with an extension page open and without one, beside an
 //     EMPTY MV3 extension built here (a worker that answers, a content script that asks),
 //     loaded in the same browser and measured the same way in the same run: the medians of
-//     `WAKES` wakes each, their difference printed with a bootstrap interval (`interval`).
+//     `WAKES` wakes each, their difference printed with a bootstrap interval
+//     (lib/bench-stats.mjs `interval`).
 //  6. Native: `cargo run --release --example bench` (the hot path's links/s, median of 31
 //     windows), run by this script so that the table has every row.
 import {execFileSync} from 'node:child_process';
@@ -36,6 +37,7 @@ import zlib from 'node:zlib';
 import {fileURLToPath} from 'node:url';
 import {chromium} from 'playwright-core';
 import {ChromiumPage} from './lib/chromium.mjs';
+import {interval, median} from './lib/bench-stats.mjs';
 import {file, serve} from './lib/serve.mjs';
 import {buildBook} from './lib/site.mjs';
 import {hotScript} from '../../tools/build-extension.mjs';
@@ -52,8 +54,6 @@ const LOADS = 7;
  * "the cold-start rows' noise (tenth round)"); the row prints its interval beside it.
  */
 const WAKES = 21;
-/** Resamples of the cold-start rows' bootstrap interval (`interval`). */
-const RESAMPLES = 4000;
 const FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 
 /**
@@ -90,34 +90,6 @@ function generatedPage() {
   }
   parts.push('</ul></body></html>');
   return parts.join('\n');
-}
-
-function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)];
-}
-
-/**
- * How far the difference of two medians may be from this run's by chance: the 5th and 95th
- * percentiles of `median(a*) − median(b*)` over `RESAMPLES` bootstrap resamples (each side
- * drawn with replacement from its own wakes), from a fixed seed, so the same wakes give the
- * same interval.
- * @param {number[]} a
- * @param {number[]} b
- * @returns {[number, number]}
- */
-function interval(a, b) {
-  let seed = 0x9e3779b9;
-  // mulberry32: a small seeded generator, enough to draw indices
-  const random = () => {
-    seed = (seed + 0x6d2b79f5) | 0;
-    let t = Math.imul(seed ^ (seed >>> 15), 1 | seed);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const draw = (xs) => median(Array.from(xs, () => xs[Math.floor(random() * xs.length)]));
-  const diffs = Array.from({length: RESAMPLES}, () => draw(a) - draw(b)).sort((x, y) => x - y);
-  return [diffs[Math.floor(0.05 * RESAMPLES)], diffs[Math.ceil(0.95 * RESAMPLES) - 1]];
 }
 
 /**

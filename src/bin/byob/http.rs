@@ -19,8 +19,8 @@ const GRACE: Duration = Duration::from_millis(250);
 
 /// The TLS settings every probe uses: the Mozilla roots (webpki-roots), plus the CAs of the
 /// PEM file `SSL_CERT_FILE` names, the variable OpenSSL, curl and Python read for the same.
-/// Set but empty, it names no file. A file that cannot be read, or holds
-/// no certificate, is an error: byob does not check hubs against fewer CAs than it was told.
+/// Set but empty, it names no file. A file that cannot be read, or holds no certificate, is an
+/// error: byob does not check hubs against fewer CAs than it was told.
 pub fn tls_config() -> Result<Arc<rustls::ClientConfig>, String> {
     let mut roots = rustls::RootCertStore {
         roots: webpki_roots::TLS_SERVER_ROOTS.to_vec(),
