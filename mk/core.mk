@@ -63,13 +63,13 @@ cli: ## build the byob CLI (target/release/byob)
 
 wasm: $(WASM_OUT)/byob_bg.wasm $(WASM_OUT)/byob_hot.wasm ## build the Wasm modules (build/pkg: byob_hot.wasm, byob_bg.wasm)
 $(WASM_OUT)/byob_bg.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" $(CARGO) build --profile wasm-cold --locked --lib --target wasm32-unknown-unknown
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" $(CARGO) rustc --profile wasm-cold --locked --lib --target wasm32-unknown-unknown --crate-type cdylib
 	@mkdir -p $(WASM_OUT)
 	@rm -f $(WASM_OUT)/byob.js $(WASM_OUT)/byob.d.ts $(WASM_OUT)/byob_bg.wasm.d.ts
 	$(WASM_OPT) $(WASM_OPT_COLD_FLAGS) $(WASM_COLD_RAW) -o $@
 	@echo "wasm (cold): $$(stat -c %s $@) bytes, $$(gzip -9 -c $@ | wc -c) gzip -9"
 $(WASM_OUT)/byob_hot.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
-	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_HOT_RUSTFLAGS)" $(CARGO) build --profile wasm-hot --locked --lib --target wasm32-unknown-unknown --features hot
+	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_HOT_RUSTFLAGS)" $(CARGO) rustc --profile wasm-hot --locked --lib --target wasm32-unknown-unknown --features hot --crate-type cdylib
 	@mkdir -p $(WASM_OUT)
 	$(WASM_OPT) $(WASM_OPT_HOT_FLAGS) $(WASM_HOT_RAW) -o $@
 	@echo "wasm (hot): $$(stat -c %s $@) bytes, $$(gzip -9 -c $@ | wc -c) gzip -9"
