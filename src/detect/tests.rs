@@ -384,6 +384,14 @@ fn classifies_jupyter_server_and_its_traps() {
     let d = classify(&plan, &refused);
     assert_eq!(d.kind, HubKind::Unknown);
     assert!(d.message.contains("allow_origin"), "{}", d.message);
+    // A runner that sends no Origin (the CLI) is not refused for it: no such hint.
+    let cli = ProbePlan {
+        foreign_origin: false,
+        ..plan
+    };
+    let d = classify(&cli, &refused);
+    assert_eq!(d.kind, HubKind::Unknown);
+    assert!(d.message.ends_with("404 http://s/)"), "{}", d.message);
 }
 
 /// A hub's strings are data: an odd version is cut, an odd body is no answer, never a panic.

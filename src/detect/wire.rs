@@ -63,6 +63,12 @@ pub struct ProbePlan {
     pub max_body: u32,
     /// The JupyterHub service path the input named (`services/binder/`), if any.
     pub service: Option<String>,
+    /// Whether the runner's requests carry a foreign `Origin` (the extension's do; the CLI's do
+    /// not): a Jupyter Server started without `allow_origin` answers them 404, so a base that
+    /// answers as no hub is reported with that hint. True as planned; the CLI sets it false.
+    /// Not on the wire: a plan read back is the extension's.
+    #[serde(skip)]
+    pub foreign_origin: bool,
 }
 
 /// Why a probe got no (complete) HTTP answer, as far as the probe runner could tell. The human
@@ -370,6 +376,7 @@ impl ProbePlan {
             timeout_ms: f.required("timeoutMs", u32_of, "a number of milliseconds")?,
             max_body: f.required("maxBody", u32_of, "a number of bytes")?,
             service: f.optional("service", string, "a string")?,
+            foreign_origin: true,
         })
     }
 }
