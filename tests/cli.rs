@@ -95,8 +95,13 @@ fn rewrite_converts_arguments_and_stdin_one_line_each() {
         err.contains("zenodo content cannot be pulled with nbgitpuller"),
         "{err}"
     );
+    // Links read from stdin are named with their line numbers.
     assert!(
-        err.contains("https://example.org/: not a launch link"),
+        err.contains("byob: line 3: https://mybinder.org/v2/zenodo/10.5281/zenodo.1/: zenodo content cannot be pulled with nbgitpuller"),
+        "{err}"
+    );
+    assert!(
+        err.contains("byob: line 4: https://example.org/: not a launch link"),
         "{err}"
     );
 }
@@ -409,6 +414,10 @@ fn rewrite_quotes_an_overlong_line_cut() {
     let err = text(&o.stderr);
     assert!(err.len() < 600, "{} bytes of messages", err.len());
     assert!(
+        err.starts_with("byob: line 1: https://mybinder.org/"),
+        "{err}"
+    );
+    assert!(
         err.contains(&format!(
             "… ({} bytes): invalid launch link: link is {} bytes long",
             junk.len(),
@@ -474,7 +483,7 @@ fn rewrite_reports_links_as_text() {
     );
     assert_eq!(
         text(&o.stderr),
-        "byob: https://example.org/\\u{1b}[31mred: not a launch link: no binder, nbgitpuller or colab form matches\n"
+        "byob: line 1: https://example.org/\\u{1b}[31mred: not a launch link: no binder, nbgitpuller or colab form matches\n"
     );
 }
 

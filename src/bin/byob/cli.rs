@@ -32,7 +32,8 @@ enum Command {
         url: String,
     },
     /// Print each link converted for your hub, one per line (links that cannot be converted are
-    /// printed unchanged, with the reason on stderr). Reads links from stdin when none are given.
+    /// printed unchanged, with the reason on stderr). Reads links from stdin when none are given;
+    /// their messages then name the line.
     Rewrite {
         /// Your hub's URL.
         #[arg(long)]

@@ -59,7 +59,7 @@ pub fn run(o: Options<'_>) -> ExitCode {
         }
         out.lines(stdin.lock())
     } else {
-        o.urls.iter().try_for_each(|u| out.link(u.trim()))
+        o.urls.iter().try_for_each(|u| out.link(u.trim(), None))
     };
     if let Err(e) = result {
         if e.kind() == std::io::ErrorKind::BrokenPipe {
@@ -124,7 +124,7 @@ impl<W: Write> Output<'_, W> {
             let content = line.strip_suffix(b"\n").unwrap_or(&line);
             let content = content.strip_suffix(b"\r").unwrap_or(content);
             match std::str::from_utf8(content) {
-                Ok(text) => self.link(text.trim())?,
+                Ok(text) => self.link(text.trim(), Some(number))?,
                 Err(e) => {
                     self.all_ok = false;
                     self.stdout.write_all(content)?;
@@ -139,13 +139,17 @@ impl<W: Write> Output<'_, W> {
         Ok(())
     }
 
-    fn link(&mut self, link: &str) -> std::io::Result<()> {
+    /// One link; `line` is its line number when it came from stdin, named in its messages.
+    fn link(&mut self, link: &str, line: Option<usize>) -> std::io::Result<()> {
         if link.is_empty() {
             // Keep stdout aligned with stdin, line for line.
             return writeln!(self.stdout);
         }
         let r = byob::rewrite(link, self.target);
-        let shown = terminal::link(link);
+        let shown = match line {
+            Some(n) => format!("line {n}: {}", terminal::link(link)),
+            None => terminal::link(link),
+        };
         match r.status {
             RewriteStatus::Rewritten => {
                 writeln!(self.stdout, "{}", r.output.as_deref().unwrap_or(link))?
