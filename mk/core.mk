@@ -62,13 +62,19 @@ cli: ## build the byob CLI (target/release/byob)
 	$(CARGO) build --release --bin byob
 
 wasm: $(WASM_OUT)/byob_bg.wasm $(WASM_OUT)/byob_hot.wasm ## build the Wasm modules (build/pkg: byob_hot.wasm, byob_bg.wasm)
+# `cargo rustc --crate-type cdylib`, not `cargo build`: the lib is an rlib (Cargo.toml says why),
+# and a cdylib built alone is the only way cargo passes the profile's `lto = true` to it (with
+# both crate types it silently left LTO out: docs/platform.md). The raw module is removed first,
+# so that a build that makes no cdylib fails here instead of wasm-opt reading an old one.
 $(WASM_OUT)/byob_bg.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
+	@rm -f $(WASM_COLD_RAW)
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_RUSTFLAGS)" $(CARGO) rustc --profile wasm-cold --locked --lib --target wasm32-unknown-unknown --crate-type cdylib
 	@mkdir -p $(WASM_OUT)
 	@rm -f $(WASM_OUT)/byob.js $(WASM_OUT)/byob.d.ts $(WASM_OUT)/byob_bg.wasm.d.ts
 	$(WASM_OPT) $(WASM_OPT_COLD_FLAGS) $(WASM_COLD_RAW) -o $@
 	@echo "wasm (cold): $$(stat -c %s $@) bytes, $$(gzip -9 -c $@ | wc -c) gzip -9"
 $(WASM_OUT)/byob_hot.wasm: $(shell find src -name '*.rs') Cargo.toml Cargo.lock
+	@rm -f $(WASM_HOT_RAW)
 	CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS="$(WASM_HOT_RUSTFLAGS)" $(CARGO) rustc --profile wasm-hot --locked --lib --target wasm32-unknown-unknown --features hot --crate-type cdylib
 	@mkdir -p $(WASM_OUT)
 	$(WASM_OPT) $(WASM_OPT_HOT_FLAGS) $(WASM_HOT_RAW) -o $@

@@ -1,7 +1,8 @@
 // The repository stands on its own and builds without root:
 //  - no tracked file refers to the team's reference folder beside the clone, or to a path outside the repository;
 //  - the default build (`make`, dry run from scratch) runs no system package manager and no sudo;
-//  - the version is the same in every file that states it, and `make version` changes them together.
+//  - the version is the same in every file that states it, and `make version` changes them together;
+//  - the Wasm modules are built as cdylibs alone, the only way cargo link-time optimises them.
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {execFileSync} from 'node:child_process';
@@ -38,14 +39,28 @@ test('no tracked file refers to the reference folder beside the clone, or to a p
   assert.deepEqual(problems, []);
 });
 
-test('the default build (`make`, as from scratch) runs no package manager of the system and no sudo', () => {
-  // -n: print, do not run; -B: as if nothing were built yet, so every recipe is shown.
+/** What `make <targets>` would run from scratch: -n prints and runs nothing; -B as if nothing were built yet, so every recipe is shown. */
+function dryRun(...targets) {
   const env = {...process.env};
   for (const k of ['MAKEFLAGS', 'MFLAGS', 'MAKELEVEL']) delete env[k];
-  const plan = execFileSync('make', ['-n', '-B', '--no-print-directory'], {cwd: root, env, encoding: 'utf8'});
+  return execFileSync('make', ['-n', '-B', '--no-print-directory', ...targets], {cwd: root, env, encoding: 'utf8'});
+}
+
+test('the default build (`make`, as from scratch) runs no package manager of the system and no sudo', () => {
+  const plan = dryRun();
   assert.match(plan, /cargo build --release/, 'the dry run shows the build');
   const rootOnly = plan.split('\n').filter((line) => /(^|[\s;&|(])(sudo|apt-get|apt|aptitude|dpkg|yum|dnf|zypper|pacman|apk|brew|snap)\s/.test(line));
   assert.deepEqual(rootOnly, []);
+});
+
+test('the Wasm modules are built as cdylibs alone (cargo leaves LTO out of a lib built as cdylib and rlib at once)', () => {
+  const cargo = fs.readFileSync(path.join(root, 'Cargo.toml'), 'utf8');
+  const lib = /^\[lib\]\n([\s\S]*?)^\[/m.exec(cargo);
+  assert.ok(lib, 'Cargo.toml has a [lib] table');
+  assert.match(lib[1], /^crate-type = \["rlib"\]$/m, 'the lib is an rlib only');
+  const builds = dryRun('wasm').split('\n').filter((line) => /\bcargo (build|rustc)\b.*wasm32-unknown-unknown/.test(line));
+  assert.equal(builds.length, 2, `one cargo call per module:\n${builds.join('\n')}`);
+  for (const line of builds) assert.match(line, /\bcargo rustc .*--crate-type cdylib\b/);
 });
 
 test('manifest.json, Cargo.toml, package.json and package-lock.json state one version', () => {
