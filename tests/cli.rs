@@ -158,6 +158,23 @@ fn warnings_that_change_what_opens_are_printed_unless_quiet() {
     assert!(text(&o.stderr).contains("byob: warning: https://mybinder.org/v2/gh/o/r/0123456789abcdef0123456789abcdef01234567: pinned commit"), "{}", text(&o.stderr));
     let o = rewrite_quietly(&[link], b"");
     assert_eq!(text(&o.stderr), "");
+    // From stdin, a warning names the line too.
+    let o = byob(
+        &[
+            "rewrite",
+            "--hub",
+            "hub.example.edu",
+            "--kind",
+            "jupyterhub",
+        ],
+        Some(&format!("\n{link}\n")),
+    );
+    assert!(o.status.success());
+    assert!(
+        text(&o.stderr).contains(&format!("byob: warning: line 2: {link}: pinned commit")),
+        "{}",
+        text(&o.stderr)
+    );
     let o = byob(
         &[
             "rewrite",
@@ -368,6 +385,22 @@ fn detect_gives_up_on_a_silent_hub_at_the_deadline() {
         assert_eq!(o.status.code(), Some(2), "--timeout {bad}");
         assert!(text(&o.stderr).contains("--timeout"), "{}", text(&o.stderr));
     }
+}
+
+/// A server that answers as no hub: the message names its answers, without the extension's
+/// advice about `allow_origin` (the CLI sends no Origin, so a refusal is never for that).
+#[test]
+fn detect_of_a_server_that_is_no_hub_names_its_answers_only() {
+    let url = hub(|_| Some(http("404 Not Found", "", "")));
+    let o = byob(&["detect", &url], None);
+    assert_eq!(o.status.code(), Some(1));
+    let err = text(&o.stderr);
+    let start = format!(
+        "byob: {url} answered, but not as a BinderHub, JupyterHub or Jupyter Server (404 {url}"
+    );
+    assert!(err.starts_with(&start), "{err}");
+    assert!(err.ends_with(")\n") && err.lines().count() == 1, "{err}");
+    assert!(!err.contains("allow_origin"), "{err}");
 }
 
 /// Issue 9 defect 13: a line that is not UTF-8 is reported and echoed; the rest is converted.
