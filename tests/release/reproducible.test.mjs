@@ -43,7 +43,7 @@ test('make release twice in this tree gives the same bytes', {timeout: 15 * 60_0
   first = release(root);
   assert.ok(first[`byob-chrome-${version}.zip`] && first[`byob-firefox-${version}.zip`] && first[`byob-source-${version}.zip`], JSON.stringify(first));
   assert.ok(Object.keys(first).some((n) => n.endsWith('.wasm')), 'no .wasm in SHA256SUMS');
-  // Everything after cargo is made again: wasm-bindgen, wasm-opt, the icons, the zips.
+  // Everything after cargo is made again: wasm-opt, the icons, the zips.
   fs.rmSync(path.join(root, 'build', 'pkg'), {recursive: true, force: true});
   for (const f of fs.readdirSync(path.join(root, 'dist'))) if (f.endsWith('.zip')) fs.rmSync(path.join(root, 'dist', f));
   const second = release(root);
