@@ -27,17 +27,19 @@ fn byob(args: &[&str], stdin: Option<&str>) -> Output {
 /// `byob rewrite -q` to a JupyterHub at hub.example.edu: `links` as arguments, `input` on
 /// stdin (read when there are none).
 fn rewrite_quietly(links: &[&str], input: &[u8]) -> Output {
-    let mut args = vec![
-        "rewrite",
-        "-q",
-        "--hub",
-        "hub.example.edu",
-        "--kind",
-        "jupyterhub",
-    ];
+    let mut args = vec!["-q"];
     args.extend_from_slice(links);
-    byob_bytes(&args, input)
+    byob_bytes(&[&REWRITE_TO_HUB[..], &args].concat(), input)
 }
+
+/// `byob rewrite` to a JupyterHub, without detection; the links follow.
+const REWRITE_TO_HUB: [&str; 5] = [
+    "rewrite",
+    "--hub",
+    "hub.example.edu",
+    "--kind",
+    "jupyterhub",
+];
 
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
@@ -66,13 +68,7 @@ fn parse_prints_the_launch_json_or_the_reason() {
 
 #[test]
 fn rewrite_converts_arguments_and_stdin_one_line_each() {
-    let args = [
-        "rewrite",
-        "--hub",
-        "hub.example.edu",
-        "--kind",
-        "jupyterhub",
-    ];
+    let args = REWRITE_TO_HUB;
     let o = byob(
         &[&args[..], &["https://mybinder.org/v2/gh/o/r/main"]].concat(),
         None,
@@ -143,32 +139,13 @@ fn rewrite_to_a_known_binderhub_needs_no_network_and_bad_hubs_exit_2() {
 #[test]
 fn warnings_that_change_what_opens_are_printed_unless_quiet() {
     let link = "https://mybinder.org/v2/gh/o/r/0123456789abcdef0123456789abcdef01234567";
-    let o = byob(
-        &[
-            "rewrite",
-            "--hub",
-            "hub.example.edu",
-            "--kind",
-            "jupyterhub",
-            link,
-        ],
-        None,
-    );
+    let o = byob(&[&REWRITE_TO_HUB[..], &[link]].concat(), None);
     assert!(o.status.success());
     assert!(text(&o.stderr).contains("byob: warning: https://mybinder.org/v2/gh/o/r/0123456789abcdef0123456789abcdef01234567: pinned commit"), "{}", text(&o.stderr));
     let o = rewrite_quietly(&[link], b"");
     assert_eq!(text(&o.stderr), "");
     // From stdin, a warning names the line too.
-    let o = byob(
-        &[
-            "rewrite",
-            "--hub",
-            "hub.example.edu",
-            "--kind",
-            "jupyterhub",
-        ],
-        Some(&format!("\n{link}\n")),
-    );
+    let o = byob(&REWRITE_TO_HUB, Some(&format!("\n{link}\n")));
     assert!(o.status.success());
     assert!(
         text(&o.stderr).contains(&format!("byob: warning: line 2: {link}: pinned commit")),
@@ -176,16 +153,7 @@ fn warnings_that_change_what_opens_are_printed_unless_quiet() {
         text(&o.stderr)
     );
     let o = byob(
-        &[
-            "rewrite",
-            "--hub",
-            "hub.example.edu",
-            "--kind",
-            "jupyterhub",
-            "--env-repo",
-            "org/env",
-            link,
-        ],
+        &[&REWRITE_TO_HUB[..], &["--env-repo", "org/env", link]].concat(),
         None,
     );
     assert_eq!(o.status.code(), Some(2));
@@ -504,16 +472,7 @@ fn rewrite_keeps_every_prefix_a_binderhub_launches_under() {
 /// A hub's strings on stderr are text too: a link from a file can carry escape sequences.
 #[test]
 fn rewrite_reports_links_as_text() {
-    let o = byob(
-        &[
-            "rewrite",
-            "--hub",
-            "hub.example.edu",
-            "--kind",
-            "jupyterhub",
-        ],
-        Some("https://example.org/\u{1b}[31mred\n"),
-    );
+    let o = byob(&REWRITE_TO_HUB, Some("https://example.org/\u{1b}[31mred\n"));
     assert_eq!(
         text(&o.stderr),
         "byob: line 1: https://example.org/\\u{1b}[31mred: not a launch link: no binder, nbgitpuller or colab form matches\n"
@@ -526,14 +485,8 @@ fn rewrite_reports_links_as_text() {
 fn a_reader_that_goes_away_ends_the_output_quietly() {
     use std::io::{BufRead, BufReader};
     let mut child = Command::new(env!("CARGO_BIN_EXE_byob"))
-        .args([
-            "rewrite",
-            "--hub",
-            "hub.example.edu",
-            "--kind",
-            "jupyterhub",
-            "-q",
-        ])
+        .args(REWRITE_TO_HUB)
+        .arg("-q")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
