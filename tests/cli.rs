@@ -68,15 +68,18 @@ fn parse_prints_the_launch_json_or_the_reason() {
 
 #[test]
 fn rewrite_converts_arguments_and_stdin_one_line_each() {
-    let args = REWRITE_TO_HUB;
     let o = byob(
-        &[&args[..], &["https://mybinder.org/v2/gh/o/r/main"]].concat(),
+        &[
+            &REWRITE_TO_HUB[..],
+            &["https://mybinder.org/v2/gh/o/r/main"],
+        ]
+        .concat(),
         None,
     );
     assert!(o.status.success(), "{}", text(&o.stderr));
     assert_eq!(text(&o.stdout), "https://hub.example.edu/hub/user-redirect/git-pull?repo=https%3A%2F%2Fgithub.com%2Fo%2Fr&branch=main&urlpath=lab%2Ftree%2Fr\n");
     let input = "https://mybinder.org/v2/gh/o/r/main\n\nhttps://mybinder.org/v2/zenodo/10.5281/zenodo.1/\nhttps://example.org/\n";
-    let o = byob(&args, Some(input));
+    let o = byob(&REWRITE_TO_HUB, Some(input));
     assert_eq!(o.status.code(), Some(1));
     let lines: Vec<String> = text(&o.stdout).lines().map(String::from).collect();
     assert_eq!(

@@ -63,10 +63,11 @@ pub struct ProbePlan {
     pub max_body: u32,
     /// The JupyterHub service path the input named (`services/binder/`), if any.
     pub service: Option<String>,
-    /// Whether the runner's requests carry a foreign `Origin` (the extension's do; the CLI's do
-    /// not): a Jupyter Server started without `allow_origin` answers them 404, so a base that
-    /// answers as no hub is reported with that hint. True as planned; the CLI sets it false.
-    /// Not on the wire: a plan read back is the extension's.
+    /// Whether the runner's requests may carry a foreign `Origin`, as a browser extension's may
+    /// (the CLI's never do): a Jupyter Server started without `allow_origin` answers such a
+    /// request 404 (docs/protocols.md §1), so a base that answers as no hub is reported with
+    /// that hint. True as planned; the CLI sets it false. Not on the wire: a plan read back is
+    /// the extension's.
     #[serde(skip)]
     pub foreign_origin: bool,
 }

@@ -146,7 +146,8 @@ impl<W: Write> Output<'_, W> {
             return writeln!(self.stdout);
         }
         let r = byob::rewrite(link, self.target);
-        let shown = match line {
+        // Written only for a message: most links convert without one.
+        let shown = || match line {
             Some(n) => format!("line {n}: {}", terminal::link(link)),
             None => terminal::link(link),
         };
@@ -159,12 +160,14 @@ impl<W: Write> Output<'_, W> {
                 self.all_ok = false;
                 writeln!(self.stdout, "{link}")?;
                 eprintln!(
-                    "byob: {shown}: {}",
+                    "byob: {}: {}",
+                    shown(),
                     terminal::text(r.reason.as_deref().unwrap_or("not converted"))
                 );
             }
         }
-        if !self.quiet && r.status == RewriteStatus::Rewritten {
+        if !self.quiet && r.status == RewriteStatus::Rewritten && !r.warnings.is_empty() {
+            let shown = shown();
             for w in &r.warnings {
                 eprintln!("byob: warning: {shown}: {}", terminal::text(w));
             }
