@@ -1,7 +1,9 @@
 //! A single Jupyter Server: `api` answers `{"version": "2.x"}` without a redirect and without
 //! the `X-JupyterHub-Version` header (`jupyter-server/jupyter_server:jupyter_server/base/handlers.py`,
-//! `APIVersionHandler`). A request with a foreign `Origin` (a browser extension's) gets 404
-//! unless the server was started with `allow_origin`.
+//! `APIVersionHandler`). A request with a foreign `Origin` gets 404 unless `allow_origin`
+//! admits it; a browser extension sends one only without access to the host, and then the
+//! browser's CORS check fails the request before its answer reaches the core
+//! (docs/protocols.md §1).
 
 #[cfg(test)]
 use super::{Answer, Example};

@@ -84,7 +84,6 @@ pub fn probe_plan(input: &str) -> Result<ProbePlan, Error> {
         timeout_ms: DEFAULT_TIMEOUT_MS,
         max_body: MAX_BODY,
         service: typed.service,
-        foreign_origin: true,
     })
 }
 

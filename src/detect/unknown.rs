@@ -24,13 +24,8 @@ pub(super) fn message(plan: &ProbePlan, base: &str, responses: &[ProbeResponse])
             statuses.join(", ")
         );
     }
-    let hint = if plan.foreign_origin {
-        "; a Jupyter Server refuses browser extensions unless started with allow_origin"
-    } else {
-        ""
-    };
     format!(
-        "{base} answered, but not as a BinderHub, JupyterHub or Jupyter Server ({}){hint}",
+        "{base} answered, but not as a BinderHub, JupyterHub or Jupyter Server ({})",
         statuses.join(", ")
     )
 }

@@ -63,13 +63,6 @@ pub struct ProbePlan {
     pub max_body: u32,
     /// The JupyterHub service path the input named (`services/binder/`), if any.
     pub service: Option<String>,
-    /// Whether the runner's requests may carry a foreign `Origin`, as a browser extension's may
-    /// (the CLI's never do): a Jupyter Server started without `allow_origin` answers such a
-    /// request 404 (docs/protocols.md §1), so a base that answers as no hub is reported with
-    /// that hint. True as planned; the CLI sets it false. Not on the wire: a plan read back is
-    /// the extension's.
-    #[serde(skip)]
-    pub foreign_origin: bool,
 }
 
 /// Why a probe got no (complete) HTTP answer, as far as the probe runner could tell. The human
@@ -377,7 +370,6 @@ impl ProbePlan {
             timeout_ms: f.required("timeoutMs", u32_of, "a number of milliseconds")?,
             max_body: f.required("maxBody", u32_of, "a number of bytes")?,
             service: f.optional("service", string, "a string")?,
-            foreign_origin: true,
         })
     }
 }

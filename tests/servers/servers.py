@@ -80,9 +80,8 @@ def command(name, d):
         env = {"JUPYTER_CONFIG_DIR": f"{d}/config", "JUPYTER_RUNTIME_DIR": f"{d}/runtime", "PATH": f"{VENV}/hub6/bin:{os.environ['PATH']}"}
         return [f"{VENV}/hub6/bin/jupyter-lab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
                 f"--ServerApp.port={P['LAB_PORT']}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={P['LAB_TOKEN']}",
+                # no allow_origin: the server a reader starts, refusing every foreign Origin
                 f"--ServerApp.root_dir={d}/home",
-                # extension pages (chrome-extension://<id>, moz-extension://<uuid>) may read /api
-                "--ServerApp.allow_origin_pat=chrome-extension://.*|moz-extension://.*",
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"], env
     if name in ("binder", "binder-prefix"):
         # no JupyterHub behind them: launches go to the stand-in's own fake servers

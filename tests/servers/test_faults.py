@@ -90,7 +90,7 @@ def main():
                     f"byob detect {' '.join(extra)} {typed} → exit {r.returncode} (want {want_rc}) in {took:.1f} s "
                     f"(deadline {deadline} s + {SLACK_S} s)\nsaid:  {said}\nwant: {want}")
         garbage = next(r for case, r, _ in results if case[0] == "garbage HTML")
-        c.check("no allow_origin hint from the CLI, which sends no Origin",
+        c.check("garbage HTML: the message ends with the answers (no allow_origin advice)",
                 garbage.stderr.rstrip("\n").endswith(")") and "allow_origin" not in garbage.stderr,
                 garbage.stderr)
         # the sentences, the hub's URL aside

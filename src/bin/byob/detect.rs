@@ -15,8 +15,6 @@ pub fn detection(hub: &str, timeout_ms: Option<u32>) -> Result<Detection, NotRun
     if let Some(ms) = timeout_ms {
         plan.timeout_ms = ms;
     }
-    // The CLI sends no Origin, so a Jupyter Server's allow_origin is no reason for a refusal.
-    plan.foreign_origin = false;
     if plan.known.is_some() {
         return Ok(byob::classify(&plan, &[]));
     }
