@@ -27,7 +27,8 @@ const BELOW_BASE: &[&str] = &[
     "login",
 ];
 
-/// Normalises a hub URL to its base: http(s), no query or fragment, ending in `/`.
+/// Normalises a hub URL to its base: http(s), no user name, password, query or fragment,
+/// ending in `/`.
 /// A bare host (`hub.example.edu`) gets `https://`; `localhost` and `127.0.0.1` get `http://`.
 /// The path is kept whole: a hub under `/binder/` or `/services/binder/` launches there.
 pub fn normalize_hub_url(input: &str) -> Result<String, Error> {
@@ -154,6 +155,8 @@ mod tests {
             ("localhost:8888", "http://localhost:8888/"),
             ("127.0.0.1:8000/hub/", "http://127.0.0.1:8000/hub/"),
             ("https://h.org/binder?x=1#y", "https://h.org/binder/"),
+            // a launch link never carries a user name or password: they go like the query
+            ("https://alice:secret@h.org/hub/", "https://h.org/hub/"),
             ("HTTPS://H.ORG", "https://h.org/"),
             ("https://h.org:443/x//", "https://h.org/x/"),
             (
