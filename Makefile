@@ -23,4 +23,4 @@ test: build $(TEST_TARGETS) ## run every test tier
 bench: build $(BENCH_TARGETS) ## run the benchmarks and print the tables
 
 help: ## list the targets
-	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sed -E 's/:.*## /\t/' | sort | column -t -s $$'\t'
+	@grep -hE '^[a-zA-Z0-9_.-]+:.*## ' $(MAKEFILE_LIST) | sort | awk -F':.*## ' '{ printf "%-18s %s\n", $$1, $$2 }'

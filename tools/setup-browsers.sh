@@ -16,26 +16,5 @@ if ! command -v dpkg-query >/dev/null; then
   echo "  CHROMIUM=/path/to/chromium FIREFOX=/path/to/firefox make test" >&2
   exit 1
 fi
-missing=()
-for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
-done
-[[ ${#missing[@]} -eq 0 ]] && exit 0
-
-install=(apt-get install -y -qq "${missing[@]}")
-if [[ $(id -u) -eq 0 ]]; then
-  sudo=()
-elif command -v sudo >/dev/null; then
-  sudo=(sudo)
-else
-  echo "setup-browsers: ${missing[*]} missing, and this user cannot install system packages." >&2
-  echo "  As root, run: apt-get update && ${install[*]}" >&2
-  echo "  (or point the tests at browsers you have: CHROMIUM=/path FIREFOX=/path make test)" >&2
-  exit 1
-fi
-echo "setup-browsers: installing ${missing[*]} (Debian packages${sudo:+, with sudo})"
-if ! { "${sudo[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" "${install[@]}"; }; then
-  echo "setup-browsers: the install failed. Run it yourself, then make test again:" >&2
-  echo "  sudo apt-get update && sudo ${install[*]}" >&2
-  exit 1
-fi
+BYOB_APT_HINT="(or point the tests at browsers you have: CHROMIUM=/path FIREFOX=/path make test)" \
+  exec "$(dirname "$0")/apt-install.sh" setup-browsers "${packages[@]}"
