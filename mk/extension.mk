@@ -30,6 +30,7 @@ lint-ext: extension ## web-ext lint on dist/firefox: no errors, no warnings
 JB1 := .venv/jb1
 setup-e2e: $(JB1)/.requirements ## jupyter-book 1.x (pinned) that builds the e2e tests' book
 $(JB1)/.requirements: tests/e2e/requirements-jb1.txt
+	@tools/setup-python.sh
 	rm -rf $(JB1) && python3 -m venv $(JB1)
 	$(JB1)/bin/pip install --quiet --no-deps -r $<
 	cp $< $@

@@ -203,6 +203,7 @@ mod tests {
                 "https://h.org/services/binder/",
             ),
             ("https://h.org/jupyter/hub/home", "https://h.org/jupyter/"),
+            ("https://alice:secret@h.org/hub/home", "https://h.org/"),
             (
                 "https://h.org/user/alice/lab/tree/x.ipynb",
                 "https://h.org/",

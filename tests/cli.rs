@@ -359,7 +359,8 @@ fn detect_gives_up_on_a_silent_hub_at_the_deadline() {
 }
 
 /// A server that answers as no hub: the message names its answers and ends there (no advice
-/// about a Jupyter Server's `allow_origin`: no runner of byob's is refused for its Origin).
+/// about a Jupyter Server's `allow_origin`: a refusal for the Origin never reaches the core as
+/// an answer, and the CLI sends none).
 #[test]
 fn detect_of_a_server_that_is_no_hub_names_its_answers_only() {
     let url = hub(|_| Some(http("404 Not Found", "", "")));

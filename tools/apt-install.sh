@@ -4,7 +4,7 @@
 #   tools/apt-install.sh WHO PACKAGE...      (WHO names the caller in its messages)
 # BYOB_APT_HINT, if set, is one more line for the reader when the packages cannot be installed.
 set -euo pipefail
-who="$1"
+who="${1:?usage: tools/apt-install.sh WHO PACKAGE...}"
 shift
 missing=()
 for p in "$@"; do
@@ -24,8 +24,9 @@ else
   exit 1
 fi
 echo "$who: installing ${missing[*]} (Debian packages${sudo:+, with sudo})"
-if ! { "${sudo[@]}" apt-get update -qq && DEBIAN_FRONTEND=noninteractive "${sudo[@]}" "${install[@]}"; }; then
+# env, not an assignment before sudo: sudo's env_reset would drop it
+if ! { "${sudo[@]}" apt-get update -qq && "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive "${install[@]}"; }; then
   echo "$who: the install failed. Run it yourself, then make test again:" >&2
-  echo "  sudo apt-get update && sudo ${install[*]}" >&2
+  echo "  ${sudo[*]:+sudo }apt-get update && ${sudo[*]:+sudo }${install[*]}" >&2
   exit 1
 fi

@@ -376,7 +376,8 @@ fn an_api_only_service_alone_is_no_launch_target() {
 fn classifies_jupyter_server_and_its_traps() {
     let plan = probe_plan("http://s/").unwrap();
     // 404 to every probe: unknown, and the message ends with the answers. No advice about
-    // `allow_origin`: neither runner is refused for its Origin (docs/protocols.md §1).
+    // `allow_origin`: a refusal for the Origin never reaches the core as an answer
+    // (docs/protocols.md §1).
     let refused: Vec<_> = plan
         .probes
         .iter()

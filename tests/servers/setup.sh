@@ -4,8 +4,8 @@
 # tests/servers/proxy/package-lock.json), all gitignored. Idempotent: an environment whose stamp
 # matches what it was built from is kept as it is; any other is rebuilt from scratch.
 #   tests/servers/setup.sh [hub6|hub52]...     (default: both; either brings the proxy)
-# Needs python3 (with venv: Debian's python3-venv, installed when missing), npm, PyPI and the npm
-# registry. About 60 s from nothing (2 cores).
+# Needs python3 (with venv: tools/setup-python.sh installs Debian's python3-venv when missing),
+# npm, PyPI and the npm registry. About 60 s from nothing (2 cores).
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -13,15 +13,7 @@ python="${PYTHON:-python3}"
 names=("$@")
 [ ${#names[@]} -gt 0 ] || names=(hub6 hub52)
 
-# Debian's python3 makes venvs only with python3-venv (ensurepip), an optional package.
-if ! "$python" -c 'import ensurepip, venv' 2>/dev/null; then
-  if command -v dpkg-query >/dev/null; then
-    "$root/tools/apt-install.sh" setup-servers python3-venv
-  else
-    echo "setup.sh: $python cannot make virtual environments (no venv or ensurepip module): install them" >&2
-    exit 1
-  fi
-fi
+PYTHON="$python" "$root/tools/setup-python.sh"
 mkdir -p "$root/.venv"
 # The repository's package.json says "type": "module"; without a nearer package.json, Node takes
 # the JavaScript inside the venvs (JupyterLab's bundled yarn.js, run at every `jupyter lab`
