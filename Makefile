@@ -18,6 +18,7 @@ include mk/*.mk
 
 .PHONY: build test bench help setup
 build: setup $(BUILD_TARGETS) ## install what is missing, build everything
+	@echo "make: built the CLI target/release/byob, and the extension unpacked in dist/chrome and dist/firefox (README: Install)"
 test: build $(TEST_TARGETS) ## run every test tier
 	@echo "make test: all tiers passed ($(TEST_TARGETS))"
 bench: build $(BENCH_TARGETS) ## run the benchmarks and print the tables
