@@ -48,6 +48,7 @@ fn read(answers: &Answers<'_>, versions: &str, ui: &[&str]) -> Option<Finding> {
         },
         version: Some(version),
         cors: None,
+        pull: None,
         notes: Vec::new(),
     })
 }

@@ -22,12 +22,32 @@ fn classify(answers: &Answers<'_>) -> Option<Finding> {
         return None;
     }
     let version = answers.json("api")?.version()?;
+    // nbgitpuller serves `git-pull` to logged-in users only: anonymous probes get the login
+    // page (302, followed); without nbgitpuller the server has no such page (404).
+    let pull = answers.get("git-pull").map(|r| r.status != 404);
+    let note = match pull {
+        None => "launches use nbgitpuller: the server must have it installed, and you must be logged in (token or password)",
+        Some(true) => "launches use nbgitpuller (installed: its git-pull page answers); you must be logged in (token or password)",
+        Some(false) => "launches also need you logged in (token or password)",
+    };
     Some(Finding {
         kind: HubKind::JupyterServer,
         version: Some(version),
         cors: None,
-        notes: vec!["launches use nbgitpuller: the server must have it installed, and you must be logged in (token or password)".into()],
+        pull,
+        notes: vec![note.into()],
     })
+}
+
+/// The sentence about a Jupyter Server: its version, and nbgitpuller when it is missing.
+pub(super) fn describe(version: &str, pull: Option<bool>) -> String {
+    if pull == Some(false) {
+        format!(
+            "Jupyter Server {version} — nbgitpuller is not installed (git-pull answers 404): launches open a 404 page until it is (pip install nbgitpuller in the server's environment, then restart the server)"
+        )
+    } else {
+        format!("Jupyter Server {version}")
+    }
 }
 
 #[cfg(test)]
@@ -43,6 +63,16 @@ const EXAMPLES: &[Example] = &[
             Answer::redirected("root", 200, "lab", "<html>"),
             Answer::html("service-versions", 404, ""),
             Answer::html("service-root", 404, ""),
+            Answer::redirected("git-pull", 200, "login?next=%2Fgit-pull", "<html>"),
+        ],
+    },
+    Example {
+        what: "jupyter lab 2.21 without nbgitpuller (`--ServerApp.jpserver_extensions=nbgitpuller=False`): git-pull 404",
+        kind: HubKind::JupyterServer,
+        version: Some("2.21.1"),
+        answers: &[
+            Answer::json("api", r#"{"version": "2.21.1"}"#),
+            Answer::html("git-pull", 404, "<html>"),
         ],
     },
     Example {

@@ -46,6 +46,7 @@ fn classify(answers: &Answers<'_>) -> Option<Finding> {
         kind: HubKind::JupyterHub,
         version: Some(version),
         cors,
+        pull: None,
         notes,
     })
 }

@@ -29,6 +29,8 @@ pub(crate) struct Finding {
     pub kind: HubKind,
     pub version: Option<String>,
     pub cors: Option<bool>,
+    /// A Jupyter Server's nbgitpuller: whether its `git-pull` page answers (None: no answer).
+    pub pull: Option<bool>,
     pub notes: Vec<String>,
 }
 
@@ -195,7 +197,7 @@ fn at_base_detection(plan: &ProbePlan, base: &str, found: Finding) -> Detection 
             Some(base.to_string()),
         ),
         HubKind::JupyterServer => (
-            format!("Jupyter Server {version}"),
+            jupyter_server::describe(version, found.pull),
             Some(base.to_string()),
         ),
         HubKind::Unknown => (String::new(), None),

@@ -31,6 +31,9 @@ const PROBES: &[(&str, &str)] = &[
     // full BinderHub (200 HTML) from the API-only mode (404).
     ("service-versions", "{service}versions"),
     ("service-root", "{service}"),
+    // Jupyter Server: nbgitpuller's page, where launches go: with nbgitpuller a redirect to the
+    // login page (302), without it 404.
+    ("git-pull", "git-pull"),
 ];
 
 /// Plans the probes for what the user typed (`hub.example.edu`, `https://h/hub/home`,

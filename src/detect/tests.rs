@@ -116,7 +116,7 @@ fn plans_parallel_probes_for_every_candidate() {
         .map(|p| (p.id.as_str(), p.url.as_str()))
         .collect();
     assert_eq!(
-        urls[..6],
+        urls[..7],
         [
             ("0:versions", "https://hub.example.edu/jupyter/versions"),
             ("0:hub-api", "https://hub.example.edu/jupyter/hub/api/"),
@@ -130,9 +130,10 @@ fn plans_parallel_probes_for_every_candidate() {
                 "0:service-root",
                 "https://hub.example.edu/jupyter/services/binder/"
             ),
+            ("0:git-pull", "https://hub.example.edu/jupyter/git-pull"),
         ]
     );
-    assert_eq!(plan.probes.len(), 12);
+    assert_eq!(plan.probes.len(), 14);
     assert_eq!((plan.timeout_ms, plan.max_body), (5000, 65536));
     for (typed, base) in [
         ("hub.example.edu", "https://hub.example.edu/"),
@@ -387,6 +388,70 @@ fn classifies_jupyter_server_and_its_traps() {
     assert_eq!(d.kind, HubKind::Unknown);
     assert!(d.message.ends_with("404 http://s/)"), "{}", d.message);
     assert!(!d.message.contains("allow_origin"), "{}", d.message);
+}
+
+/// A Jupyter Server's nbgitpuller, from its `git-pull` page: the login page (installed), 404
+/// (missing: said in the message, since a launch would open a 404 page), or no answer.
+#[test]
+fn says_whether_a_jupyter_server_has_nbgitpuller() {
+    let plan = probe_plan("http://s/").unwrap();
+    let with = |pull: Option<ProbeResponse>| {
+        let mut out = vec![resp(
+            "0:api",
+            200,
+            "http://s/api",
+            r#"{"version": "2.21.1"}"#,
+            &[],
+        )];
+        out.extend(pull);
+        classify(&plan, &out)
+    };
+    let login = ProbeResponse {
+        redirected: true,
+        ..resp(
+            "0:git-pull",
+            200,
+            "http://s/login?next=%2Fgit-pull",
+            "<html>",
+            &[],
+        )
+    };
+    let installed = with(Some(login));
+    assert_eq!(installed.message, "Jupyter Server 2.21.1");
+    assert!(
+        installed.notes[0].starts_with("launches use nbgitpuller (installed"),
+        "{:?}",
+        installed.notes
+    );
+    let missing = with(Some(resp("0:git-pull", 404, "http://s/git-pull", "", &[])));
+    assert_eq!(
+        (missing.kind, missing.launch_url.as_deref()),
+        (HubKind::JupyterServer, Some("http://s/"))
+    );
+    assert!(
+        missing.message.starts_with(
+            "Jupyter Server 2.21.1 — nbgitpuller is not installed (git-pull answers 404)"
+        ),
+        "{}",
+        missing.message
+    );
+    assert!(
+        missing.message.contains("pip install nbgitpuller"),
+        "{}",
+        missing.message
+    );
+    let failed = ProbeResponse {
+        error_kind: Some(ProbeErrorKind::Timeout),
+        ..resp("0:git-pull", 0, "http://s/git-pull", "", &[])
+    };
+    for unread in [with(None), with(Some(failed))] {
+        assert_eq!(unread.message, "Jupyter Server 2.21.1");
+        assert!(
+            unread.notes[0].contains("must have it installed"),
+            "{:?}",
+            unread.notes
+        );
+    }
 }
 
 /// A hub's strings are data: an odd version is cut, an odd body is no answer, never a panic.

@@ -56,7 +56,8 @@ eachBrowser(
     const byob = process.env.BYOB ?? path.join(root, 'target', 'release', 'byob');
     if (!fs.existsSync(byob)) throw new Error(`no CLI at ${byob} (make cli)`);
     const p = ports();
-    startServers(['git', ...new Set(plan.map((x) => x.server))]);
+    // lab-nopull: only detected in the options flows (nbgitpuller missing), never launched on
+    startServers(['git', 'lab-nopull', ...new Set(plan.map((x) => x.server))]);
     const bookCommit = JSON.parse(fs.readFileSync(path.join(runDir, 'git', 'repos.json'), 'utf8'))['demo-book'].commit;
     const pages = await servePages();
     onExit(pages.close);

@@ -132,6 +132,16 @@ def check_lab(c):
     c.check("lab hub/api/, redirects followed → 404", r.status == 404, r.describe())
     r = request(f"{lab}git-pull?repo=https%3A%2F%2Fexample.org%2Frepo&token={P['LAB_TOKEN']}")
     c.check("lab git-pull (nbgitpuller) → 200 HTML", r.status == 200 and re.search(r"git-pull|nbgitpuller", r.text(), re.I) is not None, shows(r))
+    r = request(f"{lab}git-pull")
+    c.check("lab git-pull without a token → 302 to the login page (what detection reads as installed)",
+            r.status == 302 and "/login?next=" in (r.header("location") or ""), shows(r))
+    nopull = P["LAB_NOPULL_URL"]
+    print(f"--- lab-nopull: the same server without nbgitpuller at {nopull}", flush=True)
+    r = request(f"{nopull}api")
+    c.check('lab-nopull api → 200 {"version": "2.x"}', r.status == 200 and (json_of(r) or {}).get("version", "").startswith("2."), shows(r))
+    for path in ("git-pull", f"git-pull?repo=https%3A%2F%2Fexample.org%2Frepo&token={P['LAB_TOKEN']}"):
+        r = request(f"{nopull}{path}")
+        c.check(f"lab-nopull {path.split('&')[0]} → 404 (no nbgitpuller)", r.status == 404, shows(r))
 
 
 def check_git(c, tmp):

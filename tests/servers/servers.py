@@ -4,7 +4,7 @@
   python3 tests/servers/servers.py start [--record FILE] [NAME...]   (also tests/servers/start.sh)
   python3 tests/servers/servers.py stop [NAME...]                    (also tests/servers/stop.sh)
 
-NAME: hub6 hub52 lab binder binder-prefix binder-service git faults (default: all of them; for
+NAME: hub6 hub52 lab lab-nopull binder binder-prefix binder-service git faults (default: all; for
 stop, every server with a PID file). `start` leaves a server already up alone, starts the others
 in parallel, each in a session of its own (PID in run/NAME.pid with its start time in
 run/NAME.pidstart, log in run/NAME.log), and waits until each answers; --record FILE appends
@@ -33,7 +33,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 RUN = os.path.join(HERE, "run")
 VENV = os.path.join(ROOT, ".venv")
-ALL = ["hub6", "hub52", "lab", "binder", "binder-prefix", "binder-service", "git", "faults"]
+ALL = ["hub6", "hub52", "lab", "lab-nopull", "binder", "binder-prefix", "binder-service", "git", "faults"]
 
 
 def ports():
@@ -55,6 +55,7 @@ READY = {
     "hub6": ("HUB6_PORT", [f"{P['HUB6_URL']}hub/api/", f"{P['HUB6_SERVICE_URL']}versions"]),
     "hub52": ("HUB52_PORT", [f"{P['HUB52_URL']}hub/api/", f"{P['HUB52_SERVICE_URL']}versions"]),
     "lab": ("LAB_PORT", [f"{P['LAB_URL']}api"]),
+    "lab-nopull": ("LAB_NOPULL_PORT", [f"{P['LAB_NOPULL_URL']}api"]),
     "binder": ("BINDER_PORT", [f"{P['BINDER_URL']}versions"]),
     "binder-prefix": ("BINDER_PREFIX_PORT", [f"{P['BINDER_PREFIX_URL']}versions"]),
     "binder-service": ("BINDER_SERVICE_PORT", [f"{P['BINDER_SERVICE_URL']}versions"]),
@@ -75,13 +76,16 @@ def command(name, d):
                "BYOB_BINDER_SERVICE_PORT": P[f"{up}_SERVICE_PORT"],
                "BYOB_BINDER_SERVICE_MODE": "full" if name == "hub52" else "api-only"}
         return [f"{VENV}/{name}/bin/jupyterhub", "-f", f"{HERE}/jupyterhub_config.py"], env
-    if name == "lab":
+    if name in ("lab", "lab-nopull"):
         os.makedirs(f"{d}/home", exist_ok=True)
         env = {"JUPYTER_CONFIG_DIR": f"{d}/config", "JUPYTER_RUNTIME_DIR": f"{d}/runtime", "PATH": f"{VENV}/hub6/bin:{os.environ['PATH']}"}
+        port = P["LAB_PORT"] if name == "lab" else P["LAB_NOPULL_PORT"]
+        # lab-nopull: the same server with nbgitpuller turned off (a reader who never installed it)
+        nopull = ["--ServerApp.jpserver_extensions=nbgitpuller=False"] if name == "lab-nopull" else []
         return [f"{VENV}/hub6/bin/jupyter-lab", "--no-browser", "--allow-root", "--ServerApp.ip=127.0.0.1",
-                f"--ServerApp.port={P['LAB_PORT']}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={P['LAB_TOKEN']}",
+                f"--ServerApp.port={port}", "--ServerApp.port_retries=0", f"--IdentityProvider.token={P['LAB_TOKEN']}",
                 # no allow_origin: the server a reader starts, refusing every foreign Origin
-                f"--ServerApp.root_dir={d}/home",
+                f"--ServerApp.root_dir={d}/home", *nopull,
                 "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate"], env
     if name in ("binder", "binder-prefix"):
         # no JupyterHub behind them: launches go to the stand-in's own fake servers
@@ -260,7 +264,8 @@ def launch(name):
 
 def setup_venvs(names):
     """The Python environments the servers need: setup.sh builds what is missing (a stamp check otherwise)."""
-    need = sorted({"hub6" if n in ("hub6", "lab") else "hub52" for n in names if n in ("hub6", "lab", "hub52")})
+    labs = ("hub6", "lab", "lab-nopull")
+    need = sorted({"hub6" if n in labs else "hub52" for n in names if n in (*labs, "hub52")})
     if need:
         subprocess.run([f"{HERE}/setup.sh", *need], check=True)
 
