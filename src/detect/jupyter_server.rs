@@ -22,28 +22,32 @@ fn classify(answers: &Answers<'_>) -> Option<Finding> {
         return None;
     }
     let version = answers.json("api")?.version()?;
-    // nbgitpuller serves `git-pull` to logged-in users only: anonymous probes get the login
-    // page (302, followed); without nbgitpuller the server has no such page (404).
-    let pull = answers.get("git-pull").map(|r| r.status != 404);
-    let note = match pull {
-        None => "launches use nbgitpuller: the server must have it installed, and you must be logged in (token or password)",
-        Some(true) => "launches use nbgitpuller (installed: its git-pull page answers); you must be logged in (token or password)",
-        Some(false) => "launches also need you logged in (token or password)",
+    // nbgitpuller serves `git-pull` (to a logged-in user: an anonymous probe is sent to the
+    // login page); without it the server has no such page and answers 404 itself. Only that
+    // 404 is read: a server that asks for a login before any page, a missing one included,
+    // answers the same redirect either way, and a 404 after a redirect is another page's.
+    let pull_missing = answers
+        .get("git-pull")
+        .is_some_and(|r| r.status == 404 && !r.redirected);
+    let note = if pull_missing {
+        "launches also need you logged in (token or password)"
+    } else {
+        "launches use nbgitpuller: the server must have it installed, and you must be logged in (token or password)"
     };
     Some(Finding {
         kind: HubKind::JupyterServer,
         version: Some(version),
         cors: None,
-        pull,
+        pull_missing,
         notes: vec![note.into()],
     })
 }
 
 /// The sentence about a Jupyter Server: its version, and nbgitpuller when it is missing.
-pub(super) fn describe(version: &str, pull: Option<bool>) -> String {
-    if pull == Some(false) {
+pub(super) fn describe(version: &str, pull_missing: bool) -> String {
+    if pull_missing {
         format!(
-            "Jupyter Server {version} — nbgitpuller is not installed (git-pull answers 404): launches open a 404 page until it is (pip install nbgitpuller in the server's environment, then restart the server)"
+            "Jupyter Server {version} — nbgitpuller is not installed or not enabled (git-pull answers 404): launches open a 404 page until it is (pip install nbgitpuller in the server's environment, or jupyter server extension enable nbgitpuller, then restart the server)"
         )
     } else {
         format!("Jupyter Server {version}")

@@ -46,7 +46,7 @@ fn classify(answers: &Answers<'_>) -> Option<Finding> {
         kind: HubKind::JupyterHub,
         version: Some(version),
         cors,
-        pull: None,
+        pull_missing: false,
         notes,
     })
 }

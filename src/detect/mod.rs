@@ -29,8 +29,8 @@ pub(crate) struct Finding {
     pub kind: HubKind,
     pub version: Option<String>,
     pub cors: Option<bool>,
-    /// A Jupyter Server's nbgitpuller: whether its `git-pull` page answers (None: no answer).
-    pub pull: Option<bool>,
+    /// A Jupyter Server without nbgitpuller: its `git-pull` answered 404 itself.
+    pub pull_missing: bool,
     pub notes: Vec<String>,
 }
 
@@ -197,7 +197,7 @@ fn at_base_detection(plan: &ProbePlan, base: &str, found: Finding) -> Detection 
             Some(base.to_string()),
         ),
         HubKind::JupyterServer => (
-            jupyter_server::describe(version, found.pull),
+            jupyter_server::describe(version, found.pull_missing),
             Some(base.to_string()),
         ),
         HubKind::Unknown => (String::new(), None),

@@ -390,8 +390,9 @@ fn classifies_jupyter_server_and_its_traps() {
     assert!(!d.message.contains("allow_origin"), "{}", d.message);
 }
 
-/// A Jupyter Server's nbgitpuller, from its `git-pull` page: the login page (installed), 404
-/// (missing: said in the message, since a launch would open a 404 page), or no answer.
+/// A Jupyter Server's nbgitpuller, from its `git-pull` page: a 404 of its own says it is
+/// missing (in the message: a launch would open a 404 page); the login page, a 404 after a
+/// redirect, or no answer say nothing either way.
 #[test]
 fn says_whether_a_jupyter_server_has_nbgitpuller() {
     let plan = probe_plan("http://s/").unwrap();
@@ -416,13 +417,6 @@ fn says_whether_a_jupyter_server_has_nbgitpuller() {
             &[],
         )
     };
-    let installed = with(Some(login));
-    assert_eq!(installed.message, "Jupyter Server 2.21.1");
-    assert!(
-        installed.notes[0].starts_with("launches use nbgitpuller (installed"),
-        "{:?}",
-        installed.notes
-    );
     let missing = with(Some(resp("0:git-pull", 404, "http://s/git-pull", "", &[])));
     assert_eq!(
         (missing.kind, missing.launch_url.as_deref()),
@@ -430,7 +424,7 @@ fn says_whether_a_jupyter_server_has_nbgitpuller() {
     );
     assert!(
         missing.message.starts_with(
-            "Jupyter Server 2.21.1 — nbgitpuller is not installed (git-pull answers 404)"
+            "Jupyter Server 2.21.1 — nbgitpuller is not installed or not enabled (git-pull answers 404)"
         ),
         "{}",
         missing.message
@@ -444,7 +438,16 @@ fn says_whether_a_jupyter_server_has_nbgitpuller() {
         error_kind: Some(ProbeErrorKind::Timeout),
         ..resp("0:git-pull", 0, "http://s/git-pull", "", &[])
     };
-    for unread in [with(None), with(Some(failed))] {
+    let elsewhere = ProbeResponse {
+        redirected: true,
+        ..resp("0:git-pull", 404, "http://sso.example/login", "", &[])
+    };
+    for unread in [
+        with(Some(login)),
+        with(Some(elsewhere)),
+        with(None),
+        with(Some(failed)),
+    ] {
         assert_eq!(unread.message, "Jupyter Server 2.21.1");
         assert!(
             unread.notes[0].contains("must have it installed"),

@@ -82,13 +82,13 @@ def check_lab(c):
     """A plain Jupyter Server."""
     lab = P["LAB_URL"]
     print("--- plain Jupyter Server (jupyter lab)")
-    detect(c, "lab root → jupyter-server 2.x, nbgitpuller installed", lab, 0,
+    detect(c, "lab root → jupyter-server 2.x, nothing said of nbgitpuller (installed)", lab, 0,
            lambda d: d["kind"] == "jupyter-server" and (d["version"] or "").startswith("2.") and d["url"] == lab == d["launchUrl"]
-           and d["message"] == f"Jupyter Server {d['version']}" and d["notes"][0].startswith("launches use nbgitpuller (installed"))
+           and d["message"] == f"Jupyter Server {d['version']}")
     nopull = P["LAB_NOPULL_URL"]
     detect(c, "lab-nopull (nbgitpuller off) → jupyter-server, still a launch target, the message says nbgitpuller is missing", nopull, 0,
            lambda d: (d["kind"], d["launchUrl"]) == ("jupyter-server", nopull)
-           and "nbgitpuller is not installed (git-pull answers 404)" in d["message"])
+           and "nbgitpuller is not installed or not enabled (git-pull answers 404)" in d["message"])
     detect(c, f"lab typed as localhost:{P['LAB_PORT']}", f"localhost:{P['LAB_PORT']}", 0,
            lambda d: (d["kind"], d["url"]) == ("jupyter-server", f"http://localhost:{P['LAB_PORT']}/"))
     detect(c, "lab a notebook URL: /lab/tree/x.ipynb", f"{lab}lab/tree/x.ipynb", 0,

@@ -2,7 +2,8 @@
 // The reader's hubs, saved in the options page as a user would, before the flows. First, while
 // the extension has no access to 127.0.0.1, the Jupyter Server (started without allow_origin:
 // it refuses the extension's Origin) and JupyterHub 5.2.1 (no CORS) cannot be read; JupyterHub
-// 5.2.1 is saved once allowed. Then the Jupyter Server (read with access: no Origin sent), the BinderHub stand-in, hub52's full BinderHub service
+// 5.2.1 is saved once allowed. Then, with access, a Jupyter Server without nbgitpuller (said,
+// not saved), the Jupyter Server (read with access: no Origin sent), the BinderHub stand-in, hub52's full BinderHub service
 // (saved at its own URL) and, through hub6's API-only service, JupyterHub 6.1.1 (saved as the
 // hub in front of it, active); then automatic relaunch on all sites.
 import {flowTest} from './flow.mjs';
@@ -71,7 +72,7 @@ export function optionsFlows(suite, dirs) {
     f.note(`${suite.name}: options says "${after.text.trim()}"; the page's own fetch of hub52: ${reads[0]}`);
   });
 
-  flowTest(suite, {id: 'options-hubs', title: "save the Jupyter Server, the BinderHub, hub52's full BinderHub service (at its own URL) and, through hub6's API-only service, JupyterHub 6.1.1 (active); allow on all sites", ...dirs}, async (f) => {
+  flowTest(suite, {id: 'options-hubs', title: "a Jupyter Server without nbgitpuller is said to lack it; save the Jupyter Server, the BinderHub, hub52's full BinderHub service (at its own URL) and, through hub6's API-only service, JupyterHub 6.1.1 (active); allow on all sites", ...dirs}, async (f) => {
     const {ui, ports: p} = suite;
     f.step('detect-nopull', `type ${p.LAB_NOPULL_URL}, a jupyter lab without nbgitpuller: the options page says so (not saved)`, ['lab-nopull']);
     const nopull = await ui.detect(p.LAB_NOPULL_URL);
