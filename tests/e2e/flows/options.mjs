@@ -3,9 +3,10 @@
 // the extension has no access to 127.0.0.1, the Jupyter Server (started without allow_origin:
 // it refuses the extension's Origin) and JupyterHub 5.2.1 (no CORS) cannot be read; JupyterHub
 // 5.2.1 is saved once allowed. Then, with access, a Jupyter Server without nbgitpuller (said,
-// not saved), the Jupyter Server (read with access: no Origin sent), the BinderHub stand-in, hub52's full BinderHub service
-// (saved at its own URL) and, through hub6's API-only service, JupyterHub 6.1.1 (saved as the
-// hub in front of it, active); then automatic relaunch on all sites.
+// not saved), the Jupyter Server (read with access: no Origin sent), the BinderHub stand-in,
+// hub52's full BinderHub service (saved at its own URL) and, through hub6's API-only service,
+// JupyterHub 6.1.1 (saved as the hub in front of it, active); then automatic relaunch on all
+// sites.
 import {flowTest} from './flow.mjs';
 
 /**
