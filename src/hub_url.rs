@@ -155,7 +155,7 @@ mod tests {
             ("localhost:8888", "http://localhost:8888/"),
             ("127.0.0.1:8000/hub/", "http://127.0.0.1:8000/hub/"),
             ("https://h.org/binder?x=1#y", "https://h.org/binder/"),
-            // a launch link never carries a user name or password: they go like the query
+            // the base is an origin and a path: a user name and password go like the query
             ("https://alice:secret@h.org/hub/", "https://h.org/hub/"),
             ("HTTPS://H.ORG", "https://h.org/"),
             ("https://h.org:443/x//", "https://h.org/x/"),

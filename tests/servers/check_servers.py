@@ -133,7 +133,7 @@ def check_lab(c):
     r = request(f"{lab}git-pull?repo=https%3A%2F%2Fexample.org%2Frepo&token={P['LAB_TOKEN']}")
     c.check("lab git-pull (nbgitpuller) → 200 HTML", r.status == 200 and re.search(r"git-pull|nbgitpuller", r.text(), re.I) is not None, shows(r))
     r = request(f"{lab}git-pull")
-    c.check("lab git-pull without a token → 302 to the login page (what detection reads as installed)",
+    c.check("lab git-pull without a token → 302 to the login page (not a 404: detection says nothing of nbgitpuller)",
             r.status == 302 and "/login?next=" in (r.header("location") or ""), shows(r))
     nopull = P["LAB_NOPULL_URL"]
     print(f"--- lab-nopull: the same server without nbgitpuller at {nopull}", flush=True)
