@@ -416,7 +416,8 @@ pub fn policy(data: &[u8]) {
 /// Detection: `probe_plan` on the first line, then `classify` with responses the rest of
 /// the input describes (records split by `\x1e`: a status byte, a flags byte, header lines
 /// `name: value`, a blank line, the body). A detection says something, a hub that can
-/// launch has an http(s) base, and an unknown one has no launch URL.
+/// launch has an http(s) base, an unknown one has no launch URL, and a launch problem is said
+/// of a hub that can launch, in its message too.
 pub fn detect(data: &[u8]) {
     let s = text(data);
     let (input, rest) = s.split_once('\n').unwrap_or((&s, ""));
@@ -480,6 +481,13 @@ pub fn detect(data: &[u8]) {
             panic!("launch url {u} is not an http(s) base\ninput: {s:?}")
         }
         _ => {}
+    }
+    if let Some(problem) = &d.launch_problem {
+        if d.launch_url.is_none() || !d.message.contains(problem.as_str()) {
+            panic!(
+                "a launch problem without a launch url, or not in the message: {d:?}\ninput: {s:?}"
+            );
+        }
     }
 }
 

@@ -96,7 +96,8 @@ function render(reply) {
   }
   // The core's sentence: what the hub is ("JupyterHub 5.2.1 — no CORS …"), or why it could
   // not be recognised (refused, timeout, certificate, redirect loop, server error, not a hub).
-  box.append(el('span', d.message || t('detectUnknown'), d.launchUrl ? 'kind ok' : 'bad'));
+  // A hub whose launches would fail (a Jupyter Server without nbgitpuller) is a warning.
+  box.append(el('span', d.message || t('detectUnknown'), !d.launchUrl ? 'bad' : d.launchProblem ? 'kind warn' : 'kind ok'));
 }
 
 /**
@@ -184,10 +185,12 @@ async function save(form, typed, asked) {
     return s;
   });
   await form.page.use(saved);
-  const warn = granted ? '' : ' ' + t('savedWithoutAccess');
+  // What detection saw wrong with this hub (the form is cleared below, and its warning with it).
+  const problem = hub.kind === reply.detection.launchKind ? reply.detection.launchProblem : null;
+  const warn = (problem ? ' ' + t('savedLaunchProblem', [problem]) : '') + (granted ? '' : ' ' + t('savedWithoutAccess'));
   // An organisation that locks its hubs keeps them first (presets.js): say where links open.
   const first = saved.hubs[0]?.url === hub.url;
-  showStatus(status, t(first ? 'savedHub' : 'savedHubAfterManaged', [hub.name]) + warn, granted ? 'ok' : 'warn');
+  showStatus(status, t(first ? 'savedHub' : 'savedHubAfterManaged', [hub.name]) + warn, granted && !problem ? 'ok' : 'warn');
   $('hub-input').value = '';
   form.last = null;
   render(null);

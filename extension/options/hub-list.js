@@ -163,7 +163,10 @@ export function hubList(page) {
         if (h && found.url === h.url) Object.assign(h, {version: found.version, cors: found.cors});
       }, status());
       const label = page.kinds.find((k) => k.kind === d.kind)?.label;
-      if (ok) showStatus(status(), t('recheckDone', [hub.name, [label ? t(label) : d.kind, d.version].filter(Boolean).join(' ')]), 'ok');
+      const done = t('recheckDone', [hub.name, [label ? t(label) : d.kind, d.version].filter(Boolean).join(' ')]);
+      // Up, but its launches would fail (a Jupyter Server without nbgitpuller): say why.
+      const problem = found.kind === d.launchKind ? d.launchProblem : null;
+      if (ok) showStatus(status(), problem ? `${done} — ${problem}` : done, problem ? 'warn' : 'ok');
     })().catch((err) => showStatus(status(), t('detectError', [errorMessage(err)]), 'bad'));
   }
 

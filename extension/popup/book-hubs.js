@@ -65,6 +65,8 @@ function onSaveBookHub(book, host) {
       setSiteHub(s, host, hub.url);
       return s;
     });
-    showStatus(status, t('popupBookHubSaved', [hub.name, host]) + (granted ? '' : ' ' + t('savedWithoutAccess')), granted ? 'ok' : 'warn');
+    const problem = hub.kind === reply.detection.launchKind ? reply.detection.launchProblem : null;
+    const warn = (problem ? ' ' + t('savedLaunchProblem', [problem]) : '') + (granted ? '' : ' ' + t('savedWithoutAccess'));
+    showStatus(status, t('popupBookHubSaved', [hub.name, host]) + warn, granted && !problem ? 'ok' : 'warn');
   })().catch((err) => showStatus(status, t('settingsInvalid', [errorMessage(err)]), 'bad'));
 }

@@ -43,15 +43,20 @@ fn classify(answers: &Answers<'_>) -> Option<Finding> {
     })
 }
 
-/// The sentence about a Jupyter Server: its version, and nbgitpuller when it is missing.
+/// The sentence about a Jupyter Server: its version, and its launch problem when it has one.
 pub(super) fn describe(version: &str, pull_missing: bool) -> String {
-    if pull_missing {
-        format!(
-            "Jupyter Server {version} — nbgitpuller is not installed or not enabled (git-pull answers 404): launches open a 404 page until it is (pip install nbgitpuller in the server's environment, or jupyter server extension enable nbgitpuller, then restart the server)"
-        )
-    } else {
-        format!("Jupyter Server {version}")
+    match launch_problem(pull_missing) {
+        Some(problem) => format!("Jupyter Server {version} — {problem}"),
+        None => format!("Jupyter Server {version}"),
     }
+}
+
+/// Why launches on this Jupyter Server would fail (`Detection.launch_problem`): nbgitpuller
+/// missing, with what to do about it.
+pub(super) fn launch_problem(pull_missing: bool) -> Option<String> {
+    pull_missing.then(|| {
+        "nbgitpuller is not installed or not enabled (git-pull answers 404): launches open a 404 page until it is (pip install nbgitpuller in the server's environment, or jupyter server extension enable nbgitpuller, then restart the server)".to_string()
+    })
 }
 
 #[cfg(test)]

@@ -174,6 +174,7 @@ pub fn classify(plan: &ProbePlan, responses: &[ProbeResponse]) -> Detection {
         launch_url: None,
         launch_kind: None,
         launch_version: None,
+        launch_problem: None,
         notes: Vec::new(),
     }
 }
@@ -203,6 +204,10 @@ fn at_base_detection(plan: &ProbePlan, base: &str, found: Finding) -> Detection 
         HubKind::Unknown => (String::new(), None),
     };
     let launch_version = launch_url.as_ref().and(found.version.clone());
+    let launch_problem = match found.kind {
+        HubKind::JupyterServer => jupyter_server::launch_problem(found.pull_missing),
+        _ => None,
+    };
     Detection {
         input: plan.input.clone(),
         url: base.to_string(),
@@ -212,6 +217,7 @@ fn at_base_detection(plan: &ProbePlan, base: &str, found: Finding) -> Detection 
         known: false,
         launch_kind: launch_url.as_ref().map(|_| found.kind),
         launch_version,
+        launch_problem,
         launch_url,
         message,
         notes: found.notes,
@@ -279,6 +285,7 @@ fn typed_service(
             _ => HubKind::JupyterHub,
         }),
         launch_version,
+        launch_problem: None,
         launch_url,
         message,
         notes,

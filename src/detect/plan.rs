@@ -56,6 +56,7 @@ pub fn probe_plan(input: &str) -> Result<ProbePlan, Error> {
         launch_url: Some(typed.base.clone()),
         launch_kind: Some(HubKind::BinderHub),
         launch_version: None,
+        launch_problem: None,
         message: "BinderHub (known public BinderHub, recognised without a request)".into(),
         notes: Vec::new(),
     });

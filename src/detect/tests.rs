@@ -434,6 +434,13 @@ fn says_whether_a_jupyter_server_has_nbgitpuller() {
         "{}",
         missing.message
     );
+    // The problem on its own, for a front end to warn with; the message says it too.
+    let problem = missing.launch_problem.as_deref().unwrap_or_default();
+    assert!(
+        problem.starts_with("nbgitpuller is not installed"),
+        "{problem}"
+    );
+    assert!(missing.message.ends_with(problem), "{}", missing.message);
     let failed = ProbeResponse {
         error_kind: Some(ProbeErrorKind::Timeout),
         ..resp("0:git-pull", 0, "http://s/git-pull", "", &[])
@@ -449,6 +456,7 @@ fn says_whether_a_jupyter_server_has_nbgitpuller() {
         with(Some(failed)),
     ] {
         assert_eq!(unread.message, "Jupyter Server 2.21.1");
+        assert_eq!(unread.launch_problem, None);
         assert!(
             unread.notes[0].contains("must have it installed"),
             "{:?}",

@@ -173,6 +173,10 @@ pub struct Detection {
     /// The version of what `launch_url` is: the hub's own for an API-only BinderHub service
     /// (launches go to the JupyterHub in front of it), else `version`. What a front end saves.
     pub launch_version: Option<String>,
+    /// Why launches on `launch_url` would fail, when detection saw it (a Jupyter Server without
+    /// nbgitpuller): one sentence, also said in `message`. A front end warns with it (the
+    /// options page's warning style, the CLI's `warning:` line); `None` when none was seen.
+    pub launch_problem: Option<String>,
     /// One sentence for the user.
     pub message: String,
     /// Further details, one sentence each.
@@ -443,6 +447,7 @@ impl Detection {
             launch_url: f.optional("launchUrl", string, "a string")?,
             launch_kind: f.optional("launchKind", hub_kind, HUB_KIND)?,
             launch_version: f.optional("launchVersion", string, "a string")?,
+            launch_problem: f.optional("launchProblem", string, "a string")?,
             message: f.required("message", string, "a string")?,
             notes: f.required("notes", strings, "an array of strings")?,
         })

@@ -175,3 +175,40 @@ test('saved hubs are reordered from the keyboard; the focus stays on the moved h
   assert.equal(w.document.activeElement.closest('li')?.dataset.url, hub);
   assert.equal(w.document.activeElement.dataset.control, 'down', 'first again: "Move up" is disabled, "Move down" has the focus');
 });
+
+test('a Jupyter Server without nbgitpuller is detected, saved and re-checked with a warning that says why its launches fail', async () => {
+  // jupyter_server's answers without nbgitpuller: `api` its version, `git-pull` its own 404.
+  const lab = http.createServer((req, res) => {
+    if (req.url === '/api') {
+      res.writeHead(200, {'content-type': 'application/json'});
+      res.end('{"version": "2.21.1"}');
+    } else {
+      res.writeHead(404, {'content-type': 'text/html'});
+      res.end('<html><body>404 : Not Found</body></html>');
+    }
+  });
+  await new Promise((r) => lab.listen(0, '127.0.0.1', r));
+  try {
+    const url = `http://127.0.0.1:${lab.address().port}/`;
+    $('hub-input').value = url;
+    $('hub-input').dispatchEvent(new w.Event('input'));
+    const shown = await until(() => $('detect-result').dataset.state === 'done' && $('detect-result'), 'the detection');
+    assert.equal(shown.dataset.kind, 'jupyter-server');
+    const sentence = shown.querySelector('span');
+    assert.match(sentence.textContent, /^Jupyter Server 2\.21\.1 — nbgitpuller is not installed or not enabled \(git-pull answers 404\)/);
+    assert.equal(sentence.className, 'kind warn');
+    $('save-status').textContent = ''; // the last test's "Saved …"
+    $('hub-form').dispatchEvent(new w.Event('submit', {cancelable: true}));
+    const saved = await until(() => /Saved/.test($('save-status').textContent) && $('save-status'), 'the hub saved');
+    assert.match(saved.textContent, /Its launches will fail for now: nbgitpuller is not installed or not enabled/);
+    assert.ok(saved.classList.contains('warn'), saved.className);
+    assert.equal(stored().hubs[0].url, url, 'saved all the same, and in use');
+    const row = await until(() => w.document.querySelector(`#hub-list li[data-url="${url}"]`), 'the saved hub listed');
+    row.querySelector('[data-control="recheck"]').click();
+    const rechecked = await until(() => /Jupyter Server 2\.21\.1 —/.test($('hub-list-status').textContent) && $('hub-list-status'), 'the re-check');
+    assert.match(rechecked.textContent, /nbgitpuller is not installed or not enabled/);
+    assert.ok(rechecked.classList.contains('warn'), rechecked.className);
+  } finally {
+    lab.close();
+  }
+});

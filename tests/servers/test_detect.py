@@ -84,11 +84,12 @@ def check_lab(c):
     print("--- plain Jupyter Server (jupyter lab)")
     detect(c, "lab root → jupyter-server 2.x, nothing said of nbgitpuller (installed)", lab, 0,
            lambda d: d["kind"] == "jupyter-server" and (d["version"] or "").startswith("2.") and d["url"] == lab == d["launchUrl"]
-           and d["message"] == f"Jupyter Server {d['version']}")
+           and d["message"] == f"Jupyter Server {d['version']}" and d["launchProblem"] is None)
     nopull = P["LAB_NOPULL_URL"]
     detect(c, "lab-nopull (nbgitpuller off) → jupyter-server, still a launch target, the message says nbgitpuller is missing", nopull, 0,
            lambda d: (d["kind"], d["launchUrl"]) == ("jupyter-server", nopull)
-           and "nbgitpuller is not installed or not enabled (git-pull answers 404)" in d["message"])
+           and "nbgitpuller is not installed or not enabled (git-pull answers 404)" in d["message"]
+           and d["launchProblem"].startswith("nbgitpuller is not installed") and d["message"].endswith(d["launchProblem"]))
     detect(c, f"lab typed as localhost:{P['LAB_PORT']}", f"localhost:{P['LAB_PORT']}", 0,
            lambda d: (d["kind"], d["url"]) == ("jupyter-server", f"http://localhost:{P['LAB_PORT']}/"))
     detect(c, "lab a notebook URL: /lab/tree/x.ipynb", f"{lab}lab/tree/x.ipynb", 0,
@@ -149,6 +150,14 @@ def check_rewrite(c):
     rc, out, err = run("rewrite", "--hub", hub6_svc, link)
     c.check("rewrite without --kind on hub6's API-only service launches on the hub in front (nbgitpuller)",
             rc == 0 and out.startswith(f"{hub6}hub/user-redirect/git-pull?"), out + err)
+    lab, nopull = P["LAB_URL"], P["LAB_NOPULL_URL"]
+    rc, out, err = run("rewrite", "--hub", nopull, link)
+    c.check("rewrite without --kind on lab-nopull converts the link and warns, before it, that nbgitpuller is missing",
+            rc == 0 and out.startswith(f"{nopull}git-pull?")
+            and err.startswith(f"byob: warning: {nopull}: nbgitpuller is not installed or not enabled"), out + err)
+    rc, out, err = run("rewrite", "--hub", lab, link)
+    c.check("rewrite without --kind on lab (nbgitpuller installed) says nothing of nbgitpuller",
+            rc == 0 and out.startswith(f"{lab}git-pull?") and "nbgitpuller" not in err, out + err)
     for name, base in (("/", binder), ("/binder/", prefix), ("/services/binder/", hub52_svc)):
         rc, out, err = run("rewrite", "--kind", "binderhub", "--hub", base, link)
         converted = out.strip()

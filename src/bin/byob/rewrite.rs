@@ -97,6 +97,11 @@ fn target_for(
             if byob::hubs::target_kind(d.kind) != Some(kind) {
                 eprintln!("byob: note: {}", crate::terminal::text(&d.message));
             }
+            // The links are still converted (they are right once the hub is fixed), but a
+            // reader who opens one now gets an error page: say so before any line.
+            if let Some(problem) = &d.launch_problem {
+                eprintln!("byob: warning: {url}: {}", crate::terminal::text(problem));
+            }
             (kind, url.to_string())
         }
     };

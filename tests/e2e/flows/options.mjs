@@ -75,13 +75,13 @@ export function optionsFlows(suite, dirs) {
 
   flowTest(suite, {id: 'options-hubs', title: "a Jupyter Server without nbgitpuller is said to lack it; save the Jupyter Server, the BinderHub, hub52's full BinderHub service (at its own URL) and, through hub6's API-only service, JupyterHub 6.1.1 (active); allow on all sites", ...dirs}, async (f) => {
     const {ui, ports: p} = suite;
-    f.step('detect-nopull', `type ${p.LAB_NOPULL_URL}, a jupyter lab without nbgitpuller: the options page says so (not saved)`, ['lab-nopull']);
+    f.step('detect-nopull', `type ${p.LAB_NOPULL_URL}, a jupyter lab without nbgitpuller: the options page says so, as a warning (not saved)`, ['lab-nopull']);
     const nopull = await ui.detect(p.LAB_NOPULL_URL);
-    if (nopull.state !== 'done' || nopull.kind !== 'jupyter-server' || !nopull.text.includes('nbgitpuller is not installed')) f.fail(`detection of ${p.LAB_NOPULL_URL}: ${JSON.stringify(nopull)}`);
+    if (nopull.state !== 'done' || nopull.kind !== 'jupyter-server' || !nopull.text.includes('nbgitpuller is not installed') || nopull.style !== 'kind warn') f.fail(`detection of ${p.LAB_NOPULL_URL}: ${JSON.stringify(nopull)}`);
     for (const [url, kind, savedUrl, savedKind] of typed(p)) {
       f.step('detect', `type ${url}: ${kind}`, [url.startsWith(p.HUB52_URL) ? 'hub52' : url === p.LAB_URL ? 'lab' : url === p.BINDER_URL ? 'binder' : 'hub6']);
       const d = await ui.detect(url);
-      if (d.state !== 'done' || d.kind !== kind || d.text.includes('not installed')) f.fail(`detection of ${url}: ${JSON.stringify(d)}`);
+      if (d.state !== 'done' || d.kind !== kind || d.text.includes('not installed') || d.style !== 'kind ok') f.fail(`detection of ${url}: ${JSON.stringify(d)}`);
       f.step('save', `save ${url}: the hub saved is ${savedKind} ${savedUrl}`);
       const saved = await ui.saveHub();
       const hub = (await ui.settings()).hubs.find((/** @type {any} */ h) => h.url === saved);

@@ -3,7 +3,7 @@
 // on install), the settings it stored, its popup, and what its content script says about a tab.
 import {sleep} from './driver.mjs';
 
-/** @typedef {{state: string, kind: string | null, version: string | null, text: string, ms: number}} Detection */
+/** @typedef {{state: string, kind: string | null, version: string | null, text: string, style: string | null, ms: number}} Detection */
 
 export class ExtensionUi {
   /** @param {import('./driver.mjs').Browser} browser */
@@ -72,7 +72,7 @@ export class ExtensionUi {
         const box = /** @type {HTMLElement} */ (document.getElementById('detect-result'));
         const state = box.dataset.state;
         return /** @type {HTMLInputElement} */ (document.getElementById('hub-input')).value === input && state && state !== 'checking'
-          ? {state, kind: box.dataset.kind ?? null, version: box.dataset.version ?? null, text: box.textContent}
+          ? {state, kind: box.dataset.kind ?? null, version: box.dataset.version ?? null, text: box.textContent, style: box.querySelector('span')?.className ?? null}
           : null;
       },
       [input],
