@@ -68,6 +68,7 @@ const BASE_EXAMPLES: &[Example] = &[
         what: "a full BinderHub at / (current UI: pageConfig on every page, hub/api/ included)",
         kind: HubKind::BinderHub,
         version: Some("0.2.0+1763.gfaafab2"),
+        launch_problem: false,
         answers: &[
             Answer::json("versions", VERSIONS),
             Answer::html("hub-api", 200, PAGE),
@@ -81,6 +82,7 @@ const BASE_EXAMPLES: &[Example] = &[
         what: "the 2019–2023 BinderHub: the {builder, binderhub} shape, a home page without pageConfig",
         kind: HubKind::BinderHub,
         version: Some("0.2.0+625.g4da4b56"),
+        launch_problem: false,
         answers: &[
             Answer::json(
                 "versions",
@@ -98,6 +100,7 @@ const BASE_EXAMPLES: &[Example] = &[
         what: "a BinderHub with authentication: anonymous readers are sent to the JupyterHub's login",
         kind: HubKind::BinderHub,
         version: Some("1.0.0-0.dev.git.3673.h040c9bbe"),
+        launch_problem: false,
         answers: &[
             Answer::json("versions", r#"{"builder_info": {}, "binderhub": "1.0.0-0.dev.git.3673.h040c9bbe"}"#),
             Answer::redirected("root", 200, "hub/login?next=%2Fhub%2Fapi%2Foauth2%2Fauthorize", "<html>login</html>"),
@@ -107,6 +110,7 @@ const BASE_EXAMPLES: &[Example] = &[
         what: "BinderHub in API-only mode at its own base: versions, and 404 for every page",
         kind: HubKind::BinderHubService,
         version: Some("0+unknown"),
+        launch_problem: false,
         answers: &[
             Answer::json("versions", r#"{"builder_info": {"build_image": "quay.io/jupyterhub/repo2docker:main"}, "binderhub": "0+unknown"}"#),
             Answer::html("hub-api", 404, NOT_FOUND),
@@ -123,6 +127,7 @@ const SERVICE_EXAMPLES: &[Example] = &[
             "a full BinderHub as the JupyterHub service `binder`: its home page under the service",
         kind: HubKind::BinderHub,
         version: Some("0.2.0+1763.gfaafab2"),
+        launch_problem: false,
         answers: &[
             Answer::json("service-versions", VERSIONS),
             Answer::html("service-root", 200, PAGE),
@@ -132,6 +137,7 @@ const SERVICE_EXAMPLES: &[Example] = &[
         what: "the binderhub-service chart (API-only): versions, and 404 under the service",
         kind: HubKind::BinderHubService,
         version: Some("0.2.0+1763.gfaafab2"),
+        launch_problem: false,
         answers: &[
             Answer::json("service-versions", VERSIONS),
             Answer::html("service-root", 404, NOT_FOUND),

@@ -65,6 +65,7 @@ const EXAMPLES: &[Example] = &[
         what: "jupyter lab (jupyter_server 2.17): api answers its version, the rest 404 or the UI",
         kind: HubKind::JupyterServer,
         version: Some("2.17.0"),
+        launch_problem: false,
         answers: &[
             Answer::html("versions", 404, ""),
             Answer::redirected("hub-api", 404, "hub/api/", ""),
@@ -79,6 +80,7 @@ const EXAMPLES: &[Example] = &[
         what: "jupyter lab 2.21 without nbgitpuller (`--ServerApp.jpserver_extensions=nbgitpuller=False`): git-pull 404",
         kind: HubKind::JupyterServer,
         version: Some("2.21.1"),
+        launch_problem: true,
         answers: &[
             Answer::json("api", r#"{"version": "2.21.1"}"#),
             Answer::html("git-pull", 404, "<html>"),
@@ -88,6 +90,7 @@ const EXAMPLES: &[Example] = &[
         what: "a Jupyter Server behind a path prefix (`--ServerApp.base_url=/jupyter/`)",
         kind: HubKind::JupyterServer,
         version: Some("2.21.1"),
+        launch_problem: false,
         answers: &[Answer::json("api", r#"{"version": "2.21.1"}"#)],
     },
 ];

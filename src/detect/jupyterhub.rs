@@ -86,6 +86,7 @@ const EXAMPLES: &[Example] = &[
         what: "JupyterHub 6.1.1 (CORS on hub/api/), as tests/servers' hub6 answers",
         kind: HubKind::JupyterHub,
         version: Some("6.1.1"),
+        launch_problem: false,
         answers: &[
             Answer::redirected("versions", 404, "hub/versions", "").with_headers(HUB6),
             Answer::json("hub-api", r#"{"version": "6.1.1"}"#).with_headers(HUB6_API),
@@ -100,6 +101,7 @@ const EXAMPLES: &[Example] = &[
         what: "JupyterHub 5.2.1 (no CORS header), as tests/servers' hub52 answers",
         kind: HubKind::JupyterHub,
         version: Some("5.2.1"),
+        launch_problem: false,
         answers: &[
             Answer::redirected("versions", 404, "hub/versions", "").with_headers(HUB52),
             Answer::json("hub-api", r#"{"version": "5.2.1"}"#).with_headers(HUB52_API),
@@ -111,6 +113,7 @@ const EXAMPLES: &[Example] = &[
         what: "a JupyterHub whose hub/api/ failed: the header on another answer still says it",
         kind: HubKind::JupyterHub,
         version: Some("4.1.6"),
+        launch_problem: false,
         answers: &[
             Answer::html("hub-api", 502, "<html>Bad Gateway</html>"),
             Answer::redirected("root", 200, "hub/login", "<html>login</html>")

@@ -55,6 +55,8 @@ pub(crate) struct Example {
     pub what: &'static str,
     pub kind: HubKind,
     pub version: Option<&'static str>,
+    /// Whether detection says launches would fail (`Detection.launch_problem`).
+    pub launch_problem: bool,
     pub answers: &'static [Answer],
 }
 

@@ -60,8 +60,8 @@ fn every_example_is_claimed_by_its_own_classifier_only() {
                 panic!("{} does not claim its example: {}", own.name, example.what)
             });
             assert_eq!(
-                (found.kind, found.version.as_deref()),
-                (example.kind, example.version),
+                (found.kind, found.version.as_deref(), found.pull_missing),
+                (example.kind, example.version, example.launch_problem),
                 "{}: {}",
                 own.name,
                 example.what
@@ -91,8 +91,8 @@ fn base_examples_read_the_same_through_classify() {
             let (plan, responses) = example_responses(example);
             let d = classify(&plan, &responses);
             assert_eq!(
-                (d.kind, d.version.as_deref()),
-                (example.kind, example.version),
+                (d.kind, d.version.as_deref(), d.launch_problem.is_some()),
+                (example.kind, example.version, example.launch_problem),
                 "{}",
                 example.what
             );
