@@ -700,9 +700,9 @@ fn detect_seeds() -> Vec<Vec<u8>> {
 /// Hub health: a check's answer (the first byte picks the hub's kind and whether the request
 /// failed, with which error kind; the second the HTTP status; the rest is the body) read by
 /// `health::read`, then the routes. Only the saved hub gets a state; an up hub has no reason
-/// and a 2xx status; every other state says why, in at most a few hundred characters
-/// without control characters (the reason is shown to the reader); a route never lists a hub
-/// twice, and a down hub is passed over with that reason.
+/// and a 2xx status (a Jupyter Server: or nbgitpuller's 400); every other state says why, in
+/// at most a few hundred characters without control characters (the reason is shown to the
+/// reader); a route never lists a hub twice, and a down hub is passed over with that reason.
 pub fn health(data: &[u8]) {
     use crate::health::{read, Answer, HealthMap, State};
     let (Some(&pick), Some(&code)) = (data.first(), data.get(1)) else {
@@ -761,8 +761,10 @@ pub fn health(data: &[u8]) {
     }
     match (h.state, &h.reason, h.status) {
         (State::Up, None, Some(200..=299)) => {}
+        // nbgitpuller's answer on a Jupyter Server without authentication (no `repo`).
+        (State::Up, None, Some(400)) if kind == HubKind::JupyterServer => {}
         (State::Up, _, _) => {
-            panic!("up with a reason or without a 2xx status: {h:?}\ninput: {input}")
+            panic!("up with a reason or without a 2xx status (a Jupyter Server: or 400): {h:?}\ninput: {input}")
         }
         (_, Some(r), _)
             if !r.is_empty() && r.chars().count() <= 400 && !r.chars().any(char::is_control) => {}

@@ -12,7 +12,11 @@
 //!   BinderHub whose JupyterHub is gone cannot launch, and `versions` would still answer;
 //! - a **JupyterHub**: `hub/api/`, `{"version": …}` without authentication (the hub itself, not
 //!   only its proxy, answered);
-//! - a **Jupyter Server**: `api`, `{"version": …}`.
+//! - a **Jupyter Server**: `git-pull`, nbgitpuller's page, which every launch opens: a server
+//!   with nbgitpuller sends a logged-out request to its login page (or, without
+//!   authentication, answers 400 for the missing `repo`); one without it answers 404 itself
+//!   (measured on jupyter_server 2.21.1, `tests/servers/check_servers.py`). Its `api` would
+//!   answer either way, so fallback would send links to a server that opens a 404 page.
 
 use crate::detect::{Probe, ProbeErrorKind, ProbeResponse};
 use crate::render::TargetKind;
@@ -212,7 +216,7 @@ fn check_path(kind: TargetKind) -> &'static str {
     match kind {
         TargetKind::BinderHub => "health",
         TargetKind::JupyterHub => "hub/api/",
-        TargetKind::JupyterServer => "api",
+        TargetKind::JupyterServer => "git-pull",
     }
 }
 
@@ -329,7 +333,7 @@ fn judge(kind: TargetKind, path: &str, a: &Answer, now: u64) -> Health {
 
 /// The fields of a check's JSON answer that matter.
 struct Body {
-    /// JupyterHub and Jupyter Server: a `version` that is not `null` (its value does not matter).
+    /// JupyterHub: a `version` that is not `null` (its value does not matter).
     has_version: bool,
     /// BinderHub's `health`.
     ok: Option<bool>,
@@ -374,6 +378,18 @@ impl Body {
 
 /// `Ok` when the answer shows a hub of `kind` that can launch; else what it shows instead.
 fn reads_as_up(kind: TargetKind, r: &ProbeResponse) -> Result<(), String> {
+    if kind == TargetKind::JupyterServer {
+        // The page nbgitpuller serves: the login page a logged-out request is sent to (or, for
+        // a server that asks for a login before every page, any page at all: it proves no
+        // more), or 400 for the missing `repo` on a server without authentication. Its own 404
+        // is a server without nbgitpuller.
+        return match (r.status, r.redirected) {
+            (200..=299, _) | (400, false) => Ok(()),
+            (404, false) => Err(crate::detect::NBGITPULLER_MISSING.into()),
+            (500.., _) => Err("the server has a problem".into()),
+            _ => Err("not the answer of a Jupyter Server with nbgitpuller".into()),
+        };
+    }
     let body = r.body.as_deref().and_then(Body::read);
     match (kind, &body) {
         (TargetKind::BinderHub, Some(b)) if b.ok.is_some() => {
@@ -392,11 +408,7 @@ fn reads_as_up(kind: TargetKind, r: &ProbeResponse) -> Result<(), String> {
                 Err(failed.join(", "))
             }
         }
-        (TargetKind::JupyterHub | TargetKind::JupyterServer, Some(b))
-            if b.has_version && r.status == 200 =>
-        {
-            Ok(())
-        }
+        (TargetKind::JupyterHub, Some(b)) if b.has_version && r.status == 200 => Ok(()),
         _ if r.status >= 500 => Err("the server has a problem".into()),
         _ => Err(format!(
             "not the answer of a {}",
@@ -553,7 +565,7 @@ mod tests {
                     "https://hub.example.edu/",
                     "https://hub.example.edu/hub/api/"
                 ),
-                ("http://localhost:8888/", "http://localhost:8888/api"),
+                ("http://localhost:8888/", "http://localhost:8888/git-pull"),
             ]
         );
         assert_eq!((p.timeout_ms, p.max_body), (4000, 16384));
@@ -571,6 +583,17 @@ mod tests {
         let mut read = Answer::read_all(
             &json!([{"response": {"id": id, "status": status, "url": id, "redirected": false,
             "headers": {"content-type": "application/json"}, "body": body, "error": null,
+            "errorKind": null, "corsChecked": false}, "ms": ms}]),
+        )
+        .unwrap();
+        read.remove(0)
+    }
+
+    /// An HTML answer reached through redirects, at `to` below `id`.
+    fn redirected(id: &str, status: u16, to: &str, ms: u32) -> Answer {
+        let mut read = Answer::read_all(
+            &json!([{"response": {"id": id, "status": status, "url": format!("{id}{to}"), "redirected": true,
+            "headers": {"content-type": "text/html"}, "body": "<html>", "error": null,
             "errorKind": null, "corsChecked": false}, "ms": ms}]),
         )
         .unwrap();
@@ -611,8 +634,17 @@ mod tests {
             (HubKind::JupyterHub, answer(j, 200, r#"{"version": "5.2.1"}"#, 12), State::Up, ""),
             (HubKind::JupyterHub, answer(j, 503, r#"{"status": 503, "message": "proxy error"}"#, 12), State::Down, "HTTP 503 on hub/api/: the server has a problem"),
             (HubKind::JupyterHub, answer(j, 200, "<html>login</html>", 12), State::Down, "HTTP 200 on hub/api/: not the answer of a JupyterHub"),
-            (HubKind::JupyterServer, answer(s, 200, r#"{"version": "2.14.0"}"#, 4), State::Up, ""),
-            (HubKind::JupyterServer, answer(s, 404, r#"{"message": "Not Found"}"#, 4), State::Down, "HTTP 404 on api: not the answer of a Jupyter Server"),
+            // Jupyter Server's git-pull, as jupyter_server 2.21.1 answers it: with nbgitpuller,
+            // its login page (a redirect) or, without authentication, 400 (no `repo`).
+            (HubKind::JupyterServer, redirected(s, 200, "login?next=%2Fgit-pull", 4), State::Up, ""),
+            (HubKind::JupyterServer, answer(s, 400, "<html>400: Bad Request</html>", 4), State::Up, ""),
+            (HubKind::JupyterServer, redirected(s, 200, "login?next=%2Fgit-pull", 1600), State::Slow, "answered in 1.6 s"),
+            // Without nbgitpuller, its own 404; a 404 after a redirect, or another status, is no
+            // answer of nbgitpuller's.
+            (HubKind::JupyterServer, answer(s, 404, "<html>404 : Not Found</html>", 4), State::Down, "HTTP 404 on git-pull: nbgitpuller is not installed or not enabled"),
+            (HubKind::JupyterServer, redirected(s, 404, "login", 4), State::Down, "HTTP 404 on git-pull: not the answer of a Jupyter Server with nbgitpuller"),
+            (HubKind::JupyterServer, answer(s, 403, "Forbidden", 4), State::Down, "HTTP 403 on git-pull: not the answer of a Jupyter Server with nbgitpuller"),
+            (HubKind::JupyterServer, answer(s, 502, "Bad Gateway", 4), State::Down, "HTTP 502 on git-pull: the server has a problem"),
             // No answer: why, from the runner's error kind.
             (HubKind::JupyterHub, failed(j, "refused", "connection refused (net::ERR_CONNECTION_REFUSED)"), State::Down, "connection refused"),
             (HubKind::JupyterHub, failed(j, "timeout", "no answer within 4000 ms"), State::Down, "no answer within 4 s"),

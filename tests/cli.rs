@@ -165,6 +165,25 @@ fn warnings_that_change_what_opens_are_printed_unless_quiet() {
         "{}",
         text(&o.stderr)
     );
+    // An environment repository for a JupyterHub is ignored with a warning, which -q silences.
+    let env = [
+        "--env-repo",
+        "gh/org/env/main",
+        "https://mybinder.org/v2/gh/o/r/main",
+    ];
+    let o = byob(&[&REWRITE_TO_HUB[..], &env].concat(), None);
+    assert!(
+        o.status.success()
+            && text(&o.stderr).contains("--env-repo is used only for a BinderHub; ignored"),
+        "{}",
+        text(&o.stderr)
+    );
+    let o = byob(&[&REWRITE_TO_HUB[..], &["-q"], &env].concat(), None);
+    assert!(
+        o.status.success() && o.stderr.is_empty(),
+        "{}",
+        text(&o.stderr)
+    );
 }
 
 #[test]

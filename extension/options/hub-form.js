@@ -14,6 +14,7 @@ import * as core from '../core.js';
 import {errorMessage, updateSettings} from '../settings.js';
 import {t} from '../ui/i18n.js';
 import {$, el, showStatus} from '../ui/dom.js';
+import {savedStatus} from '../ui/saved-hub.js';
 
 /** A short pause after the last key, so typing does not fire a probe per key. */
 const TYPING_MS = 250;
@@ -185,12 +186,11 @@ async function save(form, typed, asked) {
     return s;
   });
   await form.page.use(saved);
-  // What detection saw wrong with this hub (the form is cleared below, and its warning with it).
-  const problem = hub.kind === reply.detection.launchKind ? reply.detection.launchProblem : null;
-  const warn = (problem ? ' ' + t('savedLaunchProblem', [problem]) : '') + (granted ? '' : ' ' + t('savedWithoutAccess'));
   // An organisation that locks its hubs keeps them first (presets.js): say where links open.
+  // The form is cleared below, and the detection's warning with it: the status says it again.
   const first = saved.hubs[0]?.url === hub.url;
-  showStatus(status, t(first ? 'savedHub' : 'savedHubAfterManaged', [hub.name]) + warn, granted && !problem ? 'ok' : 'warn');
+  const said = savedStatus(t(first ? 'savedHub' : 'savedHubAfterManaged', [hub.name]), hub, reply.detection, granted);
+  showStatus(status, said.text, said.cls);
   $('hub-input').value = '';
   form.last = null;
   render(null);

@@ -15,6 +15,7 @@ import {errorMessage, hubViews, useFirst} from '../settings.js';
 import {healthLine} from '../ui/health-view.js';
 import {t} from '../ui/i18n.js';
 import {$, button, el, showStatus} from '../ui/dom.js';
+import {launchProblem} from '../ui/saved-hub.js';
 
 /**
  * @typedef {{change: (fn: (s: any) => void, status?: HTMLElement) => Promise<boolean>, use: (settings: any) => Promise<void>, settings: () => any, kinds: {kind: string, label: string}[]}} Page
@@ -163,10 +164,10 @@ export function hubList(page) {
         if (h && found.url === h.url) Object.assign(h, {version: found.version, cors: found.cors});
       }, status());
       const label = page.kinds.find((k) => k.kind === d.kind)?.label;
-      const done = t('recheckDone', [hub.name, [label ? t(label) : d.kind, d.version].filter(Boolean).join(' ')]);
-      // Up, but its launches would fail (a Jupyter Server without nbgitpuller): say why.
-      const problem = found.kind === d.launchKind ? d.launchProblem : null;
-      if (ok) showStatus(status(), problem ? `${done} — ${problem}` : done, problem ? 'warn' : 'ok');
+      const what = [label ? t(label) : d.kind, d.version].filter(Boolean).join(' ');
+      // It answered, but its launches would fail (a Jupyter Server without nbgitpuller): say why.
+      const problem = launchProblem(found, d);
+      if (ok) showStatus(status(), problem ? t('recheckDoneWithProblem', [hub.name, what, problem]) : t('recheckDone', [hub.name, what]), problem ? 'warn' : 'ok');
     })().catch((err) => showStatus(status(), t('detectError', [errorMessage(err)]), 'bad'));
   }
 

@@ -10,6 +10,7 @@ import {PAGE_DETECT} from '../protocol.js';
 import {errorMessage, updateSettings} from '../settings.js';
 import {t} from '../ui/i18n.js';
 import {$, button, el, showStatus} from '../ui/dom.js';
+import {savedStatus} from '../ui/saved-hub.js';
 import {setSiteHub} from './site-choice.js';
 
 /** Hide the offer: the tab has no launch links. */
@@ -65,8 +66,7 @@ function onSaveBookHub(book, host) {
       setSiteHub(s, host, hub.url);
       return s;
     });
-    const problem = hub.kind === reply.detection.launchKind ? reply.detection.launchProblem : null;
-    const warn = (problem ? ' ' + t('savedLaunchProblem', [problem]) : '') + (granted ? '' : ' ' + t('savedWithoutAccess'));
-    showStatus(status, t('popupBookHubSaved', [hub.name, host]) + warn, granted && !problem ? 'ok' : 'warn');
+    const said = savedStatus(t('popupBookHubSaved', [hub.name, host]), hub, reply.detection, granted);
+    showStatus(status, said.text, said.cls);
   })().catch((err) => showStatus(status, t('settingsInvalid', [errorMessage(err)]), 'bad'));
 }

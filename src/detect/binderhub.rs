@@ -48,7 +48,7 @@ fn read(answers: &Answers<'_>, versions: &str, ui: &[&str]) -> Option<Finding> {
         },
         version: Some(version),
         cors: None,
-        pull_missing: false,
+        launch_problem: None,
         notes: Vec::new(),
     })
 }

@@ -38,25 +38,25 @@ fn classify(answers: &Answers<'_>) -> Option<Finding> {
         kind: HubKind::JupyterServer,
         version: Some(version),
         cors: None,
-        pull_missing,
+        launch_problem: pull_missing.then(|| {
+            format!(
+                "{NBGITPULLER_MISSING} (git-pull answers 404), so launches open a 404 page until it is: pip install nbgitpuller in the server's environment, or jupyter server extension enable nbgitpuller, then restart the server"
+            )
+        }),
         notes: vec![note.into()],
     })
 }
 
-/// The sentence about a Jupyter Server: its version, and its launch problem when it has one.
-pub(super) fn describe(version: &str, pull_missing: bool) -> String {
-    match launch_problem(pull_missing) {
+/// What a Jupyter Server whose `git-pull` answers its own 404 lacks; hub health says it too
+/// (`crate::health`).
+pub(crate) const NBGITPULLER_MISSING: &str = "nbgitpuller is not installed or not enabled";
+
+/// The sentence about a Jupyter Server: its version, and why its launches fail when they would.
+pub(super) fn describe(version: &str, launch_problem: Option<&str>) -> String {
+    match launch_problem {
         Some(problem) => format!("Jupyter Server {version} — {problem}"),
         None => format!("Jupyter Server {version}"),
     }
-}
-
-/// Why launches on this Jupyter Server would fail (`Detection.launch_problem`): nbgitpuller
-/// missing, with what to do about it.
-pub(super) fn launch_problem(pull_missing: bool) -> Option<String> {
-    pull_missing.then(|| {
-        "nbgitpuller is not installed or not enabled (git-pull answers 404): launches open a 404 page until it is (pip install nbgitpuller in the server's environment, or jupyter server extension enable nbgitpuller, then restart the server)".to_string()
-    })
 }
 
 #[cfg(test)]

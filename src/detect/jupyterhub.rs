@@ -46,7 +46,7 @@ fn classify(answers: &Answers<'_>) -> Option<Finding> {
         kind: HubKind::JupyterHub,
         version: Some(version),
         cors,
-        pull_missing: false,
+        launch_problem: None,
         notes,
     })
 }

@@ -14,6 +14,8 @@ mod read;
 mod unknown;
 mod wire;
 
+/// What hub health says of a Jupyter Server without nbgitpuller, as detection does.
+pub(crate) use jupyter_server::NBGITPULLER_MISSING;
 pub use plan::probe_plan;
 /// What a JSON value is, for the messages of the readers of wire JSON (`crate::health`).
 pub(crate) use wire::kind_of as json_kind;
@@ -29,8 +31,9 @@ pub(crate) struct Finding {
     pub kind: HubKind,
     pub version: Option<String>,
     pub cors: Option<bool>,
-    /// A Jupyter Server without nbgitpuller: its `git-pull` answered 404 itself.
-    pub pull_missing: bool,
+    /// Why launches on it would fail (`Detection.launch_problem`): a Jupyter Server whose
+    /// `git-pull` answered 404 itself has no nbgitpuller.
+    pub launch_problem: Option<String>,
     pub notes: Vec<String>,
 }
 
@@ -200,16 +203,12 @@ fn at_base_detection(plan: &ProbePlan, base: &str, found: Finding) -> Detection 
             Some(base.to_string()),
         ),
         HubKind::JupyterServer => (
-            jupyter_server::describe(version, found.pull_missing),
+            jupyter_server::describe(version, found.launch_problem.as_deref()),
             Some(base.to_string()),
         ),
         HubKind::Unknown => (String::new(), None),
     };
     let launch_version = launch_url.as_ref().and(found.version.clone());
-    let launch_problem = match found.kind {
-        HubKind::JupyterServer => jupyter_server::launch_problem(found.pull_missing),
-        _ => None,
-    };
     Detection {
         input: plan.input.clone(),
         url: base.to_string(),
@@ -219,7 +218,7 @@ fn at_base_detection(plan: &ProbePlan, base: &str, found: Finding) -> Detection 
         known: false,
         launch_kind: launch_url.as_ref().map(|_| found.kind),
         launch_version,
-        launch_problem,
+        launch_problem: launch_url.as_ref().and(found.launch_problem),
         launch_url,
         message,
         notes: found.notes,

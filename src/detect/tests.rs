@@ -60,7 +60,11 @@ fn every_example_is_claimed_by_its_own_classifier_only() {
                 panic!("{} does not claim its example: {}", own.name, example.what)
             });
             assert_eq!(
-                (found.kind, found.version.as_deref(), found.pull_missing),
+                (
+                    found.kind,
+                    found.version.as_deref(),
+                    found.launch_problem.is_some()
+                ),
                 (example.kind, example.version, example.launch_problem),
                 "{}: {}",
                 own.name,
@@ -632,6 +636,26 @@ fn wire_json_reads_back_as_written_and_names_what_is_wrong() {
     assert_eq!(
         Detection::read(&serde_json::to_value(&detection).unwrap()).unwrap(),
         detection
+    );
+    // A detection with every optional field set, a launch problem among them.
+    let s = crate::probe_plan("http://s/").unwrap();
+    let nopull = classify(
+        &s,
+        &[
+            resp(
+                "0:api",
+                200,
+                "http://s/api",
+                r#"{"version": "2.21.1"}"#,
+                &[],
+            ),
+            resp("0:git-pull", 404, "http://s/git-pull", "", &[]),
+        ],
+    );
+    assert!(nopull.launch_problem.is_some() && nopull.launch_version.is_some());
+    assert_eq!(
+        Detection::read(&serde_json::to_value(&nopull).unwrap()).unwrap(),
+        nopull
     );
     let response = ProbeResponse {
         id: "0:hub-api".into(),

@@ -1,7 +1,7 @@
 // Hub health (issue 12 part 1): extension/health.js performs the core's check plan against small
-// hubs on 127.0.0.1 (a JupyterHub's hub/api/, a BinderHub's health, a closed port), the real core
-// reads the answers, and what it finds is kept in storage.session. Checks are not repeated while
-// fresh, and two asked at once make one request per hub.
+// hubs on 127.0.0.1 (a JupyterHub's hub/api/, a BinderHub's health, Jupyter Servers' git-pull, a
+// closed port), the real core reads the answers, and what it finds is kept in storage.session.
+// Checks are not repeated while fresh, and two asked at once make one request per hub.
 import {test, before, after} from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
@@ -26,7 +26,19 @@ before(async () => {
     } else if (req.url === '/binder/health') {
       res.writeHead(binderOk ? 200 : 503, {'content-type': 'application/json'});
       res.end(JSON.stringify({ok: binderOk, checks: [{service: 'Docker registry', ok: true}, {service: 'JupyterHub API', ok: binderOk}]}));
+    } else if (req.url === '/lab/git-pull') {
+      // jupyter_server with nbgitpuller, logged out: to the login page.
+      res.writeHead(302, {location: '/lab/login?next=%2Flab%2Fgit-pull'});
+      res.end();
+    } else if (req.url === '/lab/login?next=%2Flab%2Fgit-pull') {
+      res.writeHead(200, {'content-type': 'text/html'});
+      res.end('<html>login</html>');
+    } else if (req.url === '/open/git-pull') {
+      // ... without authentication: nbgitpuller's 400 for the missing repo.
+      res.writeHead(400, {'content-type': 'text/html'});
+      res.end('<html>400: Bad Request</html>');
     } else {
+      // Everything else, /nopull/git-pull included: a server without nbgitpuller.
       res.writeHead(404, {'content-type': 'text/html'});
       res.end('<html>404</html>');
     }
@@ -118,4 +130,15 @@ test('what is stored but is no health is read as nothing checked', async () => {
   await session.set({'health.v1': ['not', 'a', 'map']});
   assert.deepEqual(await health.readHealth(), {});
   await session.set({'health.v1': {}});
+});
+
+// Last: a check forgets the hubs it was not given, those of the tests above among them.
+test('a Jupyter Server is checked on git-pull: down without nbgitpuller, whose 404 page every launch would open', async () => {
+  seen.clear();
+  const labs = {...settings(), hubs: ['lab', 'open', 'nopull'].map((name) => ({url: `${base}${name}/`, name, kind: 'jupyter-server'}))};
+  const got = await health.checkHubs(labs, 'startup', {now: clock(1_500_000)});
+  assert.deepEqual([got[`${base}lab/`].state, got[`${base}lab/`].reason], ['up', null], 'sent to its login page');
+  assert.deepEqual([got[`${base}open/`].state, got[`${base}open/`].status], ['up', 400], 'no authentication');
+  assert.deepEqual([got[`${base}nopull/`].state, got[`${base}nopull/`].reason], ['down', 'HTTP 404 on git-pull: nbgitpuller is not installed or not enabled']);
+  assert.deepEqual([...seen.keys()].filter((u) => u.split('?')[0].endsWith('/git-pull')).sort(), ['/lab/git-pull', '/nopull/git-pull', '/open/git-pull']);
 });

@@ -95,6 +95,8 @@ test('an API-only BinderHub service is saved as the JupyterHub in front of it, w
   assert.match(shown.textContent, /in API-only mode \(no launch pages\): launches go to the JupyterHub 5\.2\.1 in front of it/);
   $('hub-form').dispatchEvent(new w.Event('submit', {cancelable: true}));
   await until(() => /Saved/.test($('save-status').textContent), 'the hub saved');
+  assert.equal($('save-status').className, 'ok', 'a hub that can launch, read with access: no warning');
+  assert.doesNotMatch($('save-status').textContent, /Warning/);
   const s = stored();
   assert.deepEqual(s.hubs, [{url: hub, name: hub.slice(7, -1), kind: 'jupyterhub', version: '5.2.1', cors: false}]);
   // Shown as the core shows it: kind label, version, CORS note, active.
@@ -195,19 +197,30 @@ test('a Jupyter Server without nbgitpuller is detected, saved and re-checked wit
     const shown = await until(() => $('detect-result').dataset.state === 'done' && $('detect-result'), 'the detection');
     assert.equal(shown.dataset.kind, 'jupyter-server');
     const sentence = shown.querySelector('span');
-    assert.match(sentence.textContent, /^Jupyter Server 2\.21\.1 — nbgitpuller is not installed or not enabled \(git-pull answers 404\)/);
+    assert.match(sentence.textContent, /^Jupyter Server 2\.21\.1 — nbgitpuller is not installed or not enabled \(git-pull answers 404\), so launches open a 404 page until it is: pip install nbgitpuller/);
     assert.equal(sentence.className, 'kind warn');
-    $('save-status').textContent = ''; // the last test's "Saved …"
-    $('hub-form').dispatchEvent(new w.Event('submit', {cancelable: true}));
-    const saved = await until(() => /Saved/.test($('save-status').textContent) && $('save-status'), 'the hub saved');
-    assert.match(saved.textContent, /Its launches will fail for now: nbgitpuller is not installed or not enabled/);
-    assert.ok(saved.classList.contains('warn'), saved.className);
-    assert.equal(stored().hubs[0].url, url, 'saved all the same, and in use');
+    const save = async (/** @type {string} */ kind) => {
+      $('kind-select').value = kind;
+      $('save-status').textContent = ''; // the last save's "Saved …"
+      $('hub-form').dispatchEvent(new w.Event('submit', {cancelable: true}));
+      return until(() => /Saved/.test($('save-status').textContent) && $('save-status'), 'the hub saved');
+    };
+    // Saved as another kind (the reader's choice): another hub, of which detection said nothing.
+    const asHub = await save('jupyterhub');
+    assert.equal(asHub.className, 'ok', asHub.textContent);
+    assert.equal(stored().hubs[0].kind, 'jupyterhub');
+    $('hub-input').value = url;
+    $('hub-input').dispatchEvent(new w.Event('input'));
+    await until(() => $('detect-result').dataset.state === 'done', 'the detection again');
+    const saved = await save('auto');
+    assert.match(saved.textContent, /^Saved\. Launch links now open on 127\.0\.0\.1:\d+\. Warning: nbgitpuller is not installed or not enabled .* then restart the server\.$/);
+    assert.equal(saved.className, 'warn');
+    assert.deepEqual([stored().hubs[0].url, stored().hubs[0].kind], [url, 'jupyter-server'], 'saved all the same, and in use');
     const row = await until(() => w.document.querySelector(`#hub-list li[data-url="${url}"]`), 'the saved hub listed');
     row.querySelector('[data-control="recheck"]').click();
-    const rechecked = await until(() => /Jupyter Server 2\.21\.1 —/.test($('hub-list-status').textContent) && $('hub-list-status'), 'the re-check');
-    assert.match(rechecked.textContent, /nbgitpuller is not installed or not enabled/);
-    assert.ok(rechecked.classList.contains('warn'), rechecked.className);
+    const rechecked = await until(() => /Jupyter Server 2\.21\.1\./.test($('hub-list-status').textContent) && $('hub-list-status'), 'the re-check');
+    assert.match(rechecked.textContent, /^127\.0\.0\.1:\d+: Jupyter Server 2\.21\.1\. Warning: nbgitpuller is not installed or not enabled/);
+    assert.equal(rechecked.className, 'warn');
   } finally {
     lab.close();
   }

@@ -124,6 +124,8 @@ test('the tab\'s links and where they go; the book\'s own hub is offered, and sa
   assert.equal(save.textContent, `Save ${book.slice(7, -1)} and use it on course.example.org`);
   save.click();
   await until(() => /Saved/.test($('site-status').textContent), 'the book\'s hub saved');
+  assert.equal($('site-status').className, 'ok', 'a hub that can launch, read with access: no warning');
+  assert.doesNotMatch($('site-status').textContent, /Warning/);
   assert.deepEqual(asked.at(-1), {origins: ['http://127.0.0.1/*']}, 'access to that hub only, asked first');
   const s = await stored();
   assert.deepEqual(s.hubs.map((h) => [h.url, h.kind, h.version]), [[hub, 'jupyterhub', '5.2.1'], [book, 'binderhub', '1.0.0']], 'detected first, saved after the hub in use');

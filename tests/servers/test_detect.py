@@ -155,6 +155,9 @@ def check_rewrite(c):
     c.check("rewrite without --kind on lab-nopull converts the link and warns, before it, that nbgitpuller is missing",
             rc == 0 and out.startswith(f"{nopull}git-pull?")
             and err.startswith(f"byob: warning: {nopull}: nbgitpuller is not installed or not enabled"), out + err)
+    rc, out, err = run("rewrite", "-q", "--hub", nopull, link)
+    c.check("rewrite -q without --kind on lab-nopull converts the link silently (-q silences warnings)",
+            rc == 0 and out.startswith(f"{nopull}git-pull?") and err == "", out + err)
     rc, out, err = run("rewrite", "--hub", lab, link)
     c.check("rewrite without --kind on lab (nbgitpuller installed) says nothing of nbgitpuller",
             rc == 0 and out.startswith(f"{lab}git-pull?") and "nbgitpuller" not in err, out + err)

@@ -20,12 +20,12 @@ pub struct Options<'a> {
 
 /// The `rewrite` command.
 pub fn run(o: Options<'_>) -> ExitCode {
-    let mut target = match target_for(o.hub, o.kind, o.timeout_ms) {
+    let mut target = match target_for(o.hub, o.kind, o.timeout_ms, o.quiet) {
         Ok(t) => t,
         Err(NotRun(code, message)) => return fail(code, &message),
     };
     if let Some(env) = o.env_repo {
-        if target.kind != TargetKind::BinderHub {
+        if target.kind != TargetKind::BinderHub && !o.quiet {
             eprintln!(
                 "byob: warning: --env-repo is used only for a BinderHub; ignored for a {}",
                 target.kind.as_str()
@@ -77,11 +77,12 @@ pub fn run(o: Options<'_>) -> ExitCode {
 /// The target for `--hub` and `--kind` (detected when no kind is given), as the core decides
 /// (`byob::hubs`): with a kind, the URL that kind launches under (a BinderHub keeps
 /// `services/<name>/`); detected, where the detection's launches go (an API-only BinderHub
-/// service: the JupyterHub in front of it).
+/// service: the JupyterHub in front of it). Says why its launches would fail, unless `quiet`.
 fn target_for(
     hub: &str,
     kind: Option<TargetKind>,
     timeout_ms: Option<u32>,
+    quiet: bool,
 ) -> Result<Target, NotRun> {
     let usage = |e: byob::Error| NotRun(2, e.to_string());
     let (kind, url) = match kind {
@@ -99,7 +100,7 @@ fn target_for(
             }
             // The links are still converted (they are right once the hub is fixed), but a
             // reader who opens one now gets an error page: say so before any line.
-            if let Some(problem) = &d.launch_problem {
+            if let Some(problem) = d.launch_problem.as_ref().filter(|_| !quiet) {
                 eprintln!("byob: warning: {url}: {}", crate::terminal::text(problem));
             }
             (kind, url.to_string())

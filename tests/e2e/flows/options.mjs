@@ -73,7 +73,7 @@ export function optionsFlows(suite, dirs) {
     f.note(`${suite.name}: options says "${after.text.trim()}"; the page's own fetch of hub52: ${reads[0]}`);
   });
 
-  flowTest(suite, {id: 'options-hubs', title: "a Jupyter Server without nbgitpuller is said to lack it; save the Jupyter Server, the BinderHub, hub52's full BinderHub service (at its own URL) and, through hub6's API-only service, JupyterHub 6.1.1 (active); allow on all sites", ...dirs}, async (f) => {
+  flowTest(suite, {id: 'options-hubs', title: "a Jupyter Server without nbgitpuller is said to lack it, and is down when saved; save the Jupyter Server, the BinderHub, hub52's full BinderHub service (at its own URL) and, through hub6's API-only service, JupyterHub 6.1.1 (active); allow on all sites", ...dirs}, async (f) => {
     const {ui, ports: p} = suite;
     f.step('detect-nopull', `type ${p.LAB_NOPULL_URL}, a jupyter lab without nbgitpuller: the options page says so, as a warning (not saved)`, ['lab-nopull']);
     const nopull = await ui.detect(p.LAB_NOPULL_URL);
@@ -87,6 +87,29 @@ export function optionsFlows(suite, dirs) {
       const hub = (await ui.settings()).hubs.find((/** @type {any} */ h) => h.url === saved);
       if (saved !== savedUrl || hub?.kind !== savedKind) f.fail(`saved ${JSON.stringify(hub)}; want ${savedKind} at ${savedUrl}`);
     }
+    f.step('health', `the hubs' health in the options page: lab (nbgitpuller) up; ${p.LAB_NOPULL_URL}, saved for this check and removed after, down: its git-pull answers 404`, ['lab', 'lab-nopull']);
+    // Straight into the settings, as an import would (saving it from the form would make it the hub in use).
+    const nopullHub = {url: p.LAB_NOPULL_URL, name: 'lab-nopull', kind: 'jupyter-server', version: '2.21.1', cors: null};
+    const setNopull = (/** @type {boolean} */ saved) =>
+      ui.ext(async (/** @type {any} */ x, /** @type {any} */ hub, /** @type {boolean} */ keep) => {
+        const s = (await x.storage.sync.get('settings.v2'))['settings.v2'];
+        s.hubs = [...s.hubs.filter((/** @type {any} */ h) => h.url !== hub.url), ...(keep ? [hub] : [])];
+        await x.storage.sync.set({'settings.v2': s});
+      }, nopullHub, saved);
+    await setNopull(true);
+    const options = await ui.options();
+    await ui.ext((/** @type {any} */ x) => x.runtime.sendMessage({type: 'page:health', check: true}));
+    const health = await options.waitFor(
+      (/** @type {string[]} */ urls) => {
+        const [lab, nopull] = urls.map((u) => document.querySelector(`#hub-list li[data-url="${u}"]`));
+        return lab?.dataset.state === 'up' && nopull?.dataset.state === 'down' && [lab, nopull].map((li) => li.querySelector('.health')?.textContent);
+      },
+      [[p.LAB_URL, p.LAB_NOPULL_URL]],
+      {what: 'lab up and lab-nopull down in the options page'},
+    );
+    if (!health[1].includes('HTTP 404 on git-pull: nbgitpuller is not installed or not enabled')) f.fail(`lab-nopull's health line: ${health[1]}`);
+    await setNopull(false);
+    f.note(`${suite.name}: health lines "${health[0]}", "${health[1]}"`);
     f.step('fallback', 'turn fallback off: each flow is one hub\'s, converted as `byob rewrite` converts for that hub (a refused link stays refused)');
     await ui.setFallback(false);
     const s = await ui.settings();
