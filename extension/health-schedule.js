@@ -91,12 +91,13 @@ async function launchLinksOpen() {
 }
 
 /**
- * The hubs' health, checked first (those due: not checked in the last few seconds) when the
- * popup or the options page asks.
+ * The hubs' health, checked first when the popup or the options page asks: those due (not
+ * checked in the last few seconds), or, for a re-check the reader asked for, every hub.
  * @param {() => Promise<Current>} current
  * @param {boolean} check
+ * @param {boolean} [all]
  */
-export async function healthFor(current, check) {
-  const health = check ? await checkNow(current, 'opened') : null;
+export async function healthFor(current, check, all = false) {
+  const health = check ? await checkNow(current, all ? 'startup' : 'opened') : null;
   return {ok: true, health: health ?? (await readHealth())};
 }

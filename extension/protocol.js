@@ -151,7 +151,8 @@ function checkPage(m) {
       return ok('page', {type: m.type});
     case PAGE_HEALTH:
       if (m.check !== undefined && typeof m.check !== 'boolean') return fail('page:health check must be a boolean');
-      return ok('page', {type: m.type, check: m.check === true});
+      if (m.all !== undefined && typeof m.all !== 'boolean') return fail('page:health all must be a boolean');
+      return ok('page', {type: m.type, check: m.check === true, all: m.all === true});
     case PAGE_REWRITE: {
       const hrefs = m.hrefs;
       if (!Array.isArray(hrefs) || hrefs.length > MAX_BATCH) return fail(`page:rewrite needs 0 to ${MAX_BATCH} hrefs`);

@@ -697,12 +697,14 @@ fn detect_seeds() -> Vec<Vec<u8>> {
     .collect()
 }
 
-/// Hub health: a check's answer (the first byte picks the hub's kind and whether the request
-/// failed, with which error kind; the second the HTTP status; the rest is the body) read by
-/// `health::read`, then the routes. Only the saved hub gets a state; an up hub has no reason
-/// and a 2xx status (a Jupyter Server: or nbgitpuller's 400); every other state says why, in
-/// at most a few hundred characters without control characters (the reason is shown to the
-/// reader); a route never lists a hub twice, and a down hub is passed over with that reason.
+/// Hub health: a check's answer (the first byte picks the hub's kind, whether the request
+/// failed, whether it was redirected and whether it carries jupyter_server's CSP header; the
+/// second the HTTP status, with an error kind or where a redirect ended; the rest is the
+/// body) read by `health::read`, then the routes. Only the saved hub gets a state; an up hub
+/// has no reason and a 2xx status (a Jupyter Server: or nbgitpuller's 400); a Jupyter Server's
+/// 404 and any 5xx are down; every other state says why, in at most a few hundred characters
+/// without control characters (the reason is shown to the reader); a route never lists a hub
+/// twice, and a down hub is passed over with that reason.
 pub fn health(data: &[u8]) {
     use crate::health::{read, Answer, HealthMap, State};
     let (Some(&pick), Some(&code)) = (data.first(), data.get(1)) else {
@@ -717,10 +719,28 @@ pub fn health(data: &[u8]) {
     let kind = kinds[usize::from(pick % 3)];
     let url = "https://hub.example.edu/".to_string();
     let failed = pick & 0x80 != 0;
+    // Redirected (to the login page below the hub, or off to another origin) or not, and in
+    // jupyter_server's name (its CSP header) or not.
+    let redirected = pick & 0x20 != 0;
+    let at = match (redirected, code % 2 == 0) {
+        (false, _) => "git-pull",
+        (true, true) => "login?next=%2Fgit-pull",
+        (true, false) => "https://elsewhere.example/",
+    };
+    let csp = "report-uri /api/security/csp-report";
     let response = ProbeResponse {
         id: url.clone(),
         status: if failed { 0 } else { 100 + u16::from(code) * 2 },
-        url: url.clone(),
+        url: if at.contains("://") {
+            at.to_string()
+        } else {
+            format!("{url}{at}")
+        },
+        redirected,
+        headers: [("content-security-policy".to_string(), csp.to_string())]
+            .into_iter()
+            .filter(|_| pick & 0x10 != 0)
+            .collect(),
         body: Some(body.clone()),
         error: failed.then(|| body.clone()),
         error_kind: failed
@@ -758,6 +778,15 @@ pub fn health(data: &[u8]) {
     };
     if got.len() != 1 || h.checked_at != 7 {
         panic!("health of hubs not checked, or at another time: {got:?}\ninput: {input}");
+    }
+    // A Jupyter Server whose git-pull is missing, or any 5xx, cannot launch.
+    if !failed
+        && h.state != State::Unchecked
+        && (h.status.is_some_and(|s| s >= 500)
+            || (kind == HubKind::JupyterServer && h.status == Some(404)))
+        && h.state != State::Down
+    {
+        panic!("a 404 of a Jupyter Server's git-pull, or a 5xx, not down: {h:?}\ninput: {input}");
     }
     match (h.state, &h.reason, h.status) {
         (State::Up, None, Some(200..=299)) => {}

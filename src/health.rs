@@ -14,9 +14,11 @@
 //!   only its proxy, answered);
 //! - a **Jupyter Server**: `git-pull`, nbgitpuller's page, which every launch opens: a server
 //!   with nbgitpuller sends a logged-out request to its login page (or, without
-//!   authentication, answers 400 for the missing `repo`); one without it answers 404 itself
-//!   (measured on jupyter_server 2.21.1, `tests/servers/check_servers.py`). Its `api` would
-//!   answer either way, so fallback would send links to a server that opens a 404 page.
+//!   authentication, answers 400 for the missing `repo`); one without it answers 404 itself,
+//!   and every page of its own names its CSP report handler (measured on jupyter_server 2.21.1;
+//!   the servers tier checks the redirect, the 404 and the header, `check_servers.py`). Its
+//!   `api` would answer either way, so fallback would send links to a server that opens a 404
+//!   page (`jupyter_server_can_launch`).
 
 use crate::detect::{Probe, ProbeErrorKind, ProbeResponse};
 use crate::render::TargetKind;
@@ -31,7 +33,8 @@ pub const TIMEOUT_MS: u32 = 4000;
 /// An answer slower than this makes a hub `slow` (still used; shown to the reader).
 pub const SLOW_MS: u32 = 1500;
 
-/// Bytes of an answer read: the three answers above are a few hundred bytes.
+/// Bytes of an answer read: a BinderHub's and a JupyterHub's answers are a few hundred bytes (a
+/// Jupyter Server's login page, a few KB, is not read past its status and headers).
 pub const MAX_BODY: u32 = 16384;
 
 /// How often hubs are checked while pages with launch links are open (the background's alarm
@@ -379,16 +382,7 @@ impl Body {
 /// `Ok` when the answer shows a hub of `kind` that can launch; else what it shows instead.
 fn reads_as_up(kind: TargetKind, r: &ProbeResponse) -> Result<(), String> {
     if kind == TargetKind::JupyterServer {
-        // The page nbgitpuller serves: the login page a logged-out request is sent to (or, for
-        // a server that asks for a login before every page, any page at all: it proves no
-        // more), or 400 for the missing `repo` on a server without authentication. Its own 404
-        // is a server without nbgitpuller.
-        return match (r.status, r.redirected) {
-            (200..=299, _) | (400, false) => Ok(()),
-            (404, false) => Err(crate::detect::NBGITPULLER_MISSING.into()),
-            (500.., _) => Err("the server has a problem".into()),
-            _ => Err("not the answer of a Jupyter Server with nbgitpuller".into()),
-        };
+        return jupyter_server_can_launch(r);
     }
     let body = r.body.as_deref().and_then(Body::read);
     match (kind, &body) {
@@ -409,11 +403,48 @@ fn reads_as_up(kind: TargetKind, r: &ProbeResponse) -> Result<(), String> {
             }
         }
         (TargetKind::JupyterHub, Some(b)) if b.has_version && r.status == 200 => Ok(()),
-        _ if r.status >= 500 => Err("the server has a problem".into()),
+        _ if r.status >= 500 => Err(SERVER_PROBLEM.into()),
         _ => Err(format!(
             "not the answer of a {}",
             crate::hubs::kind_name(kind)
         )),
+    }
+}
+
+/// What a 5xx answer says.
+const SERVER_PROBLEM: &str = "the server has a problem";
+
+/// `Ok` when a Jupyter Server's answer to `git-pull` (`r.id` is the server's URL) shows that
+/// nbgitpuller would take a launch (docs/protocols.md §1):
+///
+/// - the login page a logged-out request is sent to (fetch follows the redirect), below the
+///   server's URL; or a page in the server's own name: every page jupyter_server serves says
+///   `report-uri <base_url>api/security/csp-report` in its CSP header (a proxy may drop the
+///   header: the redirect alone is enough);
+/// - nbgitpuller's 400 for the missing `repo`, on a server without authentication.
+///
+/// A 404 of `git-pull` itself in the server's name is a server without nbgitpuller. A 2xx of
+/// another kind (a port now held by another program, a parked page, a captive portal) or a
+/// 404 without that name (a proxy whose server has stopped) is not the answer of a Jupyter
+/// Server: down either way, as it would be for `api`. A server that asks for a login before
+/// every page sends a missing `git-pull` to its login page too, and reads as up.
+fn jupyter_server_can_launch(r: &ProbeResponse) -> Result<(), String> {
+    let own = r
+        .headers
+        .get("content-security-policy")
+        .is_some_and(|c| c.contains("api/security/csp-report"));
+    let at_git_pull = r
+        .url
+        .split(['?', '#'])
+        .next()
+        .is_some_and(|path| path.ends_with("/git-pull"));
+    let below_server = r.url.starts_with(r.id.as_str());
+    match r.status {
+        200..=299 if (r.redirected && below_server) || own => Ok(()),
+        400 if at_git_pull => Ok(()),
+        404 if at_git_pull && own => Err(crate::detect::NBGITPULLER_MISSING.into()),
+        500.. => Err(SERVER_PROBLEM.into()),
+        _ => Err("not the answer of a Jupyter Server with nbgitpuller".into()),
     }
 }
 
@@ -589,11 +620,25 @@ mod tests {
         read.remove(0)
     }
 
-    /// An HTML answer reached through redirects, at `to` below `id`.
-    fn redirected(id: &str, status: u16, to: &str, ms: u32) -> Answer {
+    /// An answer to http://localhost:8888/git-pull that ended at `to` (below the server, or a
+    /// URL of its own; redirected unless it is `git-pull`), in jupyter_server's name (its CSP
+    /// header) when `own`.
+    fn lab(status: u16, to: &str, own: bool, ms: u32) -> Answer {
+        let id = "http://localhost:8888/";
+        let url = if to.contains("://") {
+            to.to_string()
+        } else {
+            format!("{id}{to}")
+        };
+        let csp = "frame-ancestors 'self'; report-uri /api/security/csp-report";
+        let headers = if own {
+            json!({"content-type": "text/html", "content-security-policy": csp})
+        } else {
+            json!({"content-type": "text/html"})
+        };
         let mut read = Answer::read_all(
-            &json!([{"response": {"id": id, "status": status, "url": format!("{id}{to}"), "redirected": true,
-            "headers": {"content-type": "text/html"}, "body": "<html>", "error": null,
+            &json!([{"response": {"id": id, "status": status, "url": url, "redirected": to != "git-pull",
+            "headers": headers, "body": "<html>", "error": null,
             "errorKind": null, "corsChecked": false}, "ms": ms}]),
         )
         .unwrap();
@@ -620,7 +665,6 @@ mod tests {
     fn answers_read_as_up_slow_or_down_with_the_reason() {
         let b = "https://binder.example.edu/";
         let j = "https://hub.example.edu/";
-        let s = "http://localhost:8888/";
         let up = |(state, reason): (State, Option<String>)| (state, reason.unwrap_or_default());
         let cases: Vec<(HubKind, Answer, State, &str)> = vec![
             // BinderHub's health, as binderhub/health.py answers it.
@@ -636,15 +680,20 @@ mod tests {
             (HubKind::JupyterHub, answer(j, 200, "<html>login</html>", 12), State::Down, "HTTP 200 on hub/api/: not the answer of a JupyterHub"),
             // Jupyter Server's git-pull, as jupyter_server 2.21.1 answers it: with nbgitpuller,
             // its login page (a redirect) or, without authentication, 400 (no `repo`).
-            (HubKind::JupyterServer, redirected(s, 200, "login?next=%2Fgit-pull", 4), State::Up, ""),
-            (HubKind::JupyterServer, answer(s, 400, "<html>400: Bad Request</html>", 4), State::Up, ""),
-            (HubKind::JupyterServer, redirected(s, 200, "login?next=%2Fgit-pull", 1600), State::Slow, "answered in 1.6 s"),
-            // Without nbgitpuller, its own 404; a 404 after a redirect, or another status, is no
-            // answer of nbgitpuller's.
-            (HubKind::JupyterServer, answer(s, 404, "<html>404 : Not Found</html>", 4), State::Down, "HTTP 404 on git-pull: nbgitpuller is not installed or not enabled"),
-            (HubKind::JupyterServer, redirected(s, 404, "login", 4), State::Down, "HTTP 404 on git-pull: not the answer of a Jupyter Server with nbgitpuller"),
-            (HubKind::JupyterServer, answer(s, 403, "Forbidden", 4), State::Down, "HTTP 403 on git-pull: not the answer of a Jupyter Server with nbgitpuller"),
-            (HubKind::JupyterServer, answer(s, 502, "Bad Gateway", 4), State::Down, "HTTP 502 on git-pull: the server has a problem"),
+            (HubKind::JupyterServer, lab(200, "login?next=%2Fgit-pull", true, 4), State::Up, ""),
+            (HubKind::JupyterServer, lab(200, "login?next=%2Fgit-pull", false, 4), State::Up, ""),
+            (HubKind::JupyterServer, lab(400, "git-pull", true, 4), State::Up, ""),
+            (HubKind::JupyterServer, lab(200, "login?next=%2Fgit-pull", true, 1600), State::Slow, "answered in 1.6 s"),
+            // Without nbgitpuller: its own 404 at git-pull.
+            (HubKind::JupyterServer, lab(404, "git-pull", true, 4), State::Down, "HTTP 404 on git-pull: nbgitpuller is not installed or not enabled"),
+            // Not a Jupyter Server's answer: a 404 without its name (a proxy whose server is
+            // gone), another program's 200, a redirect to another origin, a 404 elsewhere.
+            (HubKind::JupyterServer, lab(404, "git-pull", false, 4), State::Down, "HTTP 404 on git-pull: not the answer of a Jupyter Server with nbgitpuller"),
+            (HubKind::JupyterServer, lab(200, "git-pull", false, 4), State::Down, "HTTP 200 on git-pull: not the answer of a Jupyter Server with nbgitpuller"),
+            (HubKind::JupyterServer, lab(200, "https://portal.example.net/login", false, 4), State::Down, "HTTP 200 on git-pull: not the answer of a Jupyter Server with nbgitpuller"),
+            (HubKind::JupyterServer, lab(404, "login", true, 4), State::Down, "HTTP 404 on git-pull: not the answer of a Jupyter Server with nbgitpuller"),
+            (HubKind::JupyterServer, lab(403, "git-pull", true, 4), State::Down, "HTTP 403 on git-pull: not the answer of a Jupyter Server with nbgitpuller"),
+            (HubKind::JupyterServer, lab(502, "git-pull", false, 4), State::Down, "HTTP 502 on git-pull: the server has a problem"),
             // No answer: why, from the runner's error kind.
             (HubKind::JupyterHub, failed(j, "refused", "connection refused (net::ERR_CONNECTION_REFUSED)"), State::Down, "connection refused"),
             (HubKind::JupyterHub, failed(j, "timeout", "no answer within 4000 ms"), State::Down, "no answer within 4 s"),

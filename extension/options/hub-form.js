@@ -11,6 +11,7 @@
  */
 import {ext} from '../api.js';
 import * as core from '../core.js';
+import {PAGE_HEALTH} from '../protocol.js';
 import {errorMessage, updateSettings} from '../settings.js';
 import {t} from '../ui/i18n.js';
 import {$, el, showStatus} from '../ui/dom.js';
@@ -191,6 +192,9 @@ async function save(form, typed, asked) {
   const first = saved.hubs[0]?.url === hub.url;
   const said = savedStatus(t(first ? 'savedHub' : 'savedHubAfterManaged', [hub.name]), hub, reply.detection, granted);
   showStatus(status, said.text, said.cls);
+  // Its health line, what fallback will act on: checked now, with every hub's (a hub checked
+  // seconds ago at this URL may have been another kind).
+  ext.runtime.sendMessage({type: PAGE_HEALTH, check: true, all: true}).catch((/** @type {unknown} */ err) => console.warn('byob: checking the saved hub failed', err));
   $('hub-input').value = '';
   form.last = null;
   render(null);

@@ -11,6 +11,7 @@ import {ext} from '../api.js';
 import * as core from '../core.js';
 import {readHealth} from '../health.js';
 import {originPattern} from '../probe-runner.js';
+import {PAGE_HEALTH} from '../protocol.js';
 import {errorMessage, hubViews, useFirst} from '../settings.js';
 import {healthLine} from '../ui/health-view.js';
 import {t} from '../ui/i18n.js';
@@ -168,6 +169,8 @@ export function hubList(page) {
       // It answered, but its launches would fail (a Jupyter Server without nbgitpuller): say why.
       const problem = launchProblem(found, d);
       if (ok) showStatus(status(), problem ? t('recheckDoneWithProblem', [hub.name, what, problem]) : t('recheckDone', [hub.name, what]), problem ? 'warn' : 'ok');
+      // Its health line too (and the others'): what fallback acts on, not only what is shown.
+      await ext.runtime.sendMessage({type: PAGE_HEALTH, check: true, all: true});
     })().catch((err) => showStatus(status(), t('detectError', [errorMessage(err)]), 'bad'));
   }
 

@@ -40,7 +40,7 @@ fn classify(answers: &Answers<'_>) -> Option<Finding> {
         cors: None,
         launch_problem: pull_missing.then(|| {
             format!(
-                "{NBGITPULLER_MISSING} (git-pull answers 404), so launches open a 404 page until it is: pip install nbgitpuller in the server's environment, or jupyter server extension enable nbgitpuller, then restart the server"
+                "{NBGITPULLER_MISSING} (git-pull answers 404), so launches on it fail until it is: pip install nbgitpuller in the server's environment, or jupyter server extension enable nbgitpuller, then restart the server"
             )
         }),
         notes: vec![note.into()],

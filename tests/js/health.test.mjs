@@ -8,6 +8,9 @@ import http from 'node:http';
 import net from 'node:net';
 import {extensionModules, fakeSync} from './ext-modules.mjs';
 
+/** What jupyter_server sends with every page of its own (hub health reads a 404 as its own by it). */
+const JUPYTER = {'content-security-policy': "frame-ancestors 'self'; report-uri /lab/api/security/csp-report"};
+
 /** Requests each path got. @type {Map<string, number>} */
 const seen = new Map();
 let binderOk = true;
@@ -28,17 +31,21 @@ before(async () => {
       res.end(JSON.stringify({ok: binderOk, checks: [{service: 'Docker registry', ok: true}, {service: 'JupyterHub API', ok: binderOk}]}));
     } else if (req.url === '/lab/git-pull') {
       // jupyter_server with nbgitpuller, logged out: to the login page.
-      res.writeHead(302, {location: '/lab/login?next=%2Flab%2Fgit-pull'});
+      res.writeHead(302, {location: '/lab/login?next=%2Flab%2Fgit-pull', ...JUPYTER});
       res.end();
     } else if (req.url === '/lab/login?next=%2Flab%2Fgit-pull') {
-      res.writeHead(200, {'content-type': 'text/html'});
+      res.writeHead(200, {'content-type': 'text/html', ...JUPYTER});
       res.end('<html>login</html>');
     } else if (req.url === '/open/git-pull') {
       // ... without authentication: nbgitpuller's 400 for the missing repo.
-      res.writeHead(400, {'content-type': 'text/html'});
+      res.writeHead(400, {'content-type': 'text/html', ...JUPYTER});
       res.end('<html>400: Bad Request</html>');
+    } else if (req.url === '/nopull/git-pull') {
+      // ... without nbgitpuller: its own 404.
+      res.writeHead(404, {'content-type': 'text/html', ...JUPYTER});
+      res.end('<html>404 : Not Found</html>');
     } else {
-      // Everything else, /nopull/git-pull included: a server without nbgitpuller.
+      // Everything else (/other/git-pull among them: another program on a server's port).
       res.writeHead(404, {'content-type': 'text/html'});
       res.end('<html>404</html>');
     }
@@ -135,10 +142,11 @@ test('what is stored but is no health is read as nothing checked', async () => {
 // Last: a check forgets the hubs it was not given, those of the tests above among them.
 test('a Jupyter Server is checked on git-pull: down without nbgitpuller, whose 404 page every launch would open', async () => {
   seen.clear();
-  const labs = {...settings(), hubs: ['lab', 'open', 'nopull'].map((name) => ({url: `${base}${name}/`, name, kind: 'jupyter-server'}))};
+  const labs = {...settings(), hubs: ['lab', 'open', 'nopull', 'other'].map((name) => ({url: `${base}${name}/`, name, kind: 'jupyter-server'}))};
   const got = await health.checkHubs(labs, 'startup', {now: clock(1_500_000)});
   assert.deepEqual([got[`${base}lab/`].state, got[`${base}lab/`].reason], ['up', null], 'sent to its login page');
   assert.deepEqual([got[`${base}open/`].state, got[`${base}open/`].status], ['up', 400], 'no authentication');
   assert.deepEqual([got[`${base}nopull/`].state, got[`${base}nopull/`].reason], ['down', 'HTTP 404 on git-pull: nbgitpuller is not installed or not enabled']);
-  assert.deepEqual([...seen.keys()].filter((u) => u.split('?')[0].endsWith('/git-pull')).sort(), ['/lab/git-pull', '/nopull/git-pull', '/open/git-pull']);
+  assert.deepEqual([got[`${base}other/`].state, got[`${base}other/`].reason], ['down', 'HTTP 404 on git-pull: not the answer of a Jupyter Server with nbgitpuller']);
+  assert.deepEqual([...seen.keys()].filter((u) => u.split('?')[0].endsWith('/git-pull')).sort(), ['/lab/git-pull', '/nopull/git-pull', '/open/git-pull', '/other/git-pull']);
 });

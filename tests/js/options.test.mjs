@@ -179,13 +179,15 @@ test('saved hubs are reordered from the keyboard; the focus stays on the moved h
 });
 
 test('a Jupyter Server without nbgitpuller is detected, saved and re-checked with a warning that says why its launches fail', async () => {
-  // jupyter_server's answers without nbgitpuller: `api` its version, `git-pull` its own 404.
+  // jupyter_server's answers without nbgitpuller: `api` its version, `git-pull` its own 404
+  // (its CSP header on every page).
+  const csp = {'content-security-policy': "frame-ancestors 'self'; report-uri /api/security/csp-report"};
   const lab = http.createServer((req, res) => {
     if (req.url === '/api') {
-      res.writeHead(200, {'content-type': 'application/json'});
+      res.writeHead(200, {'content-type': 'application/json', ...csp});
       res.end('{"version": "2.21.1"}');
     } else {
-      res.writeHead(404, {'content-type': 'text/html'});
+      res.writeHead(404, {'content-type': 'text/html', ...csp});
       res.end('<html><body>404 : Not Found</body></html>');
     }
   });
@@ -197,7 +199,7 @@ test('a Jupyter Server without nbgitpuller is detected, saved and re-checked wit
     const shown = await until(() => $('detect-result').dataset.state === 'done' && $('detect-result'), 'the detection');
     assert.equal(shown.dataset.kind, 'jupyter-server');
     const sentence = shown.querySelector('span');
-    assert.match(sentence.textContent, /^Jupyter Server 2\.21\.1 — nbgitpuller is not installed or not enabled \(git-pull answers 404\), so launches open a 404 page until it is: pip install nbgitpuller/);
+    assert.match(sentence.textContent, /^Jupyter Server 2\.21\.1 — nbgitpuller is not installed or not enabled \(git-pull answers 404\), so launches on it fail until it is: pip install nbgitpuller/);
     assert.equal(sentence.className, 'kind warn');
     const save = async (/** @type {string} */ kind) => {
       $('kind-select').value = kind;
@@ -216,6 +218,13 @@ test('a Jupyter Server without nbgitpuller is detected, saved and re-checked wit
     assert.match(saved.textContent, /^Saved\. Launch links now open on 127\.0\.0\.1:\d+\. Warning: nbgitpuller is not installed or not enabled .* then restart the server\.$/);
     assert.equal(saved.className, 'warn');
     assert.deepEqual([stored().hubs[0].url, stored().hubs[0].kind], [url, 'jupyter-server'], 'saved all the same, and in use');
+    // Saving checks it: its health line says why it is down (fallback passes over it).
+    const health = () => {
+      // The browser tells the page each write of the health (this fake storage does not).
+      globalThis.browser.storage.onChanged.listeners.forEach((f) => f({'health.v1': {}}, 'session'));
+      return w.document.querySelector(`#hub-list li[data-url="${url}"] .health`)?.textContent ?? '';
+    };
+    await until(() => /^down · HTTP 404 on git-pull: nbgitpuller is not installed or not enabled · checked/.test(health()), 'its health checked');
     const row = await until(() => w.document.querySelector(`#hub-list li[data-url="${url}"]`), 'the saved hub listed');
     row.querySelector('[data-control="recheck"]').click();
     const rechecked = await until(() => /Jupyter Server 2\.21\.1\./.test($('hub-list-status').textContent) && $('hub-list-status'), 'the re-check');

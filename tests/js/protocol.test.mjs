@@ -40,6 +40,9 @@ test('page messages come only from extension pages; content messages only from c
   assert.equal(checkMessage({type: 'page:detect', input: ' hub.example.edu '}, page, self).message.input, 'hub.example.edu');
   assert.equal(checkMessage({type: 'page:detect', input: 'hub.example.edu'}, popup, self).ok, true);
   assert.equal(checkMessage({type: 'page:sync-access'}, page, self).ok, true);
+  assert.deepEqual(checkMessage({type: 'page:health'}, page, self).message, {type: 'page:health', check: false, all: false});
+  assert.deepEqual(checkMessage({type: 'page:health', check: true, all: true}, page, self).message, {type: 'page:health', check: true, all: true});
+  assert.match(checkMessage({type: 'page:health', check: true, all: 'yes'}, page, self).error, /all must be a boolean/);
   // A web page's content script asking the background to fetch a URL: refused.
   const r = checkMessage({type: 'page:detect', input: 'http://intranet.example/'}, content, self);
   assert.equal(r.ok, false);

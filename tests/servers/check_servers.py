@@ -135,13 +135,19 @@ def check_lab(c):
     r = request(f"{lab}git-pull")
     c.check("lab git-pull without a token → 302 to the login page (not a 404: detection says nothing of nbgitpuller)",
             r.status == 302 and "/login?next=" in (r.header("location") or ""), shows(r))
+    # Hub health reads a Jupyter Server's git-pull answers by this header: every page of its own names it.
+    csp = "api/security/csp-report"
+    login = request(f"{lab}{(r.header('location') or '/').lstrip('/')}")
+    c.check(f"lab's login page → 200, its CSP header names {csp} (jupyter_server's own page: hub health reads it)",
+            login.status == 200 and csp in (login.header("content-security-policy") or ""), shows(login))
     nopull = P["LAB_NOPULL_URL"]
     print(f"--- lab-nopull: the same server without nbgitpuller at {nopull}", flush=True)
     r = request(f"{nopull}api")
     c.check('lab-nopull api → 200 {"version": "2.x"}', r.status == 200 and (json_of(r) or {}).get("version", "").startswith("2."), shows(r))
     for path in ("git-pull", f"git-pull?repo=https%3A%2F%2Fexample.org%2Frepo&token={P['LAB_TOKEN']}"):
         r = request(f"{nopull}{path}")
-        c.check(f"lab-nopull {path.split('&')[0]} → 404 (no nbgitpuller)", r.status == 404, shows(r))
+        c.check(f"lab-nopull {path.split('&')[0]} → 404 (no nbgitpuller), in jupyter_server's name (its CSP header names {csp})",
+                r.status == 404 and csp in (r.header("content-security-policy") or ""), shows(r))
 
 
 def check_git(c, tmp):
