@@ -34,7 +34,7 @@ pub const TIMEOUT_MS: u32 = 4000;
 pub const SLOW_MS: u32 = 1500;
 
 /// Bytes of an answer read: a BinderHub's and a JupyterHub's answers are a few hundred bytes (a
-/// Jupyter Server's login page, a few KB, is not read past its status and headers).
+/// Jupyter Server's login page, a few KB, is read too, though only its status and headers count).
 pub const MAX_BODY: u32 = 16384;
 
 /// How often hubs are checked while pages with launch links are open (the background's alarm
