@@ -292,9 +292,9 @@ async function handle(message, sender) {
     case PAGE_SYNC_ACCESS:
       return {ok: true, automatic: await syncAccess(false)};
     case PAGE_HEALTH:
-      // A check the reader asked for (a re-check, a hub just saved) reads the stored settings
-      // afresh: the storage event of that save may not have reached this worker yet.
-      return healthFor(message.all ? wakeState : current, message.check, message.all);
+      // The stored settings, read afresh: the storage event of a change the page has just made
+      // (a hub saved) may not have reached this worker yet.
+      return healthFor(wakeState, message.check, message.all);
     case PAGE_REWRITE:
       // The popup lists what a tab's links become, also on a site turned off (`off`).
       return {ok: true, ...(await routed(await current(), message.hrefs, hostOf(message.url), message.refused, true))};

@@ -686,8 +686,9 @@ fn detect_seeds() -> Vec<Vec<u8>> {
         "hub.example.edu\n\u{1}\u{0}content-type: application/json\nx-jupyterhub-version: 5.2.1\n\n{\"version\": \"5.2.1\"}\u{1e}\u{4}\u{0}\n\nnot found",
         "https://b.example/binder/\n\u{1}\u{0}content-type: application/json\naccess-control-allow-origin: *\n\n{\"binderhub\": \"0.2.0+1763.gfaafab2\"}\u{1e}\u{1}\u{0}content-type: text/html\n\n<script>window.pageConfig = {}</script>",
         "localhost:8888\n\u{4}\u{0}\n\n\u{1e}\u{4}\u{1}\n\n\u{1e}\u{1}\u{0}\n\n{\"version\": \"2.14.0\"}",
-        // a Jupyter Server without nbgitpuller: every probe but api 404, git-pull (the seventh) too
-        "localhost:8888\n\u{4}\u{0}\n\n\u{1e}\u{4}\u{1}\n\n\u{1e}\u{1}\u{0}\n\n{\"version\": \"2.21.1\"}\u{1e}\u{4}\u{0}\n\n\u{1e}\u{4}\u{0}\n\n\u{1e}\u{4}\u{0}\n\n\u{1e}\u{4}\u{0}\n\n",
+        // a Jupyter Server without nbgitpuller: every probe but api 404, git-pull (the seventh)
+        // too, in the server's own name (its CSP header)
+        "localhost:8888\n\u{4}\u{0}\n\n\u{1e}\u{4}\u{1}\n\n\u{1e}\u{1}\u{0}\n\n{\"version\": \"2.21.1\"}\u{1e}\u{4}\u{0}\n\n\u{1e}\u{4}\u{0}\n\n\u{1e}\u{4}\u{0}\n\n\u{1e}\u{4}\u{0}content-security-policy: report-uri /api/security/csp-report\n\n",
         "https://h.example/services/binder/\n\u{1}\u{0}\n\n{\"binderhub\": \"1.0.0-0.dev.git.3673.h040c9bbe\"}",
         "mybinder.org",
     ]

@@ -429,20 +429,12 @@ const SERVER_PROBLEM: &str = "the server has a problem";
 /// Server: down either way, as it would be for `api`. A server that asks for a login before
 /// every page sends a missing `git-pull` to its login page too, and reads as up.
 fn jupyter_server_can_launch(r: &ProbeResponse) -> Result<(), String> {
-    let own = r
-        .headers
-        .get("content-security-policy")
-        .is_some_and(|c| c.contains("api/security/csp-report"));
-    let at_git_pull = r
-        .url
-        .split(['?', '#'])
-        .next()
-        .is_some_and(|path| path.ends_with("/git-pull"));
-    let below_server = r.url.starts_with(r.id.as_str());
+    use crate::detect::{at_git_pull, pull_missing, served_by_jupyter_server};
+    let below_server = r.redirected && r.url.starts_with(r.id.as_str());
     match r.status {
-        200..=299 if (r.redirected && below_server) || own => Ok(()),
-        400 if at_git_pull => Ok(()),
-        404 if at_git_pull && own => Err(crate::detect::NBGITPULLER_MISSING.into()),
+        200..=299 if below_server || served_by_jupyter_server(r) => Ok(()),
+        400 if at_git_pull(r) => Ok(()),
+        _ if pull_missing(r) => Err(crate::detect::NBGITPULLER_MISSING.into()),
         500.. => Err(SERVER_PROBLEM.into()),
         _ => Err("not the answer of a Jupyter Server with nbgitpuller".into()),
     }

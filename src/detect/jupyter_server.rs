@@ -7,7 +7,7 @@
 
 #[cfg(test)]
 use super::{Answer, Example};
-use super::{Answers, Classifier, Finding, HubKind};
+use super::{Answers, Classifier, Finding, HubKind, ProbeResponse};
 
 /// A Jupyter Server at the candidate base.
 pub(super) const SERVER: Classifier = Classifier {
@@ -22,13 +22,7 @@ fn classify(answers: &Answers<'_>) -> Option<Finding> {
         return None;
     }
     let version = answers.json("api")?.version()?;
-    // nbgitpuller serves `git-pull` (to a logged-in user: an anonymous probe is sent to the
-    // login page); without it the server has no such page and answers 404 itself. Only that
-    // 404 is read: a server that asks for a login before any page, a missing one included,
-    // answers the same redirect either way, and a 404 after a redirect is another page's.
-    let pull_missing = answers
-        .get("git-pull")
-        .is_some_and(|r| r.status == 404 && !r.redirected);
+    let pull_missing = answers.get("git-pull").is_some_and(pull_missing);
     let note = if pull_missing {
         "launches also need you logged in (token or password)"
     } else {
@@ -50,6 +44,36 @@ fn classify(answers: &Answers<'_>) -> Option<Finding> {
 /// What a Jupyter Server whose `git-pull` answers its own 404 lacks; hub health says it too
 /// (`crate::health`).
 pub(crate) const NBGITPULLER_MISSING: &str = "nbgitpuller is not installed or not enabled";
+
+// A Jupyter Server's answers to `git-pull`, read alike by detection and hub health
+// (docs/protocols.md §1, measured on jupyter_server 2.21.1): nbgitpuller sends a logged-out
+// request to the login page (on a server without authentication it answers 400: no `repo`);
+// without nbgitpuller the server has no such page and answers 404 itself.
+
+/// Whether jupyter_server served this page itself: every page of its own, the login page and
+/// its 404 included, names its CSP report handler (`report-uri <base_url>api/security/csp-report`).
+/// A proxy in front may drop the header.
+pub(crate) fn served_by_jupyter_server(r: &ProbeResponse) -> bool {
+    r.headers
+        .get("content-security-policy")
+        .is_some_and(|c| c.contains("api/security/csp-report"))
+}
+
+/// Whether the answer came from the `git-pull` page itself (after any redirect, such as
+/// http to https), not from another page a redirect led to.
+pub(crate) fn at_git_pull(r: &ProbeResponse) -> bool {
+    r.url
+        .split(['?', '#'])
+        .next()
+        .is_some_and(|path| path.ends_with("/git-pull"))
+}
+
+/// Whether the answer says nbgitpuller is missing: the server's own 404 at `git-pull`. A
+/// server that asks for a login before any page sends a missing one to the login page too, and
+/// a 404 without the server's name is another program's: neither says anything either way.
+pub(crate) fn pull_missing(r: &ProbeResponse) -> bool {
+    r.status == 404 && at_git_pull(r) && served_by_jupyter_server(r)
+}
 
 /// The sentence about a Jupyter Server: its version, and why its launches fail when they would.
 pub(super) fn describe(version: &str, launch_problem: Option<&str>) -> String {
@@ -83,7 +107,10 @@ const EXAMPLES: &[Example] = &[
         launch_problem: true,
         answers: &[
             Answer::json("api", r#"{"version": "2.21.1"}"#),
-            Answer::html("git-pull", 404, "<html>"),
+            Answer::html("git-pull", 404, "<html>").with_headers(&[(
+                "content-security-policy",
+                "frame-ancestors 'self'; report-uri /api/security/csp-report",
+            )]),
         ],
     },
     Example {

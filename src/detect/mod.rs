@@ -14,8 +14,10 @@ mod read;
 mod unknown;
 mod wire;
 
-/// What hub health says of a Jupyter Server without nbgitpuller, as detection does.
-pub(crate) use jupyter_server::NBGITPULLER_MISSING;
+/// A Jupyter Server's `git-pull` answers, read by hub health as detection reads them.
+pub(crate) use jupyter_server::{
+    at_git_pull, pull_missing, served_by_jupyter_server, NBGITPULLER_MISSING,
+};
 pub use plan::probe_plan;
 /// What a JSON value is, for the messages of the readers of wire JSON (`crate::health`).
 pub(crate) use wire::kind_of as json_kind;

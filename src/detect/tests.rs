@@ -394,9 +394,15 @@ fn classifies_jupyter_server_and_its_traps() {
     assert!(!d.message.contains("allow_origin"), "{}", d.message);
 }
 
-/// A Jupyter Server's nbgitpuller, from its `git-pull` page: a 404 of its own says it is
-/// missing (in the message: a launch would open a 404 page); the login page, a 404 after a
-/// redirect, or no answer say nothing either way.
+/// The header jupyter_server sends with every page of its own.
+const OWN: &[(&str, &str)] = &[(
+    "content-security-policy",
+    "frame-ancestors 'self'; report-uri /api/security/csp-report",
+)];
+
+/// A Jupyter Server's nbgitpuller, from its `git-pull` page: a 404 of its own (its CSP header)
+/// says it is missing, in the message and as the launch problem; the login page, a 404 after a
+/// redirect, a 404 without the server's name, or no answer say nothing either way.
 #[test]
 fn says_whether_a_jupyter_server_has_nbgitpuller() {
     let plan = probe_plan("http://s/").unwrap();
@@ -421,7 +427,7 @@ fn says_whether_a_jupyter_server_has_nbgitpuller() {
             &[],
         )
     };
-    let missing = with(Some(resp("0:git-pull", 404, "http://s/git-pull", "", &[])));
+    let missing = with(Some(resp("0:git-pull", 404, "http://s/git-pull", "", OWN)));
     assert_eq!(
         (missing.kind, missing.launch_url.as_deref()),
         (HubKind::JupyterServer, Some("http://s/"))
@@ -451,11 +457,14 @@ fn says_whether_a_jupyter_server_has_nbgitpuller() {
     };
     let elsewhere = ProbeResponse {
         redirected: true,
-        ..resp("0:git-pull", 404, "http://sso.example/login", "", &[])
+        ..resp("0:git-pull", 404, "http://sso.example/login", "", OWN)
     };
+    // A 404 without the server's name: a proxy's, or another program's.
+    let unnamed = resp("0:git-pull", 404, "http://s/git-pull", "", &[]);
     for unread in [
         with(Some(login)),
         with(Some(elsewhere)),
+        with(Some(unnamed)),
         with(None),
         with(Some(failed)),
     ] {
@@ -649,7 +658,7 @@ fn wire_json_reads_back_as_written_and_names_what_is_wrong() {
                 r#"{"version": "2.21.1"}"#,
                 &[],
             ),
-            resp("0:git-pull", 404, "http://s/git-pull", "", &[]),
+            resp("0:git-pull", 404, "http://s/git-pull", "", OWN),
         ],
     );
     assert!(nopull.launch_problem.is_some() && nopull.launch_version.is_some());

@@ -135,10 +135,10 @@ def check_lab(c):
     r = request(f"{lab}git-pull")
     c.check("lab git-pull without a token → 302 to the login page (not a 404: detection says nothing of nbgitpuller)",
             r.status == 302 and "/login?next=" in (r.header("location") or ""), shows(r))
-    # Hub health reads a Jupyter Server's git-pull answers by this header: every page of its own names it.
+    # Detection and hub health read a Jupyter Server's git-pull 404 as its own by this header: every page of its own names it.
     csp = "api/security/csp-report"
     login = request(f"{lab}{(r.header('location') or '/').lstrip('/')}")
-    c.check(f"lab's login page → 200, its CSP header names {csp} (jupyter_server's own page: hub health reads it)",
+    c.check(f"lab's login page → 200, its CSP header names {csp} (jupyter_server's own page: detection and hub health read it)",
             login.status == 200 and csp in (login.header("content-security-policy") or ""), shows(login))
     nopull = P["LAB_NOPULL_URL"]
     print(f"--- lab-nopull: the same server without nbgitpuller at {nopull}", flush=True)
