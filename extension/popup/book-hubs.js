@@ -66,7 +66,7 @@ function onSaveBookHub(book, host) {
       setSiteHub(s, host, hub.url);
       return s;
     });
-    const said = savedStatus(t('popupBookHubSaved', [hub.name, host]), hub, reply.detection, granted);
+    const said = savedStatus({key: 'popupBookHubSaved', problemKey: 'popupBookHubSavedWithProblem', subs: [hub.name, host]}, hub, reply.detection, granted);
     showStatus(status, said.text, said.cls);
   })().catch((err) => showStatus(status, t('settingsInvalid', [errorMessage(err)]), 'bad'));
 }

@@ -19,9 +19,11 @@ export function launchProblem(hub, detection) {
 }
 
 /**
- * The status after saving `hub`: `said`, then its launch problem, then the missing access; the
- * warning style when either is there.
- * @param {string} said
+ * The status after saving `hub`: the sentence `key` says (with `subs`), then its launch problem,
+ * then the missing access; the warning style when either is there. A hub with a launch problem
+ * is said to be saved, not to take the links (`problemKey`): hub health finds it down, so
+ * fallback passes over it.
+ * @param {{key: string, problemKey: string, subs: string[]}} said
  * @param {{kind: string}} hub
  * @param {{launchKind?: string | null, launchProblem?: string | null}} detection
  * @param {boolean} granted whether the extension may read the hub's origin
@@ -29,7 +31,7 @@ export function launchProblem(hub, detection) {
  */
 export function savedStatus(said, hub, detection, granted) {
   const problem = launchProblem(hub, detection);
-  const parts = [said];
+  const parts = [t(problem ? said.problemKey : said.key, said.subs)];
   if (problem) parts.push(t('savedLaunchProblem', [problem]));
   if (!granted) parts.push(t('savedWithoutAccess'));
   return {text: parts.join(' '), cls: granted && !problem ? 'ok' : 'warn'};

@@ -215,7 +215,7 @@ test('a Jupyter Server without nbgitpuller is detected, saved and re-checked wit
     $('hub-input').dispatchEvent(new w.Event('input'));
     await until(() => $('detect-result').dataset.state === 'done', 'the detection again');
     const saved = await save('auto');
-    assert.match(saved.textContent, /^Saved\. Launch links now open on 127\.0\.0\.1:\d+\. Warning: nbgitpuller is not installed or not enabled .* then restart the server\.$/);
+    assert.match(saved.textContent, /^Saved 127\.0\.0\.1:\d+\. Warning: nbgitpuller is not installed or not enabled .* then restart the server\.$/);
     assert.equal(saved.className, 'warn');
     assert.deepEqual([stored().hubs[0].url, stored().hubs[0].kind], [url, 'jupyter-server'], 'saved all the same, and in use');
     // Saving checks it: its health line says why it is down (fallback passes over it).
