@@ -187,10 +187,11 @@ async function save(form, typed, asked) {
     return s;
   });
   await form.page.use(saved);
-  // An organisation that locks its hubs keeps them first (presets.js): say where links open.
-  // The form is cleared below, and the detection's warning with it: the status says it again.
+  // An organisation that locks its hubs keeps them first (presets.js): say where it stands, and
+  // where links open unless it has a launch problem (saved-hub.js). The form is cleared below,
+  // and the detection's warning with it: the status says it again.
   const first = saved.hubs[0]?.url === hub.url;
-  const said = savedStatus({key: first ? 'savedHub' : 'savedHubAfterManaged', problemKey: 'savedHubWithProblem', subs: [hub.name]}, hub, reply.detection, granted);
+  const said = savedStatus(first ? {key: 'savedHub', problemKey: 'savedHubWithProblem', subs: [hub.name]} : {key: 'savedHubAfterManaged', problemKey: 'savedHubAfterManagedWithProblem', subs: [hub.name]}, hub, reply.detection, granted);
   showStatus(status, said.text, said.cls);
   // Its health line, what fallback will act on: checked now, with every hub's (a hub checked
   // seconds ago at this URL may have been another kind).

@@ -21,8 +21,10 @@ export function launchProblem(hub, detection) {
 /**
  * The status after saving `hub`: the sentence `key` says (with `subs`), then its launch problem,
  * then the missing access; the warning style when either is there. A hub with a launch problem
- * is said to be saved, not to take the links (`problemKey`): hub health finds it down, so
- * fallback passes over it.
+ * is said to be saved, not to take the links (`problemKey`): its launches fail, and with
+ * fallback on (the default) hub health finds it down and passes over it. With a launch problem
+ * the missing access is not said: its "launch links still work" would contradict the warning
+ * (and detection reads the problem only with access, so the two hardly meet).
  * @param {{key: string, problemKey: string, subs: string[]}} said
  * @param {{kind: string}} hub
  * @param {{launchKind?: string | null, launchProblem?: string | null}} detection
@@ -33,6 +35,6 @@ export function savedStatus(said, hub, detection, granted) {
   const problem = launchProblem(hub, detection);
   const parts = [t(problem ? said.problemKey : said.key, said.subs)];
   if (problem) parts.push(t('savedLaunchProblem', [problem]));
-  if (!granted) parts.push(t('savedWithoutAccess'));
+  else if (!granted) parts.push(t('savedWithoutAccess'));
   return {text: parts.join(' '), cls: granted && !problem ? 'ok' : 'warn'};
 }

@@ -32,8 +32,13 @@ test('saved as another kind than detected: another hub, of which detection said 
   assert.deepEqual(savedHub.savedStatus(options, {kind: 'jupyterhub'}, broken, true), {text: 'Saved. Launch links now open on lab.example.edu.', cls: 'ok'});
 });
 
-test('without access: said after the rest, in the warning style', () => {
-  const r = savedHub.savedStatus(options, server, broken, false);
-  assert.equal(r.cls, 'warn');
-  assert.match(r.text, /^Saved lab\.example\.edu\. Warning: .*\. \(Without access to read the hub, its version and health cannot be checked; launch links still work\.\)$/);
+test('behind the hubs an organisation locks: where it stands, and only that with a launch problem', () => {
+  const managed = {key: 'savedHubAfterManaged', problemKey: 'savedHubAfterManagedWithProblem', subs: ['lab.example.edu']};
+  assert.match(savedHub.savedStatus(managed, server, {}, true).text, /^Saved lab\.example\.edu, after the hubs your organisation sets: launch links open on it when/);
+  assert.deepEqual(savedHub.savedStatus(managed, server, broken, true), {text: `Saved lab.example.edu, after the hubs your organisation sets. Warning: ${PROBLEM}.`, cls: 'warn'});
+});
+
+test('without access: said after the rest, in the warning style; not beside a launch problem, whose warning it would contradict', () => {
+  assert.deepEqual(savedHub.savedStatus(options, server, {}, false), {text: 'Saved. Launch links now open on lab.example.edu. (Without access to read the hub, its version and health cannot be checked; launch links still work.)', cls: 'warn'});
+  assert.deepEqual(savedHub.savedStatus(options, server, broken, false), {text: `Saved lab.example.edu. Warning: ${PROBLEM}.`, cls: 'warn'});
 });
